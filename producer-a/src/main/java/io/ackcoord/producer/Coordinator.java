@@ -1,0 +1,222 @@
+package io.ackcoord.producer;
+
+import io.ackcoord.producer.MessageTracker.Due;
+import io.ackcoord.producer.MessageTracker.ReplyResult;
+import io.ackcoord.protocol.Envelope;
+import io.ackcoord.protocol.Reply;
+import io.ackcoord.time.Clock;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out what {@link MessageTracker} decides: sends and re-sends through {@link Outbound}, keeps the one
+ * {@link DeadlineTimer} armed for the earliest deadline, writes dead letters, and tells waiting callers how their
+ * message ended. It owns no Kafka or HTTP code, so it is tested with a fake outbound and a hand-driven scheduler.
+ *
+ * <p>Runs on one event loop, like the tracker.
+ */
+public final class Coordinator {
+
+  /** Where records go: topic 1 and the dead-letter topic. */
+  public interface Outbound {
+
+    /** Writes one attempt to topic 1; completes once the broker has it durably. */
+    Future<Void> send(Envelope envelope);
+
+    /** Writes a message A gave up on to the dead-letter topic, with the reason. */
+    Future<Void> deadLetter(Envelope envelope, String reason);
+  }
+
+  /** Thrown to a submitter when A will not take the message; HTTP maps it to 503 or 409. */
+  public static final class RejectedException extends RuntimeException {
+    private final boolean conflict;
+
+    RejectedException(String message, boolean conflict, Throwable cause) {
+      super(message, cause);
+      this.conflict = conflict;
+    }
+
+    /** Whether the id is already pending (409), rather than A being unable to take more (503). */
+    public boolean conflict() {
+      return conflict;
+    }
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
+
+  private final MessageTracker tracker;
+  private final Outbound outbound;
+  private final Scheduler scheduler;
+  private final Clock clock;
+  private final DeadlineTimer timer;
+  private final String producerId;
+  private final int replyPartition;
+  private final int burst;
+  private final int maxPending;
+  private final Map<String, List<Promise<TrackedMessage>>> waiters = new HashMap<>();
+  private Consumer<ReplyResult> replyObserver = r -> { };
+  private boolean stopped;
+
+  /**
+   * @param burst      most expired deadlines handled per timer tick
+   * @param maxPending pending count at which submissions are refused
+   */
+  public Coordinator(MessageTracker tracker, Outbound outbound, Scheduler scheduler, Clock clock, String producerId,
+      int replyPartition, int burst, int maxPending) {
+    this.tracker = tracker;
+    this.outbound = outbound;
+    this.scheduler = scheduler;
+    this.clock = clock;
+    this.producerId = producerId;
+    this.replyPartition = replyPartition;
+    this.burst = burst;
+    this.maxPending = maxPending;
+    this.timer = new DeadlineTimer(scheduler, clock, this::onDue);
+  }
+
+  /**
+   * Accepts a message: sends attempt 1 and completes once it is durably in topic 1, which is when the caller may be
+   * told "accepted". Fails with {@link RejectedException} if A is full, the id is pending, or the send failed; then
+   * nothing was accepted.
+   */
+  public Future<TrackedMessage> submit(String id, byte[] payload, String contentType, long timeoutMillis) {
+    if (stopped) {
+      return Future.failedFuture(new RejectedException("producer is stopping", false, null));
+    }
+    if (tracker.pendingCount() >= maxPending) {
+      return Future.failedFuture(new RejectedException(
+          "too many pending messages (" + tracker.pendingCount() + " >= pending.max " + maxPending + ")", false,
+          null));
+    }
+    if (tracker.isPending(id)) {
+      return Future.failedFuture(new RejectedException("message " + id + " is already pending", true, null));
+    }
+    TrackedMessage m = tracker.accept(id, payload, contentType, timeoutMillis);
+    int attempt = m.attempt();
+    return outbound.send(m.envelope(producerId, replyPartition))
+        .map(v -> {
+          tracker.sendConfirmed(m, attempt);
+          timer.arm(tracker.nextDeadline());
+          return m;
+        })
+        .recover(err -> {
+          if (m.state().isPending()) {
+            tracker.reject(m);
+          }
+          if (m.state() == MessageState.ACKED) {
+            // The record did land and B already answered; the producer's error was about the acknowledgement.
+            return Future.succeededFuture(m);
+          }
+          return Future.failedFuture(new RejectedException("could not write to Kafka: " + err.getMessage(), false,
+              err));
+        });
+  }
+
+  /**
+   * Completes when the message is final: ACKed or dead-lettered (the dead-letter record durable). Completes at once
+   * for a message already final; fails for an id A does not know.
+   */
+  public Future<TrackedMessage> completion(String id) {
+    TrackedMessage m = tracker.find(id).orElse(null);
+    if (m == null) {
+      return Future.failedFuture(new IllegalArgumentException("unknown message " + id));
+    }
+    if (m.state() == MessageState.ACKED || (m.state() == MessageState.DEAD_LETTERED && m.payload() == null)) {
+      return Future.succeededFuture(m);
+    }
+    Promise<TrackedMessage> promise = Promise.promise();
+    waiters.computeIfAbsent(id, k -> new ArrayList<>(1)).add(promise);
+    return promise.future();
+  }
+
+  /** Takes a reply addressed to this producer. */
+  public ReplyResult onReply(Reply reply) {
+    ReplyResult result = tracker.onReply(reply);
+    switch (result.outcome()) {
+      case ACKED -> notifyWaiters(result.message());
+      case DEAD_LETTER -> writeDeadLetter(result.message());
+      default -> { }
+    }
+    timer.arm(tracker.nextDeadline());
+    replyObserver.accept(result);
+    return result;
+  }
+
+  /** Lets the verticle observe replies (for latency recording). */
+  public void onReplyResult(Consumer<ReplyResult> observer) {
+    this.replyObserver = observer;
+  }
+
+  /** Stops taking submissions and cancels the timer; pending messages stay pending. */
+  public void stop() {
+    stopped = true;
+    timer.cancel();
+  }
+
+  public MessageTracker tracker() {
+    return tracker;
+  }
+
+  // Step 4 of the protocol: a deadline passed.
+  private void onDue() {
+    if (stopped) {
+      return;
+    }
+    List<Due> due = tracker.pollDue(burst);
+    for (Due d : due) {
+      switch (d.action()) {
+        case SEND -> resend(d.message());
+        case DEAD_LETTER -> writeDeadLetter(d.message());
+      }
+    }
+    if (due.size() == burst && tracker.nextDeadline() <= clock.monotonicMillis()) {
+      // More are overdue: take the next batch on the next tick, so sends and replies interleave.
+      timer.arm(clock.monotonicMillis() + 1);
+    } else {
+      timer.arm(tracker.nextDeadline());
+    }
+  }
+
+  private void resend(TrackedMessage m) {
+    int attempt = m.attempt();
+    LOG.debug("Re-sending {} as attempt {}", m.id(), attempt);
+    outbound.send(m.envelope(producerId, replyPartition)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        tracker.sendConfirmed(m, attempt);
+      } else {
+        LOG.warn("Re-send of {} (attempt {}) failed, will retry: {}", m.id(), attempt, ar.cause().getMessage());
+        tracker.sendFailed(m, attempt, ar.cause().getMessage());
+      }
+      timer.arm(tracker.nextDeadline());
+    });
+  }
+
+  // A dead letter must not be lost either: retry the write until the broker has it, then tell the caller.
+  private void writeDeadLetter(TrackedMessage m) {
+    LOG.warn("Dead-lettering {} after {} attempt(s): {}", m.id(), m.attempt(), m.reason());
+    outbound.deadLetter(m.envelope(producerId, replyPartition), m.reason()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        tracker.deadLetterWritten(m);
+        notifyWaiters(m);
+      } else if (!stopped) {
+        long delay = Math.max(1000, tracker.policy().retryDelayFor(1, 0.5));
+        LOG.warn("Dead-letter write of {} failed, retrying in {} ms: {}", m.id(), delay, ar.cause().getMessage());
+        scheduler.schedule(delay, () -> writeDeadLetter(m));
+      }
+    });
+  }
+
+  private void notifyWaiters(TrackedMessage m) {
+    List<Promise<TrackedMessage>> list = waiters.remove(m.id());
+    if (list != null) {
+      list.forEach(p -> p.tryComplete(m));
+    }
+  }
+}

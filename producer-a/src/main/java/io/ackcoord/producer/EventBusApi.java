@@ -1,0 +1,100 @@
+package io.ackcoord.producer;
+
+import io.ackcoord.producer.Coordinator.RejectedException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * In-process submissions over the event bus. Unlike HTTP, the reply comes when the message is final, so a caller
+ * can await the whole round trip (set the {@code DeliveryOptions} send timeout long enough to cover the retries).
+ *
+ * <p>Body: a {@link JsonObject} {@code {"payload": <any JSON>, "id": optional, "timeoutMs": optional}}, or a
+ * {@code String}, {@link Buffer} or {@code byte[]} taken as the payload, with optional headers {@code id} and
+ * {@code timeoutMs}. Reply: {@code {"id", "state":"ACKED", "attempts", "latencyMs"}}; failure codes:
+ * {@value #BAD_REQUEST} bad input, {@value #CONFLICT} id pending, {@value #UNAVAILABLE} not accepted,
+ * {@value #DEAD_LETTERED} dead-lettered (message = reason).
+ */
+final class EventBusApi {
+
+  static final int BAD_REQUEST = 400;
+  static final int CONFLICT = 409;
+  static final int DEAD_LETTERED = 410;
+  static final int UNAVAILABLE = 503;
+
+  private final Coordinator coordinator;
+
+  EventBusApi(Coordinator coordinator) {
+    this.coordinator = coordinator;
+  }
+
+  Future<MessageConsumer<Object>> register(Vertx vertx, String address) {
+    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, this::onMessage);
+    return consumer.completion().map(consumer);
+  }
+
+  private void onMessage(Message<Object> msg) {
+    Object body = msg.body();
+    String id = msg.headers().get("id");
+    String timeoutRaw = msg.headers().get("timeoutMs");
+    byte[] payload;
+    String contentType;
+    if (body instanceof JsonObject json) {
+      if (!json.containsKey("payload")) {
+        msg.fail(BAD_REQUEST, "JSON body needs a 'payload' field");
+        return;
+      }
+      payload = Buffer.buffer().appendString(io.vertx.core.json.Json.encode(json.getValue("payload"))).getBytes();
+      contentType = "application/json";
+      id = json.getString("id", id);
+      Object t = json.getValue("timeoutMs");
+      timeoutRaw = t == null ? timeoutRaw : t.toString();
+    } else if (body instanceof String s) {
+      payload = s.getBytes(StandardCharsets.UTF_8);
+      contentType = "text/plain; charset=utf-8";
+    } else if (body instanceof Buffer b) {
+      payload = b.getBytes();
+      contentType = "application/octet-stream";
+    } else if (body instanceof byte[] bytes) {
+      payload = bytes;
+      contentType = "application/octet-stream";
+    } else {
+      msg.fail(BAD_REQUEST, "unsupported body type " + (body == null ? "null" : body.getClass().getName()));
+      return;
+    }
+    if (id == null) {
+      id = UUID.randomUUID().toString();
+    } else if (!HttpApi.ID.matcher(id).matches()) {
+      msg.fail(BAD_REQUEST, "invalid message id '" + id + "'");
+      return;
+    }
+    long timeout;
+    try {
+      timeout = timeoutRaw == null ? 0 : Long.parseLong(timeoutRaw.trim());
+    } catch (NumberFormatException e) {
+      timeout = -1;
+    }
+    if (timeout < 0 || timeout > HttpApi.MAX_TIMEOUT_MS) {
+      msg.fail(BAD_REQUEST, "invalid timeoutMs '" + timeoutRaw + "'");
+      return;
+    }
+    String messageId = id;
+    coordinator.submit(messageId, payload, contentType, timeout)
+        .compose(m -> coordinator.completion(messageId))
+        .onSuccess(m -> {
+          if (m.state() == MessageState.ACKED) {
+            msg.reply(new JsonObject().put("id", m.id()).put("state", m.state().name())
+                .put("attempts", m.attempt()).put("latencyMs", m.latencyMillis()));
+          } else {
+            msg.fail(DEAD_LETTERED, m.reason());
+          }
+        })
+        .onFailure(err -> msg.fail(err instanceof RejectedException r && r.conflict() ? CONFLICT : UNAVAILABLE,
+            err.getMessage()));
+  }
+}

@@ -1,0 +1,143 @@
+package io.ackcoord.producer;
+
+import io.ackcoord.producer.Coordinator.RejectedException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * A's HTTP API. Submissions are the only writes; everything else reads.
+ *
+ * <ul>
+ *   <li>{@code POST /api/messages}: the body is the payload (any content type; JSON is checked to be JSON).
+ *       Optional {@code X-Ackcoord-Id} (or {@code ?id=}) makes the submission idempotent downstream, and
+ *       {@code X-Ackcoord-Timeout-Ms} (or {@code ?timeoutMs=}) gives this message its own first-attempt timeout.
+ *       {@code 202 {"id":…}} once the record is durably in topic 1; {@code 400} bad input, {@code 409} id already
+ *       pending, {@code 413} too large, {@code 503} when A cannot make it durable now (nothing was accepted).</li>
+ *   <li>{@code GET /api/status}: counters, latency percentiles and effective config.</li>
+ *   <li>{@code GET /api/messages/{id}}: one message's state and attempts; {@code 404} if unknown.</li>
+ *   <li>{@code GET /health}: {@code {"status":"UP"}} once started.</li>
+ * </ul>
+ */
+final class HttpApi {
+
+  static final String ID_HEADER = "X-Ackcoord-Id";
+  static final String TIMEOUT_HEADER = "X-Ackcoord-Timeout-Ms";
+  /** Message ids: what is safe in a URL path, a Kafka key and a log line. */
+  static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@-]{1,200}");
+  static final long MAX_TIMEOUT_MS = 86_400_000L;
+
+  private final Coordinator coordinator;
+  private final Supplier<JsonObject> status;
+  private final int maxBytes;
+  private final io.ackcoord.time.Clock clock;
+
+  HttpApi(Coordinator coordinator, Supplier<JsonObject> status, int maxBytes, io.ackcoord.time.Clock clock) {
+    this.coordinator = coordinator;
+    this.status = status;
+    this.maxBytes = maxBytes;
+    this.clock = clock;
+  }
+
+  Router router(io.vertx.core.Vertx vertx) {
+    Router router = Router.router(vertx);
+    router.post("/api/messages").handler(BodyHandler.create(false).setBodyLimit(maxBytes)).handler(this::submit);
+    router.get("/api/status").handler(ctx -> json(ctx, 200, status.get()));
+    router.get("/api/messages/:id").handler(this::message);
+    router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+    router.route().failureHandler(this::failure);
+    return router;
+  }
+
+  private void submit(RoutingContext ctx) {
+    String id = firstOf(ctx.request().getHeader(ID_HEADER), ctx.queryParams().get("id"));
+    if (id == null) {
+      id = UUID.randomUUID().toString();
+    } else if (!ID.matcher(id).matches()) {
+      error(ctx, 400, "invalid message id '" + id + "': must match " + ID.pattern());
+      return;
+    }
+    String rawTimeout = firstOf(ctx.request().getHeader(TIMEOUT_HEADER), ctx.queryParams().get("timeoutMs"));
+    long timeout = 0;
+    if (rawTimeout != null) {
+      try {
+        timeout = Long.parseLong(rawTimeout.trim());
+      } catch (NumberFormatException e) {
+        timeout = -1;
+      }
+      if (timeout < 1 || timeout > MAX_TIMEOUT_MS) {
+        error(ctx, 400, "invalid timeout '" + rawTimeout + "': must be a whole number of ms in [1, "
+            + MAX_TIMEOUT_MS + "]");
+        return;
+      }
+    }
+    Buffer body = ctx.body().buffer();
+    byte[] payload = body == null ? new byte[0] : body.getBytes();
+    String contentType = ctx.request().getHeader("Content-Type");
+    if (isJson(contentType)) {
+      try {
+        Json.decodeValue(body == null ? Buffer.buffer() : body);
+      } catch (DecodeException e) {
+        error(ctx, 400, "body is not valid JSON though Content-Type is " + contentType + ": " + e.getMessage());
+        return;
+      }
+    }
+    String messageId = id;
+    coordinator.submit(messageId, payload, contentType, timeout)
+        .onSuccess(m -> json(ctx, 202, new JsonObject().put("id", messageId)))
+        .onFailure(err -> {
+          boolean conflict = err instanceof RejectedException r && r.conflict();
+          if (!conflict) {
+            ctx.response().putHeader("Retry-After", "1");
+          }
+          error(ctx, conflict ? 409 : 503, err.getMessage());
+        });
+  }
+
+  private void message(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    coordinator.tracker().find(id).ifPresentOrElse(
+        m -> json(ctx, 200, MessageJson.of(m, clock)),
+        () -> error(ctx, 404, "no message with id '" + id + "' (unknown, or finished long enough ago to be "
+            + "forgotten; see history.max)"));
+  }
+
+  private void failure(RoutingContext ctx) {
+    int code = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    String message = switch (code) {
+      case 413 -> "payload larger than message.max.bytes (" + maxBytes + " bytes)";
+      case 404 -> "no such resource: " + ctx.request().path();
+      default -> ctx.failure() != null ? String.valueOf(ctx.failure().getMessage()) : "request failed";
+    };
+    if (!ctx.response().ended()) {
+      error(ctx, code, message);
+    }
+  }
+
+  private static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    String type = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+    return type.equals("application/json") || type.endsWith("+json");
+  }
+
+  private static String firstOf(String a, String b) {
+    return a != null && !a.isBlank() ? a.trim() : b != null && !b.isBlank() ? b.trim() : null;
+  }
+
+  private static void error(RoutingContext ctx, int status, String message) {
+    json(ctx, status, new JsonObject().put("error", message));
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+}

@@ -1,0 +1,126 @@
+package io.ackcoord.producer;
+
+import io.ackcoord.config.Config;
+import io.ackcoord.config.ConfigDef;
+import io.ackcoord.config.ConfigDef.Type;
+import io.ackcoord.config.ConfigLoader;
+import io.ackcoord.config.HttpSettings;
+import io.ackcoord.kafka.KafkaSettings;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * Verticle A's configuration, validated once at start-up (and again on every reload of the file).
+ * {@link #definition()} is the single place keys, defaults, rules and docs are declared; the README's table is
+ * generated from it.
+ *
+ * @param producerId         names this A; replies carry it back, and it picks the reply partition
+ * @param replyPartition     partition of topic 2 this A reads; -1 derives it from {@code producerId}
+ * @param retry              timeouts and backoff
+ * @param maxMessageBytes    largest payload accepted
+ * @param maxPending         pending messages at which new submissions are refused (503) instead of growing forever
+ * @param historySize        final messages remembered for lookups and duplicate-ACK detection
+ * @param eventBusAddress    where in-process callers submit
+ * @param burstSize          most deadlines handled in one timer tick; the rest follow at once, on the next tick
+ * @param kafka              cluster, topics and client properties
+ * @param http               HTTP server
+ * @param config             the validated raw values, for the status page
+ */
+public record ProducerOptions(
+    String producerId,
+    int replyPartition,
+    RetryPolicy retry,
+    int maxMessageBytes,
+    int maxPending,
+    int historySize,
+    String eventBusAddress,
+    int burstSize,
+    KafkaSettings kafka,
+    HttpSettings http,
+    Config config) {
+
+  public static final String PRODUCER_ID = "producer.id";
+  public static final String REPLY_PARTITION = "ack.reply.partition";
+  public static final String ACK_TIMEOUT = "ack.timeout.ms";
+  public static final String MAX_EXTENSION = "ack.extension.max.ms";
+  public static final String MAX_ATTEMPTS = "retry.max.attempts";
+  public static final String MULTIPLIER = "retry.backoff.multiplier";
+  public static final String MAX_BACKOFF = "retry.backoff.max.ms";
+  public static final String JITTER = "retry.jitter";
+  public static final String RETRY_DELAY = "retry.delay.ms";
+  public static final String BURST = "retry.burst.max";
+  public static final String MAX_BYTES = "message.max.bytes";
+  public static final String MAX_PENDING = "pending.max";
+  public static final String HISTORY = "history.max";
+  public static final String EVENT_BUS = "eventbus.address";
+
+  /** Every key A reads. */
+  public static ConfigDef definition() {
+    ConfigDef def = new ConfigDef();
+    KafkaSettings.define(def);
+    HttpSettings.define(def, 8080);
+    ConfigLoader.defineScanPeriod(def);
+    return def
+        .define(PRODUCER_ID, Type.STRING, "producer-a",
+            ConfigDef.matches("[A-Za-z0-9._-]{1,100}", "1 to 100 of A-Z a-z 0-9 . _ -"),
+            "Names this A instance; replies are addressed to it. Keep it stable across restarts.")
+        .define(REPLY_PARTITION, Type.INT, -1, ConfigDef.atLeast(-1),
+            "Partition of topic 2 this A reads its replies from; -1 derives it from producer.id.")
+        .define(ACK_TIMEOUT, Type.LONG, 10_000L, ConfigDef.between(1, 86_400_000),
+            "How long A waits for a reply to the first attempt before re-sending, in ms; a caller may override "
+                + "it per message. Re-read at run time for timers armed after a change.")
+        .define(MAX_ATTEMPTS, Type.INT, 5, ConfigDef.between(1, 1000),
+            "Attempts in all, the first included; after the last one times out the message is dead-lettered.")
+        .define(MULTIPLIER, Type.DOUBLE, 2.0, ConfigDef.between(1, 100),
+            "Each attempt waits this many times longer than the one before.")
+        .define(MAX_BACKOFF, Type.LONG, 300_000L, ConfigDef.between(1, 86_400_000),
+            "Cap of any single wait (timeout or retry delay), in ms.")
+        .define(JITTER, Type.DOUBLE, 0.1, ConfigDef.between(0, 1),
+            "Each wait is spread by up to this fraction either way, so messages that failed together do not "
+                + "re-send together.")
+        .define(RETRY_DELAY, Type.LONG, 1_000L, ConfigDef.between(0, 86_400_000),
+            "Base wait before a re-send that does not wait out a timeout (after a retryable NACK or a failed "
+                + "send), in ms; grows like the timeout.")
+        .define(MAX_EXTENSION, Type.LONG, 900_000L, ConfigDef.between(1, 86_400_000),
+            "Longest a single IN_PROGRESS reply from B may push a deadline out, in ms.")
+        .define(BURST, Type.INT, 500, ConfigDef.between(1, 1_000_000),
+            "Most expired deadlines handled in one timer tick; a larger backlog is worked off tick by tick so a "
+                + "burst of overdue timers does not flood B.")
+        .define(MAX_BYTES, Type.INT, 1_048_576, ConfigDef.between(1, 100 * 1_048_576),
+            "Largest payload accepted, in bytes; larger HTTP bodies get 413. Keep it under the broker's "
+                + "message.max.bytes.")
+        .define(MAX_PENDING, Type.INT, 2_000_000, ConfigDef.atLeast(1),
+            "Pending messages at which new submissions are refused with 503 until some are ACKed.")
+        .define(HISTORY, Type.INT, 100_000, ConfigDef.atLeast(0),
+            "Final (ACKed or dead-lettered) messages remembered for GET /api/messages/{id} and to tell duplicate "
+                + "ACKs from unknown ones.")
+        .define(EVENT_BUS, Type.STRING, "ackcoord.producer.send", ConfigDef.matches("\\S+", "non-empty"),
+            "Event-bus address for in-process submissions; the reply comes on ACK or dead-letter.");
+  }
+
+  /** Reads validated configuration. */
+  public static ProducerOptions from(Config c) {
+    RetryPolicy retry = new RetryPolicy(c.getLong(ACK_TIMEOUT), c.getInt(MAX_ATTEMPTS), c.getDouble(MULTIPLIER),
+        c.getLong(MAX_BACKOFF), c.getDouble(JITTER), c.getLong(RETRY_DELAY), c.getLong(MAX_EXTENSION));
+    return new ProducerOptions(c.getString(PRODUCER_ID), c.getInt(REPLY_PARTITION), retry, c.getInt(MAX_BYTES),
+        c.getInt(MAX_PENDING), c.getInt(HISTORY), c.getString(EVENT_BUS), c.getInt(BURST), KafkaSettings.from(c),
+        HttpSettings.from(c), c);
+  }
+
+  /**
+   * The partition of topic 2 this A reads, given how many it has. Derived from the producer id the way Kafka's
+   * default partitioner hashes keys, so each A owns a stable partition without coordination.
+   *
+   * @throws io.ackcoord.config.ConfigException if a configured partition does not exist
+   */
+  public int replyPartition(int ackPartitions) {
+    if (replyPartition >= 0) {
+      if (replyPartition >= ackPartitions) {
+        throw io.ackcoord.config.ConfigException.invalid(REPLY_PARTITION, replyPartition,
+            "topic " + kafka.topics().acks() + " has only " + ackPartitions + " partition(s)");
+      }
+      return replyPartition;
+    }
+    return Utils.toPositive(Utils.murmur2(producerId.getBytes(StandardCharsets.UTF_8))) % ackPartitions;
+  }
+}

@@ -1,0 +1,174 @@
+package io.ackcoord.producer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ackcoord.protocol.Envelope;
+import io.ackcoord.protocol.Reply;
+import io.ackcoord.time.ManualClock;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class CoordinatorTest {
+
+  /** Records what would go to Kafka; sends complete when the test says. */
+  static final class FakeOutbound implements Coordinator.Outbound {
+    final List<Envelope> sent = new ArrayList<>();
+    final List<Promise<Void>> pendingSends = new ArrayList<>();
+    final List<String> deadLetters = new ArrayList<>();
+    boolean autoConfirm = true;
+    boolean failDeadLetters;
+
+    @Override
+    public Future<Void> send(Envelope envelope) {
+      sent.add(envelope);
+      if (autoConfirm) {
+        return Future.succeededFuture();
+      }
+      Promise<Void> p = Promise.promise();
+      pendingSends.add(p);
+      return p.future();
+    }
+
+    @Override
+    public Future<Void> deadLetter(Envelope envelope, String reason) {
+      if (failDeadLetters) {
+        return Future.failedFuture("broker down");
+      }
+      deadLetters.add(envelope.id() + ": " + reason);
+      return Future.succeededFuture();
+    }
+  }
+
+  private final ManualClock clock = new ManualClock();
+  private final FakeScheduler scheduler = new FakeScheduler(clock);
+  private final FakeOutbound outbound = new FakeOutbound();
+  private final MessageTracker tracker =
+      new MessageTracker(clock, new RetryPolicy(1000, 3, 2.0, 60_000, 0.0, 100, 10_000), () -> 0.5, 100);
+  private final Coordinator coordinator = new Coordinator(tracker, outbound, scheduler, clock, "a1", 2, 500, 1000);
+
+  @Test
+  @DisplayName("a submission completes once durable, with the reply partition and producer id in the envelope")
+  void submitSends() {
+    Future<TrackedMessage> f = coordinator.submit("m1", "hi".getBytes(), "text/plain", 0);
+
+    assertThat(f.succeeded()).isTrue();
+    Envelope e = outbound.sent.get(0);
+    assertThat(e.id()).isEqualTo("m1");
+    assertThat(e.producerId()).isEqualTo("a1");
+    assertThat(e.replyPartition()).isEqualTo(2);
+    assertThat(e.attempt()).isEqualTo(1);
+    assertThat(e.timeoutMillis()).isEqualTo(1000);
+  }
+
+  @Test
+  @DisplayName("no reply: re-sent on each timeout with backoff, then dead-lettered and the waiter told")
+  void resendThenDeadLetter() {
+    coordinator.submit("m1", new byte[0], null, 0);
+    Future<TrackedMessage> done = coordinator.completion("m1");
+
+    scheduler.advance(1000);
+    assertThat(outbound.sent).extracting(Envelope::attempt).containsExactly(1, 2);
+    scheduler.advance(2000);
+    assertThat(outbound.sent).extracting(Envelope::attempt).containsExactly(1, 2, 3);
+    assertThat(done.isComplete()).isFalse();
+    scheduler.advance(4000);
+
+    assertThat(outbound.deadLetters).containsExactly("m1: no reply after 3 attempt(s); last timeout 4000 ms");
+    assertThat(done.result().state()).isEqualTo(MessageState.DEAD_LETTERED);
+    assertThat(scheduler.armed()).isZero();
+  }
+
+  @Test
+  @DisplayName("an ACK cancels the re-send and completes the waiter")
+  void ackCompletes() {
+    coordinator.submit("m1", new byte[0], null, 0);
+    Future<TrackedMessage> done = coordinator.completion("m1");
+
+    scheduler.advance(500);
+    coordinator.onReply(new Reply(Reply.Type.ACK, "m1", "a1", 1, "b", 0, null, false, 0));
+    scheduler.advance(100_000);
+
+    assertThat(done.result().state()).isEqualTo(MessageState.ACKED);
+    assertThat(outbound.sent).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("the timer only starts when the broker confirms: a slow broker does not cause a re-send")
+  void timerWaitsForConfirmation() {
+    outbound.autoConfirm = false;
+    Future<TrackedMessage> f = coordinator.submit("m1", new byte[0], null, 0);
+    scheduler.advance(5000);
+    assertThat(outbound.sent).hasSize(1);
+    assertThat(f.isComplete()).isFalse();
+
+    outbound.pendingSends.get(0).complete();
+    assertThat(f.succeeded()).isTrue();
+    scheduler.advance(1000);
+    assertThat(outbound.sent).hasSize(2);
+  }
+
+  @Test
+  @DisplayName("a first send that fails rejects the submission and leaves nothing pending")
+  void firstSendFails() {
+    outbound.autoConfirm = false;
+    Future<TrackedMessage> f = coordinator.submit("m1", new byte[0], null, 0);
+    outbound.pendingSends.get(0).fail("broker down");
+
+    assertThat(f.failed()).isTrue();
+    assertThat(f.cause()).isInstanceOf(Coordinator.RejectedException.class);
+    assertThat(tracker.pendingCount()).isZero();
+  }
+
+  @Test
+  @DisplayName("a failed dead-letter write is retried until it lands")
+  void deadLetterRetried() {
+    coordinator.submit("m1", new byte[0], null, 0);
+    coordinator.onReply(new Reply(Reply.Type.NACK, "m1", "a1", 1, "b", 0, "bad", false, 0));
+    Future<TrackedMessage> done = coordinator.completion("m1");
+    assertThat(outbound.deadLetters).containsExactly("m1: non-retryable NACK: bad");
+    assertThat(done.succeeded()).isTrue();
+
+    coordinator.submit("m2", new byte[0], null, 0);
+    outbound.failDeadLetters = true;
+    coordinator.onReply(new Reply(Reply.Type.NACK, "m2", "a1", 1, "b", 0, "bad", false, 0));
+    Future<TrackedMessage> done2 = coordinator.completion("m2");
+    scheduler.advance(5000);
+    assertThat(done2.isComplete()).isFalse();
+    outbound.failDeadLetters = false;
+    scheduler.advance(5000);
+    assertThat(done2.succeeded()).isTrue();
+  }
+
+  @Test
+  @DisplayName("refuses submissions past pending.max and duplicate pending ids")
+  void backpressure() {
+    Coordinator small = new Coordinator(tracker, outbound, scheduler, clock, "a1", 0, 500, 2);
+    assertThat(small.submit("x", new byte[0], null, 0).succeeded()).isTrue();
+    Future<TrackedMessage> dup = small.submit("x", new byte[0], null, 0);
+    assertThat(((Coordinator.RejectedException) dup.cause()).conflict()).isTrue();
+    small.submit("y", new byte[0], null, 0);
+    Future<TrackedMessage> full = small.submit("z", new byte[0], null, 0);
+    assertThat(full.cause()).hasMessageContaining("pending.max");
+  }
+
+  @Test
+  @DisplayName("a burst of overdue timers is worked off in batches of retry.burst.max, one batch per tick")
+  void burst() {
+    Coordinator c = new Coordinator(tracker, outbound, scheduler, clock, "a1", 0, 10, 1000);
+    for (int i = 0; i < 35; i++) {
+      c.submit("m" + i, new byte[0], null, 0);
+    }
+    clock.advanceMillis(5000);
+    List<Long> perTick = new ArrayList<>();
+    scheduler.advance(0);
+    for (int tick = 0; tick < 4; tick++) {
+      perTick.add(outbound.sent.stream().filter(e -> e.attempt() == 2).count());
+      scheduler.advance(1);
+    }
+    assertThat(perTick).containsExactly(10L, 20L, 30L, 35L);
+  }
+}

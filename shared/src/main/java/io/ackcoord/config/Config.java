@@ -1,0 +1,69 @@
+package io.ackcoord.config;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+
+/**
+ * Validated configuration values with defaults filled in, as produced by {@link ConfigDef#parse}. Typed getters
+ * only; the per-component settings records read it once at start-up.
+ */
+public final class Config {
+
+  private final Map<String, Object> values;
+
+  Config(Map<String, Object> values) {
+    this.values = Map.copyOf(values);
+  }
+
+  public String getString(String key) {
+    return (String) get(key);
+  }
+
+  public int getInt(String key) {
+    return (Integer) get(key);
+  }
+
+  public long getLong(String key) {
+    return (Long) get(key);
+  }
+
+  public double getDouble(String key) {
+    return (Double) get(key);
+  }
+
+  public boolean getBoolean(String key) {
+    return (Boolean) get(key);
+  }
+
+  public JsonObject getObject(String key) {
+    return ((JsonObject) get(key)).copy();
+  }
+
+  /**
+   * The effective values, for the status page and logs. Client properties that look like credentials (SASL JAAS
+   * config, passwords, secrets) are masked, because this JSON is shown to whoever can open the page.
+   */
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    values.forEach((k, v) -> json.put(k, v instanceof JsonObject o ? redact(o) : v));
+    return json;
+  }
+
+  private static JsonObject redact(JsonObject properties) {
+    JsonObject out = new JsonObject();
+    properties.forEach(e -> {
+      String k = e.getKey().toLowerCase(java.util.Locale.ROOT);
+      boolean secret = k.contains("password") || k.contains("secret") || k.contains("jaas") || k.endsWith(".key");
+      out.put(e.getKey(), secret ? "******" : e.getValue());
+    });
+    return out;
+  }
+
+  private Object get(String key) {
+    Object v = values.get(key);
+    if (v == null) {
+      throw new IllegalArgumentException("undeclared config key " + key);
+    }
+    return v;
+  }
+}

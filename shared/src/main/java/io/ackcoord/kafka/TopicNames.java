@@ -1,0 +1,42 @@
+package io.ackcoord.kafka;
+
+import java.util.List;
+
+/**
+ * The five topics of one ackcoord deployment, all named from one prefix so several deployments (or tests) can
+ * share a cluster without colliding.
+ *
+ * @param prefix prepended to every name, e.g. {@code ackcoord.}
+ */
+public record TopicNames(String prefix) {
+
+  /** Topic 1: one record per attempt, A → B. */
+  public String messages() {
+    return prefix + "messages";
+  }
+
+  /** Topic 2: replies (ACK / NACK / IN_PROGRESS), B → A. */
+  public String acks() {
+    return prefix + "acks";
+  }
+
+  /** The default handler's effects: one record per processed message id. */
+  public String results() {
+    return prefix + "results";
+  }
+
+  /** Messages A gave up on, with the reason. */
+  public String deadLetters() {
+    return prefix + "dead-letters";
+  }
+
+  /** Records that are not valid envelopes or replies, with the error, so they are kept but never block traffic. */
+  public String poison() {
+    return prefix + "poison";
+  }
+
+  /** Every topic, in a stable order. */
+  public List<String> all() {
+    return List.of(messages(), acks(), results(), deadLetters(), poison());
+  }
+}
