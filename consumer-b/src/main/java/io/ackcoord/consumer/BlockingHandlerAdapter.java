@@ -1,0 +1,52 @@
+package io.ackcoord.consumer;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.Objects;
+
+/**
+ * Runs a {@link BlockingMessageHandler} as a {@link MessageHandler}: each call goes to a worker thread, unordered so
+ * that one slow message does not queue the others behind it.
+ */
+final class BlockingHandlerAdapter implements MessageHandler {
+
+  private final BlockingMessageHandler delegate;
+  private Vertx vertx;
+
+  BlockingHandlerAdapter(BlockingMessageHandler delegate) {
+    this.delegate = Objects.requireNonNull(delegate, "handler");
+  }
+
+  @Override
+  public Future<Void> init(HandlerSetup setup) {
+    this.vertx = setup.vertx();
+    return vertx.executeBlocking(() -> {
+      delegate.init(setup);
+      return null;
+    }, false);
+  }
+
+  @Override
+  public Future<Void> handle(IncomingMessage message) {
+    return vertx.executeBlocking(() -> {
+      delegate.handle(message);
+      return null;
+    }, false);
+  }
+
+  @Override
+  public Future<Void> close() {
+    if (vertx == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      delegate.close();
+      return null;
+    }, false);
+  }
+
+  @Override
+  public String toString() {
+    return delegate.getClass().getName() + " (blocking)";
+  }
+}

@@ -1,0 +1,150 @@
+package io.ackcoord.consumer;
+
+import io.ackcoord.config.Config;
+import io.ackcoord.config.ConfigDef;
+import io.ackcoord.config.ConfigDef.Type;
+import io.ackcoord.config.ConfigLoader;
+import io.ackcoord.config.HttpSettings;
+import io.ackcoord.kafka.KafkaSettings;
+import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Objects;
+
+/**
+ * Everything consumer B is configured with, read once at start-up. {@link #definition()} declares every key (type,
+ * default, rule, doc) and {@link #from(Config)} builds the record from validated values; a bad value fails the
+ * deployment with a {@link io.ackcoord.config.ConfigException} naming the key and the value.
+ *
+ * <p>B reads its configuration only at start; {@code config.scan.period.ms} is declared so that a config file
+ * shared with A validates here too.
+ *
+ * @param kafka               cluster, topic names and client properties
+ * @param http                status server address; {@code port -1} turns it off
+ * @param scanPeriodMillis    {@code config.scan.period.ms}
+ * @param groupId             {@code consumer.group.id}: the Kafka consumer group of every B
+ * @param instanceId          {@code consumer.instance.id}, or hostname-pid when that is empty; written into replies
+ * @param handlerClass        {@code handler.class}: FQCN of a {@link MessageHandler} or {@link BlockingMessageHandler}
+ * @param handlerWorkMillis   {@code handler.work.ms}: the default handler's simulated work time
+ * @param handlerConfig       {@code handler.config}: passed to the handler as is
+ * @param maxInFlight         {@code processing.max.in.flight}: fetching pauses at this many unfinished records
+ * @param dedupeCapacity      {@code dedupe.capacity}: how many processed ids are remembered
+ * @param progressAutoExtend  {@code progress.auto.extend}: send IN_PROGRESS for handlers still running at half the
+ *                            attempt's timeout
+ * @param shutdownTimeoutMillis {@code shutdown.timeout.ms}: how long stop waits for running handlers
+ */
+public record ConsumerOptions(
+    KafkaSettings kafka,
+    HttpSettings http,
+    long scanPeriodMillis,
+    String groupId,
+    String instanceId,
+    String handlerClass,
+    long handlerWorkMillis,
+    JsonObject handlerConfig,
+    int maxInFlight,
+    int dedupeCapacity,
+    boolean progressAutoExtend,
+    long shutdownTimeoutMillis) {
+
+  public static final String GROUP_ID = "consumer.group.id";
+  public static final String INSTANCE_ID = "consumer.instance.id";
+  public static final String HANDLER_CLASS = "handler.class";
+  public static final String HANDLER_WORK_MS = "handler.work.ms";
+  public static final String HANDLER_CONFIG = "handler.config";
+  public static final String MAX_IN_FLIGHT = "processing.max.in.flight";
+  public static final String DEDUPE_CAPACITY = "dedupe.capacity";
+  public static final String PROGRESS_AUTO_EXTEND = "progress.auto.extend";
+  public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout.ms";
+
+  public static final int DEFAULT_HTTP_PORT = 8081;
+  public static final String DEFAULT_GROUP_ID = "ackcoord-consumer-b";
+  public static final String DEFAULT_HANDLER_CLASS = ResultTopicHandler.class.getName();
+  public static final long DEFAULT_HANDLER_WORK_MS = 0;
+  public static final int DEFAULT_MAX_IN_FLIGHT = 500;
+  public static final int DEFAULT_DEDUPE_CAPACITY = 1_000_000;
+  public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+
+  public ConsumerOptions {
+    Objects.requireNonNull(kafka, "kafka");
+    Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(groupId, "groupId");
+    Objects.requireNonNull(instanceId, "instanceId");
+    Objects.requireNonNull(handlerClass, "handlerClass");
+    handlerConfig = handlerConfig == null ? new JsonObject() : handlerConfig.copy();
+  }
+
+  /** Every key B accepts, with its type, default, rule and documentation. */
+  public static ConfigDef definition() {
+    ConfigDef def = new ConfigDef();
+    KafkaSettings.define(def);
+    HttpSettings.define(def, DEFAULT_HTTP_PORT);
+    ConfigLoader.defineScanPeriod(def);
+    return def
+        .define(GROUP_ID, Type.STRING, DEFAULT_GROUP_ID, ConfigDef.matches("\\S+", "a non-empty name"),
+            "Kafka consumer group shared by every B instance; topic 1's partitions are split among them.")
+        .define(INSTANCE_ID, Type.STRING, "", ConfigDef.matches("\\S*", "a name without spaces"),
+            "This B's name in replies and logs; empty means hostname-pid.")
+        .define(HANDLER_CLASS, Type.STRING, DEFAULT_HANDLER_CLASS, HandlerLoader::check,
+            "Class that processes each message: implements MessageHandler or BlockingMessageHandler and has a "
+                + "public no-argument constructor.")
+        .define(HANDLER_WORK_MS, Type.LONG, DEFAULT_HANDLER_WORK_MS, ConfigDef.atLeast(0),
+            "Simulated work time of the default handler, in ms (a timer, never a blocked thread).")
+        .define(HANDLER_CONFIG, Type.OBJECT, new JsonObject(),
+            "Configuration passed to the handler's init as is.")
+        .define(MAX_IN_FLIGHT, Type.INT, DEFAULT_MAX_IN_FLIGHT, ConfigDef.between(1, 100_000),
+            "Unfinished records at which B pauses fetching; it resumes below half of it.")
+        .define(DEDUPE_CAPACITY, Type.INT, DEFAULT_DEDUPE_CAPACITY, ConfigDef.atLeast(1),
+            "How many processed message ids B remembers to answer re-sends without processing them again.")
+        .define(PROGRESS_AUTO_EXTEND, Type.BOOLEAN, false,
+            "Send IN_PROGRESS for a handler still running at half the attempt's timeout, extending it by that "
+                + "timeout, and repeat while it runs.")
+        .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, DEFAULT_SHUTDOWN_TIMEOUT_MS, ConfigDef.atLeast(0),
+            "How long stopping B waits for running handlers before it commits what is complete and closes.");
+  }
+
+  /** Builds the options from validated configuration; an empty instance id becomes hostname-pid. */
+  public static ConsumerOptions from(Config c) {
+    String instance = c.getString(INSTANCE_ID);
+    return new ConsumerOptions(
+        KafkaSettings.from(c),
+        HttpSettings.from(c),
+        c.getLong(ConfigLoader.SCAN_PERIOD_KEY),
+        c.getString(GROUP_ID),
+        instance.isEmpty() ? defaultInstanceId() : instance,
+        c.getString(HANDLER_CLASS),
+        c.getLong(HANDLER_WORK_MS),
+        c.getObject(HANDLER_CONFIG),
+        c.getInt(MAX_IN_FLIGHT),
+        c.getInt(DEDUPE_CAPACITY),
+        c.getBoolean(PROGRESS_AUTO_EXTEND),
+        c.getLong(SHUTDOWN_TIMEOUT_MS));
+  }
+
+  /** Parses raw JSON with {@link #definition()}: a shortcut for tests and tools. */
+  public static ConsumerOptions parse(JsonObject raw) {
+    return from(definition().parse(raw));
+  }
+
+  /** The configuration JSON handed to the handler; a copy, so a handler cannot change B's view of it. */
+  @Override
+  public JsonObject handlerConfig() {
+    return handlerConfig.copy();
+  }
+
+  /**
+   * hostname-pid. The hostname comes from the environment when set (containers set HOSTNAME); the resolver is
+   * the fallback, which may block on a lookup, so callers run this off the event loop.
+   */
+  static String defaultInstanceId() {
+    String host = System.getenv("HOSTNAME");
+    if (host == null || host.isBlank()) {
+      try {
+        host = InetAddress.getLocalHost().getHostName();
+      } catch (UnknownHostException e) {
+        host = "b";
+      }
+    }
+    return host + "-" + ProcessHandle.current().pid();
+  }
+}

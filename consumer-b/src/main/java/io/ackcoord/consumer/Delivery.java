@@ -1,0 +1,81 @@
+package io.ackcoord.consumer;
+
+import io.ackcoord.protocol.Envelope;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Duration;
+import java.util.function.LongFunction;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * The {@link IncomingMessage} B hands to a handler: the envelope, the record's coordinates, and
+ * {@link #extendDeadline} routed back to B's event loop (a blocking handler calls it from a worker thread).
+ */
+final class Delivery implements IncomingMessage {
+
+  private final Envelope envelope;
+  private final String topic;
+  private final int partition;
+  private final long offset;
+  private final Context context;
+  private final LongFunction<Future<Void>> sendInProgress;
+  private volatile boolean finished;
+
+  Delivery(Envelope envelope, ConsumerRecord<?, ?> record, Context context,
+      LongFunction<Future<Void>> sendInProgress) {
+    this.envelope = envelope;
+    this.topic = record.topic();
+    this.partition = record.partition();
+    this.offset = record.offset();
+    this.context = context;
+    this.sendInProgress = sendInProgress;
+  }
+
+  @Override
+  public Envelope envelope() {
+    return envelope;
+  }
+
+  @Override
+  public String topic() {
+    return topic;
+  }
+
+  @Override
+  public int partition() {
+    return partition;
+  }
+
+  @Override
+  public long offset() {
+    return offset;
+  }
+
+  @Override
+  public Future<Void> extendDeadline(Duration extension) {
+    if (extension == null || extension.toMillis() <= 0) {
+      return Future.failedFuture(new IllegalArgumentException("extension must be at least 1 ms, was " + extension));
+    }
+    Promise<Void> sent = Promise.promise();
+    context.runOnContext(v -> {
+      // An IN_PROGRESS after the ACK/NACK would make A wait for a message that is already answered.
+      if (finished) {
+        sent.fail(new IllegalStateException("message " + envelope.id() + " is already finished"));
+      } else {
+        sendInProgress.apply(extension.toMillis()).onComplete(sent);
+      }
+    });
+    return sent.future();
+  }
+
+  /** Called on the event loop when the handler finished; later extensions are refused. */
+  void finish() {
+    finished = true;
+  }
+
+  @Override
+  public String toString() {
+    return envelope + " from " + topic + "/" + partition + "/" + offset;
+  }
+}

@@ -1,0 +1,118 @@
+package io.ackcoord.consumer;
+
+import io.ackcoord.kafka.TopicNames;
+import io.ackcoord.protocol.Envelope;
+import io.ackcoord.protocol.Reply;
+import io.ackcoord.protocol.ReplyCodec;
+import io.ackcoord.time.Clock;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.client.producer.KafkaWriteStream;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes what B says to Kafka: replies on topic 2 (to the partition the envelope names) and unreadable records on
+ * the poison topic, through one idempotent producer.
+ *
+ * <p>Guarantee (step 6): an ACK or NACK, and a poison copy, is re-sent with {@link Backoff} until the broker confirms
+ * it or B closes; the returned Future completes only then, and only then may the record's offset be committed. A
+ * reply sent twice is harmless: A acts on the first and ignores the rest. IN_PROGRESS is sent once: a late
+ * extension is worthless, and the handler that asked decides whether to ask again.
+ */
+final class ReplySender {
+
+  /** Header on a poison copy: why the record was not a valid envelope. */
+  static final String ERROR_HEADER = "ackcoord-error";
+  /** Header on a poison copy: where the original was, {@code topic/partition/offset}. */
+  static final String SOURCE_HEADER = "ackcoord-source";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReplySender.class);
+
+  private final Vertx vertx;
+  private final KafkaWriteStream<String, byte[]> producer;
+  private final TopicNames topics;
+  private final String consumerId;
+  private final Clock clock;
+  private final ConsumerStats stats;
+  private final Backoff backoff;
+  private boolean closed;
+
+  ReplySender(Vertx vertx, KafkaWriteStream<String, byte[]> producer, TopicNames topics, String consumerId,
+      Clock clock, ConsumerStats stats, Backoff backoff) {
+    this.vertx = vertx;
+    this.producer = producer;
+    this.topics = topics;
+    this.consumerId = consumerId;
+    this.clock = clock;
+    this.stats = stats;
+    this.backoff = backoff;
+  }
+
+  /** Sends the ACK or NACK for one copy; completes when the broker confirmed it. */
+  Future<Void> reply(Envelope envelope, Outcome outcome) {
+    Reply reply = outcome.replyFor(envelope, consumerId, clock.wallMillis());
+    ProducerRecord<String, byte[]> record = ReplyCodec.toRecord(topics.acks(), envelope.replyPartition(), reply);
+    return sendUntilConfirmed(record, reply.type() + " for " + envelope.id(), err -> false, 1)
+        .onSuccess(v -> (outcome.success() ? stats.acksSent : stats.nacksSent).incrementAndGet());
+  }
+
+  /** Sends one IN_PROGRESS asking A to wait {@code extendMillis} more; one try. */
+  Future<Void> inProgress(Envelope envelope, long extendMillis) {
+    Reply reply = Reply.inProgress(envelope, consumerId, clock.wallMillis(), extendMillis);
+    return producer.send(ReplyCodec.toRecord(topics.acks(), envelope.replyPartition(), reply))
+        .onSuccess(md -> stats.inProgressSent.incrementAndGet())
+        .mapEmpty();
+  }
+
+  /**
+   * Copies an unreadable record to the poison topic: its key, value and headers, plus {@value #ERROR_HEADER} and
+   * {@value #SOURCE_HEADER}. Retried like a reply while the error is one Kafka calls retriable; a copy the broker
+   * will never take (too large, topic invalid) is logged with its source and given up, because a record that is
+   * not a message must not hold up the partition behind it.
+   */
+  Future<Void> poison(ConsumerRecord<String, byte[]> original, String error) {
+    String source = original.topic() + "/" + original.partition() + "/" + original.offset();
+    RecordHeaders headers = new RecordHeaders();
+    for (Header h : original.headers()) {
+      headers.add(h);
+    }
+    headers.add(ERROR_HEADER, error.getBytes(StandardCharsets.UTF_8));
+    headers.add(SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
+    ProducerRecord<String, byte[]> copy =
+        new ProducerRecord<>(topics.poison(), null, original.key(), original.value(), headers);
+    return sendUntilConfirmed(copy, "poison copy of " + source, err -> !(err instanceof RetriableException), 1)
+        .recover(err -> {
+          if (closed) {
+            return Future.failedFuture(err);
+          }
+          LOG.error("Dropping unreadable record {} ({}): the poison topic refused it: {}", source, error,
+              err.toString());
+          return Future.succeededFuture();
+        });
+  }
+
+  /** Stops retrying: sends still waiting fail, so B can close. */
+  void close() {
+    closed = true;
+  }
+
+  private Future<Void> sendUntilConfirmed(ProducerRecord<String, byte[]> record, String what,
+      Predicate<Throwable> giveUp, int attempt) {
+    return producer.send(record).<Void>mapEmpty().recover(err -> {
+      if (closed || giveUp.test(err)) {
+        return Future.failedFuture(err);
+      }
+      long delay = backoff.delayMillis(attempt);
+      LOG.warn("Sending {} failed (try {}), again in {} ms: {}", what, attempt, delay, err.toString());
+      return vertx.timer(delay).compose(v -> sendUntilConfirmed(record, what, giveUp, attempt + 1));
+    });
+  }
+}

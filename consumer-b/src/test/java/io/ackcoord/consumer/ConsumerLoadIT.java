@@ -1,0 +1,149 @@
+package io.ackcoord.consumer;
+
+import static io.ackcoord.consumer.TestEnvelopes.envelope;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ackcoord.kafka.TopicAdmin;
+import io.ackcoord.kafka.TopicNames;
+import io.ackcoord.protocol.Envelope;
+import io.ackcoord.protocol.EnvelopeCodec;
+import io.ackcoord.protocol.Reply;
+import io.ackcoord.testkit.KafkaBroker;
+import io.ackcoord.testkit.KafkaBrokerExtension;
+import io.ackcoord.testkit.TestTopics;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** B under load: throughput with the default handler, and the in-flight limit holding. */
+@ExtendWith({VertxExtension.class, KafkaBrokerExtension.class})
+class ConsumerLoadIT {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoadIT.class);
+  /** Messages of the throughput run; override with -Dackcoord.it.messages=N. */
+  private static final int MESSAGES = Integer.getInteger("ackcoord.it.messages", 20_000);
+
+  private KafkaBroker broker;
+  private KafkaTestClient kafka;
+  private Vertx vertx;
+  private String prefix;
+  private TopicNames topics;
+
+  @BeforeEach
+  void setUp(KafkaBroker broker, Vertx vertx, TestInfo test) {
+    this.broker = broker;
+    this.vertx = vertx;
+    this.kafka = new KafkaTestClient(broker);
+    this.prefix = TestTopics.uniquePrefix(test.getTestMethod().orElseThrow().getName());
+    this.topics = new TopicNames(prefix);
+  }
+
+  @AfterEach
+  void tearDown() {
+    kafka.close();
+  }
+
+  @Test
+  @DisplayName("a backlog of envelopes is processed once each and ACKed; the rate is logged")
+  void throughput() {
+    // The backlog is written before B starts, so the run measures B, not the producer.
+    await(TopicAdmin.ensureTopics(vertx, ConsumerOptions.parse(config()).kafka()));
+    byte[] payload = new byte[100];
+    List<Envelope> envelopes = IntStream.range(0, MESSAGES)
+        .mapToObj(i -> new Envelope("load-" + i, TestEnvelopes.PRODUCER, 1, 0, 0, i % 3, 30_000, null, payload))
+        .toList();
+    kafka.produce(envelopes.stream().map(e -> EnvelopeCodec.toRecord(topics.messages(), e)).toList());
+
+    ConsumerVerticle measured = new ConsumerVerticle();
+    deploy(measured, config());
+    await().pollInterval(Duration.ofMillis(5)).until(() -> measured.stats().received() > 0);
+    long start = System.nanoTime();
+    await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(5))
+        .until(() -> measured.stats().acksSent() >= MESSAGES);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    LOG.info("B processed and ACKed {} messages in {} s: {} messages/s (default handler, work 0 ms, "
+        + "3 partitions, max in flight 500)", MESSAGES, String.format("%.2f", seconds),
+        String.format("%.0f", MESSAGES / seconds));
+
+    Map<String, Long> results = kafka.countByKey(topics.results());
+    assertThat(results).hasSize(MESSAGES);
+    assertThat(results.values()).containsOnly(1L);
+    List<KafkaTestClient.PartitionReply> replies = kafka.replies(topics.acks());
+    assertThat(replies).hasSize(MESSAGES).allSatisfy(r -> {
+      assertThat(r.reply().type()).isEqualTo(Reply.Type.ACK);
+      assertThat(r.partition()).isEqualTo(Integer.parseInt(r.reply().id().substring(5)) % 3);
+    });
+    Map<TopicPartition, OffsetAndMetadata> everything = kafka.endOffsets(topics.messages()).entrySet().stream()
+        .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue())));
+    await().untilAsserted(() -> assertThat(kafka.committed(prefix + "b")).isEqualTo(everything));
+  }
+
+  @Test
+  @DisplayName("fetching pauses at processing.max.in.flight and resumes when handlers finish")
+  void backpressure() {
+    Promise<Void> release = Promise.promise();
+    MessageHandler held = m -> release.future();
+    ConsumerVerticle b = new ConsumerVerticle(held);
+    deploy(b, config().put("processing.max.in.flight", 10).put("topic.partitions", 1));
+
+    kafka.produce(IntStream.range(0, 100)
+        .mapToObj(i -> EnvelopeCodec.toRecord(topics.messages(), envelope("bp-" + i, 0, 30_000))).toList());
+
+    await().until(() -> b.stats().inFlight() >= 10);
+    // Soft limit: the poll already in hand (max.poll.records = the limit) may still arrive, nothing after it.
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+        .until(() -> b.stats().received() <= 30);
+    assertThat(b.stats().received()).isLessThan(100);
+
+    vertx.runOnContext(v -> release.complete());
+
+    await().until(() -> b.stats().acksSent() == 100);
+    assertThat(kafka.replies(topics.acks())).hasSize(100);
+  }
+
+  private JsonObject config() {
+    return new JsonObject()
+        .put("kafka.bootstrap.servers", broker.bootstrapServers())
+        .put("topic.prefix", prefix)
+        .put("consumer.group.id", prefix + "b")
+        .put("http.port", -1)
+        .put("shutdown.timeout.ms", 2_000);
+  }
+
+  private void deploy(ConsumerVerticle verticle, JsonObject config) {
+    await(vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config)));
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static ConditionFactory await() {
+    return Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100));
+  }
+}

@@ -1,0 +1,126 @@
+package io.ackcoord.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ackcoord.config.ConfigException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ConsumerOptionsTest {
+
+  @Test
+  @DisplayName("defaults: group, handler, limits, HTTP on 8081, instance id hostname-pid")
+  void defaults() {
+    ConsumerOptions o = ConsumerOptions.parse(new JsonObject());
+
+    assertThat(o.groupId()).isEqualTo("ackcoord-consumer-b");
+    assertThat(o.handlerClass()).isEqualTo(ResultTopicHandler.class.getName());
+    assertThat(o.handlerWorkMillis()).isZero();
+    assertThat(o.handlerConfig()).isEqualTo(new JsonObject());
+    assertThat(o.maxInFlight()).isEqualTo(500);
+    assertThat(o.dedupeCapacity()).isEqualTo(1_000_000);
+    assertThat(o.progressAutoExtend()).isFalse();
+    assertThat(o.shutdownTimeoutMillis()).isEqualTo(10_000);
+    assertThat(o.http().port()).isEqualTo(8081);
+    assertThat(o.instanceId()).endsWith("-" + ProcessHandle.current().pid());
+    assertThat(o.kafka().topics().messages()).isEqualTo("ackcoord.messages");
+  }
+
+  @Test
+  @DisplayName("values given as strings (environment variables) are read with their types")
+  void stringValues() {
+    ConsumerOptions o = ConsumerOptions.parse(new JsonObject()
+        .put("processing.max.in.flight", "7")
+        .put("progress.auto.extend", "true")
+        .put("handler.config", "{\"rate\":3}")
+        .put("consumer.instance.id", "b-7")
+        .put("handler.class", RecordingHandler.class.getName()));
+
+    assertThat(o.maxInFlight()).isEqualTo(7);
+    assertThat(o.progressAutoExtend()).isTrue();
+    assertThat(o.handlerConfig().getInteger("rate")).isEqualTo(3);
+    assertThat(o.instanceId()).isEqualTo("b-7");
+    assertThat(o.handlerClass()).isEqualTo(RecordingHandler.class.getName());
+  }
+
+  @Test
+  @DisplayName("a blocking handler class is accepted")
+  void blockingHandlerClass() {
+    ConsumerOptions o = ConsumerOptions.parse(new JsonObject().put("handler.class", SleepyHandler.class.getName()));
+
+    assertThat(o.handlerClass()).isEqualTo(SleepyHandler.class.getName());
+    assertThat(HandlerLoader.load(o.handlerClass())).isInstanceOf(BlockingHandlerAdapter.class);
+  }
+
+  static Stream<Arguments> badValues() {
+    return Stream.of(
+        Arguments.of("consumer.group.id", ""),
+        Arguments.of("consumer.instance.id", "b 1"),
+        Arguments.of("handler.class", "com.example.NoSuchHandler"),
+        Arguments.of("handler.class", "java.lang.String"),
+        Arguments.of("handler.class", AbstractHandler.class.getName()),
+        Arguments.of("handler.work.ms", -1),
+        Arguments.of("handler.config", 5),
+        Arguments.of("processing.max.in.flight", 0),
+        Arguments.of("processing.max.in.flight", 100_001),
+        Arguments.of("dedupe.capacity", 0),
+        Arguments.of("progress.auto.extend", "maybe"),
+        Arguments.of("shutdown.timeout.ms", -5),
+        Arguments.of("http.port", 70_000),
+        Arguments.of("kafka.bootstrap.servers", "no-port"));
+  }
+
+  @ParameterizedTest(name = "{0} = {1} is refused, naming key and value")
+  @MethodSource("badValues")
+  void badValue(String key, Object value) {
+    JsonObject raw = new JsonObject().put(key, value);
+
+    assertThatThrownBy(() -> ConsumerOptions.parse(raw))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(key)
+        .hasMessageContaining(String.valueOf(value))
+        .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo(key));
+  }
+
+  @Test
+  @DisplayName("a misspelt key is refused with a suggestion")
+  void typo() {
+    assertThatThrownBy(() -> ConsumerOptions.parse(new JsonObject().put("processing.max.inflight", 5)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("processing.max.inflight")
+        .hasMessageContaining("did you mean 'processing.max.in.flight'");
+  }
+
+  @Test
+  @DisplayName("every key of B is documented")
+  void documented() {
+    assertThat(ConsumerOptions.definition().keys()).allSatisfy(k -> assertThat(k.doc()).isNotBlank());
+    assertThat(ConsumerOptions.definition().markdownTable()).contains("`processing.max.in.flight`");
+  }
+
+  /** A handler class that config validation must refuse: it cannot be instantiated. */
+  public abstract static class AbstractHandler implements MessageHandler {
+  }
+
+  /** A valid non-blocking handler class. */
+  public static class RecordingHandler implements MessageHandler {
+    @Override
+    public Future<Void> handle(IncomingMessage message) {
+      return Future.succeededFuture();
+    }
+  }
+
+  /** A valid blocking handler class. */
+  public static class SleepyHandler implements BlockingMessageHandler {
+    @Override
+    public void handle(IncomingMessage message) {
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package io.ackcoord.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class OffsetTrackerTest {
+
+  private static final TopicPartition P0 = new TopicPartition("messages", 0);
+  private static final TopicPartition P1 = new TopicPartition("messages", 1);
+
+  private final OffsetTracker tracker = new OffsetTracker();
+
+  @Test
+  @DisplayName("nothing is committable before anything completes")
+  void nothingBeforeCompletion() {
+    tracker.track(P0, 10);
+    tracker.track(P0, 11);
+
+    assertThat(tracker.drainCommittable()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("in-order completion commits last completed + 1")
+  void inOrder() {
+    tracker.track(P0, 10);
+    tracker.track(P0, 11);
+    tracker.complete(P0, 10);
+    tracker.complete(P0, 11);
+
+    assertThat(tracker.drainCommittable()).containsExactly(Map.entry(P0, new OffsetAndMetadata(12)));
+  }
+
+  @Test
+  @DisplayName("a later offset finishing first does not move the position past a running one")
+  void outOfOrderWaitsForLowest() {
+    tracker.track(P0, 5);
+    tracker.track(P0, 6);
+    tracker.track(P0, 7);
+
+    tracker.complete(P0, 7);
+    tracker.complete(P0, 6);
+    assertThat(tracker.drainCommittable()).as("5 still running").isEmpty();
+
+    tracker.complete(P0, 5);
+    assertThat(tracker.drainCommittable()).containsExactly(Map.entry(P0, new OffsetAndMetadata(8)));
+  }
+
+  @Test
+  @DisplayName("the position stops at the lowest offset still in flight")
+  void positionIsLowestInFlight() {
+    for (long o = 0; o < 5; o++) {
+      tracker.track(P0, o);
+    }
+    tracker.complete(P0, 0);
+    tracker.complete(P0, 1);
+    tracker.complete(P0, 3);
+    tracker.complete(P0, 4);
+
+    assertThat(tracker.drainCommittable()).containsExactly(Map.entry(P0, new OffsetAndMetadata(2)));
+    assertThat(tracker.inFlight(P0)).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("a drain returns only partitions whose position advanced since the last drain")
+  void drainOnlyAdvanced() {
+    tracker.track(P0, 0);
+    tracker.track(P1, 0);
+    tracker.complete(P0, 0);
+    tracker.complete(P1, 0);
+    assertThat(tracker.drainCommittable()).containsOnlyKeys(P0, P1);
+
+    tracker.track(P0, 1);
+    tracker.track(P1, 1);
+    tracker.complete(P1, 1);
+
+    assertThat(tracker.drainCommittable()).containsExactly(Map.entry(P1, new OffsetAndMetadata(2)));
+    assertThat(tracker.drainCommittable()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("gaps in offsets (compaction, transaction markers) do not hold the position back")
+  void gaps() {
+    tracker.track(P0, 10);
+    tracker.track(P0, 13);
+    tracker.complete(P0, 13);
+    tracker.complete(P0, 10);
+
+    assertThat(tracker.drainCommittable()).containsExactly(Map.entry(P0, new OffsetAndMetadata(14)));
+  }
+
+  @Test
+  @DisplayName("a failed commit is drained again")
+  void failedCommitIsRedrained() {
+    tracker.track(P0, 0);
+    tracker.complete(P0, 0);
+    Map<TopicPartition, OffsetAndMetadata> first = tracker.drainCommittable();
+
+    tracker.commitFailed(first);
+
+    assertThat(tracker.drainCommittable()).isEqualTo(first);
+  }
+
+  @Test
+  @DisplayName("a failed commit overtaken by a later drain is not put back")
+  void failedCommitOvertaken() {
+    tracker.track(P0, 0);
+    tracker.complete(P0, 0);
+    Map<TopicPartition, OffsetAndMetadata> first = tracker.drainCommittable();
+    tracker.track(P0, 1);
+    tracker.complete(P0, 1);
+    assertThat(tracker.drainCommittable()).containsExactly(Map.entry(P0, new OffsetAndMetadata(2)));
+
+    tracker.commitFailed(first);
+
+    assertThat(tracker.drainCommittable()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("forgotten partitions are dropped and their late completions ignored")
+  void forget() {
+    tracker.track(P0, 0);
+    tracker.track(P1, 0);
+    tracker.complete(P1, 0);
+
+    tracker.forget(List.of(P0, P1));
+
+    assertThat(tracker.complete(P0, 0)).isFalse();
+    assertThat(tracker.drainCommittable()).isEmpty();
+    assertThat(tracker.inFlight()).isZero();
+  }
+
+  @Test
+  @DisplayName("draining selected partitions leaves the others for later")
+  void drainSelected() {
+    tracker.track(P0, 0);
+    tracker.track(P1, 0);
+    tracker.complete(P0, 0);
+    tracker.complete(P1, 0);
+
+    assertThat(tracker.drainCommittable(List.of(P0))).containsOnlyKeys(P0);
+    assertThat(tracker.drainCommittable()).containsOnlyKeys(P1);
+  }
+
+  @Test
+  @DisplayName("completing an offset twice, or one never tracked, changes nothing")
+  void doubleCompletion() {
+    tracker.track(P0, 3);
+
+    assertThat(tracker.complete(P0, 3)).isTrue();
+    assertThat(tracker.complete(P0, 3)).isFalse();
+    assertThat(tracker.complete(P0, 99)).isFalse();
+    assertThat(tracker.drainCommittable()).containsExactly(Map.entry(P0, new OffsetAndMetadata(4)));
+  }
+
+  @Test
+  @DisplayName("a re-read of lower offsets (rewind) never moves a committed position backwards")
+  void neverBackwards() {
+    tracker.track(P0, 20);
+    tracker.complete(P0, 20);
+    assertThat(tracker.drainCommittable()).containsExactly(Map.entry(P0, new OffsetAndMetadata(21)));
+
+    tracker.track(P0, 15);
+    assertThat(tracker.drainCommittable()).isEmpty();
+    tracker.complete(P0, 15);
+    assertThat(tracker.drainCommittable()).isEmpty();
+  }
+}

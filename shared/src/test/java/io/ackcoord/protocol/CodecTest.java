@@ -1,0 +1,100 @@
+package io.ackcoord.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class CodecTest {
+
+  private static ConsumerRecord<String, byte[]> asConsumed(ProducerRecord<String, byte[]> r) {
+    return new ConsumerRecord<>(r.topic(), 0, 7L, 0L, TimestampType.CREATE_TIME, 0, 0, r.key(), r.value(),
+        r.headers(), java.util.Optional.empty());
+  }
+
+  @Test
+  @DisplayName("an envelope survives the trip through a Kafka record, payload untouched")
+  void envelopeRoundTrip() throws Exception {
+    Envelope e = new Envelope("id-1", "a1", 3, 100, 200, 2, 5000, "application/json",
+        "{\"x\":1}".getBytes(StandardCharsets.UTF_8));
+    ProducerRecord<String, byte[]> record = EnvelopeCodec.toRecord("t1", e);
+
+    assertThat(record.key()).isEqualTo("id-1");
+    assertThat(record.value()).isEqualTo(e.payload());
+    assertThat(EnvelopeCodec.fromRecord(asConsumed(record))).isEqualTo(e);
+  }
+
+  @Test
+  @DisplayName("records that are not envelopes are rejected with the header named")
+  void invalidEnvelopes() {
+    ConsumerRecord<String, byte[]> bare = asConsumed(new ProducerRecord<>("t1", "k", new byte[] {1}));
+    assertThatThrownBy(() -> EnvelopeCodec.fromRecord(bare)).isInstanceOf(InvalidRecordException.class)
+        .hasMessage("missing header ackcoord-version");
+
+    Envelope e = new Envelope("id-1", "a1", 1, 100, 200, 0, 5000, null, new byte[0]);
+    ProducerRecord<String, byte[]> future = EnvelopeCodec.toRecord("t1", e);
+    future.headers().remove(EnvelopeCodec.VERSION).add(EnvelopeCodec.VERSION, "9".getBytes());
+    assertThatThrownBy(() -> EnvelopeCodec.fromRecord(asConsumed(future)))
+        .hasMessageContaining("unsupported envelope version '9'");
+
+    ProducerRecord<String, byte[]> badAttempt = EnvelopeCodec.toRecord("t1", e);
+    badAttempt.headers().remove(EnvelopeCodec.ATTEMPT).add(EnvelopeCodec.ATTEMPT, "x".getBytes());
+    assertThatThrownBy(() -> EnvelopeCodec.fromRecord(asConsumed(badAttempt)))
+        .hasMessage("header ackcoord-attempt is not a number: 'x'");
+
+    ProducerRecord<String, byte[]> wrongKey = new ProducerRecord<>("t1", null, "other", new byte[0],
+        EnvelopeCodec.toRecord("t1", e).headers());
+    assertThatThrownBy(() -> EnvelopeCodec.fromRecord(asConsumed(wrongKey)))
+        .hasMessageContaining("differs from header ackcoord-id");
+  }
+
+  @Test
+  @DisplayName("each reply type survives a round trip")
+  void replyRoundTrip() throws Exception {
+    Envelope e = new Envelope("id-1", "a1", 2, 100, 200, 1, 5000, null, new byte[0]);
+    for (Reply r : new Reply[] {Reply.ack(e, "b1", 9), Reply.nack(e, "b1", 9, "db down", true),
+        Reply.nack(e, "b1", 9, "bad input", false), Reply.inProgress(e, "b1", 9, 30_000)}) {
+      ProducerRecord<String, byte[]> record = ReplyCodec.toRecord("t2", e.replyPartition(), r);
+      assertThat(record.partition()).isEqualTo(1);
+      assertThat(ReplyCodec.fromRecord(asConsumed(record))).isEqualTo(r);
+    }
+  }
+
+  @Test
+  @DisplayName("invalid replies are rejected with the field named")
+  void invalidReplies() {
+    assertThatThrownBy(() -> ReplyCodec.decode("garbage".getBytes())).isInstanceOf(InvalidRecordException.class)
+        .hasMessageStartingWith("reply is not a JSON object");
+    assertThatThrownBy(() -> ReplyCodec.decode("{\"v\":2}".getBytes()))
+        .hasMessageContaining("unsupported reply version '2'");
+    assertThatThrownBy(() -> ReplyCodec.decode("{\"v\":1,\"type\":\"MAYBE\"}".getBytes()))
+        .hasMessage("unknown reply type 'MAYBE'");
+    assertThatThrownBy(() -> ReplyCodec.decode(
+        "{\"v\":1,\"type\":\"ACK\",\"id\":\"x\",\"producer\":\"a\"}".getBytes()))
+        .hasMessageContaining("'attempt' missing");
+    assertThatThrownBy(() -> ReplyCodec.decode(new byte[0])).hasMessage("empty reply");
+  }
+
+  @Test
+  @DisplayName("a poison copy keeps the original bytes and says where it came from and why")
+  void poison() {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add("h", new byte[] {1});
+    ConsumerRecord<String, byte[]> original = new ConsumerRecord<>("t1", 2, 99L, 0L, TimestampType.CREATE_TIME, 0,
+        0, "k", new byte[] {4, 5}, headers, java.util.Optional.empty());
+
+    ProducerRecord<String, byte[]> p = PoisonRecord.of("poison", original, "boom");
+
+    assertThat(p.value()).containsExactly(4, 5);
+    assertThat(p.key()).isEqualTo("k");
+    assertThat(EnvelopeCodec.optional(p.headers(), PoisonRecord.ERROR)).isEqualTo("boom");
+    assertThat(EnvelopeCodec.optional(p.headers(), PoisonRecord.SOURCE)).isEqualTo("t1/2/99");
+    assertThat(p.headers().lastHeader("h")).isNotNull();
+  }
+}
