@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param scanPeriodMillis    {@code config.scan.period.ms}
  * @param groupId             {@code consumer.group.id}: the Kafka consumer group of every B
  * @param instanceId          {@code consumer.instance.id}, or hostname-pid when that is empty; written into replies
+ * @param staticMembership    whether {@code consumer.instance.id} was set: then it is also the Kafka
+ *                            {@code group.instance.id}, so a restarted B takes its partitions back at once
  * @param handlerClass        {@code handler.class}: FQCN of a {@link MessageHandler} or {@link BlockingMessageHandler}
  * @param handlerWorkMillis   {@code handler.work.ms}: the default handler's simulated work time
  * @param handlerConfig       {@code handler.config}: passed to the handler as is
@@ -39,6 +41,7 @@ public record ConsumerOptions(
     long scanPeriodMillis,
     String groupId,
     String instanceId,
+    boolean staticMembership,
     String handlerClass,
     long handlerWorkMillis,
     JsonObject handlerConfig,
@@ -84,7 +87,9 @@ public record ConsumerOptions(
         .define(GROUP_ID, Type.STRING, DEFAULT_GROUP_ID, ConfigDef.matches("\\S+", "a non-empty name"),
             "Kafka consumer group shared by every B instance; topic 1's partitions are split among them.")
         .define(INSTANCE_ID, Type.STRING, "", ConfigDef.matches("\\S*", "a name without spaces"),
-            "This B's name in replies and logs; empty means hostname-pid.")
+            "This B's name in replies and logs; empty means hostname-pid. When set, it is also the Kafka "
+                + "group.instance.id (static membership): a B restarted under the same name takes its partitions "
+                + "back at once instead of after the session timeout. Give every B its own name.")
         .define(HANDLER_CLASS, Type.STRING, DEFAULT_HANDLER_CLASS, HandlerLoader::check,
             "Class that processes each message: implements MessageHandler or BlockingMessageHandler and has a "
                 + "public no-argument constructor.")
@@ -112,6 +117,7 @@ public record ConsumerOptions(
         c.getLong(ConfigLoader.SCAN_PERIOD_KEY),
         c.getString(GROUP_ID),
         instance.isEmpty() ? defaultInstanceId() : instance,
+        !instance.isEmpty(),
         c.getString(HANDLER_CLASS),
         c.getLong(HANDLER_WORK_MS),
         c.getObject(HANDLER_CONFIG),

@@ -219,7 +219,8 @@ public class ConsumerVerticle extends VerticleBase {
   private Future<Void> subscribe() {
     int maxPollRecords = Math.min(500, options.maxInFlight());
     return KafkaClients.manualCommitConsumer(vertx, options.kafka(), options.groupId(),
-            "ackcoord-b-" + options.instanceId(), maxPollRecords)
+            "ackcoord-b-" + options.instanceId(), maxPollRecords,
+            options.staticMembership() ? options.instanceId() : null)
         .compose(stream -> {
           consumer = stream;
           committer = new OffsetCommitter(vertx, offsets, stream::commit, stats, Backoff.DEFAULT);

@@ -53,11 +53,12 @@ final class KafkaClients {
   /**
    * A consumer of topic 1 that never commits on its own and skips aborted transactions.
    *
-   * @param maxPollRecords default for {@code max.poll.records}, so one poll does not overshoot the in-flight limit
-   *                       by much
+   * @param maxPollRecords  default for {@code max.poll.records}, so one poll does not overshoot the in-flight limit
+   *                        by much
+   * @param groupInstanceId the static member name, or {@code null} for a dynamic member
    */
   static Future<KafkaReadStream<String, byte[]>> manualCommitConsumer(Vertx vertx, KafkaSettings kafka,
-      String groupId, String clientId, int maxPollRecords) {
+      String groupId, String clientId, int maxPollRecords, String groupInstanceId) {
     Map<String, String> defaults = new HashMap<>();
     defaults.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
     defaults.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -66,6 +67,13 @@ final class KafkaClients {
     // Cooperative rebalancing revokes only the partitions that move, so the others keep their in-flight work.
     defaults.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
         "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
+    // A crashed B holds its partitions until its session expires: 10 s (Kafka's default is 45 s) bounds how long
+    // its messages wait before another B, or the restarted one, takes over.
+    defaults.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+    defaults.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
+    if (groupInstanceId != null) {
+      defaults.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId);
+    }
     Map<String, String> config = enforce(kafka.consumerConfig(defaults), Map.of(
         ConsumerConfig.GROUP_ID_CONFIG, groupId,
         // Offsets are committed only after the reply is confirmed (step 5); an auto-commit would lose messages.

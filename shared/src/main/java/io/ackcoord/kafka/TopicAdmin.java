@@ -1,14 +1,16 @@
 package io.ackcoord.kafka;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.admin.NewTopic;
+import io.vertx.kafka.admin.OffsetSpec;
 import io.vertx.kafka.admin.TopicDescription;
+import io.vertx.kafka.client.common.TopicPartition;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,12 +24,15 @@ import org.slf4j.LoggerFactory;
 public final class TopicAdmin {
 
   private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
+  private static final long READY_TIMEOUT_MS = 30_000;
+  private static final long READY_POLL_MS = 100;
 
   private TopicAdmin() {
   }
 
   /**
-   * Creates the missing topics of {@code settings} (when {@code topic.create} is on), then describes them.
+   * Creates the missing topics of {@code settings} (when {@code topic.create} is on), describes them, and waits
+   * until every partition has a leader that accepts writes.
    *
    * @return partition count per topic name; fails if a topic is missing and may not be created
    */
@@ -35,15 +40,43 @@ public final class TopicAdmin {
     KafkaAdminClient admin = KafkaAdminClient.create(vertx, settings.adminConfig());
     List<String> names = settings.topics().all();
     return admin.listTopics()
-        .compose(existing -> create(admin, settings, names, existing))
-        .compose(v -> admin.describeTopics(names))
+        .compose(existing -> {
+          List<String> missing = names.stream().filter(n -> !existing.contains(n)).toList();
+          return create(admin, settings, missing)
+              .compose(v -> admin.describeTopics(names))
+              .compose(descriptions -> awaitWritable(vertx, admin, descriptions, names, READY_TIMEOUT_MS)
+                  .map(descriptions));
+        })
         .map(TopicAdmin::partitionCounts)
         .eventually(() -> admin.close());
   }
 
-  private static Future<Void> create(KafkaAdminClient admin, KafkaSettings settings, List<String> names,
-      Set<String> existing) {
-    List<NewTopic> missing = names.stream().filter(n -> !existing.contains(n))
+  // Kafka before 4.5 (KAFKA-15591) can lose the first batch an idempotent producer writes to a partition created a
+  // moment ago: that request fails with NOT_LEADER_OR_FOLLOWER, a later one lands first, and every retry of the
+  // first is then refused as out of order until it expires. So topics are only handed over once every partition
+  // answers ListOffsets, which the broker serves only for partitions it leads. Checked even for topics that
+  // already existed: the other verticle may have created them a moment ago.
+  private static Future<Void> awaitWritable(Vertx vertx, KafkaAdminClient admin,
+      Map<String, TopicDescription> descriptions, List<String> created, long remainingMs) {
+    Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+    for (String name : created) {
+      descriptions.get(name).getPartitions().forEach(p ->
+          partitions.put(new TopicPartition(name, p.getPartition()), OffsetSpec.LATEST));
+    }
+    return admin.listOffsets(partitions).<Void>mapEmpty().recover(err -> {
+      if (remainingMs <= 0) {
+        return Future.failedFuture(new IllegalStateException("topics " + created + " created but not writable after "
+            + READY_TIMEOUT_MS + " ms: " + err.getMessage(), err));
+      }
+      Promise<Void> retry = Promise.promise();
+      vertx.setTimer(READY_POLL_MS, id ->
+          awaitWritable(vertx, admin, descriptions, created, remainingMs - READY_POLL_MS).onComplete(retry));
+      return retry.future();
+    });
+  }
+
+  private static Future<Void> create(KafkaAdminClient admin, KafkaSettings settings, List<String> names) {
+    List<NewTopic> missing = names.stream()
         .map(n -> new NewTopic(n, settings.partitions(), settings.replicationFactor()))
         .toList();
     if (missing.isEmpty()) {
