@@ -80,8 +80,13 @@ final class AckLoop implements AutoCloseable {
 
   /** Deploys A; returns the deployment id. */
   String deployProducer(JsonObject overrides) {
+    return deployProducer(vertx, overrides);
+  }
+
+  /** Deploys A on another Vert.x instance (to stop it with that instance, as a crash of its process would). */
+  String deployProducer(Vertx on, JsonObject overrides) {
     ProducerVerticle a = new ProducerVerticle();
-    String id = await(vertx.deployVerticle(a, new DeploymentOptions().setConfig(producerConfig(overrides))));
+    String id = await(on.deployVerticle(a, new DeploymentOptions().setConfig(producerConfig(overrides))));
     httpPort = a.httpPort();
     return id;
   }
@@ -117,6 +122,11 @@ final class AckLoop implements AutoCloseable {
     var request = web.post(httpPort, "127.0.0.1", "/api/messages").putHeader("Content-Type", "application/json");
     headers.forEach(request::putHeader);
     return request.sendBuffer(Buffer.buffer(body));
+  }
+
+  /** A GET on A's HTTP port. */
+  Future<HttpResponse<Buffer>> get(String path) {
+    return web.get(httpPort, "127.0.0.1", path).send();
   }
 
   /** {@code GET /api/status}. */

@@ -53,6 +53,7 @@ public final class Coordinator {
 
   private final MessageTracker tracker;
   private final Outbound outbound;
+  private final Ledger ledger;
   private final Scheduler scheduler;
   private final Clock clock;
   private final DeadlineTimer timer;
@@ -62,16 +63,18 @@ public final class Coordinator {
   private final int maxPending;
   private final Map<String, List<Promise<TrackedMessage>>> waiters = new HashMap<>();
   private Consumer<ReplyResult> replyObserver = r -> { };
+  private boolean ready;
   private boolean stopped;
 
   /**
    * @param burst      most expired deadlines handled per timer tick
    * @param maxPending pending count at which submissions are refused
    */
-  public Coordinator(MessageTracker tracker, Outbound outbound, Scheduler scheduler, Clock clock, String producerId,
-      int replyPartition, int burst, int maxPending) {
+  public Coordinator(MessageTracker tracker, Outbound outbound, Ledger ledger, Scheduler scheduler, Clock clock,
+      String producerId, int replyPartition, int burst, int maxPending) {
     this.tracker = tracker;
     this.outbound = outbound;
+    this.ledger = ledger;
     this.scheduler = scheduler;
     this.clock = clock;
     this.producerId = producerId;
@@ -82,13 +85,16 @@ public final class Coordinator {
   }
 
   /**
-   * Accepts a message: sends attempt 1 and completes once it is durably in topic 1, which is when the caller may be
-   * told "accepted". Fails with {@link RejectedException} if A is full, the id is pending, or the send failed; then
-   * nothing was accepted.
+   * Accepts a message: sends attempt 1 and records it in the ledger, and completes once both are durable, which is
+   * when the caller may be told "accepted". Fails with {@link RejectedException} if A is not ready or full, the id
+   * is pending, or a write failed; then nothing was accepted.
    */
   public Future<TrackedMessage> submit(String id, byte[] payload, String contentType, long timeoutMillis) {
     if (stopped) {
       return Future.failedFuture(new RejectedException("producer is stopping", false, null));
+    }
+    if (!ready) {
+      return Future.failedFuture(new RejectedException("not connected to Kafka yet", false, null));
     }
     if (tracker.pendingCount() >= maxPending) {
       return Future.failedFuture(new RejectedException(
@@ -100,7 +106,9 @@ public final class Coordinator {
     }
     TrackedMessage m = tracker.accept(id, payload, contentType, timeoutMillis);
     int attempt = m.attempt();
-    return outbound.send(m.envelope(producerId, replyPartition))
+    // Both writes go out together; the caller hears "accepted" only when both are durable.
+    return Future.all(outbound.send(m.envelope(producerId, replyPartition)),
+            ledger.record(tracker.ledgerEntry(m, producerId)))
         .map(v -> {
           tracker.sendConfirmed(m, attempt);
           timer.arm(tracker.nextDeadline());
@@ -136,11 +144,37 @@ public final class Coordinator {
     return promise.future();
   }
 
+  /**
+   * Takes back what a previous run left pending and starts taking submissions. Until this is called, submissions
+   * are refused as "not connected".
+   */
+  public void start(List<LedgerEntry> recovered) {
+    int restored = 0;
+    for (LedgerEntry e : recovered) {
+      if (tracker.restore(e) != null) {
+        restored++;
+      }
+    }
+    if (restored > 0) {
+      LOG.info("Resumed {} pending message(s) from the ledger; overdue ones are re-sent now", restored);
+    }
+    ready = true;
+    timer.arm(tracker.nextDeadline());
+  }
+
+  /** Whether {@link #start} ran and {@link #stop} did not. */
+  public boolean ready() {
+    return ready && !stopped;
+  }
+
   /** Takes a reply addressed to this producer. */
   public ReplyResult onReply(Reply reply) {
     ReplyResult result = tracker.onReply(reply);
     switch (result.outcome()) {
-      case ACKED -> notifyWaiters(result.message());
+      case ACKED -> {
+        forget(result.message());
+        notifyWaiters(result.message());
+      }
       case DEAD_LETTER -> writeDeadLetter(result.message());
       default -> { }
     }
@@ -187,6 +221,10 @@ public final class Coordinator {
   private void resend(TrackedMessage m) {
     int attempt = m.attempt();
     LOG.debug("Re-sending {} as attempt {}", m.id(), attempt);
+    // The attempt count and the next deadline must survive a restart of A, or the message would get more attempts
+    // than retry.max.attempts allows. A failed write only costs that bound, so it is logged, not retried.
+    ledger.record(tracker.ledgerEntry(m, producerId)).onFailure(err ->
+        LOG.warn("Ledger update for {} (attempt {}) failed: {}", m.id(), attempt, err.getMessage()));
     outbound.send(m.envelope(producerId, replyPartition)).onComplete(ar -> {
       if (ar.succeeded()) {
         tracker.sendConfirmed(m, attempt);
@@ -204,6 +242,7 @@ public final class Coordinator {
     outbound.deadLetter(m.envelope(producerId, replyPartition), m.reason()).onComplete(ar -> {
       if (ar.succeeded()) {
         tracker.deadLetterWritten(m);
+        forget(m);
         notifyWaiters(m);
       } else if (!stopped) {
         long delay = Math.max(1000, tracker.policy().retryDelayFor(1, 0.5));
@@ -211,6 +250,13 @@ public final class Coordinator {
         scheduler.schedule(delay, () -> writeDeadLetter(m));
       }
     });
+  }
+
+  // A tombstone that fails to land leaves an entry for a final message: after a restart that message is re-sent
+  // once and B answers it from its dedupe record. Not worth retrying.
+  private void forget(TrackedMessage m) {
+    ledger.forget(m.id()).onFailure(err ->
+        LOG.warn("Ledger tombstone for {} failed (a restart would re-send it once): {}", m.id(), err.getMessage()));
   }
 
   private void notifyWaiters(TrackedMessage m) {

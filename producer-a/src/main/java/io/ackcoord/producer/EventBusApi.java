@@ -27,9 +27,9 @@ final class EventBusApi {
   static final int DEAD_LETTERED = 410;
   static final int UNAVAILABLE = 503;
 
-  private final Coordinator coordinator;
+  private final java.util.function.Supplier<Coordinator> coordinator;
 
-  EventBusApi(Coordinator coordinator) {
+  EventBusApi(java.util.function.Supplier<Coordinator> coordinator) {
     this.coordinator = coordinator;
   }
 
@@ -84,8 +84,13 @@ final class EventBusApi {
       return;
     }
     String messageId = id;
-    coordinator.submit(messageId, payload, contentType, timeout)
-        .compose(m -> coordinator.completion(messageId))
+    Coordinator c = coordinator.get();
+    if (c == null) {
+      msg.fail(UNAVAILABLE, "not connected to Kafka yet");
+      return;
+    }
+    c.submit(messageId, payload, contentType, timeout)
+        .compose(m -> c.completion(messageId))
         .onSuccess(m -> {
           if (m.state() == MessageState.ACKED) {
             msg.reply(new JsonObject().put("id", m.id()).put("state", m.state().name())

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  *       pending, {@code 413} too large, {@code 503} when A cannot make it durable now (nothing was accepted).</li>
  *   <li>{@code GET /api/status}: counters, latency percentiles and effective config.</li>
  *   <li>{@code GET /api/messages/{id}}: one message's state and attempts; {@code 404} if unknown.</li>
- *   <li>{@code GET /health}: {@code {"status":"UP"}} once started.</li>
+ *   <li>{@code GET /health}: {@code 200 {"status":"UP"}} once connected, else {@code 503 {"status":"DOWN",
+ *       "reason":…}}.</li>
  * </ul>
  */
 final class HttpApi {
@@ -34,14 +35,20 @@ final class HttpApi {
   static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@-]{1,200}");
   static final long MAX_TIMEOUT_MS = 86_400_000L;
 
-  private final Coordinator coordinator;
+  private final Supplier<Coordinator> coordinator;
   private final Supplier<JsonObject> status;
+  private final Supplier<JsonObject> health;
   private final int maxBytes;
   private final io.ackcoord.time.Clock clock;
 
-  HttpApi(Coordinator coordinator, Supplier<JsonObject> status, int maxBytes, io.ackcoord.time.Clock clock) {
+  /**
+   * @param coordinator the coordinator, or {@code null} while A is not connected to Kafka (submissions get 503)
+   */
+  HttpApi(Supplier<Coordinator> coordinator, Supplier<JsonObject> status, Supplier<JsonObject> health, int maxBytes,
+      io.ackcoord.time.Clock clock) {
     this.coordinator = coordinator;
     this.status = status;
+    this.health = health;
     this.maxBytes = maxBytes;
     this.clock = clock;
   }
@@ -51,7 +58,10 @@ final class HttpApi {
     router.post("/api/messages").handler(BodyHandler.create(false).setBodyLimit(maxBytes)).handler(this::submit);
     router.get("/api/status").handler(ctx -> json(ctx, 200, status.get()));
     router.get("/api/messages/:id").handler(this::message);
-    router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+    router.get("/health").handler(ctx -> {
+      JsonObject h = health.get();
+      json(ctx, "UP".equals(h.getString("status")) ? 200 : 503, h);
+    });
     router.route().failureHandler(this::failure);
     return router;
   }
@@ -90,7 +100,13 @@ final class HttpApi {
       }
     }
     String messageId = id;
-    coordinator.submit(messageId, payload, contentType, timeout)
+    Coordinator c = coordinator.get();
+    if (c == null) {
+      ctx.response().putHeader("Retry-After", "1");
+      error(ctx, 503, "not connected to Kafka yet");
+      return;
+    }
+    c.submit(messageId, payload, contentType, timeout)
         .onSuccess(m -> json(ctx, 202, new JsonObject().put("id", messageId)))
         .onFailure(err -> {
           boolean conflict = err instanceof RejectedException r && r.conflict();
@@ -103,7 +119,12 @@ final class HttpApi {
 
   private void message(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    coordinator.tracker().find(id).ifPresentOrElse(
+    Coordinator c = coordinator.get();
+    if (c == null) {
+      error(ctx, 503, "not connected to Kafka yet");
+      return;
+    }
+    c.tracker().find(id).ifPresentOrElse(
         m -> json(ctx, 200, MessageJson.of(m, clock)),
         () -> error(ctx, 404, "no message with id '" + id + "' (unknown, or finished long enough ago to be "
             + "forgotten; see history.max)"));

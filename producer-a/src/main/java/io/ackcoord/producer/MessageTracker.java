@@ -118,6 +118,41 @@ public final class MessageTracker {
     return m;
   }
 
+  /**
+   * Takes back a message a previous run of this producer left pending (from the {@link Ledger}). Its deadline is
+   * carried over in wall time; an overdue one fires at once. An id already pending is left alone.
+   *
+   * @return the restored message, or {@code null} if the id was already pending
+   */
+  public TrackedMessage restore(LedgerEntry e) {
+    if (pending.containsKey(e.id())) {
+      return null;
+    }
+    long nowWall = clock.wallMillis();
+    long nowMono = clock.monotonicMillis();
+    TrackedMessage m = new TrackedMessage(e.id(), e.payload(), e.contentType(), e.baseTimeoutMillis(),
+        e.acceptedAtMillis(), nowMono - Math.max(0, nowWall - e.acceptedAtMillis()));
+    m.startAttempt(Math.max(1, e.attempt()), e.sentAtMillis());
+    m.currentAttempt().outcome("recovered from the ledger after a restart");
+    m.await(nowMono + Math.max(0, e.deadlineMillis() - nowWall));
+    pending.put(m.id(), m);
+    deadlines.schedule(m);
+    stats.recovered++;
+    return m;
+  }
+
+  /**
+   * The ledger entry for a message's current attempt, with the deadline it will get once sent (without jitter:
+   * after a restart, a deadline a little early or late only moves one re-send).
+   */
+  public LedgerEntry ledgerEntry(TrackedMessage m, String producerId) {
+    long timeout = policy.timeoutFor(m.attempt(), m.baseTimeoutMillis(), 0.5);
+    long sentAt = m.currentAttempt().sentAt();
+    byte[] payload = m.payload() == null ? new byte[0] : m.payload();
+    return new LedgerEntry(m.id(), producerId, m.attempt(), m.acceptedAt(), sentAt, m.baseTimeoutMillis(),
+        sentAt + timeout, m.contentType(), payload);
+  }
+
   /** Whether a message with this id is pending. */
   public boolean isPending(String id) {
     return pending.containsKey(id);

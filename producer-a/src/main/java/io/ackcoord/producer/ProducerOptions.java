@@ -98,6 +98,12 @@ public record ProducerOptions(
             "Event-bus address for in-process submissions; the reply comes on ACK or dead-letter.");
   }
 
+  /** The same options with a reloaded retry policy and the raw values it came from. */
+  public ProducerOptions withRetry(RetryPolicy newRetry, Config newConfig) {
+    return new ProducerOptions(producerId, replyPartition, newRetry, maxMessageBytes, maxPending, historySize,
+        eventBusAddress, burstSize, kafka, http, newConfig);
+  }
+
   /** Reads validated configuration. */
   public static ProducerOptions from(Config c) {
     RetryPolicy retry = new RetryPolicy(c.getLong(ACK_TIMEOUT), c.getInt(MAX_ATTEMPTS), c.getDouble(MULTIPLIER),

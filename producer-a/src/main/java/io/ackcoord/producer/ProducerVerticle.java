@@ -1,21 +1,25 @@
 package io.ackcoord.producer;
 
 import io.ackcoord.config.Config;
+import io.ackcoord.config.ConfigException;
 import io.ackcoord.config.ConfigLoader;
 import io.ackcoord.kafka.TopicAdmin;
 import io.ackcoord.producer.MessageTracker.ReplyOutcome;
 import io.ackcoord.time.Clock;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
 import io.vertx.kafka.client.producer.KafkaWriteStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -29,27 +33,35 @@ import org.slf4j.LoggerFactory;
  * Verticle A: accepts messages, sends them to topic 1, waits for B's reply on topic 2, re-sends on timeout and
  * dead-letters after the last attempt.
  *
- * <p>A thin shell: it loads {@link ProducerOptions}, makes sure the topics exist, and wires Kafka, a Vert.x timer,
- * HTTP and the event bus to the {@link Coordinator}, which owns the protocol. Deploy one instance per process
- * (the tracker is per instance, and replies are read by producer id).
+ * <p>A thin shell: it loads {@link ProducerOptions}, and wires Kafka, a Vert.x timer, HTTP and the event bus to the
+ * {@link Coordinator}, which owns the protocol. Start-up order: config (invalid config fails the deployment), then
+ * HTTP and the event bus, then Kafka. If Kafka cannot be reached, A stays up, says so on {@code /health}, answers
+ * 503 to submissions, and retries with backoff; once connected it resumes what its {@link Ledger} holds and takes
+ * messages. Deploy one instance per process (replies are read by producer id).
  *
  * <pre>bin/vertx run io.ackcoord.producer.ProducerVerticle -conf conf/producer-a.json</pre>
  */
 public class ProducerVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProducerVerticle.class);
+  private static final long FIRST_RETRY_MS = 1_000;
+  private static final long MAX_RETRY_MS = 30_000;
 
   private final Clock clock;
+  private final LatencyStats latency = new LatencyStats();
   private ConfigLoader loader;
   private ProducerOptions options;
-  private Coordinator coordinator;
+  private volatile Coordinator coordinator;
   private KafkaOutbound outbound;
   private ReplyListener replies;
   private MessageConsumer<Object> eventBus;
   private HttpServer server;
-  private final LatencyStats latency = new LatencyStats();
   private long configReloadedAt;
-  private int replyPartition;
+  private List<String> restartPending = List.of();
+  private int replyPartition = -1;
+  private String kafkaProblem = "connecting";
+  private long retryTimer = -1;
+  private boolean stopping;
 
   /** The production verticle, on the system clock. */
   public ProducerVerticle() {
@@ -70,21 +82,10 @@ public class ProducerVerticle extends VerticleBase {
         })
         .compose(config -> {
           options = ProducerOptions.from(config);
-          return TopicAdmin.ensureTopics(vertx, options.kafka());
+          return startApis();
         })
-        .compose(partitions -> {
-          replyPartition = options.replyPartition(partitions.get(options.kafka().topics().acks()));
-          return startPipeline();
-        })
-        .compose(v -> startApis())
-        .onSuccess(v -> {
-          loader.onChange(this::reload);
-          LOG.info("Producer A '{}' started: topic 1 {}, replies from {}-{}, ack.timeout.ms={}, "
-                  + "retry.max.attempts={}{}", options.producerId(), options.kafka().topics().messages(),
-              options.kafka().topics().acks(), replyPartition, options.retry().ackTimeoutMillis(),
-              options.retry().maxAttempts(),
-              server == null ? "" : ", HTTP on " + options.http().host() + ":" + server.actualPort());
-        })
+        .compose(v -> connect(FIRST_RETRY_MS, true))
+        .onSuccess(v -> loader.onChange(this::reload))
         .recover(err -> closeAll().transform(ignored -> Future.failedFuture(err)));
   }
 
@@ -98,12 +99,45 @@ public class ProducerVerticle extends VerticleBase {
     return server == null ? -1 : server.actualPort();
   }
 
-  /** The coordinator, for embedding and tests; only touch it on this verticle's context. */
+  /** The coordinator once connected to Kafka, else {@code null}; only touch it on this verticle's context. */
   public Coordinator coordinator() {
     return coordinator;
   }
 
-  private Future<Void> startPipeline() {
+  // Connects to Kafka. The first attempt's failure does not fail the deployment (A keeps answering 503 and
+  // retries), except a configuration error, which no retry can fix.
+  private Future<Void> connect(long nextRetryMs, boolean first) {
+    return TopicAdmin.ensureTopics(vertx, options.kafka())
+        .compose(partitions -> {
+          replyPartition = options.replyPartition(partitions.get(options.kafka().topics().acks()));
+          return startPipeline(partitions.get(options.kafka().topics().ledger()));
+        })
+        .onSuccess(v -> {
+          kafkaProblem = null;
+          LOG.info("Producer A '{}' ready: topic 1 {}, replies from {}-{}, ack.timeout.ms={}, retry.max.attempts={}"
+                  + "{}", options.producerId(), options.kafka().topics().messages(), options.kafka().topics().acks(),
+              replyPartition, options.retry().ackTimeoutMillis(), options.retry().maxAttempts(),
+              server == null ? "" : ", HTTP on " + options.http().host() + ":" + server.actualPort());
+        })
+        .recover(err -> {
+          if (err instanceof ConfigException || stopping) {
+            return Future.failedFuture(err);
+          }
+          kafkaProblem = "Kafka at " + options.kafka().bootstrapServers() + " not usable: " + err.getMessage();
+          LOG.warn("{}; answering 503 to submissions and retrying in {} ms", kafkaProblem, nextRetryMs);
+          return closePipeline().transform(ignored -> {
+            Promise<Void> retried = Promise.promise();
+            retryTimer = vertx.setTimer(nextRetryMs, id -> {
+              retryTimer = -1;
+              connect(Math.min(nextRetryMs * 2, MAX_RETRY_MS), false).onComplete(retried);
+            });
+            // The deployment must not wait for Kafka: it is up, and says so on /health.
+            return first ? Future.succeededFuture() : retried.future();
+          });
+        });
+  }
+
+  private Future<Void> startPipeline(int ledgerPartitions) {
     Map<String, String> producerDefaults = new HashMap<>();
     producerDefaults.put("acks", "all");
     producerDefaults.put("enable.idempotence", "true");
@@ -117,6 +151,18 @@ public class ProducerVerticle extends VerticleBase {
         new ByteArraySerializer());
     outbound = new KafkaOutbound(producer, options.kafka().topics());
 
+    Map<String, String> consumerDefaults = new HashMap<>();
+    consumerDefaults.put("auto.offset.reset", "latest");
+    consumerDefaults.put("isolation.level", "read_committed");
+    consumerDefaults.put("client.id", "ackcoord-a-" + options.producerId() + "-replies");
+    Map<String, String> consumerConfig = new HashMap<>(options.kafka().consumerConfig(consumerDefaults));
+    // Only used to keep the reply position across restarts; the partition is assigned, never subscribed.
+    consumerConfig.put("group.id", "ackcoord-a-" + options.producerId());
+    consumerConfig.put("enable.auto.commit", "false");
+
+    Ledger ledger = new KafkaLedger(vertx, producer,
+        new TopicPartition(options.kafka().topics().ledger(), replyPartition % ledgerPartitions),
+        options.producerId(), consumerConfig, Duration.ofSeconds(60));
     MessageTracker tracker = new MessageTracker(clock, options.retry(),
         () -> ThreadLocalRandom.current().nextDouble(), options.historySize());
     Scheduler scheduler = new Scheduler() {
@@ -130,51 +176,69 @@ public class ProducerVerticle extends VerticleBase {
         vertx.cancelTimer(timerId);
       }
     };
-    coordinator = new Coordinator(tracker, outbound, scheduler, clock, options.producerId(), replyPartition,
-        options.burstSize(), options.maxPending());
-    coordinator.onReplyResult(r -> {
+    Coordinator c = new Coordinator(tracker, outbound, ledger, scheduler, clock, options.producerId(),
+        replyPartition, options.burstSize(), options.maxPending());
+    c.onReplyResult(r -> {
       if (r.outcome() == ReplyOutcome.ACKED) {
         latency.record(r.message().latencyMillis());
       }
     });
-
-    Map<String, String> consumerDefaults = new HashMap<>();
-    consumerDefaults.put("enable.auto.commit", "false");
-    consumerDefaults.put("auto.offset.reset", "latest");
-    consumerDefaults.put("isolation.level", "read_committed");
-    consumerDefaults.put("client.id", "ackcoord-a-" + options.producerId() + "-replies");
-    KafkaReadStream<String, byte[]> consumer = KafkaReadStream.create(vertx,
-        new HashMap<>(options.kafka().consumerConfig(consumerDefaults)), new StringDeserializer(),
-        new ByteArrayDeserializer());
-    replies = new ReplyListener(consumer,
-        new TopicPartition(options.kafka().topics().acks(), replyPartition), options.producerId(), coordinator,
-        outbound);
-    return replies.start();
+    KafkaReadStream<String, byte[]> consumer = KafkaReadStream.create(vertx, new HashMap<>(consumerConfig),
+        new StringDeserializer(), new ByteArrayDeserializer());
+    replies = new ReplyListener(vertx, consumer,
+        new TopicPartition(options.kafka().topics().acks(), replyPartition), options.producerId(), c, outbound);
+    // Recover before reading replies, so a reply that arrived while A was down finds its message.
+    return ledger.recover()
+        .compose(pending -> {
+          c.start(pending);
+          coordinator = c;
+          return replies.start();
+        });
   }
 
   private Future<Void> startApis() {
-    Future<Void> bus = new EventBusApi(coordinator).register(vertx, options.eventBusAddress())
+    Future<Void> bus = new EventBusApi(this::coordinator).register(vertx, options.eventBusAddress())
         .onSuccess(c -> eventBus = c).mapEmpty();
     if (!options.http().enabled()) {
       return bus;
     }
-    HttpApi api = new HttpApi(coordinator, this::status, options.maxMessageBytes(), clock);
+    HttpApi api = new HttpApi(this::coordinator, this::status, this::health, options.maxMessageBytes(), clock);
     return bus.compose(v -> vertx.createHttpServer()
             .requestHandler(api.router(vertx))
             .listen(options.http().port(), options.http().host()))
-        .onSuccess(s -> server = s)
+        .onSuccess(s -> {
+          server = s;
+          LOG.info("Producer A HTTP on http://{}:{}", options.http().host(), s.actualPort());
+        })
         .mapEmpty();
+  }
+
+  /** {@code GET /health}: UP once connected and taking messages. */
+  JsonObject health() {
+    Coordinator c = coordinator;
+    boolean up = c != null && c.ready() && kafkaProblem == null;
+    JsonObject json = new JsonObject().put("status", up ? "UP" : "DOWN");
+    if (!up) {
+      json.put("reason", stopping ? "stopping" : kafkaProblem);
+    }
+    return json;
   }
 
   /** Everything {@code GET /api/status} shows. */
   JsonObject status() {
-    TrackerStats s = coordinator.tracker().stats();
-    return new JsonObject()
+    Coordinator c = coordinator;
+    JsonObject json = new JsonObject()
         .put("producerId", options.producerId())
+        .put("connected", c != null && kafkaProblem == null);
+    if (c == null) {
+      return json.put("problem", kafkaProblem).put("config", options.config().toJson());
+    }
+    TrackerStats s = c.tracker().stats();
+    return json
         .put("replyPartition", replyPartition)
         .put("sent", s.sent())
         .put("acked", s.acked())
-        .put("pending", coordinator.tracker().pendingCount())
+        .put("pending", c.tracker().pendingCount())
         .put("retries", s.retries())
         .put("deadLettered", s.deadLettered())
         .put("duplicateAcks", s.duplicateAcks())
@@ -184,22 +248,24 @@ public class ProducerVerticle extends VerticleBase {
         .put("extensions", s.extensions())
         .put("sendFailures", s.sendFailures())
         .put("rejected", s.rejected())
+        .put("recovered", s.recovered())
         .put("invalidReplies", replies.invalidReplies())
         .put("foreignReplies", replies.foreignReplies())
         .put("latencyMs", latency.toJson())
         .put("config", options.config().toJson())
-        .put("configReloadedAt", configReloadedAt == 0 ? null : configReloadedAt);
+        .put("configReloadedAt", configReloadedAt == 0 ? null : configReloadedAt)
+        .put("restartPending", restartPending);
   }
 
-  // Only the retry policy is live: it applies to timers armed after the change. Other keys need a restart, and the
-  // log says which.
+  // Only the retry policy is live: it applies to timers armed after the change. Other keys need a restart; the log
+  // and the status say which.
   private void reload(Config config) {
     ProducerOptions next = ProducerOptions.from(config);
     JsonObject before = options.config().toJson();
     JsonObject after = next.config().toJson();
     List<String> changed = new ArrayList<>();
     for (String key : after.fieldNames()) {
-      if (!java.util.Objects.equals(before.getValue(key), after.getValue(key))) {
+      if (!Objects.equals(before.getValue(key), after.getValue(key))) {
         changed.add(key);
       }
     }
@@ -209,36 +275,54 @@ public class ProducerVerticle extends VerticleBase {
     List<String> needRestart = changed.stream()
         .filter(k -> !k.startsWith("ack.timeout") && !k.startsWith("retry.") && !k.startsWith("ack.extension"))
         .toList();
-    coordinator.tracker().policy(next.retry());
-    options = new ProducerOptions(options.producerId(), options.replyPartition(), next.retry(),
-        options.maxMessageBytes(), options.maxPending(), options.historySize(), options.eventBusAddress(),
-        options.burstSize(), options.kafka(), options.http(), next.config());
+    Coordinator c = coordinator;
+    if (c != null) {
+      c.tracker().policy(next.retry());
+    }
+    options = options.withRetry(next.retry(), next.config());
     configReloadedAt = clock.wallMillis();
-    LOG.info("Config reloaded from {}: changed {}; ack.timeout.ms={} retry.max.attempts={} applies to timers "
-            + "armed from now on{}", loader.watchedFile(), changed, next.retry().ackTimeoutMillis(),
+    restartPending = needRestart;
+    LOG.info("Config reloaded from {}: changed {}; ack.timeout.ms={} retry.max.attempts={} apply to timers armed "
+            + "from now on{}", loader.watchedFile(), changed, next.retry().ackTimeoutMillis(),
         next.retry().maxAttempts(), needRestart.isEmpty() ? "" : "; " + needRestart + " take effect on restart");
   }
 
-  private Future<Void> closeAll() {
+  private Future<Void> closePipeline() {
     List<Future<?>> closing = new ArrayList<>();
-    if (coordinator != null) {
-      coordinator.stop();
-    }
-    if (loader != null) {
-      loader.close();
-    }
-    if (server != null) {
-      closing.add(server.close());
-    }
-    if (eventBus != null) {
-      closing.add(eventBus.unregister());
-    }
     if (replies != null) {
       closing.add(replies.stop());
     }
     if (outbound != null) {
+      // Closing the producer waits for its in-flight sends: what was accepted is durable before A exits.
       closing.add(outbound.close());
     }
+    replies = null;
+    outbound = null;
     return Future.join(closing).mapEmpty();
+  }
+
+  // Order matters on SIGTERM: stop taking messages, let durable writes finish, then close the doors.
+  private Future<Void> closeAll() {
+    stopping = true;
+    if (retryTimer >= 0) {
+      vertx.cancelTimer(retryTimer);
+    }
+    Coordinator c = coordinator;
+    if (c != null) {
+      c.stop();
+    }
+    if (loader != null) {
+      loader.close();
+    }
+    return closePipeline().transform(ignored -> {
+      List<Future<?>> closing = new ArrayList<>();
+      if (server != null) {
+        closing.add(server.close());
+      }
+      if (eventBus != null) {
+        closing.add(eventBus.unregister());
+      }
+      return Future.join(closing).mapEmpty();
+    });
   }
 }

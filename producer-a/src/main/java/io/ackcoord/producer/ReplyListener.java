@@ -5,9 +5,12 @@ import io.ackcoord.protocol.Reply;
 import io.ackcoord.protocol.ReplyCodec;
 import io.vertx.core.Future;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
+import io.vertx.core.Vertx;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,12 +19,16 @@ import org.slf4j.LoggerFactory;
  * Reads this A's partition of topic 2 and hands each reply to the {@link Coordinator}.
  *
  * <p>The partition is assigned, not subscribed: A owns it by its producer id, so there is no group rebalance to wait
- * for. Reading starts at the end as of start-up, and {@link #start} completes only once that position is fixed, so
- * no reply to a message sent after start-up can be missed.
+ * for. The position is committed under the group {@code ackcoord-a-<producerId>} every
+ * {@value #COMMIT_INTERVAL_MS} ms, and a restarted A resumes from it, so replies that arrived while A was down are
+ * applied to the messages it recovered from its ledger. (Committing a reply whose effect did not reach the ledger
+ * before a crash costs one re-send, never a message.) With no committed position it starts at the end;
+ * {@link #start} completes only once the position is fixed, so no reply to a later send can be missed.
  */
 final class ReplyListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReplyListener.class);
+  static final long COMMIT_INTERVAL_MS = 1000;
 
   private final KafkaReadStream<String, byte[]> consumer;
   private final TopicPartition partition;
@@ -30,9 +37,15 @@ final class ReplyListener {
   private final KafkaOutbound outbound;
   private final LongAdder invalid = new LongAdder();
   private final LongAdder foreign = new LongAdder();
+  private final Vertx vertx;
+  private long processed = -1;
+  private long committed = -1;
+  private long commitTimer = -1;
+  private boolean committing;
 
-  ReplyListener(KafkaReadStream<String, byte[]> consumer, TopicPartition partition, String producerId,
+  ReplyListener(Vertx vertx, KafkaReadStream<String, byte[]> consumer, TopicPartition partition, String producerId,
       Coordinator coordinator, KafkaOutbound outbound) {
+    this.vertx = vertx;
     this.consumer = consumer;
     this.partition = partition;
     this.producerId = producerId;
@@ -44,14 +57,25 @@ final class ReplyListener {
     consumer.exceptionHandler(err -> LOG.warn("Reply consumer error on {}: {}", partition, err.getMessage()));
     consumer.handler(this::onRecord);
     return consumer.assign(Set.of(partition))
-        .compose(v -> consumer.seekToEnd(Set.of(partition)))
+        .compose(v -> consumer.committed(partition))
+        .compose(last -> last != null
+            ? consumer.seek(partition, last.offset())
+            : consumer.seekToEnd(Set.of(partition)))
         .compose(v -> consumer.position(partition))
-        .onSuccess(pos -> LOG.info("Reading replies from {} at offset {}", partition, pos))
+        .onSuccess(pos -> {
+          processed = pos;
+          committed = pos;
+          commitTimer = vertx.setPeriodic(COMMIT_INTERVAL_MS, id -> commit());
+          LOG.info("Reading replies from {} at offset {}", partition, pos);
+        })
         .mapEmpty();
   }
 
   Future<Void> stop() {
-    return consumer.close();
+    if (commitTimer >= 0) {
+      vertx.cancelTimer(commitTimer);
+    }
+    return commit().transform(ar -> consumer.close());
   }
 
   /** Records on topic 2 that were not valid replies (sent to the poison topic). */
@@ -64,7 +88,21 @@ final class ReplyListener {
     return foreign.sum();
   }
 
+  private Future<Void> commit() {
+    if (committing || processed <= committed) {
+      return Future.succeededFuture();
+    }
+    long upTo = processed;
+    committing = true;
+    return consumer.commit(Map.of(partition, new OffsetAndMetadata(upTo)))
+        .onSuccess(v -> committed = upTo)
+        .onFailure(err -> LOG.debug("Committing reply position {} failed, will retry: {}", upTo, err.getMessage()))
+        .onComplete(ar -> committing = false)
+        .mapEmpty();
+  }
+
   private void onRecord(ConsumerRecord<String, byte[]> record) {
+    processed = record.offset() + 1;
     Reply reply;
     try {
       reply = ReplyCodec.fromRecord(record);

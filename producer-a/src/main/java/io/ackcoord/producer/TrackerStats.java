@@ -17,6 +17,7 @@ public final class TrackerStats {
   long extensions;
   long sendFailures;
   long rejected;
+  long recovered;
 
   /** Messages whose first attempt the broker confirmed: accepted messages. */
   public long sent() {
@@ -71,5 +72,10 @@ public final class TrackerStats {
   /** Submissions refused because their first send failed (the caller got an error, nothing was accepted). */
   public long rejected() {
     return rejected;
+  }
+
+  /** Pending messages taken back from the ledger at start-up. */
+  public long recovered() {
+    return recovered;
   }
 }

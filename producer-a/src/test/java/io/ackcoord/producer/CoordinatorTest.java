@@ -43,12 +43,45 @@ class CoordinatorTest {
     }
   }
 
+  /** A ledger in a map: what a restart would find. */
+  static final class MapLedger implements Ledger {
+    final java.util.Map<String, LedgerEntry> entries = new java.util.LinkedHashMap<>();
+    boolean failWrites;
+
+    @Override
+    public Future<Void> record(LedgerEntry entry) {
+      if (failWrites) {
+        return Future.failedFuture("ledger down");
+      }
+      entries.put(entry.id(), entry);
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> forget(String id) {
+      entries.remove(id);
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<List<LedgerEntry>> recover() {
+      return Future.succeededFuture(new ArrayList<>(entries.values()));
+    }
+  }
+
   private final ManualClock clock = new ManualClock();
+  private final MapLedger ledger = new MapLedger();
   private final FakeScheduler scheduler = new FakeScheduler(clock);
   private final FakeOutbound outbound = new FakeOutbound();
   private final MessageTracker tracker =
       new MessageTracker(clock, new RetryPolicy(1000, 3, 2.0, 60_000, 0.0, 100, 10_000), () -> 0.5, 100);
-  private final Coordinator coordinator = new Coordinator(tracker, outbound, scheduler, clock, "a1", 2, 500, 1000);
+  private final Coordinator coordinator = started(new Coordinator(tracker, outbound, ledger, scheduler, clock, "a1", 2,
+      500, 1000));
+
+  private static Coordinator started(Coordinator c) {
+    c.start(List.of());
+    return c;
+  }
 
   @Test
   @DisplayName("a submission completes once durable, with the reply partition and producer id in the envelope")
@@ -146,7 +179,7 @@ class CoordinatorTest {
   @Test
   @DisplayName("refuses submissions past pending.max and duplicate pending ids")
   void backpressure() {
-    Coordinator small = new Coordinator(tracker, outbound, scheduler, clock, "a1", 0, 500, 2);
+    Coordinator small = started(new Coordinator(tracker, outbound, ledger, scheduler, clock, "a1", 0, 500, 2));
     assertThat(small.submit("x", new byte[0], null, 0).succeeded()).isTrue();
     Future<TrackedMessage> dup = small.submit("x", new byte[0], null, 0);
     assertThat(((Coordinator.RejectedException) dup.cause()).conflict()).isTrue();
@@ -158,7 +191,7 @@ class CoordinatorTest {
   @Test
   @DisplayName("a burst of overdue timers is worked off in batches of retry.burst.max, one batch per tick")
   void burst() {
-    Coordinator c = new Coordinator(tracker, outbound, scheduler, clock, "a1", 0, 10, 1000);
+    Coordinator c = started(new Coordinator(tracker, outbound, ledger, scheduler, clock, "a1", 0, 10, 1000));
     for (int i = 0; i < 35; i++) {
       c.submit("m" + i, new byte[0], null, 0);
     }
@@ -170,5 +203,68 @@ class CoordinatorTest {
       scheduler.advance(1);
     }
     assertThat(perTick).containsExactly(10L, 20L, 30L, 35L);
+  }
+
+  @Test
+  @DisplayName("submissions are refused until the coordinator has recovered and started")
+  void notReady() {
+    Coordinator fresh = new Coordinator(tracker, outbound, ledger, scheduler, clock, "a1", 0, 500, 1000);
+    assertThat(fresh.submit("m1", new byte[0], null, 0).cause()).hasMessageContaining("not connected");
+    fresh.start(List.of());
+    assertThat(fresh.submit("m1", new byte[0], null, 0).succeeded()).isTrue();
+  }
+
+  @Test
+  @DisplayName("the ledger holds a message from acceptance until its ACK, with the attempt of each re-send")
+  void ledgerFollowsTheMessage() {
+    coordinator.submit("m1", "x".getBytes(), "text/plain", 0);
+    assertThat(ledger.entries.get("m1").attempt()).isEqualTo(1);
+    assertThat(ledger.entries.get("m1").deadlineMillis() - ledger.entries.get("m1").sentAtMillis()).isEqualTo(1000);
+
+    scheduler.advance(1000);
+    assertThat(ledger.entries.get("m1").attempt()).isEqualTo(2);
+
+    coordinator.onReply(new Reply(Reply.Type.ACK, "m1", "a1", 2, "b", 0, null, false, 0));
+    assertThat(ledger.entries).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a dead-lettered message leaves the ledger once its dead letter is durable")
+  void ledgerForgetsDeadLetters() {
+    coordinator.submit("m1", new byte[0], null, 0);
+    coordinator.onReply(new Reply(Reply.Type.NACK, "m1", "a1", 1, "b", 0, "bad", false, 0));
+    assertThat(ledger.entries).isEmpty();
+  }
+
+  @Test
+  @DisplayName("no 202 unless the ledger entry is durable too")
+  void ledgerFailureRejects() {
+    ledger.failWrites = true;
+    Future<TrackedMessage> f = coordinator.submit("m1", new byte[0], null, 0);
+    assertThat(f.cause()).isInstanceOf(Coordinator.RejectedException.class);
+    assertThat(tracker.pendingCount()).isZero();
+  }
+
+  @Test
+  @DisplayName("after a restart the ledger's messages are pending again: overdue ones re-sent at once, attempts counted on")
+  void restartResumes() {
+    coordinator.submit("overdue", "p".getBytes(), "text/plain", 0);
+    scheduler.advance(1000);
+    coordinator.submit("fresh", new byte[0], null, 5000);
+    // A dies here; a new A starts 1.5 s later on the same ledger.
+    clock.advanceMillis(1500);
+    FakeOutbound out2 = new FakeOutbound();
+    MessageTracker tracker2 =
+        new MessageTracker(clock, new RetryPolicy(1000, 3, 2.0, 60_000, 0.0, 100, 10_000), () -> 0.5, 100);
+    Coordinator restarted = new Coordinator(tracker2, out2, ledger, scheduler, clock, "a1", 2, 500, 1000);
+    restarted.start(ledger.recover().result());
+
+    assertThat(tracker2.pendingCount()).isEqualTo(2);
+    assertThat(tracker2.stats().recovered()).isEqualTo(2);
+    scheduler.advance(1000);
+    assertThat(out2.sent).extracting(Envelope::id, Envelope::attempt, Envelope::payload)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("overdue", 3, "p".getBytes()));
+    scheduler.advance(3000);
+    assertThat(out2.sent).extracting(Envelope::id).containsExactly("overdue", "fresh");
   }
 }

@@ -84,9 +84,12 @@ public record KafkaSettings(
     return merge(defaults, consumerProperties);
   }
 
-  /** Admin client config: bootstrap and the common client properties. */
+  /**
+   * Admin client config: bootstrap and the common client properties. Timeouts are short by default so that an
+   * unreachable cluster is reported in seconds at start-up, not after the client's default minute.
+   */
   public Map<String, String> adminConfig() {
-    return merge(Map.of(), new JsonObject());
+    return merge(Map.of("default.api.timeout.ms", "15000", "request.timeout.ms", "5000"), new JsonObject());
   }
 
   private Map<String, String> merge(Map<String, String> defaults, JsonObject specific) {

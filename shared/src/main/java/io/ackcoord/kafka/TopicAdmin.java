@@ -77,7 +77,13 @@ public final class TopicAdmin {
 
   private static Future<Void> create(KafkaAdminClient admin, KafkaSettings settings, List<String> names) {
     List<NewTopic> missing = names.stream()
-        .map(n -> new NewTopic(n, settings.partitions(), settings.replicationFactor()))
+        .map(n -> {
+          NewTopic topic = new NewTopic(n, settings.partitions(), settings.replicationFactor());
+          if (settings.topics().compacted().contains(n)) {
+            topic.setConfig(Map.of("cleanup.policy", "compact"));
+          }
+          return topic;
+        })
         .toList();
     if (missing.isEmpty()) {
       return Future.succeededFuture();

@@ -1,9 +1,10 @@
 package io.ackcoord.kafka;
 
 import java.util.List;
+import java.util.Set;
 
 /**
- * The five topics of one ackcoord deployment, all named from one prefix so several deployments (or tests) can
+ * The topics of one ackcoord deployment, all named from one prefix so several deployments (or tests) can
  * share a cluster without colliding.
  *
  * @param prefix prepended to every name, e.g. {@code ackcoord.}
@@ -35,8 +36,21 @@ public record TopicNames(String prefix) {
     return prefix + "poison";
   }
 
+  /**
+   * A's pending messages, so they outlive A: one record per message id (payload and next deadline), a tombstone when
+   * it is ACKed or dead-lettered. Compacted, so it holds what is pending plus recent tombstones.
+   */
+  public String ledger() {
+    return prefix + "ledger";
+  }
+
   /** Every topic, in a stable order. */
   public List<String> all() {
-    return List.of(messages(), acks(), results(), deadLetters(), poison());
+    return List.of(messages(), acks(), results(), deadLetters(), poison(), ledger());
+  }
+
+  /** Topics that keep the latest record per key ({@code cleanup.policy=compact}) rather than a time window. */
+  public Set<String> compacted() {
+    return Set.of(ledger());
   }
 }

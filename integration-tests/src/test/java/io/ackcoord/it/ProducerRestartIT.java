@@ -1,0 +1,104 @@
+package io.ackcoord.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ackcoord.testkit.KafkaBroker;
+import io.ackcoord.testkit.KafkaBrokerExtension;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** A restarted A resumes from its ledger and from its committed reply position. */
+@ExtendWith({VertxExtension.class, KafkaBrokerExtension.class})
+class ProducerRestartIT {
+
+  private AckLoop loop;
+  private final List<Vertx> extra = new ArrayList<>();
+
+  @AfterEach
+  void close() {
+    if (loop != null) {
+      loop.close();
+    }
+    extra.forEach(v -> AckLoop.await(v.close()));
+  }
+
+  private Vertx newVertx() {
+    Vertx v = Vertx.vertx();
+    extra.add(v);
+    return v;
+  }
+
+  @Test
+  @DisplayName("messages pending when A stops are resumed by the next A, and ACKs sent meanwhile are applied without a re-send")
+  void resumesPendingAndRepliesSentWhileDown(Vertx vertx, KafkaBroker broker, TestInfo info) {
+    loop = new AckLoop(vertx, broker, info.getTestMethod().orElseThrow().getName());
+    // Long timeout: any re-send in this test would be a failure to pick up the replies.
+    JsonObject aConfig = new JsonObject().put("ack.timeout.ms", 120_000);
+    Vertx firstA = newVertx();
+    loop.deployProducer(firstA, aConfig);
+    String b = loop.deployConsumer(null, new JsonObject());
+    List<String> early = loop.submit(5);
+    await().atMost(Duration.ofSeconds(30)).until(() -> loop.stat("acked") == early.size());
+
+    loop.undeploy(b);
+    List<String> pending = loop.submit(20);
+    assertThat(loop.stat("pending")).isEqualTo(pending.size());
+    // Let the reply position of the early ACKs be committed (every second) before A goes.
+    await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+    AckLoop.await(firstA.close());
+
+    // A is down: B processes the backlog and ACKs into A's reply partition.
+    loop.deployConsumer(null, new JsonObject());
+    await().atMost(Duration.ofSeconds(30)).until(() -> loop.effects().size() == early.size() + pending.size());
+
+    loop.deployProducer(newVertx(), aConfig);
+    await().atMost(Duration.ofSeconds(30)).until(() -> loop.stat("acked") == pending.size());
+    JsonObject status = loop.status();
+    assertThat(status.getLong("recovered")).isEqualTo(pending.size());
+    assertThat(status.getLong("pending")).isZero();
+    assertThat(status.getLong("retries")).isZero();
+    assertThat(loop.effects().values()).allMatch(c -> c == 1);
+  }
+
+  @Test
+  @DisplayName("an A restarted while B is still down re-sends its recovered messages when their deadlines pass")
+  void resumedMessagesAreRetried(Vertx vertx, KafkaBroker broker, TestInfo info) {
+    loop = new AckLoop(vertx, broker, info.getTestMethod().orElseThrow().getName());
+    JsonObject aConfig = new JsonObject().put("ack.timeout.ms", 500);
+    Vertx firstA = newVertx();
+    loop.deployProducer(firstA, aConfig);
+    List<String> ids = loop.submit(10);
+    AckLoop.await(firstA.close());
+
+    loop.deployProducer(newVertx(), aConfig);
+    await().atMost(Duration.ofSeconds(30)).until(() -> loop.stat("retries") >= ids.size());
+    loop.deployConsumer(null, new JsonObject());
+    await().atMost(Duration.ofSeconds(30)).until(() -> loop.stat("acked") == ids.size());
+    assertThat(loop.effects().keySet()).containsExactlyInAnyOrderElementsOf(ids);
+    assertThat(loop.effects().values()).allMatch(c -> c == 1);
+  }
+
+  @Test
+  @DisplayName("with the broker unreachable A starts anyway: /health DOWN, submissions 503, then it connects")
+  void startsWithoutBroker(Vertx vertx, KafkaBroker broker, TestInfo info) {
+    loop = new AckLoop(vertx, broker, info.getTestMethod().orElseThrow().getName());
+    loop.deployProducer(new JsonObject().put("kafka.bootstrap.servers", "127.0.0.1:1"));
+
+    var health = AckLoop.await(loop.get("/health"));
+    assertThat(health.statusCode()).isEqualTo(503);
+    assertThat(health.bodyAsJsonObject().getString("reason")).contains("127.0.0.1:1");
+    var refused = AckLoop.await(loop.post("{}", java.util.Map.of()));
+    assertThat(refused.statusCode()).isEqualTo(503);
+    assertThat(refused.getHeader("Retry-After")).isNotNull();
+  }
+}

@@ -1,0 +1,39 @@
+package io.ackcoord.producer;
+
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * A's durable memory of what is pending, so a crash of A (kill -9) loses no message it accepted. Written when a
+ * message is accepted and at each re-send; forgotten once the message is ACKed or dead-lettered; read back on
+ * start-up.
+ */
+public interface Ledger {
+
+  /** A ledger that remembers nothing: for embedding where durability of A is not wanted, and for tests. */
+  Ledger NONE = new Ledger() {
+    @Override
+    public Future<Void> record(LedgerEntry entry) {
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> forget(String id) {
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<List<LedgerEntry>> recover() {
+      return Future.succeededFuture(List.of());
+    }
+  };
+
+  /** Stores (or replaces) the entry of a pending message; completes once durable. */
+  Future<Void> record(LedgerEntry entry);
+
+  /** Drops a message that is final; completes once durable. */
+  Future<Void> forget(String id);
+
+  /** Every entry this producer left pending, latest state per id. */
+  Future<List<LedgerEntry>> recover();
+}
