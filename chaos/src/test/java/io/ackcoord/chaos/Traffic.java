@@ -28,10 +28,13 @@ final class Traffic implements AutoCloseable {
   private final AtomicInteger seq = new AtomicInteger();
   private final URI uri;
   private final int maxMessages;
+  private final String idPrefix;
 
-  Traffic(int port, int ratePerSecond, int maxMessages) {
+  /** @param idPrefix prepended to the ids, so successive runs on one deployment never reuse one */
+  Traffic(int port, int ratePerSecond, int maxMessages, String idPrefix) {
     this.uri = URI.create("http://127.0.0.1:" + port + "/api/messages");
     this.maxMessages = maxMessages;
+    this.idPrefix = idPrefix;
     ticker.scheduleAtFixedRate(this::send, 0, 1_000_000L / ratePerSecond, TimeUnit.MICROSECONDS);
   }
 
@@ -40,7 +43,7 @@ final class Traffic implements AutoCloseable {
     if (n > maxMessages) {
       return;
     }
-    String id = "m-" + n;
+    String id = idPrefix + n;
     submitted.add(id);
     inFlight.incrementAndGet();
     HttpRequest request = HttpRequest.newBuilder(uri)

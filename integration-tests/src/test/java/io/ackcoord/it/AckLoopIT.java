@@ -6,44 +6,27 @@ import static org.awaitility.Awaitility.await;
 import io.ackcoord.consumer.IncomingMessage;
 import io.ackcoord.consumer.ResultTopicHandler;
 import io.ackcoord.testkit.KafkaBroker;
-import io.ackcoord.testkit.KafkaBrokerExtension;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The ACK loop end to end: A → topic 1 → B → topic 2 → A, on a real broker, with B crashing, down and slow. */
-@ExtendWith({VertxExtension.class, KafkaBrokerExtension.class})
-class AckLoopIT {
+class AckLoopIT extends AckLoopTest {
 
   private static final Logger LOG = LoggerFactory.getLogger(AckLoopIT.class);
 
-  private AckLoop loop;
 
-  private AckLoop loop(Vertx vertx, KafkaBroker broker, TestInfo info) {
-    loop = new AckLoop(vertx, broker, info.getTestMethod().orElseThrow().getName());
-    return loop;
-  }
-
-  @AfterEach
-  void close() {
-    if (loop != null) {
-      loop.close();
-    }
-  }
 
   @Test
   @DisplayName("1,000 messages through A are all ACKed, and the results topic holds each id exactly once")

@@ -8,39 +8,22 @@ import io.ackcoord.consumer.NonRetryableException;
 import io.ackcoord.consumer.ResultTopicHandler;
 import io.ackcoord.protocol.Reply;
 import io.ackcoord.testkit.KafkaBroker;
-import io.ackcoord.testkit.KafkaBrokerExtension;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Handler failures, garbage on both topics, and the event-bus caller's view of success and dead letters. */
-@ExtendWith({VertxExtension.class, KafkaBrokerExtension.class})
-class FailuresIT {
+class FailuresIT extends AckLoopTest {
 
-  private AckLoop loop;
 
-  private AckLoop loop(Vertx vertx, KafkaBroker broker, TestInfo info) {
-    loop = new AckLoop(vertx, broker, info.getTestMethod().orElseThrow().getName());
-    return loop;
-  }
-
-  @AfterEach
-  void close() {
-    if (loop != null) {
-      loop.close();
-    }
-  }
 
   /** Fails attempts 1 and 2 retryably, succeeds on 3; payloads containing "fatal" fail for good. */
   static final class FlakyHandler extends ResultTopicHandler {

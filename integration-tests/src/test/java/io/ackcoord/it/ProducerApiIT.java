@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ackcoord.testkit.KafkaBroker;
-import io.ackcoord.testkit.KafkaBrokerExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,25 +14,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A's HTTP API against a real broker: input checks, per-message timeouts, lookups, live config reload. */
-@ExtendWith({VertxExtension.class, KafkaBrokerExtension.class})
-class ProducerApiIT {
+class ProducerApiIT extends AckLoopTest {
 
-  private AckLoop loop;
-
-  private AckLoop loop(Vertx vertx, KafkaBroker broker, TestInfo info) {
-    loop = new AckLoop(vertx, broker, info.getTestMethod().orElseThrow().getName());
-    return loop;
-  }
 
   @AfterEach
-  void close() {
-    if (loop != null) {
-      loop.close();
-    }
+  void clearConfigPath() {
     System.clearProperty("vertx-config-path");
   }
 

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ackcoord.testkit.KafkaBroker;
-import io.ackcoord.testkit.KafkaBrokerExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,20 +13,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A restarted A resumes from its ledger and from its committed reply position. */
-@ExtendWith({VertxExtension.class, KafkaBrokerExtension.class})
-class ProducerRestartIT {
+class ProducerRestartIT extends AckLoopTest {
 
-  private AckLoop loop;
   private final List<Vertx> extra = new ArrayList<>();
 
   @AfterEach
-  void close() {
-    if (loop != null) {
-      loop.close();
-    }
+  void closeExtraVertx() {
     extra.forEach(v -> AckLoop.await(v.close()));
   }
 
@@ -41,7 +33,7 @@ class ProducerRestartIT {
   @Test
   @DisplayName("messages pending when A stops are resumed by the next A, and ACKs sent meanwhile are applied without a re-send")
   void resumesPendingAndRepliesSentWhileDown(Vertx vertx, KafkaBroker broker, TestInfo info) {
-    loop = new AckLoop(vertx, broker, info.getTestMethod().orElseThrow().getName());
+    loop(vertx, broker, info);
     // Long timeout: any re-send in this test would be a failure to pick up the replies.
     JsonObject aConfig = new JsonObject().put("ack.timeout.ms", 120_000);
     Vertx firstA = newVertx();
@@ -73,7 +65,7 @@ class ProducerRestartIT {
   @Test
   @DisplayName("an A restarted while B is still down re-sends its recovered messages when their deadlines pass")
   void resumedMessagesAreRetried(Vertx vertx, KafkaBroker broker, TestInfo info) {
-    loop = new AckLoop(vertx, broker, info.getTestMethod().orElseThrow().getName());
+    loop(vertx, broker, info);
     JsonObject aConfig = new JsonObject().put("ack.timeout.ms", 500);
     Vertx firstA = newVertx();
     loop.deployProducer(firstA, aConfig);
@@ -91,7 +83,7 @@ class ProducerRestartIT {
   @Test
   @DisplayName("with the broker unreachable A starts anyway: /health DOWN, submissions 503, then it connects")
   void startsWithoutBroker(Vertx vertx, KafkaBroker broker, TestInfo info) {
-    loop = new AckLoop(vertx, broker, info.getTestMethod().orElseThrow().getName());
+    loop(vertx, broker, info);
     loop.deployProducer(new JsonObject().put("kafka.bootstrap.servers", "127.0.0.1:1"));
 
     var health = AckLoop.await(loop.get("/health"));
