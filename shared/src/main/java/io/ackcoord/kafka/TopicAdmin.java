@@ -77,7 +77,7 @@ public final class TopicAdmin {
 
   private static Future<Void> create(KafkaAdminClient admin, KafkaSettings settings, List<String> names) {
     List<NewTopic> missing = names.stream()
-        .map(n -> new NewTopic(n, settings.partitions(), settings.replicationFactor()))
+        .map(n -> new NewTopic(n, settings.partitions(), settings.replicationFactor()).setConfig(configOf(n, settings)))
         .toList();
     if (missing.isEmpty()) {
       return Future.succeededFuture();
@@ -91,6 +91,19 @@ public final class TopicAdmin {
     return admin.createTopics(missing).recover(err -> isTopicExists(err)
         ? Future.succeededFuture()
         : Future.failedFuture(err));
+  }
+
+  /**
+   * Topic-level settings a topic is created with. The processed-ids topic is compacted, so it holds one record per
+   * id however often an id is marked, and also time-limited, so the set B restores stays bounded.
+   */
+  static Map<String, String> configOf(String topic, KafkaSettings settings) {
+    if (!topic.equals(settings.topics().processed())) {
+      return Map.of();
+    }
+    return Map.of(
+        "cleanup.policy", "compact,delete",
+        "retention.ms", Long.toString(settings.processedRetentionMillis()));
   }
 
   private static boolean isTopicExists(Throwable err) {
