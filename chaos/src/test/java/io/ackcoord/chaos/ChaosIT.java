@@ -47,7 +47,7 @@ class ChaosIT {
   private final java.util.Set<String> submitted = new java.util.HashSet<>();
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"at-least-once"})
+  @ValueSource(strings = {"at-least-once", "exactly-once"})
   @DisplayName("every fault, then all mixed: the books balance after each phase")
   void chaos(String guarantee) {
     random = new Random(SEED ^ guarantee.hashCode());

@@ -3,12 +3,18 @@ package io.ackcoord.consumer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Objects;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a {@link BlockingMessageHandler} as a {@link MessageHandler}: each call goes to a worker thread, unordered so
  * that one slow message does not queue the others behind it.
  */
 final class BlockingHandlerAdapter implements MessageHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BlockingHandlerAdapter.class);
 
   private final BlockingMessageHandler delegate;
   private Vertx vertx;
@@ -32,6 +38,22 @@ final class BlockingHandlerAdapter implements MessageHandler {
       delegate.handle(message);
       return null;
     }, false);
+  }
+
+  @Override
+  public Future<Void> onPartitionsAssigned(Set<TopicPartition> partitions) {
+    return vertx.executeBlocking(() -> {
+      delegate.onPartitionsAssigned(partitions);
+      return null;
+    }, false);
+  }
+
+  @Override
+  public void onPartitionsRevoked(Set<TopicPartition> partitions) {
+    vertx.executeBlocking(() -> {
+      delegate.onPartitionsRevoked(partitions);
+      return null;
+    }, false).onFailure(err -> LOG.warn("{}.onPartitionsRevoked failed: {}", delegate, err.toString()));
   }
 
   @Override

@@ -1,5 +1,8 @@
 package io.ackcoord.consumer;
 
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+
 /**
  * A {@link MessageHandler} for code that blocks. B runs every method on a Vert.x worker thread
  * ({@code executeBlocking(…, false)}, so several messages are handled in parallel, up to the worker pool size).
@@ -15,6 +18,14 @@ public interface BlockingMessageHandler {
 
   /** Processes one message; returns when the work is done. */
   void handle(IncomingMessage message) throws Exception;
+
+  /** See {@link MessageHandler#onPartitionsAssigned}; throwing makes B retry. */
+  default void onPartitionsAssigned(Set<TopicPartition> partitions) throws Exception {
+  }
+
+  /** See {@link MessageHandler#onPartitionsRevoked}. */
+  default void onPartitionsRevoked(Set<TopicPartition> partitions) throws Exception {
+  }
 
   /** Called once when B stops. */
   default void close() throws Exception {

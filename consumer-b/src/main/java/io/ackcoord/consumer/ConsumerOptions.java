@@ -34,6 +34,10 @@ import java.util.Objects;
  * @param progressAutoExtend  {@code progress.auto.extend}: send IN_PROGRESS for handlers still running at half the
  *                            attempt's timeout
  * @param shutdownTimeoutMillis {@code shutdown.timeout.ms}: how long stop waits for running handlers
+ * @param guarantee           {@code processing.guarantee}: at-least-once or exactly-once
+ * @param transactionMaxRecords {@code transaction.max.records}: exactly-once commits a transaction at this many
+ *                            finished records
+ * @param transactionMaxMillis {@code transaction.max.ms}: … or this long after the first of them finished
  */
 public record ConsumerOptions(
     KafkaSettings kafka,
@@ -48,7 +52,10 @@ public record ConsumerOptions(
     int maxInFlight,
     int dedupeCapacity,
     boolean progressAutoExtend,
-    long shutdownTimeoutMillis) {
+    long shutdownTimeoutMillis,
+    ProcessingGuarantee guarantee,
+    int transactionMaxRecords,
+    long transactionMaxMillis) {
 
   public static final String GROUP_ID = "consumer.group.id";
   public static final String INSTANCE_ID = "consumer.instance.id";
@@ -59,6 +66,9 @@ public record ConsumerOptions(
   public static final String DEDUPE_CAPACITY = "dedupe.capacity";
   public static final String PROGRESS_AUTO_EXTEND = "progress.auto.extend";
   public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout.ms";
+  public static final String PROCESSING_GUARANTEE = "processing.guarantee";
+  public static final String TRANSACTION_MAX_RECORDS = "transaction.max.records";
+  public static final String TRANSACTION_MAX_MS = "transaction.max.ms";
 
   public static final int DEFAULT_HTTP_PORT = 8081;
   public static final String DEFAULT_GROUP_ID = "ackcoord-consumer-b";
@@ -67,6 +77,10 @@ public record ConsumerOptions(
   public static final int DEFAULT_MAX_IN_FLIGHT = 500;
   public static final int DEFAULT_DEDUPE_CAPACITY = 1_000_000;
   public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+  public static final ProcessingGuarantee DEFAULT_GUARANTEE = ProcessingGuarantee.AT_LEAST_ONCE;
+  /** Below the default in-flight limit, so a full batch never waits for the timer behind a paused fetch. */
+  public static final int DEFAULT_TRANSACTION_MAX_RECORDS = 200;
+  public static final long DEFAULT_TRANSACTION_MAX_MS = 100;
 
   public ConsumerOptions {
     Objects.requireNonNull(kafka, "kafka");
@@ -74,6 +88,7 @@ public record ConsumerOptions(
     Objects.requireNonNull(groupId, "groupId");
     Objects.requireNonNull(instanceId, "instanceId");
     Objects.requireNonNull(handlerClass, "handlerClass");
+    Objects.requireNonNull(guarantee, "guarantee");
     handlerConfig = handlerConfig == null ? new JsonObject() : handlerConfig.copy();
   }
 
@@ -105,7 +120,19 @@ public record ConsumerOptions(
             "Send IN_PROGRESS for a handler still running at half the attempt's timeout, extending it by that "
                 + "timeout, and repeat while it runs.")
         .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, DEFAULT_SHUTDOWN_TIMEOUT_MS, ConfigDef.atLeast(0),
-            "How long stopping B waits for running handlers before it commits what is complete and closes.");
+            "How long stopping B, or a rebalance taking partitions away, waits for running handlers before it "
+                + "commits what is complete and lets go.")
+        .define(PROCESSING_GUARANTEE, Type.STRING, DEFAULT_GUARANTEE.configValue(),
+            ConfigDef.oneOf(ProcessingGuarantee.configValues().toArray(String[]::new)),
+            "at-least-once: effect, processed-id marker, reply and offset are written one after the other; a crash "
+                + "in between repeats the later steps, so effects must be idempotent (the default handler's are). "
+                + "exactly-once: the handler's Kafka effects, the marker, the ACK/NACK and the offsets commit in one "
+                + "Kafka transaction per batch, and a B that lost its partitions is fenced.")
+        .define(TRANSACTION_MAX_RECORDS, Type.INT, DEFAULT_TRANSACTION_MAX_RECORDS, ConfigDef.between(1, 100_000),
+            "exactly-once: commit a transaction once this many records are finished.")
+        .define(TRANSACTION_MAX_MS, Type.LONG, DEFAULT_TRANSACTION_MAX_MS, ConfigDef.between(1, 60_000),
+            "exactly-once: commit a transaction at the latest this many ms after its first record finished; the "
+                + "ACKs wait for it.");
   }
 
   /** Builds the options from validated configuration; an empty instance id becomes hostname-pid. */
@@ -124,12 +151,20 @@ public record ConsumerOptions(
         c.getInt(MAX_IN_FLIGHT),
         c.getInt(DEDUPE_CAPACITY),
         c.getBoolean(PROGRESS_AUTO_EXTEND),
-        c.getLong(SHUTDOWN_TIMEOUT_MS));
+        c.getLong(SHUTDOWN_TIMEOUT_MS),
+        ProcessingGuarantee.fromConfig(c.getString(PROCESSING_GUARANTEE)),
+        c.getInt(TRANSACTION_MAX_RECORDS),
+        c.getLong(TRANSACTION_MAX_MS));
   }
 
   /** Parses raw JSON with {@link #definition()}: a shortcut for tests and tools. */
   public static ConsumerOptions parse(JsonObject raw) {
     return from(definition().parse(raw));
+  }
+
+  /** Whether B runs in exactly-once mode (Kafka transactions). */
+  public boolean exactlyOnce() {
+    return guarantee == ProcessingGuarantee.EXACTLY_ONCE;
   }
 
   /** The configuration JSON handed to the handler; a copy, so a handler cannot change B's view of it. */

@@ -19,6 +19,12 @@ public final class ConsumerStats {
   final AtomicLong inFlight = new AtomicLong();
   final AtomicLong committed = new AtomicLong();
   final AtomicLong handlerFailures = new AtomicLong();
+  final AtomicLong dropped = new AtomicLong();
+  final AtomicLong effectsWritten = new AtomicLong();
+  final AtomicLong effectsRefused = new AtomicLong();
+  final AtomicLong leaseRenewals = new AtomicLong();
+  final AtomicLong transactions = new AtomicLong();
+  final AtomicLong transactionAborts = new AtomicLong();
 
   /** Records read from topic 1, valid or not. */
   public long received() {
@@ -60,7 +66,7 @@ public final class ConsumerStats {
     return inFlight.get();
   }
 
-  /** Offset commits that succeeded. */
+  /** Offset commits that succeeded (at-least-once mode; exactly-once commits offsets in its transactions). */
   public long committed() {
     return committed.get();
   }
@@ -68,6 +74,39 @@ public final class ConsumerStats {
   /** Handler calls that failed (each answered with a NACK). */
   public long handlerFailures() {
     return handlerFailures.get();
+  }
+
+  /**
+   * Records left unanswered because their partition moved to another B first (revoked or lost): the new owner
+   * answers them.
+   */
+  public long dropped() {
+    return dropped.get();
+  }
+
+  /** Effect records a handler wrote through {@link Effects} (exactly-once: once their transaction committed). */
+  public long effectsWritten() {
+    return effectsWritten.get();
+  }
+
+  /** Effects refused because this B could not confirm it still owned the message's partition. */
+  public long effectsRefused() {
+    return effectsRefused.get();
+  }
+
+  /** Commits made only to renew the lease. */
+  public long leaseRenewals() {
+    return leaseRenewals.get();
+  }
+
+  /** Transactions committed (exactly-once mode). */
+  public long transactions() {
+    return transactions.get();
+  }
+
+  /** Transactions aborted and retried (exactly-once mode). */
+  public long transactionAborts() {
+    return transactionAborts.get();
   }
 
   /** The counters as JSON, with the names the status page uses. */
@@ -82,6 +121,12 @@ public final class ConsumerStats {
         .put("poison", poison())
         .put("inFlight", inFlight())
         .put("committed", committed())
-        .put("handlerFailures", handlerFailures());
+        .put("handlerFailures", handlerFailures())
+        .put("dropped", dropped())
+        .put("effectsWritten", effectsWritten())
+        .put("effectsRefused", effectsRefused())
+        .put("leaseRenewals", leaseRenewals())
+        .put("transactions", transactions())
+        .put("transactionAborts", transactionAborts());
   }
 }

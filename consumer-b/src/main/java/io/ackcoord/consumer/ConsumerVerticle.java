@@ -4,81 +4,97 @@ import io.ackcoord.config.ConfigException;
 import io.ackcoord.config.ConfigLoader;
 import io.ackcoord.kafka.KafkaSettings;
 import io.ackcoord.kafka.TopicAdmin;
+import io.ackcoord.kafka.TopicNames;
 import io.ackcoord.time.Clock;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.kafka.client.consumer.KafkaReadStream;
 import io.vertx.kafka.client.producer.KafkaWriteStream;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Consumer B: reads topic 1, processes each message with a pluggable {@link MessageHandler}, replies on topic 2 and
- * commits a record's offset only after its reply is confirmed, so a crash at any point leaves the record to be read
- * again rather than lost.
+ * commits a record's offset only after its outcome is durable, so a crash at any point leaves the record to be read
+ * again rather than lost, and a record read again is not processed again.
  *
- * <p>Per record (the numbers are those of docs/ARCHITECTURE.md and of the comments below):
+ * <p>Per record (the numbers are those of docs/ARCHITECTURE.md and of the comments in the classes named):
  * <ol>
- *   <li>the record arrives and its offset is tracked as in flight;</li>
- *   <li>it is parsed; a record that is not a valid envelope is copied to the poison topic;</li>
- *   <li>dedupe: an id processed before is ACKed again, an id running now waits for that run, neither is
- *       processed;</li>
- *   <li>the handler runs: success → remembered and ACK, failure → NACK (retryable or not);</li>
- *   <li>once the broker confirmed the reply (or poison copy) the offset is complete and committed, in order per
- *       partition, coalesced to one commit in flight;</li>
- *   <li>a reply send that fails is retried with backoff; its offset waits.</li>
+ *   <li>{@link ConsumerLoop} polls it and tags it with its partition's assignment epoch; its offset is tracked;</li>
+ *   <li>{@link PartitionGate} holds it until its partition's processed ids (and the handler's state) are
+ *       restored;</li>
+ *   <li>{@link MessagePipeline} parses it; a record that is not a valid envelope goes to the poison topic;</li>
+ *   <li>dedupe: an id processed before is ACKed again, an id running now waits for that run;</li>
+ *   <li>the {@link LeaseGuard} confirms B still owns the partition, then the handler runs;</li>
+ *   <li>the {@link Guarantee} makes the outcome durable (effects, processed-id marker, ACK/NACK);</li>
+ *   <li>… and the offset: committed after the rest ({@link AtLeastOnce}) or with it in one transaction
+ *       ({@link ExactlyOnce}).</li>
  * </ol>
- *
- * <p>Guarantee: at-least-once processing, exactly-once effect while the id is in the dedupe record. A crash before
- * step 5 means the record is read again; a crash after it means A already has its reply.
+ * Rebalances run inside the consumer's own callbacks: a partition being revoked stops starting work, lets started
+ * work finish (up to {@code shutdown.timeout.ms}) and commits before it goes; a lost one is dropped at once.
  */
 public class ConsumerVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerVerticle.class);
 
-  /** How long one poll waits for records; also bounds how long a commit queues behind an idle poll. */
-  private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+  /** How long one poll waits for records; also bounds how long a commit or a stop waits for a running poll. */
+  private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
+  /** Bound on closing the consumer (the last revocation commits inside it). */
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  /** Beyond shutdown.timeout.ms, how long a revocation waits for B's event loop before letting go anyway. */
+  private static final long REVOKE_MARGIN_MS = 5_000;
 
   private final MessageHandler givenHandler;
   private final Clock clock;
-  private final Function<ConsumerOptions, DedupeStore> dedupeFactory;
+  private final BiFunction<Vertx, ConsumerOptions, DedupeStore> dedupeFactory;
   private final ConsumerStats stats = new ConsumerStats();
   private final OffsetTracker offsets = new OffsetTracker();
-  private final Set<TopicPartition> assigned = new HashSet<>();
+  private final PartitionEpochs epochs = new PartitionEpochs();
 
   private ConsumerOptions options;
-  private int replyPartitions;
+  private Map<String, Integer> topicPartitions;
   private MessageHandler handler;
   private boolean handlerStarted;
+  private DedupeStore dedupe;
   private KafkaWriteStream<String, byte[]> producer;
   private ReplySender replies;
+  private TransactionalProducer transactions;
+  private Lease lease;
+  private ConsumerLoop loop;
+  private Guarantee guarantee;
   private MessagePipeline pipeline;
-  private KafkaReadStream<String, byte[]> consumer;
-  private OffsetCommitter committer;
+  private PartitionGate gate;
   private InFlightLimit limit;
   private HttpServer server;
   private boolean subscribed;
-  private PartitionPauser pauser;
   private boolean stopping;
+  private boolean fenced;
   private Promise<Void> idle;
 
   /** B with the handler named by {@code handler.class}. */
   public ConsumerVerticle() {
-    this(null, Clock.SYSTEM, o -> new ProcessedIds(o.dedupeCapacity()));
+    this(null, Clock.SYSTEM, ConsumerVerticle::durableDedupe);
   }
 
   /**
@@ -86,7 +102,7 @@ public class ConsumerVerticle extends VerticleBase {
    * type first: {@code MessageHandler h = m -> …; new ConsumerVerticle(h)}.
    */
   public ConsumerVerticle(MessageHandler handler) {
-    this(Objects.requireNonNull(handler, "handler"), Clock.SYSTEM, o -> new ProcessedIds(o.dedupeCapacity()));
+    this(Objects.requireNonNull(handler, "handler"), Clock.SYSTEM, ConsumerVerticle::durableDedupe);
   }
 
   /** B with the given blocking handler, run on worker threads; {@code handler.class} is ignored. */
@@ -96,12 +112,19 @@ public class ConsumerVerticle extends VerticleBase {
 
   /**
    * B with every collaborator given: the handler ({@code null} → {@code handler.class}), the clock, and how the
-   * dedupe record is made from the options (the seam for a durable store).
+   * dedupe record is made (default: {@link ProcessedTopicStore} over {@code <prefix>processed}).
    */
-  public ConsumerVerticle(MessageHandler handler, Clock clock, Function<ConsumerOptions, DedupeStore> dedupeFactory) {
+  public ConsumerVerticle(MessageHandler handler, Clock clock,
+      BiFunction<Vertx, ConsumerOptions, DedupeStore> dedupeFactory) {
     this.givenHandler = handler;
     this.clock = Objects.requireNonNull(clock, "clock");
     this.dedupeFactory = Objects.requireNonNull(dedupeFactory, "dedupeFactory");
+  }
+
+  /** The dedupe store B uses unless told otherwise: ids restored from {@code <prefix>processed}. */
+  public static DedupeStore durableDedupe(Vertx vertx, ConsumerOptions options) {
+    return new ProcessedTopicStore(vertx, options.kafka(), options.exactlyOnce(),
+        "ackcoord-b-dedupe-" + options.instanceId(), options.dedupeCapacity());
   }
 
   @Override
@@ -109,29 +132,31 @@ public class ConsumerVerticle extends VerticleBase {
     return step("load configuration", this::loadOptions)
         .compose(v -> step("create topics", this::ensureTopics))
         .compose(v -> step("create the reply producer", this::createProducer))
+        .compose(v -> step("initialise transactions", this::createTransactionalProducer))
         .compose(v -> step("initialise the handler", this::startHandler))
         .compose(v -> step("subscribe to " + options.kafka().topics().messages(), this::subscribe))
         .compose(v -> step("start the HTTP server", this::startHttp))
-        .onSuccess(v -> LOG.info("Consumer B {} started: group {}, topic {}, handler {}, status on {}",
-            options.instanceId(), options.groupId(), options.kafka().topics().messages(), handler,
-            server == null ? "(off)" : options.http().host() + ":" + server.actualPort()))
+        .onSuccess(v -> LOG.info("Consumer B {} started: group {}, topic {}, {}, handler {}, status on {}",
+            options.instanceId(), options.groupId(), options.kafka().topics().messages(), options.guarantee(),
+            handler, server == null ? "(off)" : options.http().host() + ":" + server.actualPort()))
         .recover(err -> closeResources().transform(ignored -> Future.failedFuture(err)));
   }
 
   /**
-   * Stops fetching, waits up to {@code shutdown.timeout.ms} for records in flight, commits what is complete, then
-   * closes the consumer, the handler, the producer and the HTTP server, in that order.
+   * Stops fetching, waits up to {@code shutdown.timeout.ms} for records in flight, makes what is complete durable,
+   * then closes the consumer, the handler, the producers and the HTTP server, in that order.
    */
   @Override
   public Future<?> stop() {
     stopping = true;
-    if (consumer == null) {
+    if (loop == null) {
       return closeResources();
     }
-    // Stream-level pause: no more records are handed to B; those already fetched are read again by the next owner.
-    consumer.pause();
+    loop.pause(true);
+    // Records waiting for a restore never start: the next owner reads them.
+    stats.inFlight.addAndGet(-gate.drain(epochs.owned()));
     return awaitIdle(options.shutdownTimeoutMillis())
-        .compose(v -> committer.flush())
+        .compose(v -> guarantee.flush())
         .eventually(this::closeResources);
   }
 
@@ -148,6 +173,11 @@ public class ConsumerVerticle extends VerticleBase {
   /** The options B runs with; {@code null} before start. */
   public ConsumerOptions options() {
     return options;
+  }
+
+  /** The topic-1 partitions this B owns now; safe to read from any thread. */
+  public Set<TopicPartition> assignedPartitions() {
+    return epochs.owned();
   }
 
   // ---- start-up steps ----
@@ -183,9 +213,18 @@ public class ConsumerVerticle extends VerticleBase {
 
   private Future<Void> ensureTopics() {
     KafkaSettings kafka = options.kafka();
-    return TopicAdmin.ensureTopics(vertx, kafka).map(counts -> {
-      replyPartitions = counts.getOrDefault(kafka.topics().acks(), 0);
-      return null;
+    TopicNames topics = kafka.topics();
+    return TopicAdmin.ensureTopics(vertx, kafka).compose(counts -> {
+      topicPartitions = Map.copyOf(counts);
+      Integer messages = counts.get(topics.messages());
+      Integer processed = counts.get(topics.processed());
+      if (!Objects.equals(messages, processed)) {
+        return Future.failedFuture(new IllegalStateException("topic " + topics.processed() + " has " + processed
+            + " partitions but " + topics.messages() + " has " + messages + ": B keeps the processed marker of a "
+            + "message of partition p in partition p, so they must have the same count; recreate "
+            + topics.processed() + " with " + messages + " partitions"));
+      }
+      return Future.succeededFuture();
     });
   }
 
@@ -199,41 +238,73 @@ public class ConsumerVerticle extends VerticleBase {
         });
   }
 
+  private Future<Void> createTransactionalProducer() {
+    if (!options.exactlyOnce()) {
+      return Future.succeededFuture();
+    }
+    // Stable per B: a B restarted under the same consumer.instance.id fences its predecessor and aborts what the
+    // predecessor left open. Different Bs are told apart by group generation (KIP-447), not by this id.
+    String transactionalId = "ackcoord-b-" + options.groupId() + "-" + options.instanceId();
+    String clientId = "ackcoord-b-txn-" + options.instanceId();
+    return TransactionalProducer.start(vertx, clientId,
+            TransactionalProducer.factory(options.kafka(), clientId, transactionalId), clock)
+        .map(p -> {
+          transactions = p;
+          return null;
+        });
+  }
+
   private Future<Void> startHandler() {
     handlerStarted = true;
     HandlerSetup setup = new HandlerSetup(vertx, options.handlerConfig(), options.kafka(), options.instanceId(),
-        options, clock);
+        options, clock, topicPartitions);
     Future<Void> init;
     try {
       init = handler.init(setup);
     } catch (RuntimeException e) {
       init = Future.failedFuture(e);
     }
-    Supplier<Future<Integer>> countReplyPartitions = () -> producer.partitionsFor(options.kafka().topics().acks())
-        .map(List::size);
-    return Objects.requireNonNullElseGet(init, Future::<Void>succeededFuture).onSuccess(v ->
-        pipeline = new MessagePipeline(vertx, context, handler, dedupeFactory.apply(options), replies, clock, stats,
-            options.progressAutoExtend(), replyPartitions, countReplyPartitions));
+    return Objects.requireNonNullElseGet(init, Future::<Void>succeededFuture);
   }
 
   private Future<Void> subscribe() {
     int maxPollRecords = Math.min(500, options.maxInFlight());
-    return KafkaClients.manualCommitConsumer(vertx, options.kafka(), options.groupId(),
-            "ackcoord-b-" + options.instanceId(), maxPollRecords,
-            options.staticMembership() ? options.instanceId() : null)
-        .compose(stream -> {
-          consumer = stream;
-          committer = new OffsetCommitter(vertx, offsets, stream::commit, stats, Backoff.DEFAULT);
-          pauser = new PartitionPauser(vertx, stream);
-          stream.pollTimeout(POLL_TIMEOUT);
-          // Called on the Kafka polling thread: only log here.
-          stream.exceptionHandler(err -> LOG.warn("Kafka consumer error: {}", err.toString()));
-          stream.partitionsAssignedHandler(this::onAssigned);
-          stream.partitionsRevokedHandler(this::onRevoked);
-          stream.handler(this::onRecord);
-          return stream.subscribe(Set.of(options.kafka().topics().messages()));
+    String id = options.instanceId();
+    return KafkaClients.groupConsumer(vertx, options.kafka(), options.groupId(), "ackcoord-b-" + id,
+            maxPollRecords, options.staticMembership() ? id : null)
+        .compose(consumer -> {
+          // Half the session: the other half is the margin for an effect started at the end of the lease to land
+          // before the group could give the partition to another B.
+          lease = new Lease(clock, Math.max(1, KafkaClients.sessionTimeoutMillis(options.kafka()) / 2));
+          loop = new ConsumerLoop(consumer, context, epochs, lease, clock, POLL_TIMEOUT, CLOSE_TIMEOUT,
+              "ackcoord-b-consumer-" + id);
+          LeaseGuard guard = new LeaseGuard(vertx, clock, epochs, lease, () -> guarantee.renewLease(),
+              Backoff.DEFAULT, stats);
+          guarantee = options.exactlyOnce() ? exactlyOnce(guard) : atLeastOnce(guard);
+          dedupe = dedupeFactory.apply(vertx, options);
+          Supplier<Future<Integer>> countReplyPartitions = () -> producer.partitionsFor(options.kafka().topics().acks())
+              .map(List::size);
+          pipeline = new MessagePipeline(vertx, context, handler, dedupe, guarantee, guard, replies, epochs, clock,
+              stats, options.progressAutoExtend(), topicPartitions.getOrDefault(options.kafka().topics().acks(), 0),
+              countReplyPartitions);
+          gate = new PartitionGate(vertx, pipeline::accept, this::finished);
+          return loop.start(Set.of(options.kafka().topics().messages()), new LoopEvents());
         })
         .onSuccess(v -> subscribed = true);
+  }
+
+  private Guarantee atLeastOnce(LeaseGuard guard) {
+    OffsetCommitter committer = new OffsetCommitter(vertx, offsets, loop::commit, stats, Backoff.DEFAULT);
+    return new AtLeastOnce(replies, producer, guard, epochs, offsets, committer, options.kafka().topics(),
+        options.instanceId(), clock, context, stats);
+  }
+
+  private Guarantee exactlyOnce(LeaseGuard guard) {
+    TransactionBatcher batcher = new TransactionBatcher(vertx, transactions, offsets, epochs, lease,
+        loop::groupMetadata, options.transactionMaxRecords(), options.transactionMaxMillis(), Backoff.DEFAULT, stats,
+        this::standDown);
+    return new ExactlyOnce(batcher, guard, epochs, options.kafka().topics(), options.instanceId(), clock, context,
+        stats);
   }
 
   private Future<Void> startHttp() {
@@ -241,7 +312,8 @@ public class ConsumerVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     // Healthy once B is subscribed and owns partitions: a B without partitions processes nothing.
-    var router = StatusRoutes.create(vertx, () -> subscribed && !assigned.isEmpty() && !stopping, this::status);
+    var router = StatusRoutes.create(vertx,
+        () -> subscribed && !epochs.owned().isEmpty() && !stopping && !fenced, this::status);
     return vertx.createHttpServer().requestHandler(router)
         .listen(options.http().port(), options.http().host())
         .map(s -> {
@@ -252,41 +324,51 @@ public class ConsumerVerticle extends VerticleBase {
 
   private JsonObject status() {
     JsonArray partitions = new JsonArray();
-    assigned.stream().map(TopicPartition::toString).sorted().forEach(partitions::add);
+    epochs.owned().stream().map(TopicPartition::toString).sorted().forEach(partitions::add);
     return stats.toJson()
         .put("consumerId", options.instanceId())
         .put("groupId", options.groupId())
+        .put("guarantee", options.guarantee().configValue())
         .put("subscribed", subscribed)
+        .put("fenced", fenced)
         .put("assignedPartitions", partitions)
-        .put("paused", pauser != null && pauser.paused())
+        .put("leaseRemainingMs", lease == null ? 0 : Math.max(0, lease.remainingMillis()))
+        .put("paused", limit != null && limit.paused())
         .put("handler", String.valueOf(handler));
   }
 
   // ---- per record ----
 
-  private void onRecord(ConsumerRecord<String, byte[]> record) {
-    if (stopping) {
-      return; // not tracked, so never committed: the next owner reads it again
+  /** 1) One poll's records, in order. */
+  private void onRecords(List<Inbound> records) {
+    loop.taken();
+    for (Inbound in : records) {
+      // Not tracked, so never committed: the next owner (or this B after a restart) reads them again.
+      if (stopping || fenced || !epochs.isCurrent(in.partition(), in.epoch())) {
+        continue;
+      }
+      // Tracked before anything can complete it, so the commit position cannot pass it.
+      offsets.track(in.partition(), in.offset(), in.epoch());
+      stats.received.incrementAndGet();
+      stats.inFlight.incrementAndGet();
+      // 2) started now, or once the partition is restored; refused if the partition is draining.
+      if (!gate.offer(in)) {
+        stats.inFlight.decrementAndGet();
+      }
     }
-    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-    // 1) tracked before anything can complete it, so the commit position cannot pass it.
-    offsets.track(tp, record.offset());
-    stats.received.incrementAndGet();
-    stats.inFlight.incrementAndGet();
     applyLimit();
-    // 2)–4), 6): parse, dedupe, handle, reply; completes when the broker confirmed the reply or poison copy.
-    pipeline.accept(record).onComplete(ar -> finished(tp, record.offset(), ar));
   }
 
-  private void finished(TopicPartition tp, long offset, AsyncResult<Void> result) {
+  private void finished(Inbound in, AsyncResult<Void> result) {
     stats.inFlight.decrementAndGet();
-    if (result.succeeded()) {
-      // 5) the reply is durable: the offset may be committed once every offset below it is too.
-      offsets.complete(tp, offset);
-      committer.request();
-    } else {
-      LOG.warn("Record {}@{} left unfinished ({}); its offset stays uncommitted, so it will be read again", tp,
-          offset, result.cause().toString());
+    if (result.failed()) {
+      if (OwnershipLostException.isCause(result.cause())) {
+        stats.dropped.incrementAndGet();
+        LOG.debug("Record {} dropped: {}", in, result.cause().getMessage());
+      } else if (!stopping) {
+        LOG.warn("Record {} left unfinished ({}); its offset stays uncommitted, so it will be read again", in,
+            result.cause().toString());
+      }
     }
     applyLimit();
     if (idle != null && stats.inFlight() == 0) {
@@ -303,26 +385,156 @@ public class ConsumerVerticle extends VerticleBase {
     InFlightLimit.Decision decision = limit.update(stats.inFlight());
     if (decision != InFlightLimit.Decision.NONE) {
       LOG.debug("{} fetching at {} records in flight", decision, stats.inFlight());
-      pauser.set(decision == InFlightLimit.Decision.PAUSE);
+      loop.pause(decision == InFlightLimit.Decision.PAUSE);
     }
   }
 
-  // ---- rebalancing ----
+  // ---- rebalancing (on the event loop; ConsumerLoop's callbacks wait where they must) ----
 
-  private void onAssigned(Set<TopicPartition> partitions) {
-    assigned.addAll(partitions);
-    LOG.info("Assigned {}", partitions);
-    pauser.assigned();
+  private void onAssigned(Map<TopicPartition, Long> assigned) {
+    LOG.info("Assigned {}: restoring their processed ids before processing them", assigned.keySet());
+    assigned.forEach(gate::assigned);
+    restore(assigned, 1);
   }
 
-  private void onRevoked(Set<TopicPartition> partitions) {
-    assigned.removeAll(partitions);
-    LOG.info("Revoked {}", partitions);
-    // Commit what is done for them and forget them; records of theirs still running are answered, but their
-    // offsets are the new owner's business (it reads them again, and dedupe or A absorbs the repeat). The commit's
-    // failure is logged by the committer; there is nothing else to do about it once the partitions are gone.
-    committer.commitRevoked(partitions);
+  /** 2) The dedupe record and the handler's state for the partitions, then the gate opens. Retried until gone. */
+  private void restore(Map<TopicPartition, Long> assigned, int attempt) {
+    Set<TopicPartition> partitions = Set.copyOf(assigned.keySet());
+    dedupe.restore(partitions)
+        .compose(v -> handlerAssigned(partitions))
+        .onComplete(ar -> {
+          Map<TopicPartition, Long> current = new HashMap<>();
+          assigned.forEach((tp, epoch) -> {
+            if (epochs.isCurrent(tp, epoch)) {
+              current.put(tp, epoch);
+            }
+          });
+          Set<TopicPartition> gone = new HashSet<>(partitions);
+          gone.removeAll(current.keySet());
+          if (!gone.isEmpty()) {
+            // Revoked while restoring: what was just loaded for them is not ours.
+            dedupe.forget(gone);
+            handlerRevoked(gone);
+          }
+          if (ar.succeeded()) {
+            current.forEach(gate::open);
+          } else if (!current.isEmpty() && !stopping) {
+            long delay = Backoff.DEFAULT.delayMillis(attempt);
+            LOG.warn("Restoring {} failed (try {}), again in {} ms: {}", current.keySet(), attempt, delay,
+                ar.cause().toString());
+            vertx.setTimer(delay, id -> restore(current, attempt + 1));
+          }
+        });
+  }
+
+  private Future<Void> handlerAssigned(Set<TopicPartition> partitions) {
+    try {
+      return Objects.requireNonNullElseGet(handler.onPartitionsAssigned(partitions), Future::succeededFuture);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private void handlerRevoked(Set<TopicPartition> partitions) {
+    try {
+      handler.onPartitionsRevoked(partitions);
+    } catch (RuntimeException e) {
+      LOG.warn("{}.onPartitionsRevoked failed: {}", handler, e.toString());
+    }
+  }
+
+  /** The partitions are draining: wait for their started records, then make them durable. */
+  private Future<Map<TopicPartition, OffsetAndMetadata>> onRevoking(Set<TopicPartition> partitions) {
+    long wait = stopping ? 0 : options.shutdownTimeoutMillis();
+    LOG.info("Revoking {}: finishing their started records (up to {} ms)", partitions, wait);
+    stats.inFlight.addAndGet(-gate.drain(partitions));
+    return gate.whenIdle(partitions, wait).compose(v -> guarantee.drain(partitions));
+  }
+
+  private void onGone(Set<TopicPartition> partitions, boolean lost) {
+    if (lost) {
+      LOG.warn("Lost {}: another B may own them already; dropping their work unanswered", partitions);
+    } else {
+      LOG.info("Revoked {}", partitions);
+    }
+    int dropped = gate.forget(partitions);
+    stats.inFlight.addAndGet(-dropped);
+    stats.dropped.addAndGet(dropped);
     offsets.forget(partitions);
+    dedupe.forget(partitions);
+    guarantee.forget(partitions);
+    handlerRevoked(partitions);
+    applyLimit();
+    if (idle != null && stats.inFlight() == 0) {
+      idle.tryComplete();
+    }
+  }
+
+  private void onPollFailed(RuntimeException error) {
+    if (error instanceof FencedInstanceIdException) {
+      standDown(error);
+    } else if (stopping) {
+      LOG.debug("Kafka consumer error while stopping: {}", error.toString());
+    } else {
+      LOG.warn("Kafka consumer error: {}", error.toString());
+    }
+  }
+
+  /** Another B runs under this B's name: this one stops for good rather than fight over the partitions. */
+  private void standDown(Throwable cause) {
+    if (fenced) {
+      return;
+    }
+    fenced = true;
+    LOG.error("Consumer B {} is fenced ({}): another B runs with consumer.instance.id {}; undeploying this one",
+        options.instanceId(), cause.toString(), options.instanceId());
+    if (deploymentID() != null) {
+      vertx.undeploy(deploymentID()).onFailure(err -> LOG.debug("Undeploying the fenced B: {}", err.toString()));
+    }
+  }
+
+  /** ConsumerLoop's events, moved from the consumer thread to B's event loop. */
+  private final class LoopEvents implements ConsumerLoop.Listener {
+
+    @Override
+    public void records(List<Inbound> records) {
+      context.runOnContext(v -> onRecords(records));
+    }
+
+    @Override
+    public void assigned(Set<TopicPartition> partitions) {
+      // Read here, on the thread that just set them.
+      Map<TopicPartition, Long> assigned = new HashMap<>();
+      partitions.forEach(tp -> assigned.put(tp, epochs.current(tp)));
+      context.runOnContext(v -> onAssigned(assigned));
+    }
+
+    @Override
+    public Map<TopicPartition, OffsetAndMetadata> revoking(Set<TopicPartition> partitions) {
+      CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> positions = new CompletableFuture<>();
+      context.runOnContext(v -> onRevoking(partitions).onComplete(ar ->
+          positions.complete(ar.succeeded() ? ar.result() : Map.of())));
+      // The consumer thread may wait; the event loop never waits for it.
+      try {
+        return positions.get(options.shutdownTimeoutMillis() + REVOKE_MARGIN_MS, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        LOG.warn("Revoking {}: B did not finish in time; letting go without committing", partitions);
+        return Map.of();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Map.of();
+      }
+    }
+
+    @Override
+    public void gone(Set<TopicPartition> partitions, boolean lost) {
+      context.runOnContext(v -> onGone(partitions, lost));
+    }
+
+    @Override
+    public void pollFailed(RuntimeException error) {
+      context.runOnContext(v -> onPollFailed(error));
+    }
   }
 
   // ---- shutdown ----
@@ -344,17 +556,16 @@ public class ConsumerVerticle extends VerticleBase {
   /** Closes whatever start-up created, each step even if an earlier one failed. */
   private Future<Void> closeResources() {
     stopping = true;
-    if (committer != null) {
-      committer.close();
-    }
-    if (pauser != null) {
-      pauser.close();
-    }
-    if (replies != null) {
-      replies.close();
-    }
-    return closeQuietly("consumer", consumer == null ? null : consumer::close)
+    // The consumer first: its last revocation still commits through the strategy.
+    return closeQuietly("consumer", loop == null ? null : loop::close)
+        .compose(v -> {
+          if (replies != null) {
+            replies.close();
+          }
+          return closeQuietly("processing guarantee", guarantee == null ? null : guarantee::close);
+        })
         .compose(v -> closeQuietly("handler", handlerStarted ? handler::close : null))
+        .compose(v -> closeQuietly("transactional producer", transactions == null ? null : transactions::close))
         .compose(v -> closeQuietly("reply producer", producer == null ? null : producer::close))
         .compose(v -> closeQuietly("HTTP server", server == null ? null : server::close))
         .onComplete(v -> LOG.info("Consumer B {} stopped: {}", options == null ? "?" : options.instanceId(),

@@ -1,18 +1,32 @@
 package io.ackcoord.consumer;
 
+import io.vertx.core.Future;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+
 /**
  * The record of message ids B has processed successfully, so that a re-sent copy is answered with ACK instead of
  * being processed again.
  *
- * <p>Only the event loop of B calls it. An implementation decides how long and how durably ids are remembered: the
- * in-memory {@link ProcessedIds} forgets on restart and beyond its capacity, and then a re-send is processed again
- * (at-least-once); a durable store narrows that window.
+ * <p>Ids are kept per topic-1 partition: a re-send of an id lands on the partition its first copy came from, so B
+ * needs exactly the ids of the partitions it owns. B calls {@link #restore} when partitions are assigned and
+ * processes none of their records before it completed, and {@link #forget} when they go. Writing the durable marker
+ * is not the store's job: B writes it to {@code <prefix>processed} itself (in the transaction, in exactly-once mode)
+ * and calls {@link #add} once it is durable. Only B's event loop calls a store.
  */
 public interface DedupeStore {
+
+  /** Loads the ids already processed from the given topic-1 partitions; the default has nothing to load. */
+  default Future<Void> restore(Set<TopicPartition> partitions) {
+    return Future.succeededFuture();
+  }
+
+  /** Drops the ids of partitions this B no longer owns. */
+  void forget(Set<TopicPartition> partitions);
 
   /** Whether {@code id} was processed successfully and is still remembered. */
   boolean contains(String id);
 
-  /** Remembers that {@code id} was processed successfully. */
-  void add(String id);
+  /** Remembers that {@code id}, read from {@code partition}, was processed successfully. */
+  void add(TopicPartition partition, String id);
 }

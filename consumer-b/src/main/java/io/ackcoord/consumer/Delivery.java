@@ -9,8 +9,9 @@ import java.util.function.LongFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * The {@link IncomingMessage} B hands to a handler: the envelope, the record's coordinates, and
- * {@link #extendDeadline} routed back to B's event loop (a blocking handler calls it from a worker thread).
+ * The {@link IncomingMessage} B hands to a handler: the envelope, the record's coordinates, the {@link Effects} of
+ * the processing guarantee, and {@link #extendDeadline} routed back to B's event loop (a blocking handler calls it
+ * from a worker thread).
  */
 final class Delivery implements IncomingMessage {
 
@@ -20,16 +21,18 @@ final class Delivery implements IncomingMessage {
   private final long offset;
   private final Context context;
   private final LongFunction<Future<Void>> sendInProgress;
+  private final Effects effects;
   private volatile boolean finished;
 
   Delivery(Envelope envelope, ConsumerRecord<?, ?> record, Context context,
-      LongFunction<Future<Void>> sendInProgress) {
+      LongFunction<Future<Void>> sendInProgress, Effects effects) {
     this.envelope = envelope;
     this.topic = record.topic();
     this.partition = record.partition();
     this.offset = record.offset();
     this.context = context;
     this.sendInProgress = sendInProgress;
+    this.effects = effects;
   }
 
   @Override
@@ -50,6 +53,11 @@ final class Delivery implements IncomingMessage {
   @Override
   public long offset() {
     return offset;
+  }
+
+  @Override
+  public Effects effects() {
+    return effects;
   }
 
   @Override

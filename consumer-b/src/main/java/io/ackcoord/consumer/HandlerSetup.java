@@ -4,6 +4,7 @@ import io.ackcoord.kafka.KafkaSettings;
 import io.ackcoord.time.Clock;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -16,6 +17,7 @@ import java.util.Objects;
  * @param consumerId this B's instance id, as written into replies
  * @param options    all of B's options, for anything else
  * @param clock      the clock B uses; handlers that stamp times should use it too
+ * @param topicPartitions partition count of each of ackcoord's topics, as found at start-up
  */
 public record HandlerSetup(
     Vertx vertx,
@@ -23,7 +25,8 @@ public record HandlerSetup(
     KafkaSettings kafka,
     String consumerId,
     ConsumerOptions options,
-    Clock clock) {
+    Clock clock,
+    Map<String, Integer> topicPartitions) {
 
   public HandlerSetup {
     Objects.requireNonNull(vertx, "vertx");
@@ -32,5 +35,6 @@ public record HandlerSetup(
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(clock, "clock");
     config = config == null ? new JsonObject() : config.copy();
+    topicPartitions = topicPartitions == null ? Map.of() : Map.copyOf(topicPartitions);
   }
 }

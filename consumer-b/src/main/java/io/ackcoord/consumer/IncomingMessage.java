@@ -5,8 +5,8 @@ import io.vertx.core.Future;
 import java.time.Duration;
 
 /**
- * One message as a handler sees it: the envelope's fields, where the record came from, and a way to ask A for
- * more time.
+ * One message as a handler sees it: the envelope's fields, where the record came from, how to write its effects
+ * ({@link #effects()}), and a way to ask A for more time.
  */
 public interface IncomingMessage {
 
@@ -61,6 +61,13 @@ public interface IncomingMessage {
 
   /** Offset of the record. */
   long offset();
+
+  /**
+   * Where this message's Kafka effects go, so that they are as durable as {@code processing.guarantee} says:
+   * written now behind B's ownership check (at-least-once), or in the transaction that also commits the ACK and the
+   * offset (exactly-once). Wait for each {@code send}'s Future before completing the handler's.
+   */
+  Effects effects();
 
   /**
    * Tells A this attempt is still being processed and to wait {@code extension} more, counted from when A reads

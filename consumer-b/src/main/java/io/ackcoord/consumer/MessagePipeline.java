@@ -17,12 +17,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Steps 2–4 (and, through {@link ReplySender}, 6) for one record of topic 1: parse it, answer duplicates without
- * processing them, run the handler once per id, and reply. {@link #accept} completes when the reply (or the poison
- * copy) is confirmed by the broker: the moment the record's offset may be committed.
+ * Steps 3–6 for one record of topic 1: parse it, answer duplicates without processing them, check that this B may
+ * still start work for it, run the handler once per id, and hand the outcome to the {@link Guarantee}, which makes
+ * it durable. {@link #accept} completes when the guarantee says the record is done (its offset is then complete or
+ * committed), or fails with {@link OwnershipLostException} when the record's partition moved to another B first.
  *
- * <p>Guarantee: while an id is in the dedupe record or running, the handler is not called for it again; every copy
- * of every id gets a reply. Event-loop confined.
+ * <p>Guarantee: while an id is in the dedupe record or running (from its handler call until its outcome is
+ * durable), the handler is not called for it again; every copy of every id gets a reply, unless its partition moved
+ * (then the new owner replies). Event-loop confined.
  */
 final class MessagePipeline {
 
@@ -32,27 +34,34 @@ final class MessagePipeline {
   private final Context context;
   private final MessageHandler handler;
   private final DedupeStore processed;
+  private final Guarantee guarantee;
+  private final LeaseGuard guard;
   private final ReplySender replies;
+  private final PartitionEpochs epochs;
   private final Clock clock;
   private final ConsumerStats stats;
   private final boolean autoExtend;
   private final Supplier<Future<Integer>> replyPartitionCount;
-  /** Ids whose handler is running, with the outcome every copy of the id will get. */
+  /** Ids whose handler is running or whose outcome is not durable yet, with the outcome every copy will get. */
   private final Map<String, Future<Outcome>> running = new HashMap<>();
   private int replyPartitions;
 
   /**
+   * @param replies             for IN_PROGRESS only; ACK/NACK go through {@code guarantee}
    * @param replyPartitions     partitions of topic 2 known at start-up
    * @param replyPartitionCount looks the count up again, for an envelope naming a partition beyond it
    */
-  MessagePipeline(Vertx vertx, Context context, MessageHandler handler, DedupeStore processed, ReplySender replies,
-      Clock clock, ConsumerStats stats, boolean autoExtend, int replyPartitions,
-      Supplier<Future<Integer>> replyPartitionCount) {
+  MessagePipeline(Vertx vertx, Context context, MessageHandler handler, DedupeStore processed, Guarantee guarantee,
+      LeaseGuard guard, ReplySender replies, PartitionEpochs epochs, Clock clock, ConsumerStats stats,
+      boolean autoExtend, int replyPartitions, Supplier<Future<Integer>> replyPartitionCount) {
     this.vertx = vertx;
     this.context = context;
     this.handler = handler;
     this.processed = processed;
+    this.guarantee = guarantee;
+    this.guard = guard;
     this.replies = replies;
+    this.epochs = epochs;
     this.clock = clock;
     this.stats = stats;
     this.autoExtend = autoExtend;
@@ -60,17 +69,19 @@ final class MessagePipeline {
     this.replyPartitionCount = replyPartitionCount;
   }
 
-  /** Runs steps 2–4 for one record; the Future completes once its reply or poison copy is confirmed. */
-  Future<Void> accept(ConsumerRecord<String, byte[]> record) {
-    // 2) parse; a record that is not a valid envelope is kept on the poison topic and B moves on.
+  /** Runs steps 3–6 for one record; the Future completes once the record is done for good. */
+  Future<Void> accept(Inbound in) {
+    ConsumerRecord<String, byte[]> record = in.record();
+    // 3) parse; a record that is not a valid envelope (or of a version this build does not read) is kept on the
+    // poison topic and B moves on.
     Envelope envelope;
     try {
       envelope = EnvelopeCodec.fromRecord(record);
     } catch (InvalidRecordException | RuntimeException e) {
-      return quarantine(record, e.getMessage() == null ? e.toString() : e.getMessage());
+      return quarantine(in, e.getMessage() == null ? e.toString() : e.getMessage());
     }
     if (envelope.replyPartition() < replyPartitions) {
-      return dedupe(envelope, record);
+      return dedupe(envelope, in);
     }
     // A's topic 2 may have grown since start-up; if not, no reply can ever reach that partition.
     return replyPartitionCount.get().transform(ar -> {
@@ -78,63 +89,83 @@ final class MessagePipeline {
         replyPartitions = Math.max(replyPartitions, ar.result());
       }
       return envelope.replyPartition() < replyPartitions
-          ? dedupe(envelope, record)
-          : quarantine(record, "header " + EnvelopeCodec.REPLY_PARTITION + " names partition "
+          ? dedupe(envelope, in)
+          : quarantine(in, "header " + EnvelopeCodec.REPLY_PARTITION + " names partition "
               + envelope.replyPartition() + " but the reply topic has only " + replyPartitions + " partitions");
     });
   }
 
-  /** Ids whose handler is running now. */
+  /** Ids whose handler is running or whose outcome is not durable yet. */
   int running() {
     return running.size();
   }
 
-  private Future<Void> quarantine(ConsumerRecord<String, byte[]> record, String error) {
+  private Future<Void> quarantine(Inbound in, String error) {
+    ConsumerRecord<String, byte[]> record = in.record();
     stats.poison.incrementAndGet();
     LOG.warn("Record {}/{}/{} is not a valid envelope, copying it to the poison topic: {}", record.topic(),
         record.partition(), record.offset(), error);
-    return replies.poison(record, error);
+    return guarantee.poison(in, error);
   }
 
-  // 3) dedupe: an id answered before gets its ACK again (A may have missed it); an id running now waits for that
+  // 4) dedupe: an id answered before gets its ACK again (A may have missed it); an id running now waits for that
   // run's outcome. Neither calls the handler.
-  private Future<Void> dedupe(Envelope envelope, ConsumerRecord<String, byte[]> record) {
+  private Future<Void> dedupe(Envelope envelope, Inbound in) {
     if (processed.contains(envelope.id())) {
       stats.duplicates.incrementAndGet();
       LOG.debug("{} was processed before: ACK again without processing", envelope);
-      return replies.reply(envelope, Outcome.SUCCESS);
+      return guarantee.settle(in, envelope, Outcome.SUCCESS, false, null);
     }
     Future<Outcome> first = running.get(envelope.id());
     if (first != null) {
       stats.duplicates.incrementAndGet();
       LOG.debug("{} is being processed by an earlier copy: replying when it finishes", envelope);
-      return first.compose(outcome -> replies.reply(envelope, outcome));
+      return first.compose(outcome -> guarantee.settle(in, envelope, outcome, false, null));
     }
-    return process(envelope, record).compose(outcome -> replies.reply(envelope, outcome));
+    return process(envelope, in);
   }
 
-  // 4) handle: success → remembered as processed → ACK; failure → NACK. A failed id is not remembered, so the next
-  // copy is processed again.
-  private Future<Outcome> process(Envelope envelope, ConsumerRecord<String, byte[]> record) {
+  // 5) permit, then handle: success → marker + ACK, failure → NACK, made durable by the guarantee (6). A failed id
+  // is not remembered, so the next copy is processed again.
+  private Future<Void> process(Envelope envelope, Inbound in) {
     Promise<Outcome> outcome = Promise.promise();
     // Registered before the handler runs: a handler can complete synchronously.
     running.put(envelope.id(), outcome.future());
-    Delivery delivery = new Delivery(envelope, record, context, ms -> replies.inProgress(envelope, ms));
-    long extender = autoExtend ? startAutoExtend(delivery) : -1;
-    invoke(delivery).onComplete(ar -> {
-      delivery.finish();
-      if (extender >= 0) {
-        vertx.cancelTimer(extender);
+    Effects effects = guarantee.effects(in);
+    Delivery delivery = new Delivery(envelope, in.record(), context, ms -> extend(in, envelope, ms), effects);
+    Future<Outcome> done = guard.permit(in).compose(v -> {
+      long extender = autoExtend ? startAutoExtend(in, delivery) : -1;
+      return invoke(delivery).eventually(() -> {
+        delivery.finish();
+        if (extender >= 0) {
+          vertx.cancelTimer(extender);
+        }
+        return Future.succeededFuture();
+      });
+    }).<Outcome>transform(ar -> {
+      if (ar.failed() && OwnershipLostException.isCause(ar.cause())) {
+        return Future.failedFuture(ar.cause());
       }
-      running.remove(envelope.id());
-      outcome.complete(settle(envelope, ar));
+      Outcome result = settle(envelope, ar);
+      return guarantee.settle(in, envelope, result, result.success(), effects).map(result);
     });
-    return outcome.future();
+    done.onComplete(ar -> {
+      running.remove(envelope.id());
+      if (ar.succeeded()) {
+        if (ar.result().success()) {
+          processed.add(in.partition(), envelope.id());
+        }
+        outcome.complete(ar.result());
+      } else {
+        delivery.finish();
+        outcome.fail(ar.cause());
+      }
+    });
+    return done.mapEmpty();
   }
 
   private Outcome settle(Envelope envelope, AsyncResult<Void> result) {
     if (result.succeeded()) {
-      processed.add(envelope.id());
       stats.processed.incrementAndGet();
       return Outcome.SUCCESS;
     }
@@ -158,12 +189,20 @@ final class MessagePipeline {
     }
   }
 
+  /** IN_PROGRESS, only for a record whose partition this B still owns. */
+  private Future<Void> extend(Inbound in, Envelope envelope, long millis) {
+    if (!epochs.isCurrent(in.partition(), in.epoch())) {
+      return Future.failedFuture(new OwnershipLostException("this B no longer owns " + in.partition()));
+    }
+    return replies.inProgress(envelope, millis);
+  }
+
   /**
    * progress.auto.extend: IN_PROGRESS at half the attempt's timeout and every half timeout after, each extending
    * by the full timeout. The first one is timed from when A sent the attempt, so time spent waiting in topic 1
    * counts, bounded to [1 ms, timeout/2] against clock skew between A and B.
    */
-  private long startAutoExtend(Delivery delivery) {
+  private long startAutoExtend(Inbound in, Delivery delivery) {
     Envelope envelope = delivery.envelope();
     long timeout = envelope.timeoutMillis();
     if (timeout <= 0) {
@@ -172,7 +211,7 @@ final class MessagePipeline {
     long half = Math.max(1, timeout / 2);
     long remaining = envelope.sentAtMillis() + timeout - clock.wallMillis();
     long first = Math.min(half, Math.max(1, remaining / 2));
-    return vertx.setPeriodic(first, half, id -> replies.inProgress(envelope, timeout)
+    return vertx.setPeriodic(first, half, id -> extend(in, envelope, timeout)
         .onFailure(err -> LOG.warn("IN_PROGRESS for {} failed: {}", envelope, err.toString())));
   }
 }

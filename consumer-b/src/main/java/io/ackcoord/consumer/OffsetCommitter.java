@@ -4,30 +4,39 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Function;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Step 5: turns completed offsets into commits, coalesced. At most one commit is in flight; completions that
+ * At-least-once step 7: turns completed offsets into commits, coalesced. At most one commit is in flight; completions that
  * arrive meanwhile are committed together by the next one, so a busy B commits once per broker round trip, not once
  * per record.
  *
  * <p>Guarantee: only positions {@link OffsetTracker#drainCommittable()} hands out are committed, so no offset is
  * committed before its reply was confirmed. A failed commit is put back and retried with {@link Backoff}; while it
  * stays uncommitted the worst case is that the records behind it are read and answered again after a restart.
- * Event-loop confined.
+ * Each position goes with the epoch it was read under, and the consumer thread commits it only while that epoch is
+ * current, so a commit never lands on a partition another B owns now. Event-loop confined.
  */
 final class OffsetCommitter {
+
+  /** Commits positions, each only while its partition is owned under the given epoch. */
+  @FunctionalInterface
+  interface CommitFn {
+    Future<?> commit(Map<TopicPartition, OffsetAndMetadata> positions, Map<TopicPartition, Long> epochs);
+  }
 
   private static final Logger LOG = LoggerFactory.getLogger(OffsetCommitter.class);
 
   private final Vertx vertx;
   private final OffsetTracker tracker;
-  private final Function<Map<TopicPartition, OffsetAndMetadata>, Future<?>> commitFn;
+  private final CommitFn commitFn;
   private final ConsumerStats stats;
   private final Backoff backoff;
 
@@ -37,12 +46,8 @@ final class OffsetCommitter {
   private long retryTimer = -1;
   private boolean closed;
 
-  /**
-   * @param commitFn commits the given positions, e.g. {@code KafkaReadStream::commit}; completes when the broker
-   *                 confirmed
-   */
-  OffsetCommitter(Vertx vertx, OffsetTracker tracker,
-      Function<Map<TopicPartition, OffsetAndMetadata>, Future<?>> commitFn, ConsumerStats stats, Backoff backoff) {
+  /** @param commitFn commits the given positions, e.g. {@link ConsumerLoop#commit}; completes when confirmed */
+  OffsetCommitter(Vertx vertx, OffsetTracker tracker, CommitFn commitFn, ConsumerStats stats, Backoff backoff) {
     this.vertx = vertx;
     this.tracker = tracker;
     this.commitFn = commitFn;
@@ -96,6 +101,21 @@ final class OffsetCommitter {
     });
   }
 
+  /**
+   * Commits the current position of every tracked partition even if it did not move, so the group coordinator
+   * confirms this B's membership (and the lease renews). Runs after the commit in flight; fails if the commit does.
+   */
+  Future<Void> renew() {
+    Future<Void> previous = inFlight == null ? Future.succeededFuture() : inFlight;
+    return previous.transform(ar -> {
+      Map<TopicPartition, OffsetAndMetadata> positions = tracker.positions();
+      if (closed || positions.isEmpty()) {
+        return Future.failedFuture(new IllegalStateException("no position to commit"));
+      }
+      return invoke(positions).<Void>mapEmpty().onSuccess(v -> stats.leaseRenewals.incrementAndGet());
+    });
+  }
+
   /** Stops committing, e.g. when start-up failed. */
   void close() {
     closed = true;
@@ -107,15 +127,19 @@ final class OffsetCommitter {
     return inFlight != null;
   }
 
+  private Future<?> invoke(Map<TopicPartition, OffsetAndMetadata> batch) {
+    Map<TopicPartition, Long> epochs = new HashMap<>();
+    batch.keySet().forEach(tp -> epochs.put(tp, tracker.epoch(tp)));
+    try {
+      return commitFn.commit(batch, epochs);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
   private Future<Void> commit(Map<TopicPartition, OffsetAndMetadata> batch) {
     Promise<Void> done = Promise.promise();
-    Future<?> result;
-    try {
-      result = commitFn.apply(batch);
-    } catch (RuntimeException e) {
-      result = Future.failedFuture(e);
-    }
-    result.onComplete(ar -> {
+    invoke(batch).onComplete(ar -> {
       if (ar.succeeded()) {
         failures = 0;
         stats.committed.incrementAndGet();
@@ -133,6 +157,10 @@ final class OffsetCommitter {
   }
 
   private void scheduleRetry(Throwable cause) {
+    if (closed && isClosing(cause)) {
+      LOG.debug("Commit interrupted by the close: {}", cause.toString());
+      return;
+    }
     if (closed || retryTimer >= 0) {
       LOG.warn("Commit failed: {}", cause.toString());
       return;
@@ -143,6 +171,17 @@ final class OffsetCommitter {
       retryTimer = -1;
       request();
     });
+  }
+
+  /** What a consumer being closed throws at a commit: expected then, not worth a warning. */
+  private static boolean isClosing(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof WakeupException || t instanceof InterruptException || t instanceof InterruptedException
+          || t instanceof IllegalStateException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void cancelRetry() {

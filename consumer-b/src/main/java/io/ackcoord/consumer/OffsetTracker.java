@@ -23,11 +23,13 @@ public final class OffsetTracker {
 
   private static final class PartitionState {
     final TreeSet<Long> inFlight = new TreeSet<>();
+    final long epoch;
     long highestSeen;
     /** The position last handed out by a drain, or the first tracked offset (nothing to commit yet). */
     long drained;
 
-    PartitionState(long firstOffset) {
+    PartitionState(long firstOffset, long epoch) {
+      this.epoch = epoch;
       this.highestSeen = firstOffset;
       this.drained = firstOffset;
     }
@@ -41,12 +43,41 @@ public final class OffsetTracker {
 
   /** Records that {@code offset} of {@code partition} was received and is not finished yet. */
   public void track(TopicPartition partition, long offset) {
+    track(partition, offset, 0);
+  }
+
+  /**
+   * Records that {@code offset} of {@code partition}, read under assignment {@code epoch}, was received and is not
+   * finished yet. A record of a newer epoch starts the partition afresh: what an earlier assignment left behind is
+   * not ours to commit any more.
+   */
+  public void track(TopicPartition partition, long offset, long epoch) {
     if (offset < 0) {
       throw new IllegalArgumentException("offset must be >= 0, was " + offset);
     }
-    PartitionState state = partitions.computeIfAbsent(partition, p -> new PartitionState(offset));
+    PartitionState state = partitions.get(partition);
+    if (state == null || state.epoch != epoch) {
+      state = new PartitionState(offset, epoch);
+      partitions.put(partition, state);
+    }
     state.inFlight.add(offset);
     state.highestSeen = Math.max(state.highestSeen, offset);
+  }
+
+  /** The epoch the partition's offsets were read under, or {@link PartitionEpochs#NONE} if none is tracked. */
+  public long epoch(TopicPartition partition) {
+    PartitionState state = partitions.get(partition);
+    return state == null ? PartitionEpochs.NONE : state.epoch;
+  }
+
+  /**
+   * The safe position of every tracked partition, whether or not it advanced: what a commit made only to renew
+   * the lease sends. Changes nothing.
+   */
+  public Map<TopicPartition, OffsetAndMetadata> positions() {
+    Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+    partitions.forEach((tp, state) -> out.put(tp, new OffsetAndMetadata(state.safePosition())));
+    return out;
   }
 
   /**

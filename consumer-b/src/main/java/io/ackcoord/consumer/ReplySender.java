@@ -2,25 +2,25 @@ package io.ackcoord.consumer;
 
 import io.ackcoord.kafka.TopicNames;
 import io.ackcoord.protocol.Envelope;
+import io.ackcoord.protocol.PoisonRecord;
 import io.ackcoord.protocol.Reply;
 import io.ackcoord.protocol.ReplyCodec;
 import io.ackcoord.time.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaWriteStream;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RetriableException;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes what B says to Kafka: replies on topic 2 (to the partition the envelope names) and unreadable records on
- * the poison topic, through one idempotent producer.
+ * Writes what B says to Kafka outside transactions: replies on topic 2 (to the partition the envelope names),
+ * processed-id markers, and unreadable records on the poison topic, through one idempotent producer. In
+ * exactly-once mode only IN_PROGRESS goes this way (it must reach A while the work runs); the rest is written in
+ * transactions.
  *
  * <p>Guarantee (step 6): an ACK or NACK, and a poison copy, is re-sent with {@link Backoff} until the broker confirms
  * it or B closes; the returned Future completes only then, and only then may the record's offset be committed. A
@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
 final class ReplySender {
 
   /** Header on a poison copy: why the record was not a valid envelope. */
-  static final String ERROR_HEADER = "ackcoord-error";
+  static final String ERROR_HEADER = PoisonRecord.ERROR;
   /** Header on a poison copy: where the original was, {@code topic/partition/offset}. */
-  static final String SOURCE_HEADER = "ackcoord-source";
+  static final String SOURCE_HEADER = PoisonRecord.SOURCE;
 
   private static final Logger LOG = LoggerFactory.getLogger(ReplySender.class);
 
@@ -73,21 +73,14 @@ final class ReplySender {
   }
 
   /**
-   * Copies an unreadable record to the poison topic: its key, value and headers, plus {@value #ERROR_HEADER} and
-   * {@value #SOURCE_HEADER}. Retried like a reply while the error is one Kafka calls retriable; a copy the broker
-   * will never take (too large, topic invalid) is logged with its source and given up, because a record that is
-   * not a message must not hold up the partition behind it.
+   * Copies an unreadable record to the poison topic ({@link PoisonRecord}: its key, value and headers, plus
+   * {@value #ERROR_HEADER} and {@value #SOURCE_HEADER}). Retried like a reply while the error is one Kafka calls
+   * retriable; a copy the broker will never take (too large, topic invalid) is logged with its source and given up,
+   * because a record that is not a message must not hold up the partition behind it.
    */
   Future<Void> poison(ConsumerRecord<String, byte[]> original, String error) {
     String source = original.topic() + "/" + original.partition() + "/" + original.offset();
-    RecordHeaders headers = new RecordHeaders();
-    for (Header h : original.headers()) {
-      headers.add(h);
-    }
-    headers.add(ERROR_HEADER, error.getBytes(StandardCharsets.UTF_8));
-    headers.add(SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
-    ProducerRecord<String, byte[]> copy =
-        new ProducerRecord<>(topics.poison(), null, original.key(), original.value(), headers);
+    ProducerRecord<String, byte[]> copy = PoisonRecord.of(topics.poison(), original, error);
     return sendUntilConfirmed(copy, "poison copy of " + source, err -> !(err instanceof RetriableException), 1)
         .recover(err -> {
           if (closed) {
@@ -97,6 +90,14 @@ final class ReplySender {
               err.toString());
           return Future.succeededFuture();
         });
+  }
+
+  /**
+   * Writes a processed-id marker (at-least-once mode), re-sent with backoff until the broker confirms it or B
+   * closes: the record's offset may be committed only after it.
+   */
+  Future<Void> marker(ProducerRecord<String, byte[]> marker) {
+    return sendUntilConfirmed(marker, "processed marker for " + marker.key(), err -> false, 1);
   }
 
   /** Stops retrying: sends still waiting fail, so B can close. */

@@ -1,23 +1,36 @@
 package io.ackcoord.consumer;
 
+import io.ackcoord.kafka.KafkaSettings;
 import io.ackcoord.time.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.kafka.client.producer.KafkaWriteStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The default handler: waits {@code handler.work.ms} on a Vert.x timer (simulated work that never blocks a thread),
- * then writes one record keyed by message id to the results topic and completes when the broker confirmed it.
+ * then writes one record keyed by message id to the results topic, through {@link IncomingMessage#effects()}, into
+ * the partition with the index of the topic-1 partition the message came from.
  *
  * <p>Its effect is visible to anyone with a Kafka client: count the records per id on {@code <prefix>results} to see
- * how often each message was processed. Guarantee: one result record per successful {@code handle} call; the
- * producer is idempotent, so a retry inside the client does not add a second one. A message processed again after
- * a crash of B (before its offset was committed) does produce a second record: that is the at-least-once window
- * the results topic makes measurable.
+ * how often each message was processed. Guarantee: one result record per message id, however B crashes.
+ * <ul>
+ *   <li>at-least-once: the handler is idempotent on its own. When a topic-1 partition is assigned it restores the
+ *       ids that already have a result in the results partition with the same index (the topics must have the same
+ *       partition count; {@code init} checks), and it writes no second result for them. That covers the window
+ *       between the effect and B's processed-id marker: a B killed there is followed by one that finds the result
+ *       and only ACKs. Not covered: a result of a B that lost its partition which lands after the new owner's
+ *       restore (the lease stops such a B from starting one, but not one already handed to the producer).</li>
+ *   <li>exactly-once: the result commits in the transaction with the marker, the ACK and the offset, so B's own
+ *       dedupe covers it; nothing is restored.</li>
+ * </ul>
  *
  * <p>Result value: {@code {"id":…,"attempt":…,"consumer":…,"processedAt":…,"payloadBytes":…}}.
  */
@@ -27,35 +40,76 @@ public class ResultTopicHandler implements MessageHandler {
 
   private Vertx vertx;
   private Clock clock;
+  private KafkaSettings kafka;
   private String consumerId;
   private String topic;
   private long workMillis;
-  private KafkaWriteStream<String, byte[]> producer;
+  /** Ids with a result, per topic-1 partition; {@code null} in exactly-once mode. */
+  private ProcessedIds written;
 
   @Override
   public Future<Void> init(HandlerSetup setup) {
     this.vertx = setup.vertx();
     this.clock = setup.clock();
+    this.kafka = setup.kafka();
     this.consumerId = setup.consumerId();
-    this.topic = setup.kafka().topics().results();
+    this.topic = kafka.topics().results();
     this.workMillis = setup.options().handlerWorkMillis();
-    return KafkaClients.idempotentProducer(vertx, setup.kafka(), "ackcoord-b-results-" + consumerId)
-        .onSuccess(p -> {
-          this.producer = p;
-          LOG.info("Result handler writes to {} after {} ms of simulated work", topic, workMillis);
-        })
-        .mapEmpty();
+    this.written = setup.options().exactlyOnce() ? null : new ProcessedIds(setup.options().dedupeCapacity());
+    Map<String, Integer> counts = setup.topicPartitions();
+    Integer messages = counts.get(kafka.topics().messages());
+    Integer results = counts.get(topic);
+    if (messages != null && results != null && !messages.equals(results)) {
+      return Future.failedFuture(new IllegalStateException("topic " + topic + " has " + results + " partitions and "
+          + kafka.topics().messages() + " has " + messages + ": the result handler writes the result of a message "
+          + "of partition p to partition p, so they must have the same count"));
+    }
+    LOG.info("Result handler writes to {} after {} ms of simulated work ({})", topic, workMillis,
+        written == null ? "atomic with the ACK" : "skipping ids that have a result");
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> onPartitionsAssigned(Set<TopicPartition> partitions) {
+    if (written == null) {
+      return Future.succeededFuture();
+    }
+    Set<Integer> numbers = partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
+    return PartitionKeys.read(vertx, kafka, topic, numbers, false, "ackcoord-b-results-restore-" + consumerId)
+        .map(keys -> {
+          int restored = 0;
+          for (TopicPartition tp : partitions) {
+            List<String> ids = keys.getOrDefault(tp.partition(), List.of());
+            ids.forEach(id -> written.add(tp, id));
+            restored += ids.size();
+          }
+          LOG.info("Restored {} ids with a result for {}", restored, partitions);
+          return null;
+        });
+  }
+
+  @Override
+  public void onPartitionsRevoked(Set<TopicPartition> partitions) {
+    if (written != null) {
+      written.forget(partitions);
+    }
   }
 
   @Override
   public Future<Void> handle(IncomingMessage message) {
-    Future<Void> work = workMillis > 0 ? vertx.timer(workMillis) : Future.succeededFuture();
-    return work.compose(v -> producer.send(resultRecord(message))).mapEmpty();
-  }
-
-  @Override
-  public Future<Void> close() {
-    return producer == null ? Future.succeededFuture() : producer.close();
+    Future<Void> work = workMillis > 0 ? vertx.timer(workMillis).mapEmpty() : Future.succeededFuture();
+    return work.compose(v -> {
+      if (written != null && written.contains(message.id())) {
+        LOG.debug("{} already has a result: not writing another", message.id());
+        return Future.succeededFuture();
+      }
+      TopicPartition source = new TopicPartition(message.topic(), message.partition());
+      return message.effects().send(resultRecord(message)).onSuccess(ok -> {
+        if (written != null) {
+          written.add(source, message.id());
+        }
+      });
+    });
   }
 
   @Override
@@ -70,6 +124,6 @@ public class ResultTopicHandler implements MessageHandler {
         .put("consumer", consumerId)
         .put("processedAt", clock.wallMillis())
         .put("payloadBytes", message.payload().length);
-    return new ProducerRecord<>(topic, message.id(), value.toBuffer().getBytes());
+    return new ProducerRecord<>(topic, message.partition(), message.id(), value.toBuffer().getBytes());
   }
 }

@@ -11,6 +11,7 @@ import io.ackcoord.protocol.EnvelopeCodec;
 import io.ackcoord.protocol.Reply;
 import io.ackcoord.testkit.KafkaBroker;
 import io.ackcoord.testkit.KafkaBrokerExtension;
+import io.ackcoord.testkit.KafkaTestClients;
 import io.ackcoord.testkit.TestTopics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -131,6 +132,60 @@ class ConsumerVerticleIT {
     // Both offsets are committed: the poison record does not hold the partition back.
     await().untilAsserted(() -> assertThat(kafka.committed(groupId()))
         .containsEntry(new TopicPartition(topics.messages(), 0), new OffsetAndMetadata(2)));
+  }
+
+  @Test
+  @DisplayName("an envelope of a version this build does not read goes to poison; the next one still flows")
+  void unknownVersionToPoison() {
+    ConsumerVerticle b = deploy(new ConsumerVerticle(), config().put("topic.partitions", 1));
+    ProducerRecord<String, byte[]> v2 = EnvelopeCodec.toRecord(topics.messages(), envelope("v2", 0, 30_000));
+    v2.headers().remove(EnvelopeCodec.VERSION);
+    v2.headers().add(EnvelopeCodec.VERSION, "2".getBytes(StandardCharsets.UTF_8));
+    kafka.produce(List.of(v2));
+    send(List.of(envelope("v1", 0, 30_000)));
+
+    assertThat(awaitReplies(1).get(0).reply().id()).isEqualTo("v1");
+    await().untilAsserted(() -> assertThat(kafka.readAll(topics.poison())).hasSize(1));
+    ConsumerRecord<String, byte[]> poison = kafka.readAll(topics.poison()).get(0);
+    assertThat(poison.key()).isEqualTo("v2");
+    assertThat(header(poison, "ackcoord-error")).contains("unsupported envelope version '2'");
+    assertThat(b.stats().poison()).isEqualTo(1);
+    assertThat(kafka.countByKey(topics.results())).containsOnlyKeys("v1");
+    await().untilAsserted(() -> assertThat(kafka.committed(groupId()))
+        .containsEntry(new TopicPartition(topics.messages(), 0), new OffsetAndMetadata(2)));
+  }
+
+  @Test
+  @DisplayName("a marker for every processed id lands in the processed topic, in the partition of its message")
+  void markersAligned() {
+    deploy(new ConsumerVerticle(), config());
+    List<Envelope> envelopes = IntStream.range(0, 12).mapToObj(i -> envelope("k" + i, i % 3, 30_000)).toList();
+    send(envelopes);
+    awaitReplies(12);
+
+    Map<String, Integer> messagePartition = new java.util.HashMap<>();
+    kafka.readAll(topics.messages()).forEach(r -> messagePartition.put(r.key(), r.partition()));
+    List<ConsumerRecord<String, byte[]>> markers = kafka.readAll(topics.processed());
+    assertThat(markers).hasSize(12)
+        .allSatisfy(m -> assertThat(m.partition()).as("marker of %s", m.key())
+            .isEqualTo(messagePartition.get(m.key())));
+    kafka.readAll(topics.results()).forEach(r ->
+        assertThat(r.partition()).as("result of %s", r.key()).isEqualTo(messagePartition.get(r.key())));
+  }
+
+  @Test
+  @DisplayName("start-up fails, naming both topics, when the processed topic's partition count differs from topic 1's")
+  void misalignedProcessedTopic() {
+    KafkaTestClients.createTopics(broker.bootstrapServers(), 3, topics.messages());
+    KafkaTestClients.createTopics(broker.bootstrapServers(), 2, topics.processed());
+    CompletableFuture<String> deployment = vertx.deployVerticle(new ConsumerVerticle(),
+            new DeploymentOptions().setConfig(config()))
+        .toCompletionStage().toCompletableFuture();
+
+    assertThat(deployment).failsWithin(Duration.ofSeconds(60))
+        .withThrowableOfType(ExecutionException.class)
+        .withMessageContaining(topics.processed() + " has 2 partitions")
+        .withMessageContaining(topics.messages() + " has 3");
   }
 
   @Test

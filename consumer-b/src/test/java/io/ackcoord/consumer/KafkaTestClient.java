@@ -61,11 +61,19 @@ final class KafkaTestClient implements AutoCloseable {
     return out;
   }
 
-  /** Every record of {@code topic} up to its current end, across all partitions. */
+  /** Every committed record of {@code topic} up to its current end, across all partitions. */
   List<ConsumerRecord<String, byte[]>> readAll(String topic) {
+    return readAll(topic, true);
+  }
+
+  /**
+   * Every record of {@code topic} up to its current end, across all partitions; with {@code readCommitted} false
+   * also those of open and aborted transactions.
+   */
+  List<ConsumerRecord<String, byte[]>> readAll(String topic, boolean readCommitted) {
     Map<String, Object> config = new HashMap<>(broker.clientProperties());
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
@@ -96,9 +104,15 @@ final class KafkaTestClient implements AutoCloseable {
     }).toList();
   }
 
-  /** How many records each key has on {@code topic}. */
+  /** How many committed records each key has on {@code topic}. */
   Map<String, Long> countByKey(String topic) {
-    return readAll(topic).stream().collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
+    return countByKey(topic, true);
+  }
+
+  /** How many records each key has on {@code topic}, with or without those of open and aborted transactions. */
+  Map<String, Long> countByKey(String topic, boolean readCommitted) {
+    return readAll(topic, readCommitted).stream()
+        .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
   }
 
   /** The offsets {@code groupId} has committed, per partition. */

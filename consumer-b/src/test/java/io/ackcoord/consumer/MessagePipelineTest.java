@@ -12,6 +12,11 @@ import io.ackcoord.protocol.InvalidRecordException;
 import io.ackcoord.protocol.Reply;
 import io.ackcoord.protocol.ReplyCodec;
 import io.ackcoord.time.ManualClock;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -38,27 +43,44 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Steps 2–4 and 6 without a broker: the reply producer is Kafka's MockProducer. */
+/**
+ * Steps 3–6 without a broker, in at-least-once mode: the producer is Kafka's MockProducer, commits go to a list, and
+ * the clock is manual.
+ */
 @ExtendWith(VertxExtension.class)
 class MessagePipelineTest {
 
   private static final TopicNames TOPICS = new TopicNames("unit.");
+  private static final TopicPartition P0 = new TopicPartition(TOPICS.messages(), 0);
   private static final int REPLY_PARTITIONS = 3;
+  private static final long LEASE_MS = 5_000;
 
   private final ConsumerStats stats = new ConsumerStats();
   private final ManualClock clock = new ManualClock();
   private final AtomicInteger calls = new AtomicInteger();
+  private final PartitionEpochs epochs = new PartitionEpochs();
+  private final OffsetTracker offsets = new OffsetTracker();
+  private final List<Map<TopicPartition, OffsetAndMetadata>> commits = new CopyOnWriteArrayList<>();
   private Vertx vertx;
   private Context context;
   private MockProducer<String, byte[]> mock;
   private MessagePipeline pipeline;
   private ReplySender replies;
+  private Lease lease;
   private Function<IncomingMessage, Future<Void>> behaviour = m -> Future.succeededFuture();
+  /** What a lease renewal does; by default the group confirms at once. */
+  private Supplier<Future<Void>> renewal = () -> {
+    lease.confirmed(clock.monotonicMillis());
+    return Future.succeededFuture();
+  };
 
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
+    epochs.assign(List.of(P0));
+    lease = new Lease(clock, LEASE_MS);
+    lease.confirmed(clock.monotonicMillis());
     useProducer(new MockProducer<>(true, new StringSerializer(), new ByteArraySerializer()), false);
   }
 
@@ -76,8 +98,16 @@ class MessagePipelineTest {
       KafkaWriteStream<String, byte[]> stream = KafkaWriteStream.create(vertx, producer);
       stream.exceptionHandler(err -> { }); // each send's Future carries its failure
       replies = new ReplySender(vertx, stream, TOPICS, "b-test", clock, stats, new Backoff(1, 5));
-      return Future.succeededFuture(new MessagePipeline(vertx, context, handler, new ProcessedIds(100), replies,
-          clock, stats, autoExtend, REPLY_PARTITIONS, () -> Future.succeededFuture(REPLY_PARTITIONS)));
+      OffsetCommitter committer = new OffsetCommitter(vertx, offsets, (positions, readEpochs) -> {
+        commits.add(positions);
+        return Future.succeededFuture();
+      }, stats, new Backoff(1, 5));
+      LeaseGuard guard = new LeaseGuard(vertx, clock, epochs, lease, () -> renewal.get(), new Backoff(1, 5), stats);
+      Guarantee guarantee = new AtLeastOnce(replies, stream, guard, epochs, offsets, committer, TOPICS, "b-test",
+          clock, context, stats);
+      return Future.succeededFuture(new MessagePipeline(vertx, context, handler, new ProcessedIds(100), guarantee,
+          guard, replies, epochs, clock, stats, autoExtend, REPLY_PARTITIONS,
+          () -> Future.succeededFuture(REPLY_PARTITIONS)));
     });
   }
 
@@ -87,7 +117,7 @@ class MessagePipelineTest {
     accept(envelope("m1", 2, 30_000), 0);
 
     assertThat(calls).hasValue(1);
-    ProducerRecord<String, byte[]> sent = only(mock.history());
+    ProducerRecord<String, byte[]> sent = only(replies());
     assertThat(sent.topic()).isEqualTo(TOPICS.acks());
     assertThat(sent.partition()).isEqualTo(2);
     Reply reply = decode(sent);
@@ -105,8 +135,8 @@ class MessagePipelineTest {
     accept(envelope("m1", 0, 30_000).forAttempt(2, 0, 30_000), 1);
 
     assertThat(calls).hasValue(1);
-    assertThat(mock.history()).extracting(r -> decode(r).type()).containsExactly(Reply.Type.ACK, Reply.Type.ACK);
-    assertThat(decode(mock.history().get(1)).attempt()).isEqualTo(2);
+    assertThat(replies()).extracting(r -> decode(r).type()).containsExactly(Reply.Type.ACK, Reply.Type.ACK);
+    assertThat(decode(replies().get(1)).attempt()).isEqualTo(2);
     assertThat(stats.duplicates()).isEqualTo(1);
   }
 
@@ -119,15 +149,15 @@ class MessagePipelineTest {
     CompletableFuture<Void> first = acceptAsync(envelope("m1", 0, 30_000), 0);
     CompletableFuture<Void> second = acceptAsync(envelope("m1", 0, 30_000).forAttempt(2, 0, 30_000), 1);
     await().untilAsserted(() -> assertThat(stats.duplicates()).isEqualTo(1));
-    assertThat(mock.history()).as("no reply before the first copy finishes").isEmpty();
+    assertThat(replies()).as("no reply before the first copy finishes").isEmpty();
 
     context.runOnContext(v -> release.complete());
     first.get(5, TimeUnit.SECONDS);
     second.get(5, TimeUnit.SECONDS);
 
     assertThat(calls).hasValue(1);
-    assertThat(mock.history()).extracting(r -> decode(r).attempt()).containsExactlyInAnyOrder(1, 2);
-    assertThat(mock.history()).extracting(r -> decode(r).type()).containsOnly(Reply.Type.ACK);
+    assertThat(replies()).extracting(r -> decode(r).attempt()).containsExactlyInAnyOrder(1, 2);
+    assertThat(replies()).extracting(r -> decode(r).type()).containsOnly(Reply.Type.ACK);
   }
 
   @Test
@@ -139,7 +169,7 @@ class MessagePipelineTest {
     accept(envelope("m1", 1, 30_000).forAttempt(2, 0, 30_000), 1);
 
     assertThat(calls).as("a failed id is not remembered").hasValue(2);
-    Reply nack = decode(mock.history().get(0));
+    Reply nack = decode(replies().get(0));
     assertThat(nack.type()).isEqualTo(Reply.Type.NACK);
     assertThat(nack.retryable()).isTrue();
     assertThat(nack.reason()).contains("db down");
@@ -154,7 +184,7 @@ class MessagePipelineTest {
 
     accept(envelope("m1", 0, 30_000), 0);
 
-    Reply nack = decode(only(mock.history()));
+    Reply nack = decode(only(replies()));
     assertThat(nack.type()).isEqualTo(Reply.Type.NACK);
     assertThat(nack.retryable()).isFalse();
   }
@@ -170,8 +200,8 @@ class MessagePipelineTest {
     behaviour = m -> Future.succeededFuture();
     accept(envelope("m2", 0, 30_000), 1);
 
-    assertThat(mock.history()).extracting(r -> decode(r).type()).containsExactly(Reply.Type.NACK, Reply.Type.ACK);
-    assertThat(decode(mock.history().get(0)).retryable()).isFalse();
+    assertThat(replies()).extracting(r -> decode(r).type()).containsExactly(Reply.Type.NACK, Reply.Type.ACK);
+    assertThat(decode(replies().get(0)).retryable()).isFalse();
   }
 
   @Test
@@ -181,7 +211,7 @@ class MessagePipelineTest {
         new ConsumerRecord<>(TOPICS.messages(), 0, 42, "k", "not an envelope".getBytes(StandardCharsets.UTF_8));
     garbage.headers().add("trace", "t1".getBytes(StandardCharsets.UTF_8));
 
-    onContext(() -> pipeline.accept(garbage));
+    onContext(() -> pipeline.accept(inbound(garbage)));
 
     ProducerRecord<String, byte[]> copy = only(mock.history());
     assertThat(copy.topic()).isEqualTo(TOPICS.poison());
@@ -206,18 +236,116 @@ class MessagePipelineTest {
   }
 
   @Test
-  @DisplayName("a reply the broker refuses is sent again; the record finishes only when one is confirmed")
+  @DisplayName("a marker or reply the broker refuses is sent again; the record finishes only when both are confirmed")
   void replyRetried() throws Exception {
     useProducer(new MockProducer<>(false, new StringSerializer(), new ByteArraySerializer()), false);
 
     CompletableFuture<Void> done = acceptAsync(envelope("m1", 0, 30_000), 0);
     await().until(() -> mock.errorNext(new NotEnoughReplicasException("isr too small")));
-    await().until(() -> mock.completeNext());
+    await().until(() -> {
+      mock.completeNext();
+      return done.isDone();
+    });
     done.get(5, TimeUnit.SECONDS);
 
-    assertThat(mock.history()).hasSize(2).extracting(r -> decode(r).type()).containsOnly(Reply.Type.ACK);
+    assertThat(mock.history()).as("one send failed and was repeated").hasSize(3);
+    assertThat(replies()).extracting(r -> decode(r).type()).containsOnly(Reply.Type.ACK);
     assertThat(stats.acksSent()).isEqualTo(1);
     assertThat(calls).hasValue(1);
+    assertThat(commits).as("committed after both were confirmed").isNotEmpty();
+  }
+
+  @Test
+  @DisplayName("the first successful copy writes a processed marker to the partition with the record's index")
+  void markerOnSuccess() {
+    accept(envelope("m1", 2, 30_000), 0);
+    accept(envelope("m1", 2, 30_000).forAttempt(2, 0, 30_000), 1);
+    behaviour = m -> Future.failedFuture(new IllegalStateException("db down"));
+    accept(envelope("m2", 2, 30_000), 2);
+
+    ProducerRecord<String, byte[]> marker = only(sentTo(TOPICS.processed()));
+    assertThat(marker.key()).isEqualTo("m1");
+    assertThat(marker.partition()).isEqualTo(P0.partition());
+    assertThat(new JsonObject(new String(marker.value(), StandardCharsets.UTF_8)).getString("consumer"))
+        .isEqualTo("b-test");
+    assertThat(commits).last().isEqualTo(Map.of(P0, new OffsetAndMetadata(3)));
+  }
+
+  @Test
+  @DisplayName("a record of a partition that moved meanwhile is dropped: no reply, no marker, no commit")
+  void partitionMovedWhileRunning() throws Exception {
+    Promise<Void> release = Promise.promise();
+    behaviour = m -> release.future();
+    CompletableFuture<Void> done = acceptAsync(envelope("m1", 0, 30_000), 0);
+    await().until(() -> calls.get() == 1);
+
+    epochs.remove(List.of(P0));
+    context.runOnContext(v -> release.complete());
+
+    assertThat(done).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
+        .havingRootCause().isInstanceOf(OwnershipLostException.class);
+    assertThat(mock.history()).isEmpty();
+    assertThat(commits).isEmpty();
+  }
+
+  @Test
+  @DisplayName("B frozen past its lease: the handler is not started and, once the partition is lost, nothing is sent")
+  void frozenBeforeHandler() {
+    clock.advanceMillis(LEASE_MS * 3);
+    renewal = () -> {
+      // The renewing commit is refused (fenced generation) and the consumer then reports the partition lost.
+      epochs.remove(List.of(P0));
+      return Future.failedFuture(new CommitFailedException());
+    };
+
+    CompletableFuture<Void> done = acceptAsync(envelope("m1", 0, 30_000), 0);
+
+    assertThat(done).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
+        .havingRootCause().isInstanceOf(OwnershipLostException.class);
+    assertThat(calls).hasValue(0);
+    assertThat(mock.history()).isEmpty();
+    assertThat(stats.effectsRefused()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("B frozen while the handler worked: its effect is refused, then nothing is sent for the record")
+  void frozenBeforeEffect() {
+    behaviour = m -> {
+      // The freeze happens between the handler's start and its effect.
+      clock.advanceMillis(LEASE_MS * 3);
+      return m.effects().send(new ProducerRecord<>(TOPICS.results(), 0, m.id(), new byte[0]));
+    };
+    renewal = () -> {
+      epochs.remove(List.of(P0));
+      return Future.failedFuture(new CommitFailedException());
+    };
+
+    CompletableFuture<Void> done = acceptAsync(envelope("m1", 0, 30_000), 0);
+
+    assertThat(done).failsWithin(Duration.ofSeconds(5));
+    assertThat(calls).hasValue(1);
+    assertThat(mock.history()).as("no effect, no marker, no reply").isEmpty();
+  }
+
+  @Test
+  @DisplayName("a lapsed lease is renewed before the effect, which is then written")
+  void lapsedLeaseRenewed() {
+    AtomicInteger renewals = new AtomicInteger();
+    Supplier<Future<Void>> confirm = renewal;
+    renewal = () -> {
+      renewals.incrementAndGet();
+      return confirm.get();
+    };
+    behaviour = m -> {
+      clock.advanceMillis(LEASE_MS * 3);
+      return m.effects().send(new ProducerRecord<>(TOPICS.results(), 0, m.id(), new byte[0]));
+    };
+
+    accept(envelope("m1", 0, 30_000), 0);
+
+    assertThat(renewals).hasValue(1);
+    assertThat(sentTo(TOPICS.results())).hasSize(1);
+    assertThat(replies()).extracting(r -> decode(r).type()).containsExactly(Reply.Type.ACK);
   }
 
   @Test
@@ -236,11 +364,11 @@ class MessagePipelineTest {
     context.runOnContext(v -> release.complete());
     done.get(5, TimeUnit.SECONDS);
 
-    Reply progress = decode(mock.history().get(0));
+    Reply progress = decode(replies().get(0));
     assertThat(progress.type()).isEqualTo(Reply.Type.IN_PROGRESS);
     assertThat(progress.extendMillis()).isEqualTo(7_000);
-    assertThat(mock.history().get(0).partition()).isEqualTo(1);
-    assertThat(decode(mock.history().get(1)).type()).isEqualTo(Reply.Type.ACK);
+    assertThat(replies().get(0).partition()).isEqualTo(1);
+    assertThat(decode(replies().get(1)).type()).isEqualTo(Reply.Type.ACK);
     assertThat(stats.inProgressSent()).isEqualTo(1);
     assertThat(message.extendDeadline(Duration.ofSeconds(1)).toCompletionStage().toCompletableFuture())
         .failsWithin(Duration.ofSeconds(5));
@@ -261,7 +389,7 @@ class MessagePipelineTest {
     done.get(5, TimeUnit.SECONDS);
     long extensions = stats.inProgressSent();
 
-    List<ProducerRecord<String, byte[]>> sent = mock.history();
+    List<ProducerRecord<String, byte[]>> sent = replies();
     assertThat(decode(sent.get(0)).extendMillis()).isEqualTo(200);
     assertThat(decode(sent.get(sent.size() - 1)).type()).isEqualTo(Reply.Type.ACK);
     // The timer is cancelled with the reply: no extension after the ACK.
@@ -280,25 +408,35 @@ class MessagePipelineTest {
     BlockingHandlerAdapter adapter = new BlockingHandlerAdapter(blocking);
     ConsumerOptions options = ConsumerOptions.parse(new JsonObject());
     onContext(() -> adapter.init(
-        new HandlerSetup(vertx, new JsonObject(), options.kafka(), "b-test", options, clock)));
+        new HandlerSetup(vertx, new JsonObject(), options.kafka(), "b-test", options, clock, Map.of())));
     usePipeline(new MockProducer<>(true, new StringSerializer(), new ByteArraySerializer()), false, adapter);
 
     accept(envelope("m1", 0, 30_000), 0);
 
     assertThat(onEventLoop.get(5, TimeUnit.SECONDS)).isFalse();
-    assertThat(mock.history()).extracting(r -> decode(r).type())
+    assertThat(replies()).extracting(r -> decode(r).type())
         .containsExactly(Reply.Type.IN_PROGRESS, Reply.Type.ACK);
   }
 
   // ---- helpers ----
 
   private void accept(Envelope envelope, long offset) {
-    onContext(() -> pipeline.accept(consumerRecord(TOPICS.messages(), envelope, offset)));
+    onContext(() -> pipeline.accept(inbound(envelope, offset)));
+  }
+
+  private Inbound inbound(Envelope envelope, long offset) {
+    return inbound(consumerRecord(TOPICS.messages(), envelope, offset));
+  }
+
+  private Inbound inbound(ConsumerRecord<String, byte[]> record) {
+    Inbound in = Inbound.of(record, epochs.current(P0));
+    offsets.track(in.partition(), in.offset(), in.epoch());
+    return in;
   }
 
   private CompletableFuture<Void> acceptAsync(Envelope envelope, long offset) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    context.runOnContext(v -> pipeline.accept(consumerRecord(TOPICS.messages(), envelope, offset))
+    context.runOnContext(v -> pipeline.accept(inbound(envelope, offset))
         .onComplete(ar -> {
           if (ar.succeeded()) {
             done.complete(null);
@@ -307,6 +445,15 @@ class MessagePipelineTest {
           }
         }));
     return done;
+  }
+
+  /** What B sent to topic 2, in order. */
+  private List<ProducerRecord<String, byte[]>> replies() {
+    return sentTo(TOPICS.acks());
+  }
+
+  private List<ProducerRecord<String, byte[]>> sentTo(String topic) {
+    return mock.history().stream().filter(r -> r.topic().equals(topic)).toList();
   }
 
   /** Runs {@code action} on the pipeline's event loop and waits for its Future. */

@@ -35,7 +35,7 @@ class OffsetCommitterTest {
   @BeforeEach
   void setUp(Vertx vertx) {
     context = vertx.getOrCreateContext();
-    committer = new OffsetCommitter(vertx, tracker, batch -> {
+    committer = new OffsetCommitter(vertx, tracker, (batch, epochs) -> {
       commits.add(batch);
       Promise<Void> p = Promise.promise();
       pending.add(p);

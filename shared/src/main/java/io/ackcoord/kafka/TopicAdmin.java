@@ -77,13 +77,7 @@ public final class TopicAdmin {
 
   private static Future<Void> create(KafkaAdminClient admin, KafkaSettings settings, List<String> names) {
     List<NewTopic> missing = names.stream()
-        .map(n -> {
-          NewTopic topic = new NewTopic(n, settings.partitions(), settings.replicationFactor());
-          if (settings.topics().compacted().contains(n)) {
-            topic.setConfig(Map.of("cleanup.policy", "compact"));
-          }
-          return topic;
-        })
+        .map(n -> new NewTopic(n, settings.partitions(), settings.replicationFactor()).setConfig(configOf(n, settings)))
         .toList();
     if (missing.isEmpty()) {
       return Future.succeededFuture();
@@ -97,6 +91,24 @@ public final class TopicAdmin {
     return admin.createTopics(missing).recover(err -> isTopicExists(err)
         ? Future.succeededFuture()
         : Future.failedFuture(err));
+  }
+
+  /**
+   * Topic-level settings a topic is created with. The processed-ids topic is compacted, so it holds one record per
+   * id however often an id is marked, and also time-limited, so the set B restores stays bounded.
+   */
+  static Map<String, String> configOf(String topic, KafkaSettings settings) {
+    TopicNames names = settings.topics();
+    if (topic.equals(names.ledger())) {
+      // A's pending set: the latest entry per message, kept until its tombstone, however long that takes.
+      return Map.of("cleanup.policy", "compact");
+    }
+    if (topic.equals(names.processed())) {
+      return Map.of(
+          "cleanup.policy", "compact,delete",
+          "retention.ms", Long.toString(settings.processedRetentionMillis()));
+    }
+    return Map.of();
   }
 
   private static boolean isTopicExists(Throwable err) {

@@ -1,7 +1,6 @@
 package io.ackcoord.kafka;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * The topics of one ackcoord deployment, all named from one prefix so several deployments (or tests) can
@@ -26,6 +25,15 @@ public record TopicNames(String prefix) {
     return prefix + "results";
   }
 
+  /**
+   * B's durable record of processed message ids: one compacted record per id, keyed by it, in the partition with
+   * the same index as the topic-1 partition the message came from, so the B that owns a topic-1 partition restores
+   * exactly the ids it may see again. Needs as many partitions as topic 1.
+   */
+  public String processed() {
+    return prefix + "processed";
+  }
+
   /** Messages A gave up on, with the reason. */
   public String deadLetters() {
     return prefix + "dead-letters";
@@ -46,11 +54,6 @@ public record TopicNames(String prefix) {
 
   /** Every topic, in a stable order. */
   public List<String> all() {
-    return List.of(messages(), acks(), results(), deadLetters(), poison(), ledger());
-  }
-
-  /** Topics that keep the latest record per key ({@code cleanup.policy=compact}) rather than a time window. */
-  public Set<String> compacted() {
-    return Set.of(ledger());
+    return List.of(messages(), acks(), results(), processed(), deadLetters(), poison(), ledger());
   }
 }

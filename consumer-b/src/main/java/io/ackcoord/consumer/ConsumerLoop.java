@@ -1,0 +1,347 @@
+package io.ackcoord.consumer;
+
+import io.ackcoord.time.Clock;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one door to B's group consumer. {@code KafkaConsumer} is single-threaded and blocking, so one dedicated
+ * thread owns it: it polls, runs the rebalance callbacks, and runs every other call B makes ({@link #execute})
+ * between two polls; results come back on B's context.
+ *
+ * <p>Why not vertx-kafka-client's {@code KafkaReadStream}: B must act <em>inside</em> the rebalance callbacks, before
+ * the consumer rejoins (mark partitions draining, let started work finish, commit), needs the group metadata for
+ * transactions (only the consumer's own thread may ask for it), and must check commits against the assignment on the
+ * thread that changes it. The stream runs its callbacks later, on the event loop, after the rebalance is over, and
+ * its {@code seek} drops records already fetched for every partition.
+ *
+ * <p>Flow control: after handing a poll's records to B the thread waits (up to one poll timeout) until B took them,
+ * and polls with every partition paused while B has not, or while B asked for a pause ({@link #pause}). So polling
+ * never stops (the group keeps B) and records never pile up on the event loop. No {@code wakeup()} is ever used: a
+ * stop is seen within one poll timeout, and nothing logs an expected {@code WakeupException}.
+ */
+final class ConsumerLoop {
+
+  /** What B does with the consumer's events. Every method runs on the consumer thread. */
+  interface Listener {
+
+    /** One poll's records, each with the epoch of its partition. B must call {@link #taken()} once per call. */
+    void records(List<Inbound> records);
+
+    /** Partitions were assigned; their epochs are set. B restores their state before processing them. */
+    void assigned(Set<TopicPartition> partitions);
+
+    /**
+     * Partitions are being revoked and are draining. May block (bounded) while started work finishes; returns the
+     * positions to commit for them before they go, or an empty map.
+     */
+    Map<TopicPartition, OffsetAndMetadata> revoking(Set<TopicPartition> partitions);
+
+    /** Partitions are gone: revoked after {@link #revoking}, or lost (another B may own them already). */
+    void gone(Set<TopicPartition> partitions, boolean lost);
+
+    /** A poll failed; the loop polls again after one poll timeout. */
+    void pollFailed(RuntimeException error);
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
+
+  private final Consumer<String, byte[]> consumer;
+  private final Context context;
+  private final PartitionEpochs epochs;
+  private final Lease lease;
+  private final Clock clock;
+  private final Duration pollTimeout;
+  private final Duration closeTimeout;
+  private final String name;
+  private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+  private final Semaphore taken = new Semaphore(0);
+  private final Promise<Void> closed = Promise.promise();
+  private Listener listener;
+  private volatile boolean closing;
+  private volatile boolean stopped;
+  private volatile boolean paused;
+  private volatile ConsumerGroupMetadata groupMetadata;
+  /** Consumer thread only. */
+  private long pollStartedAt;
+  private boolean awaitingB;
+
+  /**
+   * @param consumer     the consumer this loop owns from now on; closed by the loop
+   * @param context      B's context: task results and {@link #close()} complete on it
+   * @param epochs       updated here, in the rebalance callbacks
+   * @param lease        confirmed here, by joins and commits
+   * @param pollTimeout  longest poll; also how long a task or a stop waits for a running poll
+   * @param closeTimeout bound on closing the consumer (leaving the group, committing in the last revocation)
+   */
+  ConsumerLoop(Consumer<String, byte[]> consumer, Context context, PartitionEpochs epochs, Lease lease, Clock clock,
+      Duration pollTimeout, Duration closeTimeout, String name) {
+    this.consumer = consumer;
+    this.context = context;
+    this.epochs = epochs;
+    this.lease = lease;
+    this.clock = clock;
+    this.pollTimeout = pollTimeout;
+    this.closeTimeout = closeTimeout;
+    this.name = name;
+  }
+
+  /** Starts the thread and subscribes; completes once subscribed. */
+  Future<Void> start(Collection<String> topics, Listener listener) {
+    this.listener = listener;
+    Future<Void> subscribed = execute(c -> {
+      c.subscribe(topics, new Callbacks());
+      return null;
+    });
+    Thread thread = new Thread(this::run, name);
+    thread.setDaemon(true);
+    thread.start();
+    return subscribed;
+  }
+
+  /**
+   * Runs {@code task} on the consumer thread between two polls (within one poll timeout); the Future completes on
+   * B's context. Fails if the loop is closed.
+   */
+  <T> Future<T> execute(Function<Consumer<String, byte[]>, T> task) {
+    Promise<T> promise = Promise.promise();
+    Runnable run = () -> {
+      try {
+        T result = task.apply(consumer);
+        context.runOnContext(v -> promise.complete(result));
+      } catch (RuntimeException e) {
+        context.runOnContext(v -> promise.fail(e));
+      }
+    };
+    tasks.add(run);
+    // Closed meanwhile: fail it here unless the closing thread already took it (and ran it against the closed
+    // consumer, which fails it too).
+    if (stopped && tasks.remove(run)) {
+      promise.fail(new IllegalStateException(name + " is closed"));
+    }
+    return promise.future();
+  }
+
+  /**
+   * Commits {@code offsets}, each only if its partition is still owned under the epoch it was read with (checked on
+   * the thread that changes ownership, so no rebalance can slip in between), and renews the lease when the group
+   * coordinator accepts it. Completes with what was committed.
+   *
+   * @param readEpochs the epoch each partition's position was computed under
+   */
+  Future<Map<TopicPartition, OffsetAndMetadata>> commit(Map<TopicPartition, OffsetAndMetadata> offsets,
+      Map<TopicPartition, Long> readEpochs) {
+    return execute(c -> commitOwned(offsets, readEpochs));
+  }
+
+  /** Pauses (or resumes) fetching of every assigned partition; polling goes on either way. Any thread. */
+  void pause(boolean pause) {
+    this.paused = pause;
+  }
+
+  /** B took the records of the last {@link Listener#records} call. Any thread. */
+  void taken() {
+    taken.release();
+  }
+
+  /** The group metadata as of the last poll or rebalance callback, for transactional offset commits. */
+  ConsumerGroupMetadata groupMetadata() {
+    return groupMetadata;
+  }
+
+  /**
+   * Stops polling and closes the consumer (which revokes its partitions through {@link Listener#revoking} unless it
+   * is a static member); completes on B's context when it is closed.
+   */
+  Future<Void> close() {
+    closing = true;
+    return closed.future();
+  }
+
+  private void run() {
+    try {
+      while (!closing) {
+        runTasks();
+        if (awaitingB) {
+          // Hand-over to the event loop normally takes microseconds; past one poll timeout, poll paused meanwhile.
+          awaitingB = !taken.tryAcquire(pollTimeout.toMillis(), TimeUnit.MILLISECONDS);
+          runTasks();
+        }
+        applyPause(paused || awaitingB);
+        pollOnce();
+      }
+    } catch (InterruptedException | InterruptException e) {
+      LOG.debug("{} interrupted, closing", name);
+    } finally {
+      closeConsumer();
+    }
+  }
+
+  private void pollOnce() throws InterruptedException {
+    pollStartedAt = clock.monotonicMillis();
+    ConsumerRecords<String, byte[]> records;
+    try {
+      records = consumer.poll(pollTimeout);
+    } catch (WakeupException e) {
+      return; // never requested by B; nothing to do
+    } catch (InterruptException e) {
+      throw e;
+    } catch (KafkaException | IllegalStateException e) {
+      listener.pollFailed(e);
+      // Poll again after one timeout, running tasks meanwhile (a failed poll can return at once).
+      Runnable task = tasks.poll(pollTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (task != null) {
+        task.run();
+      }
+      return;
+    }
+    groupMetadata = consumer.groupMetadata();
+    if (records.isEmpty()) {
+      return;
+    }
+    List<Inbound> batch = new ArrayList<>(records.count());
+    Map<TopicPartition, Long> current = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> record : records) {
+      Inbound inbound = Inbound.of(record, 0);
+      long epoch = current.computeIfAbsent(inbound.partition(), epochs::current);
+      batch.add(new Inbound(record, inbound.partition(), epoch));
+    }
+    awaitingB = true;
+    listener.records(batch);
+  }
+
+  private void applyPause(boolean pause) {
+    Set<TopicPartition> assignment = consumer.assignment();
+    if (pause) {
+      Set<TopicPartition> toPause = new HashSet<>(assignment);
+      toPause.removeAll(consumer.paused());
+      if (!toPause.isEmpty()) {
+        consumer.pause(toPause);
+      }
+    } else {
+      Set<TopicPartition> toResume = consumer.paused();
+      if (!toResume.isEmpty()) {
+        consumer.resume(toResume);
+      }
+    }
+  }
+
+  private void runTasks() {
+    for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
+      task.run();
+    }
+  }
+
+  private Map<TopicPartition, OffsetAndMetadata> commitOwned(Map<TopicPartition, OffsetAndMetadata> offsets,
+      Map<TopicPartition, Long> readEpochs) {
+    Map<TopicPartition, OffsetAndMetadata> owned = new HashMap<>();
+    offsets.forEach((tp, position) -> {
+      Long epoch = readEpochs.get(tp);
+      if (epoch != null && epochs.isCurrent(tp, epoch)) {
+        owned.put(tp, position);
+      }
+    });
+    if (owned.isEmpty()) {
+      return owned;
+    }
+    long sentAt = clock.monotonicMillis();
+    consumer.commitSync(owned);
+    lease.confirmed(sentAt);
+    return owned;
+  }
+
+  private void closeConsumer() {
+    try {
+      consumer.close(closeTimeout);
+    } catch (RuntimeException e) {
+      LOG.debug("{}: closing the consumer: {}", name, e.toString());
+    } finally {
+      stopped = true;
+      failPendingTasks();
+      context.runOnContext(v -> closed.tryComplete());
+    }
+  }
+
+  private void failPendingTasks() {
+    for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
+      // Each task reports its own outcome; run against a closed consumer it fails with IllegalStateException.
+      task.run();
+    }
+  }
+
+  /** The rebalance callbacks, run by the consumer on this thread inside poll (or close). */
+  private final class Callbacks implements ConsumerRebalanceListener {
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      groupMetadata = consumer.groupMetadata();
+      // A completed join: the coordinator counted us a member during this poll.
+      lease.confirmed(pollStartedAt);
+      if (partitions.isEmpty()) {
+        return;
+      }
+      epochs.assign(partitions);
+      listener.assigned(Set.copyOf(partitions));
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (partitions.isEmpty()) {
+        return;
+      }
+      groupMetadata = consumer.groupMetadata();
+      Set<TopicPartition> revoked = Set.copyOf(partitions);
+      epochs.drain(revoked);
+      try {
+        Map<TopicPartition, OffsetAndMetadata> positions = listener.revoking(revoked);
+        Map<TopicPartition, Long> readEpochs = new HashMap<>();
+        positions.keySet().forEach(tp -> readEpochs.put(tp, epochs.current(tp)));
+        commitOwned(positions, readEpochs);
+      } catch (RuntimeException e) {
+        // The next owner starts from the last commit; dedupe absorbs what is read again.
+        LOG.warn("Committing revoked partitions {} failed: {}", revoked, e.toString());
+      } finally {
+        epochs.remove(revoked);
+        listener.gone(revoked, false);
+      }
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      if (partitions.isEmpty()) {
+        return;
+      }
+      groupMetadata = consumer.groupMetadata();
+      Set<TopicPartition> lost = Set.copyOf(partitions);
+      // Another B may own them already: no draining, no commit.
+      epochs.remove(lost);
+      listener.gone(lost, true);
+    }
+  }
+}
