@@ -91,7 +91,12 @@ public class ProducerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return closeAll();
+    return closeAll().onComplete(ar -> {
+      Coordinator c = coordinator;
+      LOG.info("Producer A '{}' stopped{}", options == null ? "?" : options.producerId(),
+          c == null ? "" : ": " + c.tracker().pendingCount() + " message(s) left pending in the ledger for the "
+              + "next start");
+    });
   }
 
   /** The bound HTTP port (useful with {@code http.port} 0), or -1 when HTTP is off. */
@@ -234,6 +239,7 @@ public class ProducerVerticle extends VerticleBase {
       return json.put("problem", kafkaProblem).put("config", options.config().toJson());
     }
     TrackerStats s = c.tracker().stats();
+    ReplyListener r = replies;
     return json
         .put("replyPartition", replyPartition)
         .put("sent", s.sent())
@@ -249,8 +255,8 @@ public class ProducerVerticle extends VerticleBase {
         .put("sendFailures", s.sendFailures())
         .put("rejected", s.rejected())
         .put("recovered", s.recovered())
-        .put("invalidReplies", replies.invalidReplies())
-        .put("foreignReplies", replies.foreignReplies())
+        .put("invalidReplies", r == null ? 0 : r.invalidReplies())
+        .put("foreignReplies", r == null ? 0 : r.foreignReplies())
         .put("latencyMs", latency.toJson())
         .put("config", options.config().toJson())
         .put("configReloadedAt", configReloadedAt == 0 ? null : configReloadedAt)
@@ -287,18 +293,15 @@ public class ProducerVerticle extends VerticleBase {
         next.retry().maxAttempts(), needRestart.isEmpty() ? "" : "; " + needRestart + " take effect on restart");
   }
 
+  // Replies first: a reply taken while the producer closes could not write its ledger tombstone. Then the
+  // producer, whose close waits for its in-flight sends, so what was accepted is durable before A exits.
   private Future<Void> closePipeline() {
-    List<Future<?>> closing = new ArrayList<>();
-    if (replies != null) {
-      closing.add(replies.stop());
-    }
-    if (outbound != null) {
-      // Closing the producer waits for its in-flight sends: what was accepted is durable before A exits.
-      closing.add(outbound.close());
-    }
+    ReplyListener r = replies;
+    KafkaOutbound o = outbound;
     replies = null;
     outbound = null;
-    return Future.join(closing).mapEmpty();
+    Future<Void> repliesClosed = r == null ? Future.succeededFuture() : r.stop();
+    return repliesClosed.transform(ignored -> o == null ? Future.<Void>succeededFuture() : o.close());
   }
 
   // Order matters on SIGTERM: stop taking messages, let durable writes finish, then close the doors.

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,7 @@ final class ReplyListener {
   private long committed = -1;
   private long commitTimer = -1;
   private boolean committing;
+  private boolean stopping;
 
   ReplyListener(Vertx vertx, KafkaReadStream<String, byte[]> consumer, TopicPartition partition, String producerId,
       Coordinator coordinator, KafkaOutbound outbound) {
@@ -54,7 +56,14 @@ final class ReplyListener {
   }
 
   Future<Void> start() {
-    consumer.exceptionHandler(err -> LOG.warn("Reply consumer error on {}: {}", partition, err.getMessage()));
+    consumer.exceptionHandler(err -> {
+      if (stopping || err instanceof WakeupException) {
+        // Closing the consumer wakes its poll: expected, not an error.
+        LOG.debug("Reply consumer on {} woken while stopping", partition);
+      } else {
+        LOG.warn("Reply consumer error on {}: {}", partition, err.toString());
+      }
+    });
     consumer.handler(this::onRecord);
     return consumer.assign(Set.of(partition))
         .compose(v -> consumer.committed(partition))
@@ -72,6 +81,7 @@ final class ReplyListener {
   }
 
   Future<Void> stop() {
+    stopping = true;
     if (commitTimer >= 0) {
       vertx.cancelTimer(commitTimer);
     }
