@@ -71,6 +71,7 @@ public class ConsumerVerticle extends VerticleBase {
   private OffsetCommitter committer;
   private InFlightLimit limit;
   private HttpServer server;
+  private StatsPublisher statsPublisher;
   private boolean subscribed;
   private PartitionPauser pauser;
   private boolean stopping;
@@ -112,6 +113,7 @@ public class ConsumerVerticle extends VerticleBase {
         .compose(v -> step("initialise the handler", this::startHandler))
         .compose(v -> step("subscribe to " + options.kafka().topics().messages(), this::subscribe))
         .compose(v -> step("start the HTTP server", this::startHttp))
+        .compose(v -> step("publish stats", this::publishStats))
         .onSuccess(v -> LOG.info("Consumer B {} started: group {}, topic {}, handler {}, status on {}",
             options.instanceId(), options.groupId(), options.kafka().topics().messages(), handler,
             server == null ? "(off)" : options.http().host() + ":" + server.actualPort()))
@@ -250,6 +252,14 @@ public class ConsumerVerticle extends VerticleBase {
         });
   }
 
+  // B's figures for A's status page, on the stats topic (see StatsPublisher).
+  private Future<Void> publishStats() {
+    statsPublisher = new StatsPublisher(vertx, producer, options.kafka().topics().stats(), options.instanceId(),
+        this::status, clock);
+    statsPublisher.start();
+    return Future.succeededFuture();
+  }
+
   private JsonObject status() {
     JsonArray partitions = new JsonArray();
     assigned.stream().map(TopicPartition::toString).sorted().forEach(partitions::add);
@@ -355,6 +365,7 @@ public class ConsumerVerticle extends VerticleBase {
     }
     return closeQuietly("consumer", consumer == null ? null : consumer::close)
         .compose(v -> closeQuietly("handler", handlerStarted ? handler::close : null))
+        .compose(v -> closeQuietly("stats publisher", statsPublisher == null ? null : statsPublisher::close))
         .compose(v -> closeQuietly("reply producer", producer == null ? null : producer::close))
         .compose(v -> closeQuietly("HTTP server", server == null ? null : server::close))
         .onComplete(v -> LOG.info("Consumer B {} stopped: {}", options == null ? "?" : options.instanceId(),

@@ -9,22 +9,17 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.UUID;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * A's HTTP API. Submissions are the only writes; everything else reads.
+ * A's HTTP write: {@code POST /api/messages}, the only request that changes state. The reads (the status page, its
+ * API, metrics, health) are {@link StatusPage}'s.
  *
- * <ul>
- *   <li>{@code POST /api/messages}: the body is the payload (any content type; JSON is checked to be JSON).
- *       Optional {@code X-Ackcoord-Id} (or {@code ?id=}) makes the submission idempotent downstream, and
- *       {@code X-Ackcoord-Timeout-Ms} (or {@code ?timeoutMs=}) gives this message its own first-attempt timeout.
- *       {@code 202 {"id":…}} once the record is durably in topic 1; {@code 400} bad input, {@code 409} id already
- *       pending, {@code 413} too large, {@code 503} when A cannot make it durable now (nothing was accepted).</li>
- *   <li>{@code GET /api/status}: counters, latency percentiles and effective config.</li>
- *   <li>{@code GET /api/messages/{id}}: one message's state and attempts; {@code 404} if unknown.</li>
- *   <li>{@code GET /health}: {@code {"status":"UP"}} once started.</li>
- * </ul>
+ * <p>The body is the payload (any content type; JSON is checked to be JSON). Optional {@code X-Ackcoord-Id} (or
+ * {@code ?id=}) makes the submission idempotent downstream, and {@code X-Ackcoord-Timeout-Ms} (or
+ * {@code ?timeoutMs=}) gives this message its own first-attempt timeout. {@code 202 {"id":…}} once the record is
+ * durably in topic 1; {@code 400} bad input, {@code 409} id already pending, {@code 413} too large, {@code 503} when
+ * A cannot make it durable now (nothing was accepted).
  */
 final class HttpApi {
 
@@ -35,25 +30,17 @@ final class HttpApi {
   static final long MAX_TIMEOUT_MS = 86_400_000L;
 
   private final Coordinator coordinator;
-  private final Supplier<JsonObject> status;
   private final int maxBytes;
-  private final io.ackcoord.time.Clock clock;
 
-  HttpApi(Coordinator coordinator, Supplier<JsonObject> status, int maxBytes, io.ackcoord.time.Clock clock) {
+  HttpApi(Coordinator coordinator, int maxBytes) {
     this.coordinator = coordinator;
-    this.status = status;
     this.maxBytes = maxBytes;
-    this.clock = clock;
   }
 
-  Router router(io.vertx.core.Vertx vertx) {
-    Router router = Router.router(vertx);
+  /** Adds {@code POST /api/messages}, and the JSON error answer of every route, to {@code router}. */
+  void mount(Router router) {
     router.post("/api/messages").handler(BodyHandler.create(false).setBodyLimit(maxBytes)).handler(this::submit);
-    router.get("/api/status").handler(ctx -> json(ctx, 200, status.get()));
-    router.get("/api/messages/:id").handler(this::message);
-    router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.route().failureHandler(this::failure);
-    return router;
   }
 
   private void submit(RoutingContext ctx) {
@@ -99,14 +86,6 @@ final class HttpApi {
           }
           error(ctx, conflict ? 409 : 503, err.getMessage());
         });
-  }
-
-  private void message(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
-    coordinator.tracker().find(id).ifPresentOrElse(
-        m -> json(ctx, 200, MessageJson.of(m, clock)),
-        () -> error(ctx, 404, "no message with id '" + id + "' (unknown, or finished long enough ago to be "
-            + "forgotten; see history.max)"));
   }
 
   private void failure(RoutingContext ctx) {

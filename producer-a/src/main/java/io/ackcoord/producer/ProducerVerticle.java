@@ -10,6 +10,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
 import io.vertx.kafka.client.producer.KafkaWriteStream;
 import java.util.ArrayList;
@@ -48,8 +50,12 @@ public class ProducerVerticle extends VerticleBase {
   private MessageConsumer<Object> eventBus;
   private HttpServer server;
   private final LatencyStats latency = new LatencyStats();
-  private long configReloadedAt;
   private int replyPartition;
+  private ConsumerStatsListener consumerStats;
+  private KafkaAdminClient admin;
+  private StatusService statusService;
+  private EventStream events;
+  private AckMetrics metrics;
 
   /** The production verticle, on the system clock. */
   public ProducerVerticle() {
@@ -76,6 +82,7 @@ public class ProducerVerticle extends VerticleBase {
           replyPartition = options.replyPartition(partitions.get(options.kafka().topics().acks()));
           return startPipeline();
         })
+        .compose(v -> startStatus())
         .compose(v -> startApis())
         .onSuccess(v -> {
           loader.onChange(this::reload);
@@ -101,6 +108,11 @@ public class ProducerVerticle extends VerticleBase {
   /** The coordinator, for embedding and tests; only touch it on this verticle's context. */
   public Coordinator coordinator() {
     return coordinator;
+  }
+
+  /** What the status page shows; only call it on this verticle's context. */
+  public StatusService statusService() {
+    return statusService;
   }
 
   private Future<Void> startPipeline() {
@@ -152,15 +164,57 @@ public class ProducerVerticle extends VerticleBase {
     return replies.start();
   }
 
+  // What the status page shows: rates, recent re-sends and dead letters, B's figures from the stats topic, metrics.
+  private Future<Void> startStatus() {
+    StatusPageOptions page = options.statusPage();
+    MessageTracker tracker = coordinator.tracker();
+    RateWindow rates = new RateWindow(clock, page.rateWindowSeconds());
+    RecentEvents recent = new RecentEvents(clock, page.recentMax());
+    ConsumerReports reports = new ConsumerReports(clock, page.consumerStaleMillis());
+    metrics = new AckMetrics(tracker, options.producerId(), () -> {
+      TrackedMessage oldest = tracker.oldestPending();
+      return oldest == null ? 0 : clock.monotonicMillis() - oldest.acceptedAtMonotonic();
+    });
+    tracker.addListener(rates);
+    tracker.addListener(recent);
+    tracker.addListener(metrics);
+    statusService = new StatusService(coordinator, () -> options, replyPartition, latency, rates, recent, reports,
+        replies::invalidReplies, replies::foreignReplies, clock);
+    events = new EventStream(vertx, page.pushIntervalMillis(), statusService::snapshot);
+
+    Map<String, String> consumerDefaults = new HashMap<>();
+    consumerDefaults.put("enable.auto.commit", "false");
+    consumerDefaults.put("client.id", "ackcoord-a-" + options.producerId() + "-stats");
+    KafkaReadStream<String, byte[]> consumer = KafkaReadStream.create(vertx,
+        new HashMap<>(options.kafka().consumerConfig(consumerDefaults)), new StringDeserializer(),
+        new ByteArrayDeserializer());
+    consumerStats = new ConsumerStatsListener(consumer, options.kafka().topics().stats(), reports,
+        page.consumerStaleMillis() * ConsumerReports.DROP_FACTOR, clock);
+
+    Map<String, String> adminConfig = new HashMap<>(options.kafka().adminConfig());
+    // The health check must answer quickly when the cluster does not.
+    adminConfig.put("request.timeout.ms", "2000");
+    adminConfig.put("default.api.timeout.ms", Long.toString(StatusPage.HEALTH_TIMEOUT_MS - 500));
+    adminConfig.put("client.id", "ackcoord-a-" + options.producerId() + "-health");
+    // Creating a Kafka client resolves the bootstrap addresses, which may block: on a worker.
+    return vertx.executeBlocking(() -> org.apache.kafka.clients.admin.AdminClient.create(
+            new HashMap<String, Object>(adminConfig)), false)
+        .onSuccess(a -> admin = KafkaAdminClient.create(vertx, a))
+        .compose(a -> consumerStats.start());
+  }
+
   private Future<Void> startApis() {
     Future<Void> bus = new EventBusApi(coordinator).register(vertx, options.eventBusAddress())
         .onSuccess(c -> eventBus = c).mapEmpty();
     if (!options.http().enabled()) {
       return bus;
     }
-    HttpApi api = new HttpApi(coordinator, this::status, options.maxMessageBytes(), clock);
+    Router router = Router.router(vertx);
+    new StatusPage(statusService, coordinator.tracker(), events, metrics, admin, replies::assigned, clock)
+        .mount(vertx, router);
+    new HttpApi(coordinator, options.maxMessageBytes()).mount(router);
     return bus.compose(v -> vertx.createHttpServer()
-            .requestHandler(api.router(vertx))
+            .requestHandler(router)
             .listen(options.http().port(), options.http().host()))
         .onSuccess(s -> server = s)
         .mapEmpty();
@@ -168,27 +222,7 @@ public class ProducerVerticle extends VerticleBase {
 
   /** Everything {@code GET /api/status} shows. */
   JsonObject status() {
-    TrackerStats s = coordinator.tracker().stats();
-    return new JsonObject()
-        .put("producerId", options.producerId())
-        .put("replyPartition", replyPartition)
-        .put("sent", s.sent())
-        .put("acked", s.acked())
-        .put("pending", coordinator.tracker().pendingCount())
-        .put("retries", s.retries())
-        .put("deadLettered", s.deadLettered())
-        .put("duplicateAcks", s.duplicateAcks())
-        .put("unknownAcks", s.unknownAcks())
-        .put("staleReplies", s.staleReplies())
-        .put("nacks", s.nacks())
-        .put("extensions", s.extensions())
-        .put("sendFailures", s.sendFailures())
-        .put("rejected", s.rejected())
-        .put("invalidReplies", replies.invalidReplies())
-        .put("foreignReplies", replies.foreignReplies())
-        .put("latencyMs", latency.toJson())
-        .put("config", options.config().toJson())
-        .put("configReloadedAt", configReloadedAt == 0 ? null : configReloadedAt);
+    return statusService.status();
   }
 
   // Only the retry policy is live: it applies to timers armed after the change. Other keys need a restart, and the
@@ -212,8 +246,8 @@ public class ProducerVerticle extends VerticleBase {
     coordinator.tracker().policy(next.retry());
     options = new ProducerOptions(options.producerId(), options.replyPartition(), next.retry(),
         options.maxMessageBytes(), options.maxPending(), options.historySize(), options.eventBusAddress(),
-        options.burstSize(), options.kafka(), options.http(), next.config());
-    configReloadedAt = clock.wallMillis();
+        options.burstSize(), options.statusPage(), options.kafka(), options.http(), next.config());
+    statusService.configReloaded(String.valueOf(loader.watchedFile()), changed, needRestart);
     LOG.info("Config reloaded from {}: changed {}; ack.timeout.ms={} retry.max.attempts={} applies to timers "
             + "armed from now on{}", loader.watchedFile(), changed, next.retry().ackTimeoutMillis(),
         next.retry().maxAttempts(), needRestart.isEmpty() ? "" : "; " + needRestart + " take effect on restart");
@@ -227,8 +261,20 @@ public class ProducerVerticle extends VerticleBase {
     if (loader != null) {
       loader.close();
     }
+    if (events != null) {
+      events.close();
+    }
     if (server != null) {
       closing.add(server.close());
+    }
+    if (consumerStats != null) {
+      closing.add(consumerStats.stop());
+    }
+    if (admin != null) {
+      closing.add(admin.close());
+    }
+    if (metrics != null) {
+      metrics.close();
     }
     if (eventBus != null) {
       closing.add(eventBus.unregister());

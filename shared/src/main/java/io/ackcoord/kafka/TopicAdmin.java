@@ -77,7 +77,8 @@ public final class TopicAdmin {
 
   private static Future<Void> create(KafkaAdminClient admin, KafkaSettings settings, List<String> names) {
     List<NewTopic> missing = names.stream()
-        .map(n -> new NewTopic(n, settings.partitions(), settings.replicationFactor()))
+        .map(n -> new NewTopic(n, settings.topics().partitionsFor(n, settings.partitions()),
+            settings.replicationFactor()).setConfig(settings.topics().createConfig(n)))
         .toList();
     if (missing.isEmpty()) {
       return Future.succeededFuture();

@@ -1,9 +1,10 @@
 package io.ackcoord.kafka;
 
 import java.util.List;
+import java.util.Map;
 
 /**
- * The five topics of one ackcoord deployment, all named from one prefix so several deployments (or tests) can
+ * The six topics of one ackcoord deployment, all named from one prefix so several deployments (or tests) can
  * share a cluster without colliding.
  *
  * @param prefix prepended to every name, e.g. {@code ackcoord.}
@@ -35,8 +36,30 @@ public record TopicNames(String prefix) {
     return prefix + "poison";
   }
 
+  /**
+   * Each B's latest counters, published once a second keyed by B's instance id, for A's status page. Compacted, with
+   * a short retention: only the latest report per B matters.
+   */
+  public String stats() {
+    return prefix + "stats";
+  }
+
   /** Every topic, in a stable order. */
   public List<String> all() {
-    return List.of(messages(), acks(), results(), deadLetters(), poison());
+    return List.of(messages(), acks(), results(), deadLetters(), poison(), stats());
+  }
+
+  /** Partitions to create {@code topic} with, given the configured default. The stats stream needs one. */
+  public int partitionsFor(String topic, int configured) {
+    return topic.equals(stats()) ? 1 : configured;
+  }
+
+  /** Topic configs to create {@code topic} with, over the broker's defaults. */
+  public Map<String, String> createConfig(String topic) {
+    if (topic.equals(stats())) {
+      // Latest report per B, old ones gone within the hour; records are ~0.5 KB, one per B per second.
+      return Map.of("cleanup.policy", "compact,delete", "retention.ms", "3600000", "segment.ms", "600000");
+    }
+    return Map.of();
   }
 }
