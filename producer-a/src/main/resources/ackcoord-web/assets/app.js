@@ -70,6 +70,7 @@
 
   function idLink(id) {
     const a = el('a', id, 'id mono');
+    a.title = id;
     a.href = '#';
     a.dataset.id = id;
     a.addEventListener('click', (e) => {
@@ -131,7 +132,7 @@
     renderAlerts(s);
     renderLatency(s.latencyMs);
     renderConfig(s);
-    renderChart(s.series);
+    renderChart(s.series, s.now - s.startedAt);
     renderRecent(s.recent);
     document.title = (s.pending > 0 ? '(' + s.pending + ' pending) ' : '') + 'ackcoord · ' + s.producerId;
     loadPending();
@@ -198,10 +199,17 @@
     const c = s.consumers || {};
     const timeout = s.config ? s.config['ack.timeout.ms'] : 0;
     if (!c.up) {
-      const silent = (c.instances || []).map((b) => b.silentMs).reduce((a, b) => Math.min(a, b), Infinity);
-      alerts.push(['bad', (c.instances || []).length === 0
-        ? 'No consumer B is reporting: nothing will be processed until one starts.'
-        : 'Consumer B is down or cut off: last report ' + dur(silent) + ' ago. Pending messages will be re-sent.']);
+      const instances = c.instances || [];
+      const silent = instances.map((b) => b.silentMs).reduce((a, b) => Math.min(a, b), Infinity);
+      let text;
+      if (instances.length === 0) {
+        text = 'No consumer B is reporting: nothing will be processed until one starts.';
+      } else if (instances.every((b) => b.state === 'stopped')) {
+        text = 'Consumer B is down: it stopped ' + dur(silent) + ' ago. Pending messages are re-sent until one is back.';
+      } else {
+        text = 'Consumer B is down or cut off: last report ' + dur(silent) + ' ago. Pending messages are re-sent until one is back.';
+      }
+      alerts.push(['bad', text]);
     }
     if (s.oldestPending && s.oldestPending.ageMs > timeout) {
       alerts.push(['warn', 'Oldest pending message ' + s.oldestPending.id + ' has waited ' + dur(s.oldestPending.ageMs)
@@ -267,14 +275,20 @@
     }
   }
 
-  function renderChart(series) {
-    if (!series || typeof Chart === 'undefined') return;
-    const n = series.sends.length;
+  // Shows the seconds A has been up (at least one minute), up to the whole window.
+  function renderChart(full, uptimeMs) {
+    if (!full || typeof Chart === 'undefined') return;
+    const n = Math.min(full.sends.length, Math.max(60, Math.ceil(uptimeMs / 1000)));
+    const series = {};
+    ['sends', 'acks', 'retries', 'deadLetters'].forEach((k) => {
+      series[k] = full[k].slice(-n);
+    });
     const labels = Array.from({length: n}, (_, i) => {
       const ago = n - i;
+      if (n <= 120) return ago % 15 === 0 ? '-' + ago + ' s' : '';
       return ago % 60 === 0 ? '-' + (ago / 60) + ' min' : '';
     });
-    setText('rate-window', 'per second, last ' + Math.round(n / 60) + ' min');
+    setText('rate-window', 'per second, last ' + (n < 120 ? n + ' s' : Math.round(n / 60) + ' min'));
     if (!chart) {
       const ds = (label, color, data, dash) => ({
         label, data, borderColor: color, backgroundColor: color, borderWidth: 1.6, pointRadius: 0, tension: 0.2,

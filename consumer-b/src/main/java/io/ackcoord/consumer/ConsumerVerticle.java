@@ -254,10 +254,11 @@ public class ConsumerVerticle extends VerticleBase {
 
   // B's figures for A's status page, on the stats topic (see StatsPublisher).
   private Future<Void> publishStats() {
-    statsPublisher = new StatsPublisher(vertx, producer, options.kafka().topics().stats(), options.instanceId(),
-        this::status, clock);
-    statsPublisher.start();
-    return Future.succeededFuture();
+    return StatsPublisher.start(vertx, options.kafka(), options.instanceId(), this::status, clock)
+        .map(p -> {
+          statsPublisher = p;
+          return null;
+        });
   }
 
   private JsonObject status() {

@@ -1,13 +1,19 @@
 package io.ackcoord.consumer;
 
+import io.ackcoord.kafka.KafkaSettings;
 import io.ackcoord.time.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaWriteStream;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * {@code "intervalMs"} and {@code "stopped"}. On a graceful stop one last report says {@code "stopped":true}, so A
  * shows the B as stopped at once rather than after its stale threshold. Telemetry only: a report that cannot be
  * written is skipped (never queued up while the broker is away), and it never delays processing.
+ *
+ * <p>It has a producer of its own, with short timeouts and no idempotence: a report that cannot be delivered is
+ * dropped within seconds, and neither it nor closing it can hold up B's reply producer or B's shutdown when the
+ * broker has gone away.
  */
 final class StatsPublisher {
 
@@ -39,7 +49,37 @@ final class StatsPublisher {
   private boolean sending;
   private boolean failing;
 
-  StatsPublisher(Vertx vertx, KafkaWriteStream<String, byte[]> producer, String topic, String instanceId,
+  /**
+   * Creates the publisher's producer (on a worker: constructing a Kafka client may block on DNS) and starts
+   * publishing on the caller's context.
+   */
+  static Future<StatsPublisher> start(Vertx vertx, KafkaSettings kafka, String instanceId,
+      Supplier<JsonObject> snapshot, Clock clock) {
+    Map<String, String> defaults = new HashMap<>();
+    defaults.put("client.id", "ackcoord-b-stats-" + instanceId);
+    Map<String, Object> config = new HashMap<>(kafka.producerConfig(defaults));
+    // Telemetry: latest value wins, so no retries worth waiting for, and nothing to deduplicate.
+    config.put("acks", "1");
+    config.put("enable.idempotence", "false");
+    config.put("linger.ms", "0");
+    config.put("max.block.ms", "2000");
+    config.put("request.timeout.ms", "2000");
+    config.put("delivery.timeout.ms", "3000");
+    return vertx.executeBlocking(() -> new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer()),
+            false)
+        .map(producer -> {
+          KafkaWriteStream<String, byte[]> stream = KafkaWriteStream.create(vertx, producer);
+          // Each send's own Future reports its failure; without a handler Vert.x would log each one again.
+          stream.exceptionHandler(err -> LOG.debug("Stats producer: {}", err.toString()));
+          StatsPublisher publisher = new StatsPublisher(vertx, stream, kafka.topics().stats(), instanceId, snapshot,
+              clock);
+          publisher.publish(false);
+          publisher.timer = vertx.setPeriodic(INTERVAL_MS, id -> publisher.publish(false));
+          return publisher;
+        });
+  }
+
+  private StatsPublisher(Vertx vertx, KafkaWriteStream<String, byte[]> producer, String topic, String instanceId,
       Supplier<JsonObject> snapshot, Clock clock) {
     this.vertx = vertx;
     this.producer = producer;
@@ -49,19 +89,15 @@ final class StatsPublisher {
     this.clock = clock;
   }
 
-  /** Publishes now and then every {@value #INTERVAL_MS} ms, on the caller's context. */
-  void start() {
-    publish(false);
-    timer = vertx.setPeriodic(INTERVAL_MS, id -> publish(false));
-  }
-
-  /** Stops the timer and publishes the goodbye report, waiting for it at most a moment. Never fails. */
+  /** Stops the timer, publishes the goodbye report and closes the producer, each bounded in time. Never fails. */
   Future<Void> close() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
       timer = -1;
     }
     return publish(true).timeout(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .recover(err -> Future.succeededFuture())
+        .compose(v -> producer.close(CLOSE_TIMEOUT_MS))
         .recover(err -> Future.succeededFuture());
   }
 

@@ -39,6 +39,7 @@ final class AckMetrics implements TrackerListener {
         .description("Messages sent and not yet ACKed or dead-lettered").register(registry);
     Gauge.builder("ackcoord.messages.oldest.pending.age", oldestPendingAgeMillis, a -> a.getAsLong() / 1000.0)
         .description("Age of the oldest pending message in seconds, 0 when none").baseUnit("seconds")
+        .strongReference(true)
         .register(registry);
     latency = Timer.builder("ackcoord.ack.latency")
         .description("Time from accepting a message to its ACK")

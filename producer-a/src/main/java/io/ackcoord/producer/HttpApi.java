@@ -41,6 +41,12 @@ final class HttpApi {
   void mount(Router router) {
     router.post("/api/messages").handler(BodyHandler.create(false).setBodyLimit(maxBytes)).handler(this::submit);
     router.route().failureHandler(this::failure);
+    // No route matched: a JSON answer like every other error, not Vert.x's HTML page.
+    router.errorHandler(404, ctx -> {
+      if (!ctx.response().ended()) {
+        error(ctx, 404, "no such resource: " + ctx.request().path());
+      }
+    });
   }
 
   private void submit(RoutingContext ctx) {

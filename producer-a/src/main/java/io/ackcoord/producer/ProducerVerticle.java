@@ -181,6 +181,7 @@ public class ProducerVerticle extends VerticleBase {
     statusService = new StatusService(coordinator, () -> options, replyPartition, latency, rates, recent, reports,
         replies::invalidReplies, replies::foreignReplies, clock);
     events = new EventStream(vertx, page.pushIntervalMillis(), statusService::snapshot);
+    statusService.pageClients(events::clients);
 
     Map<String, String> consumerDefaults = new HashMap<>();
     consumerDefaults.put("enable.auto.commit", "false");

@@ -34,6 +34,7 @@ public final class StatusService {
   private final long startedAt;
   private final int replyPartition;
   private JsonObject configReload;
+  private java.util.function.IntSupplier pageClients = () -> 0;
 
   StatusService(Coordinator coordinator, Supplier<ProducerOptions> options, int replyPartition, LatencyStats latency,
       RateWindow rates, RecentEvents recent, ConsumerReports consumers, LongSupplier invalidReplies,
@@ -49,6 +50,11 @@ public final class StatusService {
     this.foreignReplies = foreignReplies;
     this.clock = clock;
     this.startedAt = clock.wallMillis();
+  }
+
+  /** Where the number of open status pages comes from (the event stream, once it exists). */
+  void pageClients(java.util.function.IntSupplier clients) {
+    this.pageClients = clients;
   }
 
   /** Records a live reload of the config file, for the page's "config reloaded" note. */
@@ -81,7 +87,8 @@ public final class StatusService {
         .put("sendFailures", s.sendFailures())
         .put("rejected", s.rejected())
         .put("invalidReplies", invalidReplies.getAsLong())
-        .put("foreignReplies", foreignReplies.getAsLong());
+        .put("foreignReplies", foreignReplies.getAsLong())
+        .put("pageClients", pageClients.getAsInt());
     TrackedMessage oldest = tracker.oldestPending();
     json.put("oldestPending", oldest == null ? null : new JsonObject().put("id", oldest.id())
         .put("attempt", oldest.attempt())
