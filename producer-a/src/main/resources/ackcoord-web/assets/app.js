@@ -291,8 +291,8 @@
     setText('rate-window', 'per second, last ' + (n < 120 ? n + ' s' : Math.round(n / 60) + ' min'));
     if (!chart) {
       const ds = (label, color, data, dash) => ({
-        label, data, borderColor: color, backgroundColor: color, borderWidth: 1.6, pointRadius: 0, tension: 0.2,
-        borderDash: dash || [],
+        label, data, borderColor: color, backgroundColor: color, borderWidth: dash ? 2.4 : 1.6, pointRadius: 0,
+        tension: 0.2, borderDash: dash || [],
       });
       chart = new Chart($('rates'), {
         type: 'line',

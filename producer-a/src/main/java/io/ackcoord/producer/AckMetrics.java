@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -21,7 +22,7 @@ final class AckMetrics implements TrackerListener {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Timer latency;
 
-  AckMetrics(MessageTracker tracker, String producerId, java.util.function.LongSupplier oldestPendingAgeMillis) {
+  AckMetrics(MessageTracker tracker, String producerId, LongSupplier oldestPendingAgeMillis) {
     registry.config().commonTags("producer", producerId);
     TrackerStats s = tracker.stats();
     counter("ackcoord.messages.sent", "Messages accepted: first attempt durably in topic 1", s, TrackerStats::sent);

@@ -32,7 +32,6 @@ final class EventStream {
   private final Supplier<JsonObject> snapshot;
   private final Set<HttpServerResponse> clients = new LinkedHashSet<>();
   private long timer = -1;
-  private long pushes;
   private long skipped;
 
   EventStream(Vertx vertx, long intervalMillis, Supplier<JsonObject> snapshot) {
@@ -70,16 +69,6 @@ final class EventStream {
     return clients.size();
   }
 
-  /** Pushes skipped for clients that had not taken the previous one yet. */
-  long skipped() {
-    return skipped;
-  }
-
-  /** Snapshots built since start: one per tick while any page is open. */
-  long pushes() {
-    return pushes;
-  }
-
   /** Ends every stream and the timer (on undeploy). */
   void close() {
     stopTimer();
@@ -97,7 +86,9 @@ final class EventStream {
     Buffer frame = frame();
     for (HttpServerResponse r : clients) {
       if (r.writeQueueFull()) {
-        skipped++;
+        if (skipped++ % 100 == 0) {
+          LOG.debug("A status page is not keeping up; {} push(es) skipped so far", skipped);
+        }
       } else {
         r.write(frame);
       }
@@ -105,7 +96,6 @@ final class EventStream {
   }
 
   private Buffer frame() {
-    pushes++;
     // Encoded JSON holds no raw line break, so one data line carries it.
     return Buffer.buffer("event: status\ndata: ").appendBuffer(snapshot.get().toBuffer()).appendString("\n\n");
   }
