@@ -87,6 +87,7 @@ public class ConsumerVerticle extends VerticleBase {
   private PartitionGate gate;
   private InFlightLimit limit;
   private HttpServer server;
+  private StatsPublisher statsPublisher;
   private boolean subscribed;
   private boolean stopping;
   private boolean fenced;
@@ -136,6 +137,7 @@ public class ConsumerVerticle extends VerticleBase {
         .compose(v -> step("initialise the handler", this::startHandler))
         .compose(v -> step("subscribe to " + options.kafka().topics().messages(), this::subscribe))
         .compose(v -> step("start the HTTP server", this::startHttp))
+        .compose(v -> step("publish stats", this::publishStats))
         .onSuccess(v -> LOG.info("Consumer B {} started: group {}, topic {}, {}, handler {}, status on {}",
             options.instanceId(), options.groupId(), options.kafka().topics().messages(), options.guarantee(),
             handler, server == null ? "(off)" : options.http().host() + ":" + server.actualPort()))
@@ -318,6 +320,15 @@ public class ConsumerVerticle extends VerticleBase {
         .listen(options.http().port(), options.http().host())
         .map(s -> {
           server = s;
+          return null;
+        });
+  }
+
+  // B's figures for A's status page, on the stats topic (see StatsPublisher).
+  private Future<Void> publishStats() {
+    return StatsPublisher.start(vertx, options.kafka(), options.instanceId(), this::status, clock)
+        .map(p -> {
+          statsPublisher = p;
           return null;
         });
   }
@@ -566,6 +577,7 @@ public class ConsumerVerticle extends VerticleBase {
         })
         .compose(v -> closeQuietly("handler", handlerStarted ? handler::close : null))
         .compose(v -> closeQuietly("transactional producer", transactions == null ? null : transactions::close))
+        .compose(v -> closeQuietly("stats publisher", statsPublisher == null ? null : statsPublisher::close))
         .compose(v -> closeQuietly("reply producer", producer == null ? null : producer::close))
         .compose(v -> closeQuietly("HTTP server", server == null ? null : server::close))
         .onComplete(v -> LOG.info("Consumer B {} stopped: {}", options == null ? "?" : options.instanceId(),

@@ -124,9 +124,14 @@ final class AckLoop implements AutoCloseable {
     return request.sendBuffer(Buffer.buffer(body));
   }
 
-  /** A GET on A's HTTP port. */
-  Future<HttpResponse<Buffer>> get(String path) {
-    return web.get(httpPort, "127.0.0.1", path).send();
+  /** A's base URL, e.g. {@code http://127.0.0.1:41234}; valid once A is deployed. */
+  String baseUrl() {
+    return "http://127.0.0.1:" + httpPort;
+  }
+
+  /** {@code GET} of any path on A. */
+  HttpResponse<Buffer> get(String path) {
+    return await(web.get(httpPort, "127.0.0.1", path).send());
   }
 
   /** {@code GET /api/status}. */

@@ -86,7 +86,7 @@ class ProducerRestartIT extends AckLoopTest {
     loop(vertx, broker, info);
     loop.deployProducer(new JsonObject().put("kafka.bootstrap.servers", "127.0.0.1:1"));
 
-    var health = AckLoop.await(loop.get("/health"));
+    var health = loop.get("/health");
     assertThat(health.statusCode()).isEqualTo(503);
     assertThat(health.bodyAsJsonObject().getString("reason")).contains("127.0.0.1:1");
     var refused = AckLoop.await(loop.post("{}", java.util.Map.of()));

@@ -9,23 +9,17 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.UUID;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * A's HTTP API. Submissions are the only writes; everything else reads.
+ * A's HTTP write: {@code POST /api/messages}, the only request that changes state. The reads (the status page, its
+ * API, metrics, health) are {@link StatusPage}'s.
  *
- * <ul>
- *   <li>{@code POST /api/messages}: the body is the payload (any content type; JSON is checked to be JSON).
- *       Optional {@code X-Ackcoord-Id} (or {@code ?id=}) makes the submission idempotent downstream, and
- *       {@code X-Ackcoord-Timeout-Ms} (or {@code ?timeoutMs=}) gives this message its own first-attempt timeout.
- *       {@code 202 {"id":…}} once the record is durably in topic 1; {@code 400} bad input, {@code 409} id already
- *       pending, {@code 413} too large, {@code 503} when A cannot make it durable now (nothing was accepted).</li>
- *   <li>{@code GET /api/status}: counters, latency percentiles and effective config.</li>
- *   <li>{@code GET /api/messages/{id}}: one message's state and attempts; {@code 404} if unknown.</li>
- *   <li>{@code GET /health}: {@code 200 {"status":"UP"}} once connected, else {@code 503 {"status":"DOWN",
- *       "reason":…}}.</li>
- * </ul>
+ * <p>The body is the payload (any content type; JSON is checked to be JSON). Optional {@code X-Ackcoord-Id} (or
+ * {@code ?id=}) makes the submission idempotent downstream, and {@code X-Ackcoord-Timeout-Ms} (or
+ * {@code ?timeoutMs=}) gives this message its own first-attempt timeout. {@code 202 {"id":…}} once the record is
+ * durably in topic 1; {@code 400} bad input, {@code 409} id already pending, {@code 413} too large, {@code 503} when
+ * A cannot make it durable now (nothing was accepted).
  */
 final class HttpApi {
 
@@ -35,35 +29,24 @@ final class HttpApi {
   static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@-]{1,200}");
   static final long MAX_TIMEOUT_MS = 86_400_000L;
 
-  private final Supplier<Coordinator> coordinator;
-  private final Supplier<JsonObject> status;
-  private final Supplier<JsonObject> health;
+  private final Coordinator coordinator;
   private final int maxBytes;
-  private final io.ackcoord.time.Clock clock;
 
-  /**
-   * @param coordinator the coordinator, or {@code null} while A is not connected to Kafka (submissions get 503)
-   */
-  HttpApi(Supplier<Coordinator> coordinator, Supplier<JsonObject> status, Supplier<JsonObject> health, int maxBytes,
-      io.ackcoord.time.Clock clock) {
+  HttpApi(Coordinator coordinator, int maxBytes) {
     this.coordinator = coordinator;
-    this.status = status;
-    this.health = health;
     this.maxBytes = maxBytes;
-    this.clock = clock;
   }
 
-  Router router(io.vertx.core.Vertx vertx) {
-    Router router = Router.router(vertx);
+  /** Adds {@code POST /api/messages}, and the JSON error answer of every route, to {@code router}. */
+  void mount(Router router) {
     router.post("/api/messages").handler(BodyHandler.create(false).setBodyLimit(maxBytes)).handler(this::submit);
-    router.get("/api/status").handler(ctx -> json(ctx, 200, status.get()));
-    router.get("/api/messages/:id").handler(this::message);
-    router.get("/health").handler(ctx -> {
-      JsonObject h = health.get();
-      json(ctx, "UP".equals(h.getString("status")) ? 200 : 503, h);
-    });
     router.route().failureHandler(this::failure);
-    return router;
+    // No route matched: a JSON answer like every other error, not Vert.x's HTML page.
+    router.errorHandler(404, ctx -> {
+      if (!ctx.response().ended()) {
+        error(ctx, 404, "no such resource: " + ctx.request().path());
+      }
+    });
   }
 
   private void submit(RoutingContext ctx) {
@@ -100,13 +83,7 @@ final class HttpApi {
       }
     }
     String messageId = id;
-    Coordinator c = coordinator.get();
-    if (c == null) {
-      ctx.response().putHeader("Retry-After", "1");
-      error(ctx, 503, "not connected to Kafka yet");
-      return;
-    }
-    c.submit(messageId, payload, contentType, timeout)
+    coordinator.submit(messageId, payload, contentType, timeout)
         .onSuccess(m -> json(ctx, 202, new JsonObject().put("id", messageId)))
         .onFailure(err -> {
           boolean conflict = err instanceof RejectedException r && r.conflict();
@@ -115,19 +92,6 @@ final class HttpApi {
           }
           error(ctx, conflict ? 409 : 503, err.getMessage());
         });
-  }
-
-  private void message(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
-    Coordinator c = coordinator.get();
-    if (c == null) {
-      error(ctx, 503, "not connected to Kafka yet");
-      return;
-    }
-    c.tracker().find(id).ifPresentOrElse(
-        m -> json(ctx, 200, MessageJson.of(m, clock)),
-        () -> error(ctx, 404, "no message with id '" + id + "' (unknown, or finished long enough ago to be "
-            + "forgotten; see history.max)"));
   }
 
   private void failure(RoutingContext ctx) {

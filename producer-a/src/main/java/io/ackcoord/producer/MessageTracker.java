@@ -71,6 +71,14 @@ public final class MessageTracker {
   private final Map<String, TrackedMessage> history;
   private final DeadlineQueue deadlines = new DeadlineQueue();
   private final TrackerStats stats = new TrackerStats();
+  // Accept order of the pending messages, and finish order of the remembered ones, for paging (SeqIndex).
+  private final SeqIndex pendingOrder = new SeqIndex(TrackedMessage::acceptSeq, m -> pending.get(m.id()) == m);
+  private final SeqIndex ackedOrder;
+  private final SeqIndex deadOrder;
+  private final List<TrackerListener> listeners = new ArrayList<>(2);
+  private TrackedMessage evicted;
+  private long acceptSeq;
+  private long finishSeq;
   private RetryPolicy policy;
 
   /**
@@ -85,9 +93,16 @@ public final class MessageTracker {
     this.history = new LinkedHashMap<>(1024, 0.75f, false) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<String, TrackedMessage> eldest) {
-        return size() > MessageTracker.this.historyCapacity;
+        if (size() > MessageTracker.this.historyCapacity) {
+          // Still in the map until this returns: the index is told after the put (see remember()).
+          evicted = eldest.getValue();
+          return true;
+        }
+        return false;
       }
     };
+    this.ackedOrder = new SeqIndex(TrackedMessage::finishSeq, m -> history.get(m.id()) == m);
+    this.deadOrder = new SeqIndex(TrackedMessage::finishSeq, m -> history.get(m.id()) == m);
   }
 
   /** The policy for timers armed from now on; already armed timers keep theirs. */
@@ -97,6 +112,11 @@ public final class MessageTracker {
 
   public RetryPolicy policy() {
     return policy;
+  }
+
+  /** Adds a listener for sends, re-sends, ACKs and dead letters; see {@link TrackerListener}. */
+  public void addListener(TrackerListener listener) {
+    listeners.add(listener);
   }
 
   /**
@@ -113,8 +133,10 @@ public final class MessageTracker {
     TrackedMessage m = new TrackedMessage(id, payload, contentType, base, clock.wallMillis(),
         clock.monotonicMillis());
     m.startAttempt(1, clock.wallMillis());
+    m.acceptSeq = ++acceptSeq;
     pending.put(id, m);
-    history.remove(id);
+    pendingOrder.add(m);
+    forget(history.remove(id));
     return m;
   }
 
@@ -166,13 +188,14 @@ public final class MessageTracker {
     if (m.state() != MessageState.SENDING || m.attempt() != attempt) {
       return;
     }
-    if (attempt == 1) {
-      stats.sent++;
-    }
     long timeout = policy.timeoutFor(attempt, m.baseTimeoutMillis(), random.getAsDouble());
     m.currentAttempt().confirmed(clock.wallMillis(), timeout);
     m.await(clock.monotonicMillis() + timeout);
     deadlines.schedule(m);
+    if (attempt == 1) {
+      stats.sent++;
+      listeners.forEach(l -> l.sent(m));
+    }
   }
 
   /**
@@ -192,6 +215,7 @@ public final class MessageTracker {
   /** The first send failed before the caller was told it was accepted: forget the message entirely. */
   public void reject(TrackedMessage m) {
     if (pending.remove(m.id(), m)) {
+      pendingOrder.removed();
       deadlines.cancel(m);
       stats.rejected++;
     }
@@ -265,6 +289,31 @@ public final class MessageTracker {
     return Collections.unmodifiableCollection(pending.values());
   }
 
+  /**
+   * Up to {@code limit} pending messages accepted after the one with accept sequence {@code afterSeq} (0: from the
+   * oldest), oldest first. See {@link SeqIndex} for the cursor's semantics.
+   */
+  SeqIndex.Page pendingPage(long afterSeq, int limit) {
+    return pendingOrder.after(afterSeq, limit);
+  }
+
+  /**
+   * Up to {@code limit} remembered messages in {@code state} (ACKED or DEAD_LETTERED) that finished before the one
+   * with finish sequence {@code beforeSeq} ({@link Long#MAX_VALUE}: from the newest), newest first.
+   */
+  SeqIndex.Page finishedPage(MessageState state, long beforeSeq, int limit) {
+    return switch (state) {
+      case ACKED -> ackedOrder.before(beforeSeq, limit);
+      case DEAD_LETTERED -> deadOrder.before(beforeSeq, limit);
+      default -> throw new IllegalArgumentException("not a final state: " + state);
+    };
+  }
+
+  /** The pending message accepted first, or {@code null}: how long the oldest has waited is the page's alarm. */
+  public TrackedMessage oldestPending() {
+    return pendingOrder.first();
+  }
+
   public int pendingCount() {
     return pending.size();
   }
@@ -280,6 +329,7 @@ public final class MessageTracker {
         + reply.attempt() + ")");
     finish(m, MessageState.ACKED, null);
     stats.acked++;
+    listeners.forEach(l -> l.acked(m));
     return new ReplyResult(ReplyOutcome.ACKED, m);
   }
 
@@ -318,20 +368,44 @@ public final class MessageTracker {
   }
 
   private void startResend(TrackedMessage m, int attempt) {
-    if (attempt > m.attempt()) {
-      stats.retries++;
-    }
+    boolean retry = attempt > m.attempt();
+    String reason = m.currentAttempt().outcome();
     m.startAttempt(attempt, clock.wallMillis());
+    if (retry) {
+      stats.retries++;
+      listeners.forEach(l -> l.resent(m, reason));
+    }
   }
 
   private void deadLetter(TrackedMessage m, String reason) {
     finish(m, MessageState.DEAD_LETTERED, reason);
     stats.deadLettered++;
+    listeners.forEach(l -> l.deadLettered(m));
   }
 
   private void finish(TrackedMessage m, MessageState state, String reason) {
     m.finish(state, clock.wallMillis(), clock.monotonicMillis(), reason);
+    m.finishSeq = ++finishSeq;
     pending.remove(m.id());
+    pendingOrder.removed();
+    remember(m);
+  }
+
+  private void remember(TrackedMessage m) {
+    if (historyCapacity == 0) {
+      return;
+    }
     history.put(m.id(), m);
+    (m.state() == MessageState.ACKED ? ackedOrder : deadOrder).add(m);
+    TrackedMessage gone = evicted;
+    evicted = null;
+    forget(gone);
+  }
+
+  // A remembered message left the history (evicted, or its id accepted again): its index no longer lists it.
+  private void forget(TrackedMessage m) {
+    if (m != null) {
+      (m.state() == MessageState.ACKED ? ackedOrder : deadOrder).removed();
+    }
   }
 }

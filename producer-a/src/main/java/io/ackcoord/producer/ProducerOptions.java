@@ -22,6 +22,7 @@ import org.apache.kafka.common.utils.Utils;
  * @param historySize        final messages remembered for lookups and duplicate-ACK detection
  * @param eventBusAddress    where in-process callers submit
  * @param burstSize          most deadlines handled in one timer tick; the rest follow at once, on the next tick
+ * @param statusPage         the status page's push interval, chart window, recent-event list and B staleness
  * @param kafka              cluster, topics and client properties
  * @param http               HTTP server
  * @param config             the validated raw values, for the status page
@@ -35,6 +36,7 @@ public record ProducerOptions(
     int historySize,
     String eventBusAddress,
     int burstSize,
+    StatusPageOptions statusPage,
     KafkaSettings kafka,
     HttpSettings http,
     Config config) {
@@ -53,6 +55,10 @@ public record ProducerOptions(
   public static final String MAX_PENDING = "pending.max";
   public static final String HISTORY = "history.max";
   public static final String EVENT_BUS = "eventbus.address";
+  public static final String PUSH_INTERVAL = "status.push.interval.ms";
+  public static final String RATE_WINDOW = "status.rate.window.s";
+  public static final String RECENT_MAX = "status.recent.max";
+  public static final String CONSUMER_STALE = "status.consumer.stale.ms";
 
   /** Every key A reads. */
   public static ConfigDef definition() {
@@ -95,13 +101,22 @@ public record ProducerOptions(
             "Final (ACKed or dead-lettered) messages remembered for GET /api/messages/{id} and to tell duplicate "
                 + "ACKs from unknown ones.")
         .define(EVENT_BUS, Type.STRING, "ackcoord.producer.send", ConfigDef.matches("\\S+", "non-empty"),
-            "Event-bus address for in-process submissions; the reply comes on ACK or dead-letter.");
+            "Event-bus address for in-process submissions; the reply comes on ACK or dead-letter.")
+        .define(PUSH_INTERVAL, Type.LONG, 1000L, ConfigDef.between(100, 60_000),
+            "How often the status page's event stream (GET /api/events) pushes a snapshot to each open page, in ms.")
+        .define(RATE_WINDOW, Type.INT, 300, ConfigDef.between(10, 3600),
+            "Seconds of per-second send, ACK and re-send rates kept for the status page's chart.")
+        .define(RECENT_MAX, Type.INT, 200, ConfigDef.between(1, 100_000),
+            "Most recent re-sends and dead letters (with their reasons) kept for the status page.")
+        .define(CONSUMER_STALE, Type.LONG, 5000L, ConfigDef.between(1000, 3_600_000),
+            "Silence after which a B's figures on the stats topic are shown as stale (B down or cut off), in ms; "
+                + "B publishes every second. A B silent 12 times as long is no longer listed.");
   }
 
   /** The same options with a reloaded retry policy and the raw values it came from. */
   public ProducerOptions withRetry(RetryPolicy newRetry, Config newConfig) {
     return new ProducerOptions(producerId, replyPartition, newRetry, maxMessageBytes, maxPending, historySize,
-        eventBusAddress, burstSize, kafka, http, newConfig);
+        eventBusAddress, burstSize, statusPage, kafka, http, newConfig);
   }
 
   /** Reads validated configuration. */
@@ -109,8 +124,10 @@ public record ProducerOptions(
     RetryPolicy retry = new RetryPolicy(c.getLong(ACK_TIMEOUT), c.getInt(MAX_ATTEMPTS), c.getDouble(MULTIPLIER),
         c.getLong(MAX_BACKOFF), c.getDouble(JITTER), c.getLong(RETRY_DELAY), c.getLong(MAX_EXTENSION));
     return new ProducerOptions(c.getString(PRODUCER_ID), c.getInt(REPLY_PARTITION), retry, c.getInt(MAX_BYTES),
-        c.getInt(MAX_PENDING), c.getInt(HISTORY), c.getString(EVENT_BUS), c.getInt(BURST), KafkaSettings.from(c),
-        HttpSettings.from(c), c);
+        c.getInt(MAX_PENDING), c.getInt(HISTORY), c.getString(EVENT_BUS), c.getInt(BURST),
+        new StatusPageOptions(c.getLong(PUSH_INTERVAL), c.getInt(RATE_WINDOW), c.getInt(RECENT_MAX),
+            c.getLong(CONSUMER_STALE)),
+        KafkaSettings.from(c), HttpSettings.from(c), c);
   }
 
   /**

@@ -12,6 +12,9 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
 import io.vertx.kafka.client.producer.KafkaWriteStream;
 import java.time.Duration;
@@ -36,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * <p>A thin shell: it loads {@link ProducerOptions}, and wires Kafka, a Vert.x timer, HTTP and the event bus to the
  * {@link Coordinator}, which owns the protocol. Start-up order: config (invalid config fails the deployment), then
  * HTTP and the event bus, then Kafka. If Kafka cannot be reached, A stays up, says so on {@code /health}, answers
- * 503 to submissions, and retries with backoff; once connected it resumes what its {@link Ledger} holds and takes
- * messages. Deploy one instance per process (replies are read by producer id).
+ * 503 to submissions, and retries with backoff; once connected it resumes what its {@link Ledger} holds, mounts
+ * the status page and the API behind the same router, and takes messages. Deploy one instance per process
+ * (replies are read by producer id).
  *
  * <pre>bin/vertx run io.ackcoord.producer.ProducerVerticle -conf conf/producer-a.json</pre>
  */
@@ -56,12 +60,16 @@ public class ProducerVerticle extends VerticleBase {
   private ReplyListener replies;
   private MessageConsumer<Object> eventBus;
   private HttpServer server;
-  private long configReloadedAt;
-  private List<String> restartPending = List.of();
   private int replyPartition = -1;
   private String kafkaProblem = "connecting";
   private long retryTimer = -1;
   private boolean stopping;
+  private Router router;
+  private ConsumerStatsListener consumerStats;
+  private KafkaAdminClient admin;
+  private StatusService statusService;
+  private EventStream events;
+  private AckMetrics metrics;
 
   /** The production verticle, on the system clock. */
   public ProducerVerticle() {
@@ -109,6 +117,11 @@ public class ProducerVerticle extends VerticleBase {
     return coordinator;
   }
 
+  /** What the status page shows, once connected (else {@code null}); only call it on this verticle's context. */
+  public StatusService statusService() {
+    return statusService;
+  }
+
   // Connects to Kafka. The first attempt's failure does not fail the deployment (A keeps answering 503 and
   // retries), except a configuration error, which no retry can fix.
   private Future<Void> connect(long nextRetryMs, boolean first) {
@@ -117,7 +130,9 @@ public class ProducerVerticle extends VerticleBase {
           replyPartition = options.replyPartition(partitions.get(options.kafka().topics().acks()));
           return startPipeline(partitions.get(options.kafka().topics().ledger()));
         })
+        .compose(v -> startStatus())
         .onSuccess(v -> {
+          mountRoutes();
           kafkaProblem = null;
           LOG.info("Producer A '{}' ready: topic 1 {}, replies from {}-{}, ack.timeout.ms={}, retry.max.attempts={}"
                   + "{}", options.producerId(), options.kafka().topics().messages(), options.kafka().topics().acks(),
@@ -201,15 +216,68 @@ public class ProducerVerticle extends VerticleBase {
         });
   }
 
+  // What the status page shows: rates, recent re-sends and dead letters, B's figures from the stats topic, metrics.
+  private Future<Void> startStatus() {
+    StatusPageOptions page = options.statusPage();
+    MessageTracker tracker = coordinator.tracker();
+    RateWindow rates = new RateWindow(clock, page.rateWindowSeconds());
+    RecentEvents recent = new RecentEvents(clock, page.recentMax());
+    ConsumerReports reports = new ConsumerReports(clock, page.consumerStaleMillis());
+    metrics = new AckMetrics(tracker, options.producerId(), () -> {
+      TrackedMessage oldest = tracker.oldestPending();
+      return oldest == null ? 0 : clock.monotonicMillis() - oldest.acceptedAtMonotonic();
+    });
+    tracker.addListener(rates);
+    tracker.addListener(recent);
+    tracker.addListener(metrics);
+    ReplyListener r = replies;
+    statusService = new StatusService(coordinator, () -> options, replyPartition, latency, rates, recent, reports,
+        r::invalidReplies, r::foreignReplies, clock);
+    events = new EventStream(vertx, page.pushIntervalMillis(), statusService::snapshot);
+    statusService.pageClients(events::clients);
+
+    Map<String, String> consumerDefaults = new HashMap<>();
+    consumerDefaults.put("enable.auto.commit", "false");
+    consumerDefaults.put("client.id", "ackcoord-a-" + options.producerId() + "-stats");
+    KafkaReadStream<String, byte[]> consumer = KafkaReadStream.create(vertx,
+        new HashMap<>(options.kafka().consumerConfig(consumerDefaults)), new StringDeserializer(),
+        new ByteArrayDeserializer());
+    consumerStats = new ConsumerStatsListener(consumer, options.kafka().topics().stats(), reports,
+        page.consumerStaleMillis() * ConsumerReports.DROP_FACTOR, clock);
+
+    Map<String, String> adminConfig = new HashMap<>(options.kafka().adminConfig());
+    // The health check must answer quickly when the cluster does not.
+    adminConfig.put("request.timeout.ms", "2000");
+    adminConfig.put("default.api.timeout.ms", Long.toString(StatusPage.HEALTH_TIMEOUT_MS - 500));
+    adminConfig.put("client.id", "ackcoord-a-" + options.producerId() + "-health");
+    // Creating a Kafka client resolves the bootstrap addresses, which may block: on a worker.
+    return vertx.executeBlocking(() -> org.apache.kafka.clients.admin.AdminClient.create(
+            new HashMap<String, Object>(adminConfig)), false)
+        .onSuccess(a -> admin = KafkaAdminClient.create(vertx, a))
+        .compose(a -> consumerStats.start());
+  }
+
+  // Behind the gate, once connected: the status page, its API, and submissions.
+  private void mountRoutes() {
+    if (router == null) {
+      return;
+    }
+    ReplyListener r = replies;
+    new StatusPage(statusService, coordinator.tracker(), events, metrics, admin, r::assigned, clock)
+        .mount(vertx, router);
+    new HttpApi(coordinator, options.maxMessageBytes()).mount(router);
+  }
+
   private Future<Void> startApis() {
     Future<Void> bus = new EventBusApi(this::coordinator).register(vertx, options.eventBusAddress())
         .onSuccess(c -> eventBus = c).mapEmpty();
     if (!options.http().enabled()) {
       return bus;
     }
-    HttpApi api = new HttpApi(this::coordinator, this::status, this::health, options.maxMessageBytes(), clock);
+    router = Router.router(vertx);
+    router.route().handler(this::gate);
     return bus.compose(v -> vertx.createHttpServer()
-            .requestHandler(api.router(vertx))
+            .requestHandler(router)
             .listen(options.http().port(), options.http().host()))
         .onSuccess(s -> {
           server = s;
@@ -218,7 +286,31 @@ public class ProducerVerticle extends VerticleBase {
         .mapEmpty();
   }
 
-  /** {@code GET /health}: UP once connected and taking messages. */
+  // In front of every route. Until A is connected (and taking messages) it answers for the routes mounted later:
+  // health DOWN with the reason, status "not connected", and 503 with Retry-After for everything else.
+  private void gate(RoutingContext ctx) {
+    if (statusService != null && kafkaProblem == null && !stopping) {
+      ctx.next();
+      return;
+    }
+    String path = ctx.request().path();
+    JsonObject body;
+    int code;
+    if (path.equals("/health")) {
+      body = health();
+      code = 503;
+    } else if (path.equals("/api/status")) {
+      body = status();
+      code = 200;
+    } else {
+      body = new JsonObject().put("error", stopping ? "stopping" : "not connected to Kafka yet: " + kafkaProblem);
+      code = 503;
+      ctx.response().putHeader("Retry-After", "1");
+    }
+    ctx.response().setStatusCode(code).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+
+  /** {@code GET /health} while not connected; once connected, {@link StatusPage} answers with its checks. */
   JsonObject health() {
     Coordinator c = coordinator;
     boolean up = c != null && c.ready() && kafkaProblem == null;
@@ -229,38 +321,17 @@ public class ProducerVerticle extends VerticleBase {
     return json;
   }
 
-  /** Everything {@code GET /api/status} shows. */
+  /** {@code GET /api/status}: the status page's figures once connected, else what is wrong. */
   JsonObject status() {
-    Coordinator c = coordinator;
-    JsonObject json = new JsonObject()
-        .put("producerId", options.producerId())
-        .put("connected", c != null && kafkaProblem == null);
-    if (c == null) {
-      return json.put("problem", kafkaProblem).put("config", options.config().toJson());
+    StatusService s = statusService;
+    if (s != null) {
+      return s.status().put("connected", kafkaProblem == null);
     }
-    TrackerStats s = c.tracker().stats();
-    ReplyListener r = replies;
-    return json
-        .put("replyPartition", replyPartition)
-        .put("sent", s.sent())
-        .put("acked", s.acked())
-        .put("pending", c.tracker().pendingCount())
-        .put("retries", s.retries())
-        .put("deadLettered", s.deadLettered())
-        .put("duplicateAcks", s.duplicateAcks())
-        .put("unknownAcks", s.unknownAcks())
-        .put("staleReplies", s.staleReplies())
-        .put("nacks", s.nacks())
-        .put("extensions", s.extensions())
-        .put("sendFailures", s.sendFailures())
-        .put("rejected", s.rejected())
-        .put("recovered", s.recovered())
-        .put("invalidReplies", r == null ? 0 : r.invalidReplies())
-        .put("foreignReplies", r == null ? 0 : r.foreignReplies())
-        .put("latencyMs", latency.toJson())
-        .put("config", options.config().toJson())
-        .put("configReloadedAt", configReloadedAt == 0 ? null : configReloadedAt)
-        .put("restartPending", restartPending);
+    return new JsonObject()
+        .put("producerId", options.producerId())
+        .put("connected", false)
+        .put("problem", kafkaProblem)
+        .put("config", options.config().toJson());
   }
 
   // Only the retry policy is live: it applies to timers armed after the change. Other keys need a restart; the log
@@ -286,8 +357,9 @@ public class ProducerVerticle extends VerticleBase {
       c.tracker().policy(next.retry());
     }
     options = options.withRetry(next.retry(), next.config());
-    configReloadedAt = clock.wallMillis();
-    restartPending = needRestart;
+    if (statusService != null) {
+      statusService.configReloaded(String.valueOf(loader.watchedFile()), changed, needRestart);
+    }
     LOG.info("Config reloaded from {}: changed {}; ack.timeout.ms={} retry.max.attempts={} apply to timers armed "
             + "from now on{}", loader.watchedFile(), changed, next.retry().ackTimeoutMillis(),
         next.retry().maxAttempts(), needRestart.isEmpty() ? "" : "; " + needRestart + " take effect on restart");
@@ -317,10 +389,22 @@ public class ProducerVerticle extends VerticleBase {
     if (loader != null) {
       loader.close();
     }
+    if (events != null) {
+      events.close();
+    }
     return closePipeline().transform(ignored -> {
       List<Future<?>> closing = new ArrayList<>();
       if (server != null) {
         closing.add(server.close());
+      }
+      if (consumerStats != null) {
+        closing.add(consumerStats.stop());
+      }
+      if (admin != null) {
+        closing.add(admin.close());
+      }
+      if (metrics != null) {
+        metrics.close();
       }
       if (eventBus != null) {
         closing.add(eventBus.unregister());

@@ -88,6 +88,11 @@ final class ReplyListener {
     return commit().transform(ar -> consumer.close());
   }
 
+  /** Whether A's reply partition is assigned to its consumer: the "replies" health check. */
+  Future<Boolean> assigned() {
+    return consumer.assignment().map(assignment -> assignment.contains(partition));
+  }
+
   /** Records on topic 2 that were not valid replies (sent to the poison topic). */
   long invalidReplies() {
     return invalid.sum();

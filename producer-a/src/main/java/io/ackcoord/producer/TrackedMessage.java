@@ -27,6 +27,9 @@ public final class TrackedMessage {
   int generation;
   // Whether the deadline queue holds a live entry for this message.
   boolean queued;
+  // Order of acceptance and of finishing, set by the tracker: the cursors of paged listings (SeqIndex).
+  long acceptSeq;
+  long finishSeq;
   private String reason;
   private long finishedAtWall;
   private long latencyMillis = -1;
@@ -137,6 +140,21 @@ public final class TrackedMessage {
 
   void releasePayload() {
     payload = null;
+  }
+
+  /** Monotonic time of acceptance, in ms: the age of a pending message is measured from it. */
+  public long acceptedAtMonotonic() {
+    return acceptedAtMonotonic;
+  }
+
+  /** This message's place in accept order (1, 2, …) within its tracker. */
+  public long acceptSeq() {
+    return acceptSeq;
+  }
+
+  /** This message's place in finish order within its tracker, 0 while pending. */
+  public long finishSeq() {
+    return finishSeq;
   }
 
   /** Monotonic accept-to-final time in ms, for ACK latency; -1 while pending. */

@@ -53,7 +53,7 @@ public record KafkaSettings(
         .define(TOPIC_PREFIX, Type.STRING, "ackcoord.",
             ConfigDef.matches("[a-zA-Z0-9._-]{0,200}", "at most 200 of a-z A-Z 0-9 . _ -"),
             "Prefix of every topic: <prefix>messages (topic 1), <prefix>acks (topic 2), <prefix>results, "
-                + "<prefix>processed, <prefix>dead-letters, <prefix>poison.")
+                + "<prefix>processed, <prefix>dead-letters, <prefix>poison, <prefix>ledger, <prefix>stats.")
         .define(TOPIC_PARTITIONS, Type.INT, 3, ConfigDef.between(1, 10_000),
             "Partitions of topics created at start-up.")
         .define(TOPIC_REPLICATION, Type.INT, 1, ConfigDef.between(-1, 32),

@@ -77,7 +77,8 @@ public final class TopicAdmin {
 
   private static Future<Void> create(KafkaAdminClient admin, KafkaSettings settings, List<String> names) {
     List<NewTopic> missing = names.stream()
-        .map(n -> new NewTopic(n, settings.partitions(), settings.replicationFactor()).setConfig(configOf(n, settings)))
+        .map(n -> new NewTopic(n, partitionsOf(n, settings), settings.replicationFactor())
+            .setConfig(configOf(n, settings)))
         .toList();
     if (missing.isEmpty()) {
       return Future.succeededFuture();
@@ -97,11 +98,20 @@ public final class TopicAdmin {
    * Topic-level settings a topic is created with. The processed-ids topic is compacted, so it holds one record per
    * id however often an id is marked, and also time-limited, so the set B restores stays bounded.
    */
+  /** Partitions to create {@code topic} with: the configured count, except one for the stats stream. */
+  static int partitionsOf(String topic, KafkaSettings settings) {
+    return topic.equals(settings.topics().stats()) ? 1 : settings.partitions();
+  }
+
   static Map<String, String> configOf(String topic, KafkaSettings settings) {
     TopicNames names = settings.topics();
     if (topic.equals(names.ledger())) {
       // A's pending set: the latest entry per message, kept until its tombstone, however long that takes.
       return Map.of("cleanup.policy", "compact");
+    }
+    if (topic.equals(names.stats())) {
+      // Latest report per B, old ones gone within the hour; records are ~0.5 KB, one per B per second.
+      return Map.of("cleanup.policy", "compact,delete", "retention.ms", "3600000", "segment.ms", "600000");
     }
     if (topic.equals(names.processed())) {
       return Map.of(

@@ -52,8 +52,16 @@ public record TopicNames(String prefix) {
     return prefix + "ledger";
   }
 
+  /**
+   * Each B's latest counters, published once a second keyed by B's instance id, for A's status page. Compacted, with
+   * a short retention: only the latest report per B matters.
+   */
+  public String stats() {
+    return prefix + "stats";
+  }
+
   /** Every topic, in a stable order. */
   public List<String> all() {
-    return List.of(messages(), acks(), results(), processed(), deadLetters(), poison(), ledger());
+    return List.of(messages(), acks(), results(), processed(), deadLetters(), poison(), ledger(), stats());
   }
 }
