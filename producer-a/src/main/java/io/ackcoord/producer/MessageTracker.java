@@ -133,10 +133,7 @@ public final class MessageTracker {
     TrackedMessage m = new TrackedMessage(id, payload, contentType, base, clock.wallMillis(),
         clock.monotonicMillis());
     m.startAttempt(1, clock.wallMillis());
-    m.acceptSeq = ++acceptSeq;
-    pending.put(id, m);
-    pendingOrder.add(m);
-    forget(history.remove(id));
+    register(m);
     return m;
   }
 
@@ -157,10 +154,18 @@ public final class MessageTracker {
     m.startAttempt(Math.max(1, e.attempt()), e.sentAtMillis());
     m.currentAttempt().outcome("recovered from the ledger after a restart");
     m.await(nowMono + Math.max(0, e.deadlineMillis() - nowWall));
-    pending.put(m.id(), m);
+    register(m);
     deadlines.schedule(m);
     stats.recovered++;
     return m;
+  }
+
+  // Pending from now on: looked up by id, listed in accept order, and no longer in the history of finished ones.
+  private void register(TrackedMessage m) {
+    m.acceptSeq = ++acceptSeq;
+    pending.put(m.id(), m);
+    pendingOrder.add(m);
+    forget(history.remove(m.id()));
   }
 
   /**

@@ -86,6 +86,7 @@ public final class StatusService {
         .put("extensions", s.extensions())
         .put("sendFailures", s.sendFailures())
         .put("rejected", s.rejected())
+        .put("recovered", s.recovered())
         .put("invalidReplies", invalidReplies.getAsLong())
         .put("foreignReplies", foreignReplies.getAsLong())
         .put("pageClients", pageClients.getAsInt());

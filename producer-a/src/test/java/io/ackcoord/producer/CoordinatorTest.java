@@ -261,6 +261,7 @@ class CoordinatorTest {
 
     assertThat(tracker2.pendingCount()).isEqualTo(2);
     assertThat(tracker2.stats().recovered()).isEqualTo(2);
+    assertThat(tracker2.oldestPending().id()).as("recovered messages are listed, oldest first").isEqualTo("overdue");
     scheduler.advance(1000);
     assertThat(out2.sent).extracting(Envelope::id, Envelope::attempt, Envelope::payload)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("overdue", 3, "p".getBytes()));
