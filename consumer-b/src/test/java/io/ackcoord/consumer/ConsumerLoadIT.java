@@ -73,6 +73,11 @@ class ConsumerLoadIT {
 
   /** Messages per second of each mode's run in this JVM, for the ratio logged at the end. */
   private static final Map<ProcessingGuarantee, Double> RATES = new EnumMap<>(ProcessingGuarantee.class);
+  /** Messages of the latency run, and how fast they are sent. */
+  private static final int LATENCY_MESSAGES = 300;
+  /** The first messages warm the JIT and the connections up; they are sent but not counted. */
+  private static final int LATENCY_WARM_UP = 50;
+  private static final long LATENCY_INTERVAL_MS = 10;
 
   @AfterAll
   static void logRatio() {
@@ -122,6 +127,51 @@ class ConsumerLoadIT {
     Map<TopicPartition, OffsetAndMetadata> everything = kafka.endOffsets(topics.messages()).entrySet().stream()
         .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue())));
     await().untilAsserted(() -> assertThat(kafka.committed(prefix + "b")).isEqualTo(everything));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(ProcessingGuarantee.class)
+  @DisplayName("ACK latency at a steady 100 messages/s is logged (measured, not asserted)")
+  void ackLatency(ProcessingGuarantee guarantee) throws Exception {
+    ConsumerVerticle measured = new ConsumerVerticle();
+    deploy(measured, config().put("processing.guarantee", guarantee.configValue()));
+    Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.ScheduledExecutorService pace =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.CompletableFuture<Void> allSent = new java.util.concurrent.CompletableFuture<>();
+    // A steady trickle, like live traffic: each message is timed from the moment it is handed to Kafka.
+    pace.scheduleAtFixedRate(() -> {
+      int i = next.getAndIncrement();
+      if (i >= LATENCY_MESSAGES) {
+        allSent.complete(null);
+        return;
+      }
+      long now = System.currentTimeMillis();
+      Envelope e = new Envelope("lat-" + i, TestEnvelopes.PRODUCER, 1, now, now, i % 3, 30_000, null, new byte[100]);
+      sentAt.put(e.id(), now);
+      kafka.produceAsync(EnvelopeCodec.toRecord(topics.messages(), e));
+    }, 0, LATENCY_INTERVAL_MS, TimeUnit.MILLISECONDS);
+    try {
+      allSent.get(60, TimeUnit.SECONDS);
+    } finally {
+      pace.shutdownNow();
+    }
+    await().until(() -> measured.stats().acksSent() >= LATENCY_MESSAGES);
+
+    // The reply record's timestamp is when B handed it to its producer (in exactly-once: inside the transaction).
+    long[] latencies = kafka.readAll(topics.acks()).stream()
+        .filter(r -> Integer.parseInt(r.key().substring(4)) >= LATENCY_WARM_UP)
+        .mapToLong(r -> r.timestamp() - sentAt.get(r.key()))
+        .sorted().toArray();
+    assertThat(latencies).hasSize(LATENCY_MESSAGES - LATENCY_WARM_UP);
+    LOG.info("B ({}) ACK latency at {} msg/s over {} messages: p50 {} ms, p95 {} ms, p99 {} ms, max {} ms",
+        guarantee, 1000 / LATENCY_INTERVAL_MS, latencies.length, percentile(latencies, 50),
+        percentile(latencies, 95), percentile(latencies, 99), latencies[latencies.length - 1]);
+  }
+
+  private static long percentile(long[] sorted, int p) {
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
   }
 
   @Test
