@@ -7,6 +7,7 @@ import io.ackcoord.time.Clock;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.kafka.client.producer.KafkaWriteStream;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -85,8 +86,12 @@ final class AtLeastOnce implements Guarantee {
 
   @Override
   public Future<Map<TopicPartition, OffsetAndMetadata>> drain(Set<TopicPartition> partitions) {
-    // Committed by the consumer thread inside the revocation callback, while the partitions are still ours.
-    return Future.succeededFuture(offsets.drainCommittable(partitions));
+    // Committed by the consumer thread inside the revocation callback, while the partitions are still ours. The
+    // safe positions, not only what advanced since the last drain: that drain's commit may still be queued behind
+    // this callback, and will find the partitions gone.
+    Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>(offsets.positions());
+    positions.keySet().retainAll(partitions);
+    return Future.succeededFuture(positions);
   }
 
   @Override

@@ -278,6 +278,8 @@ final class ConsumerLoop {
 
   private void closeConsumer() {
     try {
+      // Commits B queued before it asked to close still go out.
+      runTasks();
       consumer.close(closeTimeout);
     } catch (RuntimeException e) {
       LOG.debug("{}: closing the consumer: {}", name, e.toString());

@@ -30,7 +30,7 @@ import java.util.Objects;
  * @param handlerWorkMillis   {@code handler.work.ms}: the default handler's simulated work time
  * @param handlerConfig       {@code handler.config}: passed to the handler as is
  * @param maxInFlight         {@code processing.max.in.flight}: fetching pauses at this many unfinished records
- * @param dedupeCapacity      {@code dedupe.capacity}: how many processed ids are remembered
+ * @param dedupeCapacity      {@code dedupe.capacity}: how many processed ids are kept in memory
  * @param progressAutoExtend  {@code progress.auto.extend}: send IN_PROGRESS for handlers still running at half the
  *                            attempt's timeout
  * @param shutdownTimeoutMillis {@code shutdown.timeout.ms}: how long stop waits for running handlers
@@ -115,7 +115,8 @@ public record ConsumerOptions(
         .define(MAX_IN_FLIGHT, Type.INT, DEFAULT_MAX_IN_FLIGHT, ConfigDef.between(1, 100_000),
             "Unfinished records at which B pauses fetching; it resumes below half of it.")
         .define(DEDUPE_CAPACITY, Type.INT, DEFAULT_DEDUPE_CAPACITY, ConfigDef.atLeast(1),
-            "How many processed message ids B remembers to answer re-sends without processing them again.")
+            "How many processed message ids B keeps in memory to answer re-sends without processing them again; "
+                + "they are restored from <prefix>processed for the partitions B owns, so they survive a restart.")
         .define(PROGRESS_AUTO_EXTEND, Type.BOOLEAN, false,
             "Send IN_PROGRESS for a handler still running at half the attempt's timeout, extending it by that "
                 + "timeout, and repeat while it runs.")

@@ -83,6 +83,7 @@ public class ConsumerVerticle extends VerticleBase {
   private Lease lease;
   private ConsumerLoop loop;
   private Guarantee guarantee;
+  private LeaseGuard guard;
   private MessagePipeline pipeline;
   private PartitionGate gate;
   private InFlightLimit limit;
@@ -280,8 +281,8 @@ public class ConsumerVerticle extends VerticleBase {
           lease = new Lease(clock, Math.max(1, KafkaClients.sessionTimeoutMillis(options.kafka()) / 2));
           loop = new ConsumerLoop(consumer, context, epochs, lease, clock, POLL_TIMEOUT, CLOSE_TIMEOUT,
               "ackcoord-b-consumer-" + id);
-          LeaseGuard guard = new LeaseGuard(vertx, clock, epochs, lease, () -> guarantee.renewLease(),
-              Backoff.DEFAULT, stats);
+          guard = new LeaseGuard(vertx, clock, epochs, lease, () -> guarantee.renewLease(), Backoff.DEFAULT,
+              stats);
           guarantee = options.exactlyOnce() ? exactlyOnce(guard) : atLeastOnce(guard);
           dedupe = dedupeFactory.apply(vertx, options);
           Supplier<Future<Integer>> countReplyPartitions = () -> producer.partitionsFor(options.kafka().topics().acks())
@@ -459,6 +460,7 @@ public class ConsumerVerticle extends VerticleBase {
     long wait = stopping ? 0 : options.shutdownTimeoutMillis();
     LOG.info("Revoking {}: finishing their started records (up to {} ms)", partitions, wait);
     stats.inFlight.addAndGet(-gate.drain(partitions));
+    guard.abandon(partitions);
     return gate.whenIdle(partitions, wait).compose(v -> guarantee.drain(partitions));
   }
 

@@ -2,8 +2,15 @@ package io.ackcoord.consumer;
 
 import io.ackcoord.time.Clock;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +43,7 @@ final class LeaseGuard {
   private final Supplier<Future<Void>> renew;
   private final Backoff backoff;
   private final ConsumerStats stats;
+  private final Map<Promise<Void>, Inbound> waiting = new HashMap<>();
   private Future<Void> renewal;
 
   /** @param renew commits offsets so the group coordinator confirms B's membership (and so the lease) */
@@ -58,7 +66,35 @@ final class LeaseGuard {
     if (lease.valid()) {
       return Future.succeededFuture();
     }
-    return renewThenCheck(in, 1, clock.monotonicMillis() + lease.durationMillis());
+    Promise<Void> permit = Promise.promise();
+    waiting.put(permit, in);
+    renewThenCheck(in, 1, clock.monotonicMillis() + lease.durationMillis()).onComplete(ar -> {
+      waiting.remove(permit);
+      if (ar.succeeded()) {
+        permit.tryComplete();
+      } else {
+        permit.tryFail(ar.cause());
+      }
+    });
+    return permit.future();
+  }
+
+  /**
+   * The partitions are being revoked: effects still waiting for a renewal there fail now. The renewal may need the
+   * consumer thread, which is busy revoking them, so waiting would hold the rebalance up for nothing.
+   */
+  void abandon(Set<TopicPartition> partitions) {
+    List<Promise<Void>> lost = new ArrayList<>();
+    waiting.forEach((permit, in) -> {
+      if (partitions.contains(in.partition())) {
+        lost.add(permit);
+      }
+    });
+    lost.forEach(permit -> {
+      Inbound in = waiting.remove(permit);
+      stats.effectsRefused.incrementAndGet();
+      permit.tryFail(lost(in));
+    });
   }
 
   private Future<Void> renewThenCheck(Inbound in, int attempt, long giveUpAt) {

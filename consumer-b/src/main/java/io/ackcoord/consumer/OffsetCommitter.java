@@ -92,10 +92,11 @@ final class OffsetCommitter {
    * commits are started after it.
    */
   Future<Void> flush() {
+    // Closed first: a commit in flight that finishes now must not start a follow-up this flush would not wait for.
+    cancelRetry();
+    closed = true;
     Future<Void> previous = inFlight == null ? Future.succeededFuture() : inFlight;
     return previous.transform(ar -> {
-      cancelRetry();
-      closed = true;
       Map<TopicPartition, OffsetAndMetadata> batch = tracker.drainCommittable();
       return batch.isEmpty() ? Future.succeededFuture() : commit(batch);
     });

@@ -164,6 +164,8 @@ final class PartitionGate {
       result = Future.failedFuture(e);
     }
     result.onComplete(ar -> {
+      // Reported first, so whoever waits for the partition to be idle finds the bookkeeping done.
+      finished.accept(in, ar);
       // The partition may have been forgotten (and even re-assigned) meanwhile; only its own state is touched.
       if (partitions.get(tp) == p) {
         p.active--;
@@ -172,7 +174,6 @@ final class PartitionGate {
           p.idle = null;
         }
       }
-      finished.accept(in, ar);
     });
   }
 }

@@ -150,9 +150,11 @@ final class TransactionBatcher {
     if (positions.isEmpty() || fenced != null) {
       return Future.failedFuture(new IllegalStateException("no position to commit"));
     }
-    inFlight = new Batch(new ArrayList<>(), positions, epochsOf(positions));
-    write(inFlight);
-    return inFlight.committed.future().onSuccess(v -> stats.leaseRenewals.incrementAndGet());
+    // Kept locally: the write may complete (and clear inFlight) before it returns.
+    Batch renewal = new Batch(new ArrayList<>(), positions, epochsOf(positions));
+    inFlight = renewal;
+    write(renewal);
+    return renewal.committed.future().onSuccess(v -> stats.leaseRenewals.incrementAndGet());
   }
 
   /** Drops staged records of partitions that are gone; their Futures fail. */

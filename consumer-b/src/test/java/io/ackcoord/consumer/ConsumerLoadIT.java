@@ -18,6 +18,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,16 +28,22 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** B under load: throughput with the default handler, and the in-flight limit holding. */
+/**
+ * B under load: throughput with the default handler in both modes (the same run; the ratio is logged at the end),
+ * and the in-flight limit holding.
+ */
 @ExtendWith({VertxExtension.class, KafkaBrokerExtension.class})
 class ConsumerLoadIT {
 
@@ -64,11 +71,32 @@ class ConsumerLoadIT {
     kafka.close();
   }
 
-  @Test
-  @DisplayName("a backlog of envelopes is processed once each and ACKed; the rate is logged")
-  void throughput() {
+  /** Messages per second of each mode's run in this JVM, for the ratio logged at the end. */
+  private static final Map<ProcessingGuarantee, Double> RATES = new EnumMap<>(ProcessingGuarantee.class);
+  /** Messages of the latency run, and how fast they are sent. */
+  private static final int LATENCY_MESSAGES = 300;
+  /** The first messages warm the JIT and the connections up; they are sent but not counted. */
+  private static final int LATENCY_WARM_UP = 50;
+  private static final long LATENCY_INTERVAL_MS = 10;
+
+  @AfterAll
+  static void logRatio() {
+    Double atLeastOnce = RATES.get(ProcessingGuarantee.AT_LEAST_ONCE);
+    Double exactlyOnce = RATES.get(ProcessingGuarantee.EXACTLY_ONCE);
+    if (atLeastOnce != null && exactlyOnce != null) {
+      LOG.info("Throughput: at-least-once {} msg/s, exactly-once {} msg/s, exactly-once / at-least-once = {}",
+          String.format("%.0f", atLeastOnce), String.format("%.0f", exactlyOnce),
+          String.format("%.2f", exactlyOnce / atLeastOnce));
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(ProcessingGuarantee.class)
+  @DisplayName("a backlog of envelopes is processed once each and ACKed; the rate is logged (measured, not asserted)")
+  void throughput(ProcessingGuarantee guarantee) {
+    JsonObject config = config().put("processing.guarantee", guarantee.configValue());
     // The backlog is written before B starts, so the run measures B, not the producer.
-    await(TopicAdmin.ensureTopics(vertx, ConsumerOptions.parse(config()).kafka()));
+    await(TopicAdmin.ensureTopics(vertx, ConsumerOptions.parse(config).kafka()));
     byte[] payload = new byte[100];
     List<Envelope> envelopes = IntStream.range(0, MESSAGES)
         .mapToObj(i -> new Envelope("load-" + i, TestEnvelopes.PRODUCER, 1, 0, 0, i % 3, 30_000, null, payload))
@@ -76,17 +104,19 @@ class ConsumerLoadIT {
     kafka.produce(envelopes.stream().map(e -> EnvelopeCodec.toRecord(topics.messages(), e)).toList());
 
     ConsumerVerticle measured = new ConsumerVerticle();
-    deploy(measured, config());
+    deploy(measured, config);
     await().pollInterval(Duration.ofMillis(5)).until(() -> measured.stats().received() > 0);
     long start = System.nanoTime();
     await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(5))
         .until(() -> measured.stats().acksSent() >= MESSAGES);
     double seconds = (System.nanoTime() - start) / 1e9;
-    LOG.info("B processed and ACKed {} messages in {} s: {} messages/s (default handler, work 0 ms, "
-        + "3 partitions, max in flight 500)", MESSAGES, String.format("%.2f", seconds),
+    RATES.put(guarantee, MESSAGES / seconds);
+    LOG.info("B ({}) processed and ACKed {} messages in {} s: {} messages/s (default handler, work 0 ms, "
+        + "3 partitions, max in flight 500)", guarantee, MESSAGES, String.format("%.2f", seconds),
         String.format("%.0f", MESSAGES / seconds));
 
     Map<String, Long> results = kafka.countByKey(topics.results());
+    assertThat(kafka.countByKey(topics.processed())).hasSize(MESSAGES);
     assertThat(results).hasSize(MESSAGES);
     assertThat(results.values()).containsOnly(1L);
     List<KafkaTestClient.PartitionReply> replies = kafka.replies(topics.acks());
@@ -97,6 +127,51 @@ class ConsumerLoadIT {
     Map<TopicPartition, OffsetAndMetadata> everything = kafka.endOffsets(topics.messages()).entrySet().stream()
         .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue())));
     await().untilAsserted(() -> assertThat(kafka.committed(prefix + "b")).isEqualTo(everything));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(ProcessingGuarantee.class)
+  @DisplayName("ACK latency at a steady 100 messages/s is logged (measured, not asserted)")
+  void ackLatency(ProcessingGuarantee guarantee) throws Exception {
+    ConsumerVerticle measured = new ConsumerVerticle();
+    deploy(measured, config().put("processing.guarantee", guarantee.configValue()));
+    Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.ScheduledExecutorService pace =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.CompletableFuture<Void> allSent = new java.util.concurrent.CompletableFuture<>();
+    // A steady trickle, like live traffic: each message is timed from the moment it is handed to Kafka.
+    pace.scheduleAtFixedRate(() -> {
+      int i = next.getAndIncrement();
+      if (i >= LATENCY_MESSAGES) {
+        allSent.complete(null);
+        return;
+      }
+      long now = System.currentTimeMillis();
+      Envelope e = new Envelope("lat-" + i, TestEnvelopes.PRODUCER, 1, now, now, i % 3, 30_000, null, new byte[100]);
+      sentAt.put(e.id(), now);
+      kafka.produceAsync(EnvelopeCodec.toRecord(topics.messages(), e));
+    }, 0, LATENCY_INTERVAL_MS, TimeUnit.MILLISECONDS);
+    try {
+      allSent.get(60, TimeUnit.SECONDS);
+    } finally {
+      pace.shutdownNow();
+    }
+    await().until(() -> measured.stats().acksSent() >= LATENCY_MESSAGES);
+
+    // The reply record's timestamp is when B handed it to its producer (in exactly-once: inside the transaction).
+    long[] latencies = kafka.readAll(topics.acks()).stream()
+        .filter(r -> Integer.parseInt(r.key().substring(4)) >= LATENCY_WARM_UP)
+        .mapToLong(r -> r.timestamp() - sentAt.get(r.key()))
+        .sorted().toArray();
+    assertThat(latencies).hasSize(LATENCY_MESSAGES - LATENCY_WARM_UP);
+    LOG.info("B ({}) ACK latency at {} msg/s over {} messages: p50 {} ms, p95 {} ms, p99 {} ms, max {} ms",
+        guarantee, 1000 / LATENCY_INTERVAL_MS, latencies.length, percentile(latencies, 50),
+        percentile(latencies, 95), percentile(latencies, 99), latencies[latencies.length - 1]);
+  }
+
+  private static long percentile(long[] sorted, int p) {
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
   }
 
   @Test

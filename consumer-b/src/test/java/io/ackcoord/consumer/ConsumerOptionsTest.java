@@ -34,6 +34,37 @@ class ConsumerOptionsTest {
   }
 
   @Test
+  @DisplayName("at-least-once by default; exactly-once with its batch settings when asked")
+  void processingGuarantee() {
+    ConsumerOptions defaults = ConsumerOptions.parse(new JsonObject());
+    ConsumerOptions eos = ConsumerOptions.parse(new JsonObject()
+        .put("processing.guarantee", "exactly-once")
+        .put("transaction.max.records", "50")
+        .put("transaction.max.ms", 20));
+
+    assertThat(defaults.guarantee()).isEqualTo(ProcessingGuarantee.AT_LEAST_ONCE);
+    assertThat(defaults.exactlyOnce()).isFalse();
+    assertThat(defaults.transactionMaxRecords()).isEqualTo(200);
+    assertThat(defaults.transactionMaxMillis()).isEqualTo(100);
+    assertThat(eos.guarantee()).isEqualTo(ProcessingGuarantee.EXACTLY_ONCE);
+    assertThat(eos.transactionMaxRecords()).isEqualTo(50);
+    assertThat(eos.transactionMaxMillis()).isEqualTo(20);
+  }
+
+  @Test
+  @DisplayName("an unknown processing.guarantee is refused with the key, the value and the choices")
+  void badGuarantee() {
+    assertThatThrownBy(() -> ConsumerOptions.parse(new JsonObject().put("processing.guarantee", "exactly_once")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("processing.guarantee")
+        .hasMessageContaining("exactly_once")
+        .hasMessageContaining("[at-least-once, exactly-once]");
+    assertThatThrownBy(() -> ConsumerOptions.parse(new JsonObject().put("transaction.max.ms", 0)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("transaction.max.ms");
+  }
+
+  @Test
   @DisplayName("values given as strings (environment variables) are read with their types")
   void stringValues() {
     ConsumerOptions o = ConsumerOptions.parse(new JsonObject()

@@ -189,6 +189,34 @@ class ConsumerVerticleIT {
   }
 
   @Test
+  @DisplayName("a normal stop is quiet: no consumer or commit warning (no WakeupException noise)")
+  void quietStop() throws Exception {
+    ch.qos.logback.classic.Logger ackcoord =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.ackcoord");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> captured =
+        new ch.qos.logback.core.read.ListAppender<>();
+    captured.start();
+    ackcoord.addAppender(captured);
+    try {
+      ConsumerVerticle b = deploy(new ConsumerVerticle(), config().put("http.port", -1));
+      send(IntStream.range(0, 5).mapToObj(i -> envelope("q" + i, i % 3, 30_000)).toList());
+      awaitReplies(5);
+      await().until(() -> b.stats().committed() > 0);
+
+      String id = vertx.deploymentIDs().iterator().next();
+      vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+      assertThat(captured.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
+          .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+          .isEmpty();
+      assertThat(captured.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+          .anyMatch(m -> m.startsWith("Consumer B ") && m.contains(" stopped: "));
+    } finally {
+      ackcoord.detachAppender(captured);
+    }
+  }
+
+  @Test
   @DisplayName("a retryable handler failure is NACKed retryable=true")
   void retryableFailure() {
     MessageHandler failing = m -> Future.failedFuture(new IllegalStateException("db down"));

@@ -61,6 +61,11 @@ final class KafkaTestClient implements AutoCloseable {
     return out;
   }
 
+  /** Writes one record without waiting for the broker: for paced load. */
+  Future<RecordMetadata> produceAsync(ProducerRecord<String, byte[]> record) {
+    return producer.send(record);
+  }
+
   /** Every committed record of {@code topic} up to its current end, across all partitions. */
   List<ConsumerRecord<String, byte[]>> readAll(String topic) {
     return readAll(topic, true);

@@ -67,6 +67,7 @@ class MessagePipelineTest {
   private MessagePipeline pipeline;
   private ReplySender replies;
   private Lease lease;
+  private LeaseGuard guard;
   private Function<IncomingMessage, Future<Void>> behaviour = m -> Future.succeededFuture();
   /** What a lease renewal does; by default the group confirms at once. */
   private Supplier<Future<Void>> renewal = () -> {
@@ -102,7 +103,7 @@ class MessagePipelineTest {
         commits.add(positions);
         return Future.succeededFuture();
       }, stats, new Backoff(1, 5));
-      LeaseGuard guard = new LeaseGuard(vertx, clock, epochs, lease, () -> renewal.get(), new Backoff(1, 5), stats);
+      guard = new LeaseGuard(vertx, clock, epochs, lease, () -> renewal.get(), new Backoff(1, 5), stats);
       Guarantee guarantee = new AtLeastOnce(replies, stream, guard, epochs, offsets, committer, TOPICS, "b-test",
           clock, context, stats);
       return Future.succeededFuture(new MessagePipeline(vertx, context, handler, new ProcessedIds(100), guarantee,
@@ -325,6 +326,29 @@ class MessagePipelineTest {
     assertThat(done).failsWithin(Duration.ofSeconds(5));
     assertThat(calls).hasValue(1);
     assertThat(mock.history()).as("no effect, no marker, no reply").isEmpty();
+  }
+
+  @Test
+  @DisplayName("a revocation abandons effects waiting for a lease renewal instead of holding the rebalance up")
+  void revocationAbandonsWaitingPermit() {
+    clock.advanceMillis(LEASE_MS * 3);
+    AtomicInteger renewals = new AtomicInteger();
+    renewal = () -> {
+      renewals.incrementAndGet();
+      return Promise.<Void>promise().future(); // the consumer thread is busy revoking: no answer
+    };
+    CompletableFuture<Void> done = acceptAsync(envelope("m1", 0, 30_000), 0);
+    await().until(() -> renewals.get() == 1);
+
+    context.runOnContext(v -> {
+      epochs.drain(List.of(P0));
+      guard.abandon(java.util.Set.of(P0));
+    });
+
+    assertThat(done).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
+        .havingRootCause().isInstanceOf(OwnershipLostException.class);
+    assertThat(calls).hasValue(0);
+    assertThat(mock.history()).isEmpty();
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -118,6 +119,55 @@ class OffsetCommitterTest {
       committer.request();
     });
     assertThat(commits).hasSize(2);
+  }
+
+  @Test
+  @DisplayName("flush also waits for the commit of completions requested while a commit was in flight")
+  void flushWaitsForFollowUp() {
+    run(() -> {
+      tracker.track(P0, 0);
+      tracker.track(P0, 1);
+      tracker.complete(P0, 0);
+      committer.request();
+      tracker.complete(P0, 1);
+      committer.request(); // coalesced: due after the one in flight
+    });
+    CompletableFuture<Void> flushed = new CompletableFuture<>();
+    run(() -> committer.flush().onComplete(ar -> flushed.complete(null)));
+
+    run(() -> pending.get(0).complete());
+    await().until(() -> commits.size() == 2);
+    assertThat(flushed).as("the follow-up commit is still in flight").isNotDone();
+    run(() -> pending.get(1).complete());
+
+    assertThat(flushed).succeedsWithin(Duration.ofSeconds(5));
+    assertThat(commits).hasSize(2);
+    assertThat(commits.get(1)).containsEntry(P0, new OffsetAndMetadata(2));
+  }
+
+  @Test
+  @DisplayName("renew commits the current positions even if they did not move, and reports the outcome")
+  void renew() {
+    run(() -> {
+      tracker.track(P0, 5);
+      tracker.track(P0, 6);
+      tracker.complete(P0, 5);
+    });
+    CompletableFuture<Void> renewed = new CompletableFuture<>();
+    run(() -> committer.renew().onComplete(ar -> {
+      if (ar.succeeded()) {
+        renewed.complete(null);
+      } else {
+        renewed.completeExceptionally(ar.cause());
+      }
+    }));
+    assertThat(commits).hasSize(1);
+    assertThat(commits.get(0)).containsEntry(P0, new OffsetAndMetadata(6));
+
+    run(() -> pending.get(0).fail(new IllegalStateException("fenced")));
+
+    assertThat(renewed).failsWithin(Duration.ofSeconds(5));
+    assertThat(stats.leaseRenewals()).isZero();
   }
 
   private void run(Runnable action) {

@@ -170,4 +170,36 @@ class OffsetTrackerTest {
     tracker.complete(P0, 15);
     assertThat(tracker.drainCommittable()).isEmpty();
   }
+
+  @Test
+  @DisplayName("a record of a newer assignment epoch starts the partition afresh")
+  void newerEpochStartsAfresh() {
+    OffsetTracker tracker = new OffsetTracker();
+    TopicPartition tp = new TopicPartition("t", 0);
+    tracker.track(tp, 5, 1);
+    tracker.track(tp, 6, 1);
+    tracker.complete(tp, 6);
+
+    tracker.track(tp, 3, 2);
+    tracker.complete(tp, 3);
+
+    assertThat(tracker.epoch(tp)).isEqualTo(2);
+    assertThat(tracker.drainCommittable()).containsEntry(tp, new OffsetAndMetadata(4));
+    assertThat(tracker.inFlight(tp)).isZero();
+  }
+
+  @Test
+  @DisplayName("positions() reports the safe position without handing it out")
+  void positionsDoNotDrain() {
+    OffsetTracker tracker = new OffsetTracker();
+    TopicPartition tp = new TopicPartition("t", 0);
+    tracker.track(tp, 0, 1);
+    tracker.track(tp, 1, 1);
+    tracker.complete(tp, 0);
+
+    assertThat(tracker.positions()).containsEntry(tp, new OffsetAndMetadata(1));
+    assertThat(tracker.drainCommittable()).containsEntry(tp, new OffsetAndMetadata(1));
+    assertThat(tracker.positions()).containsEntry(tp, new OffsetAndMetadata(1));
+    assertThat(tracker.epoch(new TopicPartition("t", 9))).isEqualTo(PartitionEpochs.NONE);
+  }
 }

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,12 +44,36 @@ public final class TopicAdmin {
         .compose(existing -> {
           List<String> missing = names.stream().filter(n -> !existing.contains(n)).toList();
           return create(admin, settings, missing)
-              .compose(v -> admin.describeTopics(names))
+              .compose(v -> describe(vertx, admin, names, READY_TIMEOUT_MS))
               .compose(descriptions -> awaitWritable(vertx, admin, descriptions, names, READY_TIMEOUT_MS)
                   .map(descriptions));
         })
         .map(TopicAdmin::partitionCounts)
         .eventually(() -> admin.close());
+  }
+
+  // Metadata of a topic created a moment ago can lag on the broker that answers: "unknown topic" then only means
+  // "not yet".
+  private static Future<Map<String, TopicDescription>> describe(Vertx vertx, KafkaAdminClient admin,
+      List<String> names, long remainingMs) {
+    return admin.describeTopics(names).recover(err -> {
+      if (!isUnknownTopic(err) || remainingMs <= 0) {
+        return Future.failedFuture(err);
+      }
+      Promise<Map<String, TopicDescription>> retry = Promise.promise();
+      vertx.setTimer(READY_POLL_MS, id ->
+          describe(vertx, admin, names, remainingMs - READY_POLL_MS).onComplete(retry));
+      return retry.future();
+    });
+  }
+
+  private static boolean isUnknownTopic(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause()) {
+      if (t instanceof UnknownTopicOrPartitionException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // Kafka before 4.5 (KAFKA-15591) can lose the first batch an idempotent producer writes to a partition created a

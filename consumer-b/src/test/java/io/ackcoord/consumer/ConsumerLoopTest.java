@@ -1,0 +1,186 @@
+package io.ackcoord.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ackcoord.time.ManualClock;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The consumer thread's side of rebalances and commits, against Kafka's MockConsumer. */
+@ExtendWith(VertxExtension.class)
+class ConsumerLoopTest {
+
+  private static final String TOPIC = "messages";
+  private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
+  private static final TopicPartition P1 = new TopicPartition(TOPIC, 1);
+
+  /** A MockConsumer whose poll waits a little when there is nothing, as a real one blocks. */
+  static final class BlockingMock extends MockConsumer<String, byte[]> {
+    private final Object idle = new Object();
+    /** Every commit, as sent (MockConsumer's committed() answers 0 for a partition no longer assigned). */
+    final List<Map<TopicPartition, OffsetAndMetadata>> commits = new CopyOnWriteArrayList<>();
+
+    @Override
+    public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+      commits.add(Map.copyOf(offsets));
+      super.commitSync(offsets);
+    }
+
+    BlockingMock() {
+      super(OffsetResetStrategy.EARLIEST);
+    }
+
+    @Override
+    public ConsumerRecords<String, byte[]> poll(Duration timeout) {
+      ConsumerRecords<String, byte[]> records = super.poll(timeout);
+      if (records.isEmpty()) {
+        synchronized (idle) {
+          try {
+            idle.wait(5);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }
+      return records;
+    }
+  }
+
+  /** Records what the loop reports, on the consumer thread. */
+  final class Events implements ConsumerLoop.Listener {
+    final List<Inbound> records = new CopyOnWriteArrayList<>();
+    final List<Set<TopicPartition>> assigned = new CopyOnWriteArrayList<>();
+    final Map<Set<TopicPartition>, Boolean> gone = new ConcurrentHashMap<>();
+    volatile Map<TopicPartition, OffsetAndMetadata> toCommitOnRevoke = Map.of();
+    volatile boolean ownedWhileRevoking;
+
+    @Override
+    public void records(List<Inbound> batch) {
+      records.addAll(batch);
+      loop.taken();
+    }
+
+    @Override
+    public void assigned(Set<TopicPartition> partitions) {
+      assigned.add(partitions);
+    }
+
+    @Override
+    public Map<TopicPartition, OffsetAndMetadata> revoking(Set<TopicPartition> partitions) {
+      ownedWhileRevoking = partitions.stream().allMatch(tp -> epochs.isCurrent(tp, epochs.current(tp))
+          && !epochs.mayStart(tp, epochs.current(tp)));
+      return toCommitOnRevoke;
+    }
+
+    @Override
+    public void gone(Set<TopicPartition> partitions, boolean lost) {
+      gone.put(partitions, lost);
+    }
+
+    @Override
+    public void pollFailed(RuntimeException error) {
+    }
+  }
+
+  private final ManualClock clock = new ManualClock();
+  private final PartitionEpochs epochs = new PartitionEpochs();
+  private final BlockingMock consumer = new BlockingMock();
+  private final Events events = new Events();
+  private Lease lease;
+  private ConsumerLoop loop;
+
+  @BeforeEach
+  void setUp(Vertx vertx) throws Exception {
+    lease = new Lease(clock, 5_000);
+    loop = new ConsumerLoop(consumer, vertx.getOrCreateContext(), epochs, lease, clock, Duration.ofMillis(10),
+        Duration.ofSeconds(5), "loop-test");
+    loop.start(List.of(TOPIC), events).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    loop.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  @DisplayName("an assignment sets new epochs and confirms the lease; records carry their partition's epoch")
+  void assignmentAndRecords() {
+    consumer.schedulePollTask(() -> {
+      consumer.rebalance(List.of(P0, P1));
+      consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, 0, "k0", new byte[0]));
+      consumer.addRecord(new ConsumerRecord<>(TOPIC, 1, 0, "k1", new byte[0]));
+    });
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> events.records.size() == 2);
+    assertThat(events.assigned).containsExactly(Set.of(P0, P1));
+    assertThat(lease.valid()).isTrue();
+    assertThat(events.records).allSatisfy(in ->
+        assertThat(in.epoch()).isEqualTo(epochs.current(in.partition())).isNotEqualTo(PartitionEpochs.NONE));
+  }
+
+  @Test
+  @DisplayName("a revocation drains the partitions, commits what B returns for them on the consumer thread, then drops them")
+  void revocationCommitsInside() {
+    consumer.schedulePollTask(() -> consumer.rebalance(List.of(P0, P1)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> epochs.owned().size() == 2);
+    events.toCommitOnRevoke = Map.of(P1, new OffsetAndMetadata(7));
+
+    consumer.schedulePollTask(() -> consumer.rebalance(List.of(P0)));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> events.gone.containsKey(Set.of(P1)));
+    assertThat(events.ownedWhileRevoking).as("draining, not gone, while B finishes").isTrue();
+    assertThat(consumer.commits).containsExactly(Map.of(P1, new OffsetAndMetadata(7)));
+    assertThat(events.gone).containsEntry(Set.of(P1), false);
+    assertThat(epochs.owned()).containsExactly(P0);
+  }
+
+  @Test
+  @DisplayName("a commit computed under an epoch that is no longer current is not sent")
+  void staleCommitFiltered() throws Exception {
+    consumer.schedulePollTask(() -> consumer.rebalance(List.of(P0, P1)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> epochs.owned().size() == 2);
+    long p0 = epochs.current(P0);
+    long p1 = epochs.current(P1);
+    epochs.remove(List.of(P1));
+
+    Map<TopicPartition, OffsetAndMetadata> committed = loop.commit(
+            Map.of(P0, new OffsetAndMetadata(3), P1, new OffsetAndMetadata(9)), Map.of(P0, p0, P1, p1))
+        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+    assertThat(committed).containsOnlyKeys(P0);
+    assertThat(consumer.commits).containsExactly(Map.of(P0, new OffsetAndMetadata(3)));
+  }
+
+  @Test
+  @DisplayName("pause(true) pauses every assigned partition, pause(false) resumes them, and polling goes on")
+  void pauseResume() {
+    consumer.schedulePollTask(() -> consumer.rebalance(List.of(P0, P1)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> epochs.owned().size() == 2);
+
+    loop.pause(true);
+    await().atMost(Duration.ofSeconds(5)).until(() -> consumer.paused().size() == 2);
+    loop.pause(false);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> consumer.paused().isEmpty());
+  }
+}

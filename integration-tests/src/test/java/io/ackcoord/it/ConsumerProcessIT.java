@@ -1,0 +1,244 @@
+package io.ackcoord.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ackcoord.consumer.ConsumerVerticle;
+import io.ackcoord.consumer.ProcessingGuarantee;
+import io.ackcoord.kafka.TopicNames;
+import io.ackcoord.protocol.Envelope;
+import io.ackcoord.protocol.EnvelopeCodec;
+import io.ackcoord.protocol.InvalidRecordException;
+import io.ackcoord.protocol.Reply;
+import io.ackcoord.protocol.ReplyCodec;
+import io.ackcoord.testkit.KafkaBroker;
+import io.ackcoord.testkit.KafkaBrokerExtension;
+import io.ackcoord.testkit.KafkaTestClients;
+import io.ackcoord.testkit.ManagedProcess;
+import io.ackcoord.testkit.TestTopics;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * B as a real process ({@code bin/vertx run}), signalled the way an operator or a scheduler does: SIGTERM must
+ * let it finish and commit; SIGSTOP past its session must not let it write over the B that took its partitions.
+ * Envelopes are written straight to topic 1, and everything is checked on the broker.
+ */
+@ExtendWith({VertxExtension.class, KafkaBrokerExtension.class})
+class ConsumerProcessIT {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(120);
+  private static final Pattern STARTED = Pattern.compile("Consumer B \\S+ started");
+
+  @TempDir
+  Path dir;
+
+  private ManagedProcess process;
+  private String bootstrap;
+  private String prefix;
+  private TopicNames topics;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @AfterEach
+  void tearDown() {
+    if (process != null && process.isAlive()) {
+      process.kill();
+    }
+  }
+
+  @Test
+  @DisplayName("SIGTERM: B finishes the records in hand, replies, commits and exits")
+  void sigtermFinishesInFlight(KafkaBroker broker, TestInfo info) throws Exception {
+    setUp(broker, info);
+    int port = freePort();
+    process = startB("b-term", port, new JsonObject().put("handler.work.ms", 3_000));
+    send(20);
+    await().until(() -> status(port).getLong("inFlight") == 20);
+
+    int exit = process.stop(Duration.ofSeconds(60));
+
+    assertThat(exit).as("exited on SIGTERM, not killed: %s", process.recentOutput()).isEqualTo(143);
+    assertThat(process.recentOutput()).contains("Consumer B b-term stopped");
+    Map<String, Long> acks = replies().stream().filter(r -> r.type() == Reply.Type.ACK)
+        .collect(Collectors.groupingBy(Reply::id, Collectors.counting()));
+    assertThat(acks).hasSize(20).allSatisfy((id, n) -> assertThat(n).isEqualTo(1L));
+    assertThat(countByKey(topics.results())).hasSize(20).allSatisfy((id, n) -> assertThat(n).isEqualTo(1L));
+    assertThat(committed().values().stream().mapToLong(OffsetAndMetadata::offset).sum())
+        .as("every record's offset committed before exit").isEqualTo(20);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(ProcessingGuarantee.class)
+  @DisplayName("SIGSTOP past the session: another B takes over; resumed, the first writes, replies and commits nothing")
+  void frozenZombie(ProcessingGuarantee guarantee, Vertx vertx, KafkaBroker broker, TestInfo info) throws Exception {
+    setUp(broker, info);
+    int port = freePort();
+    JsonObject common = new JsonObject()
+        .put("processing.guarantee", guarantee.configValue())
+        // The broker's minimum: the takeover happens 6 s after the freeze.
+        .put("kafka.consumer.properties", new JsonObject().put("session.timeout.ms", 6_000)
+            .put("heartbeat.interval.ms", 1_000));
+    process = startB("b1", port, common.copy().put("handler.work.ms", 4_000));
+    send(9);
+    await().until(() -> status(port).getLong("inFlight") == 9);
+
+    process.pause();
+    ConsumerVerticle b2 = new ConsumerVerticle();
+    JsonObject b2Config = new JsonObject().mergeIn(common).put("kafka.bootstrap.servers", bootstrap)
+        .put("topic.prefix", prefix).put("consumer.group.id", prefix + "b").put("consumer.instance.id", "b2")
+        .put("http.port", -1);
+    vertx.deployVerticle(b2, new DeploymentOptions().setConfig(b2Config))
+        .toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+    await().until(() -> replies().stream().filter(r -> r.type() == Reply.Type.ACK).count() == 9);
+
+    process.resume();
+    // B1 learns it lost its partitions when its consumer talks to the group again; its held records are dropped.
+    process.awaitLine(Pattern.compile("Lost \\["), TIMEOUT);
+    await().until(() -> status(port).getLong("inFlight") == 0);
+
+    List<Reply> replies = replies();
+    assertThat(replies).extracting(Reply::consumerId).as("no reply from the zombie").containsOnly("b2");
+    assertThat(replies).hasSize(9);
+    Map<String, Long> results = countByKey(topics.results());
+    assertThat(results).hasSize(9).allSatisfy((id, n) -> assertThat(n).as("results for %s", id).isEqualTo(1L));
+    assertThat(readAll(topics.results())).allSatisfy(r ->
+        assertThat(new String(r.value(), StandardCharsets.UTF_8)).contains("\"consumer\":\"b2\""));
+    JsonObject zombie = status(port);
+    assertThat(zombie.getLong("acksSent")).isZero();
+    assertThat(zombie.getLong("effectsWritten")).isZero();
+    assertThat(zombie.getLong("dropped")).isEqualTo(9);
+    assertThat(committed().values().stream().mapToLong(OffsetAndMetadata::offset).sum()).isEqualTo(9);
+  }
+
+  // ---- helpers ----
+
+  private void setUp(KafkaBroker broker, TestInfo info) {
+    bootstrap = broker.bootstrapServers();
+    prefix = TestTopics.uniquePrefix(info.getDisplayName());
+    topics = new TopicNames(prefix);
+  }
+
+  /** Starts B with {@code bin/vertx run} and a config file of this test; returns once B logged it started. */
+  private ManagedProcess startB(String instance, int httpPort, JsonObject extra) throws IOException {
+    JsonObject config = new JsonObject()
+        .put("kafka.bootstrap.servers", bootstrap)
+        .put("topic.prefix", prefix)
+        .put("consumer.group.id", prefix + "b")
+        .put("consumer.instance.id", instance)
+        .put("http.port", httpPort)
+        .mergeIn(extra);
+    Path conf = dir.resolve(instance + ".json");
+    Files.writeString(conf, config.encodePrettily());
+    Path root = repositoryRoot();
+    ManagedProcess started = ManagedProcess.builder(instance,
+            List.of(root.resolve("bin/vertx").toString(), "run", ConsumerVerticle.class.getName(), "-conf",
+                conf.toString()))
+        .directory(root)
+        .env("ACKCOORD_JAVA_OPTS", "-Xms64m -Xmx512m")
+        .logFile(dir.resolve(instance + ".log"))
+        .start();
+    started.awaitLine(STARTED, TIMEOUT);
+    return started;
+  }
+
+  private void send(int n) {
+    for (int i = 0; i < n; i++) {
+      long now = System.currentTimeMillis();
+      Envelope e = new Envelope("m" + i, "a-test", 1, now, now, i % 3, 60_000, "text/plain",
+          ("payload " + i).getBytes(StandardCharsets.UTF_8));
+      var record = EnvelopeCodec.toRecord(topics.messages(), e);
+      KafkaTestClients.produceRaw(bootstrap, topics.messages(), record.key().getBytes(StandardCharsets.UTF_8),
+          record.value(), record.headers());
+    }
+  }
+
+  private List<Reply> replies() {
+    return readAll(topics.acks()).stream().map(r -> {
+      try {
+        return ReplyCodec.fromRecord(r);
+      } catch (InvalidRecordException e) {
+        throw new AssertionError(e.getMessage(), e);
+      }
+    }).toList();
+  }
+
+  private List<ConsumerRecord<String, byte[]>> readAll(String topic) {
+    return KafkaTestClients.readAll(bootstrap, topic, IsolationLevel.READ_COMMITTED, Duration.ofSeconds(30),
+        new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  private Map<String, Long> countByKey(String topic) {
+    return readAll(topic).stream().collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
+  }
+
+  private Map<TopicPartition, OffsetAndMetadata> committed() throws ExecutionException, InterruptedException {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      Map<TopicPartition, OffsetAndMetadata> offsets =
+          admin.listConsumerGroupOffsets(prefix + "b").partitionsToOffsetAndMetadata().get();
+      return offsets.entrySet().stream().filter(e -> e.getValue() != null)
+          .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+  }
+
+  private JsonObject status(int port) throws IOException, InterruptedException {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + "/api/status")).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return new JsonObject(response.body());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static Path repositoryRoot() {
+    for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.isExecutable(p.resolve("bin/vertx"))) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("no bin/vertx above " + System.getProperty("user.dir"));
+  }
+
+  private static ConditionFactory await() {
+    return Awaitility.await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(250)).ignoreExceptions();
+  }
+}
