@@ -73,6 +73,8 @@ public final class ManagedProcess implements AutoCloseable {
   private final List<LineWaiter> waiters = new ArrayList<>();
   /** Guarded by {@link #lock}. */
   private boolean stdoutClosed;
+  // Completes when both stdout and stderr reached end of file, i.e. everything the process printed was read.
+  private final CompletableFuture<Void> outputDrained = new CompletableFuture<>();
   /** Guarded by {@link #lock}. */
   private int openStreams = 2;
   private volatile boolean paused;
@@ -199,7 +201,11 @@ public final class ManagedProcess implements AutoCloseable {
    * @return the exit status (137 for a JVM killed this way)
    */
   public int kill() {
-    processTree().forEach(ProcessHandle::destroyForcibly);
+    List<ProcessHandle> tree = processTree();
+    // The process itself first: killing a child first could let it exit on its own (a shell's `wait` returns),
+    // and its exit status would then not be the crash's. The handles of the others were taken before.
+    process.toHandle().destroyForcibly();
+    tree.forEach(ProcessHandle::destroyForcibly);
     if (!awaitExit(KILL_WAIT)) {
       throw new IllegalStateException(failure("still alive " + KILL_WAIT + " after SIGKILL"));
     }
@@ -292,6 +298,14 @@ public final class ManagedProcess implements AutoCloseable {
   }
 
   private String describeExit(String what) {
+    // stdout may close before stderr has been read to its end: wait (bounded) so the message has the last words.
+    try {
+      outputDrained.get(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.debug("{}: output not drained: {}", this, e.toString());
+    }
     String status = process.isAlive() ? "still running" : "exit status " + process.exitValue();
     return failure(what + " (" + status + ")");
   }
@@ -352,6 +366,7 @@ public final class ManagedProcess implements AutoCloseable {
         } catch (IOException e) {
           LOG.warn("{}: cannot close log {}: {}", this, logFile, e.toString());
         }
+        outputDrained.complete(null);
       }
     }
     orphaned.forEach(waiter -> waiter.result.completeExceptionally(new IllegalStateException("stdout closed")));
