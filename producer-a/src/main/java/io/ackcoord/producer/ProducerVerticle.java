@@ -325,7 +325,7 @@ public class ProducerVerticle extends VerticleBase {
   JsonObject status() {
     StatusService s = statusService;
     if (s != null) {
-      return s.status().put("connected", kafkaProblem == null);
+      return s.status();
     }
     return new JsonObject()
         .put("producerId", options.producerId())

@@ -71,6 +71,8 @@ public final class StatusService {
     ProducerOptions o = options.get();
     JsonObject json = new JsonObject()
         .put("producerId", o.producerId())
+        // A status service exists only once A is connected; before that the verticle's gate answers "false".
+        .put("connected", true)
         .put("replyPartition", replyPartition)
         .put("now", clock.wallMillis())
         .put("startedAt", startedAt)

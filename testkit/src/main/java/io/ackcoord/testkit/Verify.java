@@ -9,6 +9,8 @@ import java.time.Duration;
  * <pre>bin/verify [--bootstrap host:port] [--prefix ackcoord.] [--group ackcoord-consumer-b]</pre>
  *
  * <p>Without the callers' own list of accepted ids, every id on topic 1 counts as accepted.
+ *
+ * <p>A command-line tool: the verdict on stdout and usage errors on stderr are its interface, not logging.
  */
 public final class Verify {
 
