@@ -121,15 +121,8 @@ class ChaosIT {
     assertThat(books.lost()).as("lost after phase '%s': %s — %s", name, books.line(), books.details()).isZero();
     assertThat(books.unexpected()).as("unexpected after phase '%s': %s", name, books.line()).isZero();
     assertThat(books.stuck()).as("stuck after phase '%s': %s", name, books.line()).isZero();
-    if ("exactly-once".equals(guarantee)) {
-      assertThat(books.duplicateEffects()).as("duplicate effects after phase '%s': %s — %s", name, books.line(),
-          books.details()).isZero();
-    } else if (books.duplicateEffects() > 0) {
-      // At-least-once does not promise this under every fault: a B frozen mid-effect can have handed its write to
-      // the producer before it was fenced (README, "Processing guarantees"). Reported, and tracked in issue 4.
-      LOG.warn("at-least-once: {} duplicate effect(s) after phase '{}' ({})", books.duplicateEffects(), name,
-          books.details());
-    }
+    assertThat(books.duplicateEffects()).as("duplicate effects after phase '%s': %s — %s", name, books.line(),
+        books.details()).isZero();
   }
 
   private void repeat(int times, Runnable fault) {

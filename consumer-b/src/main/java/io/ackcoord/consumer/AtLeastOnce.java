@@ -57,7 +57,7 @@ final class AtLeastOnce implements Guarantee {
 
   @Override
   public Effects effects(Inbound in) {
-    return new DirectEffects(in, guard, producer, context, stats);
+    return new DirectEffects(in, guard, producer, context, stats, clock);
   }
 
   @Override

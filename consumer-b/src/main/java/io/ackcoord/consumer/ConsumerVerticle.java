@@ -81,6 +81,7 @@ public class ConsumerVerticle extends VerticleBase {
   private ReplySender replies;
   private TransactionalProducer transactions;
   private Lease lease;
+  private long leaseMillis;
   private ConsumerLoop loop;
   private Guarantee guarantee;
   private LeaseGuard guard;
@@ -227,7 +228,26 @@ public class ConsumerVerticle extends VerticleBase {
             + "message of partition p in partition p, so they must have the same count; recreate "
             + topics.processed() + " with " + messages + " partitions"));
       }
-      return Future.succeededFuture();
+      long session = KafkaClients.sessionTimeoutMillis(kafka);
+      if (options.exactlyOnce()) {
+        // Transactions fence a zombie's effects; the lease only keeps it from starting work.
+        leaseMillis = Math.max(1, session / 2);
+        return Future.succeededFuture();
+      }
+      return TopicAdmin.maxTimestampAge(vertx, kafka, topics.results()).map(fence -> {
+        leaseMillis = Lease.durationFor(session, fence);
+        if (Lease.fences(session, fence)) {
+          LOG.info("Effects are fenced: {} refuses a write arriving over {} ms after B's ownership check; lease {} ms",
+              topics.results(), fence, leaseMillis);
+        } else {
+          LOG.warn("{} has {} = {}, not under session.timeout.ms {}: a B paused between its ownership check and a "
+              + "write can still land that write after another B took the partition (a duplicate effect). Set it "
+              + "to {} (kafka-configs.sh --alter --add-config {}={})", topics.results(), TopicAdmin.MAX_TIMESTAMP_AGE,
+              fence == Long.MAX_VALUE ? "unset" : fence, session, TopicAdmin.EFFECT_FENCE_MS,
+              TopicAdmin.MAX_TIMESTAMP_AGE, TopicAdmin.EFFECT_FENCE_MS);
+        }
+        return null;
+      });
     });
   }
 
@@ -276,9 +296,7 @@ public class ConsumerVerticle extends VerticleBase {
     return KafkaClients.groupConsumer(vertx, options.kafka(), options.groupId(), "ackcoord-b-" + id,
             maxPollRecords, options.staticMembership() ? id : null)
         .compose(consumer -> {
-          // Half the session: the other half is the margin for an effect started at the end of the lease to land
-          // before the group could give the partition to another B.
-          lease = new Lease(clock, Math.max(1, KafkaClients.sessionTimeoutMillis(options.kafka()) / 2));
+          lease = new Lease(clock, leaseMillis);
           loop = new ConsumerLoop(consumer, context, epochs, lease, clock, POLL_TIMEOUT, CLOSE_TIMEOUT,
               "ackcoord-b-consumer-" + id);
           guard = new LeaseGuard(vertx, clock, epochs, lease, () -> guarantee.renewLease(), Backoff.DEFAULT,

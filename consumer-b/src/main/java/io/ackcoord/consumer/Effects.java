@@ -13,7 +13,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *       that this B still owns the message's partition and holds its lease (see {@link #permit}); it completes when
  *       the broker confirmed the record. If B dies before the message's marker is written, the message is handled
  *       again: key the record by {@link IncomingMessage#id()} and skip ids you already wrote (the default handler
- *       restores them at assignment).</li>
+ *       restores them at assignment). The record's timestamp is set to the moment of that check: give the topic
+ *       {@code message.timestamp.before.max.ms} (B's results topic has it) and the broker refuses a record of a B
+ *       that was paused past its lease after the check, so it cannot land after the new owner's; B then checks ownership again and, while
+ *       it still owns the partition, writes the record again.</li>
  *   <li><b>exactly-once</b>: {@link #send} stages the record; it is written in the Kafka transaction that also
  *       writes the marker, the ACK and the offset, and only if the handler succeeds. It completes at once. If the
  *       transaction aborts, none of it is visible to {@code read_committed} readers and the message is handled

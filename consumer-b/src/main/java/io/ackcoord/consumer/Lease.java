@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * with a lapsed lease, and its renewing commit is refused: it starts no effect over the new owner's work.
  *
  * <p>Guarantee: {@link #valid()} is true only within {@code duration} of a confirmation; time is the monotonic
- * clock, so a wall-clock step changes nothing. What it cannot do: stop an effect already handed to the producer from
- * landing late, or tell two live B processes sharing one {@code consumer.instance.id} apart. Thread-safe: confirmed
+ * clock, so a wall-clock step changes nothing. An effect already handed to the producer can still land late; the
+ * broker refuses it when the effect's topic has a fence ({@link #durationFor}). What the lease cannot do: tell two
+ * live B processes sharing one {@code consumer.instance.id} apart. Thread-safe: confirmed
  * on the consumer thread, read on the event loop.
  */
 final class Lease {
@@ -37,6 +38,36 @@ final class Lease {
     this.durationMillis = durationMillis;
     // Nothing confirmed yet: lapsed until the first join or commit.
     this.confirmedAt = new AtomicLong(clock.monotonicMillis() - durationMillis - 1);
+  }
+
+  /** A lease shorter than this would have B committing all the time just to keep it. */
+  static final long MIN_DURATION_MS = 1_000;
+
+  /**
+   * The lease for a session timeout and the fence of B's effect topic (its {@code message.timestamp.before.max.ms},
+   * {@link Long#MAX_VALUE} when unset): the session minus the fence. An effect is stamped with the time B found its
+   * lease valid, so it either reaches the broker within the fence, which is before another B can own the partition,
+   * or the broker refuses it. Without a fence shorter than the session, half the session; the other half is then a
+   * margin nothing enforces.
+   *
+   * @throws IllegalArgumentException if the fence leaves less than {@link #MIN_DURATION_MS} of the session
+   */
+  static long durationFor(long sessionMillis, long fenceMillis) {
+    if (!fences(sessionMillis, fenceMillis)) {
+      return Math.max(1, sessionMillis / 2);
+    }
+    long duration = sessionMillis - fenceMillis;
+    if (duration < MIN_DURATION_MS) {
+      throw new IllegalArgumentException("session.timeout.ms " + sessionMillis + " minus the effect fence "
+          + fenceMillis + " ms leaves a lease under " + MIN_DURATION_MS + " ms: raise session.timeout.ms or lower "
+          + "the results topic's message.timestamp.before.max.ms");
+    }
+    return duration;
+  }
+
+  /** Whether a fence of {@code fenceMillis} can stop a late effect before another B owns the partition. */
+  static boolean fences(long sessionMillis, long fenceMillis) {
+    return fenceMillis > 0 && fenceMillis < sessionMillis;
   }
 
   /** The coordinator accepted a request of ours sent at {@code sentAtMonotonicMillis}. */

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  *       ids that already have a result in the results partition with the same index (the topics must have the same
  *       partition count; {@code init} checks), and it writes no second result for them. That covers the window
  *       between the effect and B's processed-id marker: a B killed there is followed by one that finds the result
- *       and only ACKs. Not covered: a result of a B that lost its partition which lands after the new owner's
- *       restore (the lease stops such a B from starting one, but not one already handed to the producer).</li>
+ *       and only ACKs. A B that lost its partition cannot land a result after the new owner's restore: the
+ *       lease stops it from starting one, and the results topic's {@code message.timestamp.before.max.ms} makes the
+ *       broker refuse one that was already on its way when B was paused (see {@link Effects}).</li>
  *   <li>exactly-once: the result commits in the transaction with the marker, the ACK and the offset, so B's own
  *       dedupe covers it; nothing is restored.</li>
  * </ul>

@@ -67,4 +67,30 @@ class LeaseTest {
   void badDuration() {
     assertThatThrownBy(() -> new Lease(clock, 0)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  @DisplayName("with an effect fence shorter than the session, the lease is the session minus the fence")
+  void leaseLeavesTheFenceBeforeTheSessionEnds() {
+    assertThat(Lease.fences(10_000, 5_000)).isTrue();
+    assertThat(Lease.durationFor(10_000, 5_000)).isEqualTo(5_000);
+    assertThat(Lease.durationFor(30_000, 5_000)).isEqualTo(25_000);
+  }
+
+  @Test
+  @DisplayName("without a usable fence (unset, zero or not under the session) the lease is half the session")
+  void unfencedHalfSession() {
+    assertThat(Lease.fences(10_000, Long.MAX_VALUE)).isFalse();
+    assertThat(Lease.durationFor(10_000, Long.MAX_VALUE)).isEqualTo(5_000);
+    assertThat(Lease.durationFor(10_000, 10_000)).isEqualTo(5_000);
+    assertThat(Lease.durationFor(10_000, 0)).isEqualTo(5_000);
+  }
+
+  @Test
+  @DisplayName("a fence that leaves under a second of lease is refused, naming both values")
+  void fenceTooCloseToSession() {
+    assertThatThrownBy(() -> Lease.durationFor(6_000, 5_500))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("session.timeout.ms 6000")
+        .hasMessageContaining("5500");
+  }
 }

@@ -7,6 +7,7 @@ import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.admin.NewTopic;
 import io.vertx.kafka.admin.OffsetSpec;
 import io.vertx.kafka.admin.TopicDescription;
+import io.vertx.kafka.client.common.ConfigResource;
 import io.vertx.kafka.client.common.TopicPartition;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +28,14 @@ public final class TopicAdmin {
   private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
   private static final long READY_TIMEOUT_MS = 30_000;
   private static final long READY_POLL_MS = 100;
+
+  /** The topic config (Kafka 3.6+, KIP-937) by which a broker refuses records stamped too long before they arrive. */
+  public static final String MAX_TIMESTAMP_AGE = "message.timestamp.before.max.ms";
+  /**
+   * {@value #MAX_TIMESTAMP_AGE} of the results topic when created here: how late an effect may arrive after B's
+   * ownership check. Half of B's default 10 s session, so B's default lease (session minus this) stays 5 s.
+   */
+  public static final long EFFECT_FENCE_MS = 5_000;
 
   private TopicAdmin() {
   }
@@ -49,6 +58,23 @@ public final class TopicAdmin {
                   .map(descriptions));
         })
         .map(TopicAdmin::partitionCounts)
+        .eventually(() -> admin.close());
+  }
+
+  /**
+   * The {@value #MAX_TIMESTAMP_AGE} of {@code topic}: how old a record's timestamp may be when the broker appends it.
+   * {@link Long#MAX_VALUE} (Kafka's default) means no limit.
+   */
+  public static Future<Long> maxTimestampAge(Vertx vertx, KafkaSettings settings, String topic) {
+    KafkaAdminClient admin = KafkaAdminClient.create(vertx, settings.adminConfig());
+    ConfigResource resource = new ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+    return admin.describeConfigs(List.of(resource))
+        .map(configs -> configs.values().stream()
+            .flatMap(config -> config.getEntries().stream())
+            .filter(e -> MAX_TIMESTAMP_AGE.equals(e.getName()) && e.getValue() != null)
+            .map(e -> Long.parseLong(e.getValue().trim()))
+            .findFirst()
+            .orElse(Long.MAX_VALUE))
         .eventually(() -> admin.close());
   }
 
@@ -119,15 +145,17 @@ public final class TopicAdmin {
         : Future.failedFuture(err));
   }
 
-  /**
-   * Topic-level settings a topic is created with. The processed-ids topic is compacted, so it holds one record per
-   * id however often an id is marked, and also time-limited, so the set B restores stays bounded.
-   */
   /** Partitions to create {@code topic} with: the configured count, except one for the stats stream. */
   static int partitionsOf(String topic, KafkaSettings settings) {
     return topic.equals(settings.topics().stats()) ? 1 : settings.partitions();
   }
 
+  /**
+   * Topic-level settings a topic is created with. The processed-ids topic is compacted, so it holds one record per
+   * id however often an id is marked, and also time-limited, so the set B restores stays bounded. The results topic
+   * refuses records stamped more than {@link #EFFECT_FENCE_MS} before they arrive: B stamps each effect with the
+   * moment it last confirmed it owns the partition, so a write of a B that was paused past its lease is refused.
+   */
   static Map<String, String> configOf(String topic, KafkaSettings settings) {
     TopicNames names = settings.topics();
     if (topic.equals(names.ledger())) {
@@ -142,6 +170,9 @@ public final class TopicAdmin {
       return Map.of(
           "cleanup.policy", "compact,delete",
           "retention.ms", Long.toString(settings.processedRetentionMillis()));
+    }
+    if (topic.equals(names.results())) {
+      return Map.of(MAX_TIMESTAMP_AGE, Long.toString(EFFECT_FENCE_MS));
     }
     return Map.of();
   }
