@@ -10,9 +10,6 @@ import io.ackcoord.protocol.EnvelopeCodec;
 import io.ackcoord.protocol.Reply;
 import io.ackcoord.testkit.KafkaBroker;
 import io.ackcoord.testkit.KafkaBrokerExtension;
-import io.ackcoord.testkit.TestTopics;
-import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -51,7 +48,7 @@ class ConsumerLoadIT {
   /** Messages of the throughput run; override with -Dackcoord.it.messages=N. */
   private static final int MESSAGES = Integer.getInteger("ackcoord.it.messages", 20_000);
 
-  private KafkaBroker broker;
+  private BFixture fixture;
   private KafkaTestClient kafka;
   private Vertx vertx;
   private String prefix;
@@ -59,16 +56,16 @@ class ConsumerLoadIT {
 
   @BeforeEach
   void setUp(KafkaBroker broker, Vertx vertx, TestInfo test) {
-    this.broker = broker;
     this.vertx = vertx;
-    this.kafka = new KafkaTestClient(broker);
-    this.prefix = TestTopics.uniquePrefix(test.getTestMethod().orElseThrow().getName());
-    this.topics = new TopicNames(prefix);
+    this.fixture = new BFixture(broker, test.getTestMethod().orElseThrow().getName());
+    this.kafka = fixture.kafka;
+    this.prefix = fixture.prefix;
+    this.topics = fixture.topics;
   }
 
   @AfterEach
   void tearDown() {
-    kafka.close();
+    fixture.close();
   }
 
   /** Messages per second of each mode's run in this JVM, for the ratio logged at the end. */
@@ -96,7 +93,7 @@ class ConsumerLoadIT {
   void throughput(ProcessingGuarantee guarantee) {
     JsonObject config = config().put("processing.guarantee", guarantee.configValue());
     // The backlog is written before B starts, so the run measures B, not the producer.
-    await(TopicAdmin.ensureTopics(vertx, ConsumerOptions.parse(config).kafka()));
+    BFixture.await(TopicAdmin.ensureTopics(vertx, ConsumerOptions.parse(config).kafka()));
     byte[] payload = new byte[100];
     List<Envelope> envelopes = IntStream.range(0, MESSAGES)
         .mapToObj(i -> new Envelope("load-" + i, TestEnvelopes.PRODUCER, 1, 0, 0, i % 3, 30_000, null, payload))
@@ -198,24 +195,11 @@ class ConsumerLoadIT {
   }
 
   private JsonObject config() {
-    return new JsonObject()
-        .put("kafka.bootstrap.servers", broker.bootstrapServers())
-        .put("topic.prefix", prefix)
-        .put("consumer.group.id", prefix + "b")
-        .put("http.port", -1)
-        .put("shutdown.timeout.ms", 2_000);
+    return fixture.config(ProcessingGuarantee.AT_LEAST_ONCE).put("shutdown.timeout.ms", 2_000);
   }
 
   private void deploy(ConsumerVerticle verticle, JsonObject config) {
-    await(vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config)));
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    fixture.deploy(vertx, verticle, config);
   }
 
   private static ConditionFactory await() {

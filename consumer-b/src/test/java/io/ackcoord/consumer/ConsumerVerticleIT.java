@@ -12,7 +12,6 @@ import io.ackcoord.protocol.Reply;
 import io.ackcoord.testkit.KafkaBroker;
 import io.ackcoord.testkit.KafkaBrokerExtension;
 import io.ackcoord.testkit.KafkaTestClients;
-import io.ackcoord.testkit.TestTopics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -51,7 +50,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith({VertxExtension.class, KafkaBrokerExtension.class})
 class ConsumerVerticleIT {
 
-  private KafkaBroker broker;
+  private BFixture fixture;
   private KafkaTestClient kafka;
   private Vertx vertx;
   private String prefix;
@@ -59,16 +58,16 @@ class ConsumerVerticleIT {
 
   @BeforeEach
   void setUp(KafkaBroker broker, Vertx vertx, TestInfo test) {
-    this.broker = broker;
     this.vertx = vertx;
-    this.kafka = new KafkaTestClient(broker);
-    this.prefix = TestTopics.uniquePrefix(test.getTestMethod().orElseThrow().getName());
-    this.topics = new TopicNames(prefix);
+    this.fixture = new BFixture(broker, test.getTestMethod().orElseThrow().getName());
+    this.kafka = fixture.kafka;
+    this.prefix = fixture.prefix;
+    this.topics = fixture.topics;
   }
 
   @AfterEach
   void tearDown() {
-    kafka.close();
+    fixture.close();
   }
 
   @Test
@@ -176,8 +175,8 @@ class ConsumerVerticleIT {
   @Test
   @DisplayName("start-up fails, naming both topics, when the processed topic's partition count differs from topic 1's")
   void misalignedProcessedTopic() {
-    KafkaTestClients.createTopics(broker.bootstrapServers(), 3, topics.messages());
-    KafkaTestClients.createTopics(broker.bootstrapServers(), 2, topics.processed());
+    KafkaTestClients.createTopics(fixture.broker.bootstrapServers(), 3, topics.messages());
+    KafkaTestClients.createTopics(fixture.broker.bootstrapServers(), 2, topics.processed());
     CompletableFuture<String> deployment = vertx.deployVerticle(new ConsumerVerticle(),
             new DeploymentOptions().setConfig(config()))
         .toCompletionStage().toCompletableFuture();
@@ -395,30 +394,19 @@ class ConsumerVerticleIT {
   // ---- helpers ----
 
   private JsonObject config() {
-    return new JsonObject()
-        .put("kafka.bootstrap.servers", broker.bootstrapServers())
-        .put("topic.prefix", prefix)
-        .put("consumer.group.id", groupId())
-        .put("http.port", 0)
-        .put("shutdown.timeout.ms", 2_000);
+    return fixture.config(ProcessingGuarantee.AT_LEAST_ONCE).put("http.port", 0).put("shutdown.timeout.ms", 2_000);
   }
 
   private String groupId() {
-    return prefix + "b";
+    return fixture.groupId();
   }
 
   private ConsumerVerticle deploy(ConsumerVerticle verticle, JsonObject config) {
-    try {
-      vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config))
-          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("B did not deploy: " + e, e);
-    }
-    return verticle;
+    return fixture.deploy(vertx, verticle, config);
   }
 
   private void send(List<Envelope> envelopes) {
-    kafka.produce(envelopes.stream().map(e -> EnvelopeCodec.toRecord(topics.messages(), e)).toList());
+    fixture.send(envelopes.toArray(Envelope[]::new));
   }
 
   private List<PartitionReply> awaitReplies(int n) {

@@ -12,6 +12,8 @@ import io.vertx.kafka.client.common.TopicPartition;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -47,9 +49,8 @@ public final class TopicAdmin {
    * @return partition count per topic name; fails if a topic is missing and may not be created
    */
   public static Future<Map<String, Integer>> ensureTopics(Vertx vertx, KafkaSettings settings) {
-    KafkaAdminClient admin = KafkaAdminClient.create(vertx, settings.adminConfig());
     List<String> names = settings.topics().all();
-    return admin.listTopics()
+    return withAdmin(vertx, settings, admin -> admin.listTopics()
         .compose(existing -> {
           List<String> missing = names.stream().filter(n -> !existing.contains(n)).toList();
           return create(admin, settings, missing)
@@ -57,8 +58,7 @@ public final class TopicAdmin {
               .compose(descriptions -> awaitWritable(vertx, admin, descriptions, names, READY_TIMEOUT_MS)
                   .map(descriptions));
         })
-        .map(TopicAdmin::partitionCounts)
-        .eventually(() -> admin.close());
+        .map(TopicAdmin::partitionCounts));
   }
 
   /**
@@ -66,16 +66,25 @@ public final class TopicAdmin {
    * {@link Long#MAX_VALUE} (Kafka's default) means no limit.
    */
   public static Future<Long> maxTimestampAge(Vertx vertx, KafkaSettings settings, String topic) {
-    KafkaAdminClient admin = KafkaAdminClient.create(vertx, settings.adminConfig());
     ConfigResource resource = new ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
-    return admin.describeConfigs(List.of(resource))
+    return withAdmin(vertx, settings, admin -> admin.describeConfigs(List.of(resource))
         .map(configs -> configs.values().stream()
             .flatMap(config -> config.getEntries().stream())
             .filter(e -> MAX_TIMESTAMP_AGE.equals(e.getName()) && e.getValue() != null)
             .map(e -> Long.parseLong(e.getValue().trim()))
             .findFirst()
-            .orElse(Long.MAX_VALUE))
-        .eventually(() -> admin.close());
+            .orElse(Long.MAX_VALUE)));
+  }
+
+  // Creating a Kafka client loads its classes and resolves the bootstrap addresses: seconds on a busy machine, so
+  // on a worker, never on the event loop.
+  private static <T> Future<T> withAdmin(Vertx vertx, KafkaSettings settings,
+      Function<KafkaAdminClient, Future<T>> use) {
+    return vertx.executeBlocking(() -> AdminClient.create(new HashMap<String, Object>(settings.adminConfig())), false)
+        .compose(client -> {
+          KafkaAdminClient admin = KafkaAdminClient.create(vertx, client);
+          return use.apply(admin).eventually(() -> admin.close());
+        });
   }
 
   // Metadata of a topic created a moment ago can lag on the broker that answers: "unknown topic" then only means
