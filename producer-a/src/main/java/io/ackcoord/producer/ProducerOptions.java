@@ -146,4 +146,18 @@ public record ProducerOptions(
     }
     return Utils.toPositive(Utils.murmur2(producerId.getBytes(StandardCharsets.UTF_8))) % ackPartitions;
   }
+
+  /**
+   * Says, for the start-up log, which reply partition this A reads, how it was chosen, and what sharing it means:
+   * any other A on the same partition has its replies read (and skipped) here too.
+   */
+  public String describeReplyPartition(int ackPartitions) {
+    int p = replyPartition(ackPartitions);
+    String how = replyPartition >= 0
+        ? "set by " + REPLY_PARTITION
+        : "hashed from " + PRODUCER_ID + " '" + producerId + "' over " + ackPartitions + " partition(s); set "
+            + REPLY_PARTITION + " to choose";
+    return "replies from " + kafka.topics().acks() + "-" + p + " (" + how + "); other As reading partition " + p
+        + " share it: each reads all of its replies and skips the others' (foreignReplies)";
+  }
 }

@@ -6,6 +6,7 @@ import io.ackcoord.protocol.ReplyCodec;
 import io.vertx.core.Future;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
 import io.vertx.core.Vertx;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
@@ -37,7 +38,7 @@ final class ReplyListener {
   private final Coordinator coordinator;
   private final KafkaOutbound outbound;
   private final LongAdder invalid = new LongAdder();
-  private final LongAdder foreign = new LongAdder();
+  private final ForeignReplies foreign = new ForeignReplies();
   private final Vertx vertx;
   private long processed = -1;
   private long committed = -1;
@@ -98,9 +99,14 @@ final class ReplyListener {
     return invalid.sum();
   }
 
-  /** Valid replies addressed to another producer id (someone configured a shared reply partition). */
+  /** Valid replies addressed to another producer id, read and skipped: other As share this partition. */
   long foreignReplies() {
-    return foreign.sum();
+    return foreign.count();
+  }
+
+  /** The producer ids of those replies (the As sharing this partition), as far as seen. */
+  List<String> foreignProducers() {
+    return foreign.producers();
   }
 
   private Future<Void> commit() {
@@ -130,7 +136,12 @@ final class ReplyListener {
       return;
     }
     if (!producerId.equals(reply.producerId())) {
-      foreign.increment();
+      if (foreign.seen(reply.producerId())) {
+        // Expected when As share a partition; said once per producer, not per record.
+        LOG.info("{} is shared with producer '{}': this A reads its replies and skips them (foreignReplies on "
+            + "/api/status); give each A its own partition with ack.reply.partition to avoid it", partition,
+            reply.producerId());
+      }
       return;
     }
     coordinator.onReply(reply);
