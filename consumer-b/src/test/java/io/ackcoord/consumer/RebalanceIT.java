@@ -14,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
@@ -24,8 +25,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A partition moves to another B while the first is still working on its records: the first B must not reply,
- * write an effect or commit for them afterwards; the new owner answers them, once.
+ * A partition moves to another B while the first is still working on its records. What the first finishes while
+ * the partition drains it answers and commits before letting go, so the new owner starts after it; what it has not
+ * finished by then it must not reply to, write an effect for or commit afterwards: the new owner answers it, once.
  */
 @ExtendWith({VertxExtension.class, KafkaBrokerExtension.class})
 class RebalanceIT {
@@ -49,6 +51,80 @@ class RebalanceIT {
       started.incrementAndGet();
       return release.future().compose(v -> super.handle(message));
     }
+  }
+
+  /**
+   * The default handler, which after writing its effect holds the record until the record's partition starts
+   * draining (then it finishes at once: work completing inside the revocation's wait) or until released.
+   */
+  static final class FinishesOnDrain extends ResultTopicHandler {
+    final Promise<Void> release = Promise.promise();
+    final AtomicInteger started = new AtomicInteger();
+    final Set<String> finishedOnDrain = ConcurrentHashMap.newKeySet();
+    private final Vertx vertx;
+
+    FinishesOnDrain(Vertx vertx) {
+      this.vertx = vertx;
+    }
+
+    @Override
+    public Future<Void> handle(IncomingMessage message) {
+      started.incrementAndGet();
+      return super.handle(message).compose(v -> untilDrainingOrReleased(message));
+    }
+
+    private Future<Void> untilDrainingOrReleased(IncomingMessage message) {
+      if (release.future().isComplete()) {
+        return Future.succeededFuture();
+      }
+      return message.effects().permit().transform(ar -> {
+        if (ar.failed() && ar.cause() instanceof OwnershipLostException) {
+          finishedOnDrain.add(message.id());
+          return Future.succeededFuture();
+        }
+        return vertx.timer(20).compose(t -> untilDrainingOrReleased(message));
+      });
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(ProcessingGuarantee.class)
+  @DisplayName("records that finish while their partition drains are committed by the old owner: the new owner "
+      + "never reads them, and each is ACKed once")
+  void finishedWhileDrainingIsCommittedOnRevoke(ProcessingGuarantee guarantee, Vertx vertx, KafkaBroker broker,
+      TestInfo info) {
+    b = new BFixture(broker, info.getDisplayName());
+    FinishesOnDrain handler = new FinishesOnDrain(vertx);
+    ConsumerVerticle first = b.deploy(vertx, new ConsumerVerticle(handler), b.config(guarantee)
+        .put("topic.partitions", 2).put("consumer.instance.id", "b1").put("shutdown.timeout.ms", 10_000));
+    for (int i = 0; i < 4; i++) {
+      b.sendTo(i % 2, envelope("m" + i, 0, 30_000));
+    }
+    BFixture.await().until(() -> handler.started.get() == 4);
+
+    ConsumerVerticle second = b.deploy(vertx, new ConsumerVerticle(),
+        b.config(guarantee).put("consumer.instance.id", "b2"));
+    BFixture.await().until(() -> second.assignedPartitions().size() == 1 && first.assignedPartitions().size() == 1);
+    TopicPartition moved = second.assignedPartitions().iterator().next();
+    Set<String> movedIds = moved.partition() == 0 ? Set.of("m0", "m2") : Set.of("m1", "m3");
+    // Finished inside b1's revocation (nothing else completes them before release), and committed there.
+    assertThat(handler.finishedOnDrain).containsExactlyInAnyOrderElementsOf(movedIds);
+    assertThat(b.kafka.committed(b.groupId()).get(moved).offset()).isEqualTo(2);
+
+    // b2 starts after them: a new record on the moved partition is the first it reads.
+    b.sendTo(moved.partition(), envelope("m4", 0, 30_000));
+    BFixture.await().until(() -> b.acks().containsKey("m4"));
+    assertThat(second.stats().received()).isEqualTo(1);
+    vertx.runOnContext(v -> handler.release.complete());
+
+    BFixture.await().until(() -> b.replies().size() >= 5);
+    List<PartitionReply> replies = b.replies();
+    assertThat(replies).hasSize(5).extracting(r -> r.reply().type()).containsOnly(Reply.Type.ACK);
+    assertThat(replies).filteredOn(r -> !r.reply().id().equals("m4"))
+        .extracting(r -> r.reply().consumerId()).containsOnly("b1");
+    assertThat(first.stats().dropped()).isZero();
+    assertOncePerId(b.acks(), "m0", "m1", "m2", "m3", "m4");
+    assertOncePerId(b.results(true), "m0", "m1", "m2", "m3", "m4");
   }
 
   @ParameterizedTest(name = "{0}")
