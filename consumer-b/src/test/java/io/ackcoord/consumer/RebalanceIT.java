@@ -13,9 +13,11 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -109,7 +111,9 @@ class RebalanceIT {
     Set<String> movedIds = moved.partition() == 0 ? Set.of("m0", "m2") : Set.of("m1", "m3");
     // Finished inside b1's revocation (nothing else completes them before release), and committed there.
     assertThat(handler.finishedOnDrain).containsExactlyInAnyOrderElementsOf(movedIds);
-    assertThat(b.kafka.committed(b.groupId()).get(moved).offset()).isEqualTo(2);
+    Map<TopicPartition, OffsetAndMetadata> committed = b.kafka.committed(b.groupId());
+    assertThat(committed).as("b1 committed the moved partition before letting go").containsKey(moved);
+    assertThat(committed.get(moved).offset()).isEqualTo(2);
 
     // b2 starts after them: a new record on the moved partition is the first it reads.
     b.sendTo(moved.partition(), envelope("m4", 0, 30_000));
