@@ -1,5 +1,7 @@
 package io.ackcoord.chaos;
 
+import static org.awaitility.Awaitility.await;
+
 import io.ackcoord.testkit.Books;
 import io.ackcoord.testkit.BooksChecker;
 import io.ackcoord.testkit.LocalKafkaProcess;
@@ -21,7 +23,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,18 +85,12 @@ final class Deployment implements AutoCloseable {
 
   /** Starts (or restarts) several Bs side by side and waits until each runs. */
   List<ManagedProcess> startConsumers(String... names) {
-    List<ManagedProcess> started = new ArrayList<>();
-    for (String name : names) {
-      ManagedProcess b = launch("b-" + name, "io.ackcoord.consumer.ConsumerVerticle", Map.of(
-          "CONSUMER_GROUP_ID", group,
-          "CONSUMER_INSTANCE_ID", name,
-          "HTTP_PORT", "-1",
-          "HANDLER_WORK_MS", "5"));
-      consumers.put(name, b);
-      started.add(b);
-    }
-    started.forEach(b -> b.awaitLine(B_READY, START_TIMEOUT));
-    return started;
+    return startAll(consumers, B_READY, names, name -> launch("b-" + name, "io.ackcoord.consumer.ConsumerVerticle",
+        Map.of(
+            "CONSUMER_GROUP_ID", group,
+            "CONSUMER_INSTANCE_ID", name,
+            "HTTP_PORT", "-1",
+            "HANDLER_WORK_MS", "5")));
   }
 
   /** Starts (or restarts) the default A, always with the same producer id and port. */
@@ -105,20 +103,26 @@ final class Deployment implements AutoCloseable {
    * restarts, and waits until each is ready.
    */
   List<ManagedProcess> startProducers(String... producerIds) {
+    return startAll(producers, A_READY, producerIds, id -> launch(id.equals(DEFAULT_PRODUCER) ? "a" : "a-" + id,
+        "io.ackcoord.producer.ProducerVerticle", Map.of(
+            "PRODUCER_ID", id,
+            "HTTP_PORT", Integer.toString(port(id)),
+            "ACK_TIMEOUT_MS", "1500",
+            "RETRY_DELAY_MS", "200",
+            "RETRY_BACKOFF_MAX_MS", "4000",
+            "RETRY_MAX_ATTEMPTS", "100")));
+  }
+
+  // Launches every process first and only then waits for each one's ready line, so they start side by side.
+  private static List<ManagedProcess> startAll(Map<String, ManagedProcess> registry, Pattern ready, String[] names,
+      Function<String, ManagedProcess> launcher) {
     List<ManagedProcess> started = new ArrayList<>();
-    for (String id : producerIds) {
-      ManagedProcess a = launch(id.equals(DEFAULT_PRODUCER) ? "a" : "a-" + id,
-          "io.ackcoord.producer.ProducerVerticle", Map.of(
-              "PRODUCER_ID", id,
-              "HTTP_PORT", Integer.toString(port(id)),
-              "ACK_TIMEOUT_MS", "1500",
-              "RETRY_DELAY_MS", "200",
-              "RETRY_BACKOFF_MAX_MS", "4000",
-              "RETRY_MAX_ATTEMPTS", "100"));
-      producers.put(id, a);
-      started.add(a);
+    for (String name : names) {
+      ManagedProcess p = launcher.apply(name);
+      registry.put(name, p);
+      started.add(p);
     }
-    started.forEach(a -> a.awaitLine(A_READY, START_TIMEOUT));
+    started.forEach(p -> p.awaitLine(ready, START_TIMEOUT));
     return started;
   }
 
@@ -168,6 +172,23 @@ final class Deployment implements AutoCloseable {
   Books books(Set<String> accepted, Set<String> submitted) {
     return new BooksChecker(broker.bootstrapServers(), prefix, Duration.ofSeconds(60))
         .check(accepted, submitted, group);
+  }
+
+  /**
+   * The books once they balance, or as they stand after a minute of trying: call it once the As have nothing
+   * pending (B's last commits and the ledger tombstones may still be landing).
+   */
+  Books balancedBooks(Set<String> accepted, Set<String> submitted) {
+    Books[] last = new Books[1];
+    try {
+      await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+        last[0] = books(accepted, submitted);
+        return last[0].clean();
+      });
+    } catch (ConditionTimeoutException e) {
+      LOG.warn("books did not balance within a minute of the As draining");
+    }
+    return last[0];
   }
 
   // Starts a process without waiting for it, so several start side by side; the caller awaits its ready line.

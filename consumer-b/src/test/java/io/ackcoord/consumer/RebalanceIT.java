@@ -97,18 +97,11 @@ class RebalanceIT {
       TestInfo info) {
     b = new BFixture(broker, info.getDisplayName());
     FinishesOnDrain handler = new FinishesOnDrain(vertx);
-    ConsumerVerticle first = b.deploy(vertx, new ConsumerVerticle(handler), b.config(guarantee)
-        .put("topic.partitions", 2).put("consumer.instance.id", "b1").put("shutdown.timeout.ms", 10_000));
-    for (int i = 0; i < 4; i++) {
-      b.sendTo(i % 2, envelope("m" + i, 0, 30_000));
-    }
-    BFixture.await().until(() -> handler.started.get() == 4);
-
-    ConsumerVerticle second = b.deploy(vertx, new ConsumerVerticle(),
-        b.config(guarantee).put("consumer.instance.id", "b2"));
-    BFixture.await().until(() -> second.assignedPartitions().size() == 1 && first.assignedPartitions().size() == 1);
-    TopicPartition moved = second.assignedPartitions().iterator().next();
-    Set<String> movedIds = moved.partition() == 0 ? Set.of("m0", "m2") : Set.of("m1", "m3");
+    Moved m = moveOnePartition(vertx, guarantee, handler, handler.started, 10_000);
+    ConsumerVerticle first = m.first();
+    ConsumerVerticle second = m.second();
+    TopicPartition moved = m.partition();
+    Set<String> movedIds = m.ids();
     // Finished inside b1's revocation (nothing else completes them before release), and committed there.
     assertThat(handler.finishedOnDrain).containsExactlyInAnyOrderElementsOf(movedIds);
     Map<TopicPartition, OffsetAndMetadata> committed = b.kafka.committed(b.groupId());
@@ -137,30 +130,42 @@ class RebalanceIT {
   void revokedWhileRunning(ProcessingGuarantee guarantee, Vertx vertx, KafkaBroker broker, TestInfo info) {
     b = new BFixture(broker, info.getDisplayName());
     Held held = new Held();
-    ConsumerVerticle first = b.deploy(vertx, new ConsumerVerticle(held),
-        b.config(guarantee).put("topic.partitions", 2).put("consumer.instance.id", "b1"));
-    for (int i = 0; i < 4; i++) {
-      b.sendTo(i % 2, envelope("m" + i, 0, 30_000));
-    }
-    BFixture.await().until(() -> held.started.get() == 4);
-
-    // A second B joins: one partition moves to it; the first waits 500 ms for its held records, then lets go.
-    ConsumerVerticle second = b.deploy(vertx, new ConsumerVerticle(),
-        b.config(guarantee).put("consumer.instance.id", "b2"));
-    BFixture.await().until(() -> second.assignedPartitions().size() == 1 && first.assignedPartitions().size() == 1);
-    TopicPartition moved = second.assignedPartitions().iterator().next();
+    // The first B waits 500 ms for its held records, then lets the moved partition go.
+    Moved m = moveOnePartition(vertx, guarantee, held, held.started, 500);
+    ConsumerVerticle first = m.first();
+    Set<String> movedIds = m.ids();
     BFixture.await().until(() -> b.replies().size() >= 2);
     vertx.runOnContext(v -> held.release.complete());
 
     BFixture.await().until(() -> b.replies().size() >= 4 && first.stats().dropped() == 2);
     List<PartitionReply> replies = b.replies();
     assertThat(replies).hasSize(4).extracting(r -> r.reply().type()).containsOnly(Reply.Type.ACK);
-    Set<String> movedIds = moved.partition() == 0 ? Set.of("m0", "m2") : Set.of("m1", "m3");
     assertThat(replies).filteredOn(r -> movedIds.contains(r.reply().id()))
         .extracting(r -> r.reply().consumerId()).containsOnly("b2");
     assertThat(replies).filteredOn(r -> !movedIds.contains(r.reply().id()))
         .extracting(r -> r.reply().consumerId()).containsOnly("b1");
     assertOncePerId(b.results(true), "m0", "m1", "m2", "m3");
     assertOncePerId(b.results(false), "m0", "m1", "m2", "m3");
+  }
+
+  /** Which partition moved from the first B to the second, and the ids of the records on it. */
+  private record Moved(ConsumerVerticle first, ConsumerVerticle second, TopicPartition partition, Set<String> ids) {
+  }
+
+  // B "b1" (running handler) owns both partitions of topic 1 and has started m0..m3 (m0, m2 on partition 0); then
+  // "b2" joins and one partition moves to it, b1 waiting up to shutdownMillis for its started records.
+  private Moved moveOnePartition(Vertx vertx, ProcessingGuarantee guarantee, MessageHandler handler,
+      AtomicInteger started, long shutdownMillis) {
+    ConsumerVerticle first = b.deploy(vertx, new ConsumerVerticle(handler), b.config(guarantee)
+        .put("topic.partitions", 2).put("consumer.instance.id", "b1").put("shutdown.timeout.ms", shutdownMillis));
+    for (int i = 0; i < 4; i++) {
+      b.sendTo(i % 2, envelope("m" + i, 0, 30_000));
+    }
+    BFixture.await().until(() -> started.get() == 4);
+    ConsumerVerticle second = b.deploy(vertx, new ConsumerVerticle(),
+        b.config(guarantee).put("consumer.instance.id", "b2"));
+    BFixture.await().until(() -> second.assignedPartitions().size() == 1 && first.assignedPartitions().size() == 1);
+    TopicPartition moved = second.assignedPartitions().iterator().next();
+    return new Moved(first, second, moved, moved.partition() == 0 ? Set.of("m0", "m2") : Set.of("m1", "m3"));
   }
 }
