@@ -238,6 +238,7 @@ public class ProducerVerticle extends VerticleBase {
     events = new EventStream(vertx, page.pushIntervalMillis(), statusService::snapshot);
     statusService.pageClients(events::clients);
     statusService.foreignProducers(r::foreignProducers);
+    metrics.foreignReplies(r::foreignReplies);
 
     Map<String, String> consumerDefaults = new HashMap<>();
     consumerDefaults.put("enable.auto.commit", "false");

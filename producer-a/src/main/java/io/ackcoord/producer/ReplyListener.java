@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * for. The position is committed under the group {@code ackcoord-a-<producerId>} every
  * {@value #COMMIT_INTERVAL_MS} ms, and a restarted A resumes from it, so replies that arrived while A was down are
  * applied to the messages it recovered from its ledger. (Committing a reply whose effect did not reach the ledger
- * before a crash costs one re-send, never a message.) With no committed position it starts at the end;
+ * before a crash costs one re-send, never a message.) With no committed position it starts at the end and commits
+ * that position before anything else;
  * {@link #start} completes only once the position is fixed, so no reply to a later send can be missed.
  */
 final class ReplyListener {
@@ -69,9 +70,11 @@ final class ReplyListener {
     return consumer.assign(Set.of(partition))
         .compose(v -> consumer.committed(partition))
         .compose(last -> last != null
-            ? consumer.seek(partition, last.offset())
-            : consumer.seekToEnd(Set.of(partition)))
-        .compose(v -> consumer.position(partition))
+            ? consumer.seek(partition, last.offset()).compose(v -> consumer.position(partition))
+            // First start: begin at the end and commit that at once, so an A that stops before it reads a reply
+            // resumes here rather than at a later end, past the replies sent while it was down.
+            : consumer.seekToEnd(Set.of(partition)).compose(v -> consumer.position(partition))
+                .compose(pos -> consumer.commit(Map.of(partition, new OffsetAndMetadata(pos))).map(pos)))
         .onSuccess(pos -> {
           processed = pos;
           committed = pos;
