@@ -1,5 +1,7 @@
 package io.ackcoord.chaos;
 
+import static org.awaitility.Awaitility.await;
+
 import io.ackcoord.testkit.Books;
 import io.ackcoord.testkit.BooksChecker;
 import io.ackcoord.testkit.LocalKafkaProcess;
@@ -16,18 +18,23 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One ackcoord deployment as separate OS processes, the way users run it: a broker of its own
- * ({@code bin/local-kafka}), A and B with {@code bin/vertx run}, configured through environment variables. Each
- * process can be killed, frozen and restarted; the books are balanced by {@link BooksChecker}.
+ * ({@code bin/local-kafka}), As and Bs with {@code bin/vertx run}, configured through environment variables. Each
+ * process can be killed, frozen and restarted; the books are balanced by {@link BooksChecker}. The chaos suite runs
+ * one A (the default, {@link #DEFAULT_PRODUCER}) and two Bs; the scale-out test several of each, one A per
+ * producer id.
  */
 final class Deployment implements AutoCloseable {
 
@@ -36,16 +43,22 @@ final class Deployment implements AutoCloseable {
   private static final Pattern B_READY = Pattern.compile("Consumer B .* started");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
+  /** The producer id of the one A that {@link #startProducer()} manages. */
+  static final String DEFAULT_PRODUCER = "a-chaos";
+
   final LocalKafkaProcess broker;
   final String prefix;
   final String group;
+  /** HTTP port of the default A ({@link #DEFAULT_PRODUCER}). */
   final int httpPort;
   private final Path dir;
   private final Path root;
   private final String guarantee;
   private final Map<String, ManagedProcess> consumers = new LinkedHashMap<>();
+  private final Map<String, ManagedProcess> producers = new LinkedHashMap<>();
+  /** Each A keeps its port across restarts, so traffic and status calls find it again. */
+  private final Map<String, Integer> producerPorts = new LinkedHashMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private ManagedProcess producer;
   private int generation;
 
   /** @param guarantee B's {@code processing.guarantee}, or {@code null} for B's default */
@@ -54,7 +67,7 @@ final class Deployment implements AutoCloseable {
     this.root = repoRoot();
     this.prefix = TestTopics.uniquePrefix(name);
     this.group = prefix + "b";
-    this.httpPort = freePort();
+    this.httpPort = port(DEFAULT_PRODUCER);
     try {
       this.dir = Files.createDirectories(root.resolve("chaos/target/chaos").resolve(prefix));
     } catch (IOException e) {
@@ -67,29 +80,59 @@ final class Deployment implements AutoCloseable {
 
   /** Starts (or restarts) consumer B {@code name}, a static member of the group, and waits until it runs. */
   ManagedProcess startConsumer(String name) {
-    ManagedProcess b = process("b-" + name, "io.ackcoord.consumer.ConsumerVerticle", Map.of(
-        "CONSUMER_GROUP_ID", group,
-        "CONSUMER_INSTANCE_ID", name,
-        "HTTP_PORT", "-1",
-        "HANDLER_WORK_MS", "5"), B_READY);
-    consumers.put(name, b);
-    return b;
+    return startConsumers(name).get(0);
   }
 
-  /** Starts (or restarts) producer A, always with the same producer id and port. */
+  /** Starts (or restarts) several Bs side by side and waits until each runs. */
+  List<ManagedProcess> startConsumers(String... names) {
+    return startAll(consumers, B_READY, names, name -> launch("b-" + name, "io.ackcoord.consumer.ConsumerVerticle",
+        Map.of(
+            "CONSUMER_GROUP_ID", group,
+            "CONSUMER_INSTANCE_ID", name,
+            "HTTP_PORT", "-1",
+            "HANDLER_WORK_MS", "5")));
+  }
+
+  /** Starts (or restarts) the default A, always with the same producer id and port. */
   ManagedProcess startProducer() {
-    producer = process("a", "io.ackcoord.producer.ProducerVerticle", Map.of(
-        "PRODUCER_ID", "a-chaos",
-        "HTTP_PORT", Integer.toString(httpPort),
-        "ACK_TIMEOUT_MS", "1500",
-        "RETRY_DELAY_MS", "200",
-        "RETRY_BACKOFF_MAX_MS", "4000",
-        "RETRY_MAX_ATTEMPTS", "100"), A_READY);
-    return producer;
+    return startProducers(DEFAULT_PRODUCER).get(0);
   }
 
+  /**
+   * Starts (or restarts) As side by side, one per producer id, each on a port of its own that it keeps across
+   * restarts, and waits until each is ready.
+   */
+  List<ManagedProcess> startProducers(String... producerIds) {
+    return startAll(producers, A_READY, producerIds, id -> launch(id.equals(DEFAULT_PRODUCER) ? "a" : "a-" + id,
+        "io.ackcoord.producer.ProducerVerticle", Map.of(
+            "PRODUCER_ID", id,
+            "HTTP_PORT", Integer.toString(port(id)),
+            "ACK_TIMEOUT_MS", "1500",
+            "RETRY_DELAY_MS", "200",
+            "RETRY_BACKOFF_MAX_MS", "4000",
+            "RETRY_MAX_ATTEMPTS", "100")));
+  }
+
+  // Launches every process first and only then waits for each one's ready line, so they start side by side.
+  private static List<ManagedProcess> startAll(Map<String, ManagedProcess> registry, Pattern ready, String[] names,
+      Function<String, ManagedProcess> launcher) {
+    List<ManagedProcess> started = new ArrayList<>();
+    for (String name : names) {
+      ManagedProcess p = launcher.apply(name);
+      registry.put(name, p);
+      started.add(p);
+    }
+    started.forEach(p -> p.awaitLine(ready, START_TIMEOUT));
+    return started;
+  }
+
+  /** The default A. */
   ManagedProcess producer() {
-    return producer;
+    return producer(DEFAULT_PRODUCER);
+  }
+
+  ManagedProcess producer(String producerId) {
+    return producers.get(producerId);
   }
 
   ManagedProcess consumer(String name) {
@@ -100,11 +143,22 @@ final class Deployment implements AutoCloseable {
     return List.copyOf(consumers.keySet());
   }
 
-  /** A's {@code /api/status}, or {@code null} when A does not answer. */
+  /** The HTTP port of the A with this producer id (chosen once, kept across restarts). */
+  int port(String producerId) {
+    return producerPorts.computeIfAbsent(producerId, id -> freePort());
+  }
+
+  /** The default A's {@code /api/status}, or {@code null} when it does not answer. */
   JsonObject status() {
+    return status(DEFAULT_PRODUCER);
+  }
+
+  /** The {@code /api/status} of the A with this producer id, or {@code null} when it does not answer. */
+  JsonObject status(String producerId) {
     try {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + httpPort + "/api/status")).timeout(Duration.ofSeconds(5)).build(),
+              URI.create("http://127.0.0.1:" + port(producerId) + "/api/status")).timeout(Duration.ofSeconds(5))
+              .build(),
           HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 ? new JsonObject(r.body()) : null;
     } catch (IOException e) {
@@ -120,7 +174,25 @@ final class Deployment implements AutoCloseable {
         .check(accepted, submitted, group);
   }
 
-  private ManagedProcess process(String name, String verticle, Map<String, String> env, Pattern ready) {
+  /**
+   * The books once they balance, or as they stand after a minute of trying: call it once the As have nothing
+   * pending (B's last commits and the ledger tombstones may still be landing).
+   */
+  Books balancedBooks(Set<String> accepted, Set<String> submitted) {
+    Books[] last = new Books[1];
+    try {
+      await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+        last[0] = books(accepted, submitted);
+        return last[0].clean();
+      });
+    } catch (ConditionTimeoutException e) {
+      LOG.warn("books did not balance within a minute of the As draining");
+    }
+    return last[0];
+  }
+
+  // Starts a process without waiting for it, so several start side by side; the caller awaits its ready line.
+  private ManagedProcess launch(String name, String verticle, Map<String, String> env) {
     ManagedProcess.Builder builder = ManagedProcess.builder(name,
             List.of(root.resolve("bin/vertx").toString(), "run", verticle))
         .directory(root)
@@ -134,16 +206,12 @@ final class Deployment implements AutoCloseable {
       builder.env("PROCESSING_GUARANTEE", guarantee);
     }
     env.forEach(builder::env);
-    ManagedProcess p = builder.start();
-    p.awaitLine(ready, START_TIMEOUT);
-    return p;
+    return builder.start();
   }
 
   @Override
   public void close() {
-    if (producer != null) {
-      producer.close();
-    }
+    producers.values().forEach(ManagedProcess::close);
     consumers.values().forEach(ManagedProcess::close);
     broker.close();
   }

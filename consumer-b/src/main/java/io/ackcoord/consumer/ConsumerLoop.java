@@ -71,6 +71,8 @@ final class ConsumerLoop {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
+  /** B's transaction.timeout.ms: the longest a previous owner's transaction can keep its offsets pending. */
+  private static final Duration STABLE_POSITION_TIMEOUT = Duration.ofSeconds(30);
 
   private final Consumer<String, byte[]> consumer;
   private final Context context;
@@ -309,7 +311,29 @@ final class ConsumerLoop {
         return;
       }
       epochs.assign(partitions);
+      awaitStablePositions(partitions);
       listener.assigned(Set.copyOf(partitions));
+    }
+
+    /**
+     * Fetches the starting positions before B restores anything for the partitions. A read_committed consumer's
+     * position fetch waits while a previous owner's transaction that carries offsets for them is still open
+     * (KIP-447). That matters for a zombie: a B frozen after Kafka accepted its transaction's offsets, but before it
+     * sent the records and committed, commits them when it wakes up — markers and effects that a restore started
+     * earlier would miss, so re-sends of those ids would be processed again. Waiting here puts them before the
+     * restore's end. Normally this is the one round trip the first fetch would make anyway.
+     */
+    private void awaitStablePositions(Collection<TopicPartition> partitions) {
+      for (TopicPartition tp : partitions) {
+        try {
+          consumer.position(tp, STABLE_POSITION_TIMEOUT);
+        } catch (InterruptException e) {
+          throw e;
+        } catch (KafkaException | IllegalStateException e) {
+          LOG.warn("{}: no stable position for {} within {} (an open transaction of its previous owner?): {}; "
+              + "restoring anyway", name, tp, STABLE_POSITION_TIMEOUT, e.toString());
+        }
+      }
     }
 
     @Override

@@ -45,8 +45,17 @@ class ConsumerLoopTest {
       super.commitSync(offsets);
     }
 
+    /** Every partition whose position was asked for, in order. */
+    final List<TopicPartition> positionsFetched = new CopyOnWriteArrayList<>();
+
     BlockingMock() {
       super(OffsetResetStrategy.EARLIEST);
+    }
+
+    @Override
+    public synchronized long position(TopicPartition partition, Duration timeout) {
+      positionsFetched.add(partition);
+      return super.position(partition, timeout);
     }
 
     @Override
@@ -72,6 +81,7 @@ class ConsumerLoopTest {
     final Map<Set<TopicPartition>, Boolean> gone = new ConcurrentHashMap<>();
     volatile Map<TopicPartition, OffsetAndMetadata> toCommitOnRevoke = Map.of();
     volatile boolean ownedWhileRevoking;
+    volatile List<TopicPartition> positionsBeforeAssigned = List.of();
 
     @Override
     public void records(List<Inbound> batch) {
@@ -82,6 +92,7 @@ class ConsumerLoopTest {
     @Override
     public void assigned(Set<TopicPartition> partitions) {
       assigned.add(partitions);
+      positionsBeforeAssigned = List.copyOf(consumer.positionsFetched);
     }
 
     @Override
@@ -120,6 +131,16 @@ class ConsumerLoopTest {
   @AfterEach
   void tearDown() throws Exception {
     loop.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  @DisplayName("assigned partitions' positions are fetched before B hears of them (so a previous owner's open "
+      + "transaction resolves before B restores)")
+  void positionsFetchedBeforeRestore() {
+    consumer.schedulePollTask(() -> consumer.rebalance(List.of(P0, P1)));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> events.assigned.size() == 1);
+    assertThat(events.positionsBeforeAssigned).containsExactlyInAnyOrder(P0, P1);
   }
 
   @Test

@@ -81,6 +81,52 @@ class ProducerRestartIT extends AckLoopTest {
   }
 
   @Test
+  @DisplayName("two As sharing a reply and ledger partition each restore only their own messages and apply only "
+      + "their own ACKs")
+  void sharedPartitionKeepsProducersApart(Vertx vertx, KafkaBroker broker, TestInfo info) {
+    loop(vertx, broker, info);
+    // Both on partition 1 of topic 2 (so of the ledger too); no re-send may happen in this test.
+    JsonObject x = new JsonObject().put("producer.id", "a-x").put("ack.reply.partition", 1)
+        .put("ack.timeout.ms", 120_000);
+    JsonObject y = x.copy().put("producer.id", "a-y");
+    Vertx xVertx = newVertx();
+    loop.deployProducer(xVertx, x);
+    List<String> ofX = loop.submit(7);
+    Vertx yVertx = newVertx();
+    loop.deployProducer(yVertx, y);
+    List<String> ofY = loop.submit(4);
+    AckLoop.await(xVertx.close());
+    AckLoop.await(yVertx.close());
+
+    // a-y comes back alone and finds only its own entries in the shared ledger partition.
+    Vertx yAgain = newVertx();
+    loop.deployProducer(yAgain, y);
+    assertThat(loop.status().getLong("recovered")).isEqualTo(ofY.size());
+    assertThat(loop.stat("pending")).isEqualTo(ofY.size());
+
+    // B answers all eleven: a-y applies its four and skips a-x's seven, which are neither unknown nor invalid.
+    loop.deployConsumer(null, new JsonObject());
+    await().atMost(Duration.ofSeconds(30)).until(() -> loop.stat("acked") == ofY.size()
+        && loop.stat("foreignReplies") == ofX.size());
+    JsonObject status = loop.status();
+    assertThat(status.getLong("pending")).isZero();
+    assertThat(status.getLong("unknownAcks")).isZero();
+    assertThat(status.getLong("invalidReplies")).isZero();
+    assertThat(status.getJsonArray("foreignProducers")).containsExactly("a-x");
+    AckLoop.await(yAgain.close());
+
+    // a-x comes back: its own seven from the ledger, and the ACKs sent to them while it was down.
+    loop.deployProducer(newVertx(), x);
+    await().atMost(Duration.ofSeconds(30)).until(() -> loop.stat("acked") == ofX.size());
+    status = loop.status();
+    assertThat(status.getLong("recovered")).isEqualTo(ofX.size());
+    assertThat(status.getLong("retries")).isZero();
+    assertThat(status.getLong("unknownAcks")).isZero();
+    assertThat(loop.effects().keySet()).containsExactlyInAnyOrderElementsOf(
+        java.util.stream.Stream.concat(ofX.stream(), ofY.stream()).toList());
+  }
+
+  @Test
   @DisplayName("with the broker unreachable A starts anyway: /health DOWN, submissions 503, then it connects")
   void startsWithoutBroker(Vertx vertx, KafkaBroker broker, TestInfo info) {
     loop(vertx, broker, info);

@@ -50,6 +50,12 @@ final class AckMetrics implements TrackerListener {
         .register(registry);
   }
 
+  /** Counts replies for other As sharing this A's reply partition (read and skipped), for their rate. */
+  void foreignReplies(LongSupplier count) {
+    counter("ackcoord.replies.foreign", "Replies for other As sharing this A's reply partition, read and skipped",
+        count, LongSupplier::getAsLong);
+  }
+
   PrometheusMeterRegistry registry() {
     return registry;
   }

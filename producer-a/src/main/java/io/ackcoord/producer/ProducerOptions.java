@@ -71,7 +71,9 @@ public record ProducerOptions(
             ConfigDef.matches("[A-Za-z0-9._-]{1,100}", "1 to 100 of A-Z a-z 0-9 . _ -"),
             "Names this A instance; replies are addressed to it. Keep it stable across restarts.")
         .define(REPLY_PARTITION, Type.INT, -1, ConfigDef.atLeast(-1),
-            "Partition of topic 2 this A reads its replies from; -1 derives it from producer.id.")
+            "Partition of topic 2 this A reads its replies from; -1 derives it from producer.id. As on one "
+                + "partition each read all of its replies and skip the others': when running several As, give each "
+                + "its own (checked against the topic at start-up).")
         .define(ACK_TIMEOUT, Type.LONG, 10_000L, ConfigDef.between(1, 86_400_000),
             "How long A waits for a reply to the first attempt before re-sending, in ms; a caller may override "
                 + "it per message. Re-read at run time for timers armed after a change.")
@@ -145,5 +147,19 @@ public record ProducerOptions(
       return replyPartition;
     }
     return Utils.toPositive(Utils.murmur2(producerId.getBytes(StandardCharsets.UTF_8))) % ackPartitions;
+  }
+
+  /**
+   * Says, for the start-up log, which reply partition this A reads, how it was chosen, and what sharing it means:
+   * any other A on the same partition has its replies read (and skipped) here too.
+   */
+  public String describeReplyPartition(int ackPartitions) {
+    int p = replyPartition(ackPartitions);
+    String how = replyPartition >= 0
+        ? "set by " + REPLY_PARTITION
+        : "hashed from " + PRODUCER_ID + " '" + producerId + "' over " + ackPartitions + " partition(s); set "
+            + REPLY_PARTITION + " to choose";
+    return "replies from " + kafka.topics().acks() + "-" + p + " (" + how + "); other As reading partition " + p
+        + " share it: each reads all of its replies and skips the others' (foreignReplies)";
   }
 }

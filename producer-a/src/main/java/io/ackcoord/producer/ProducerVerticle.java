@@ -61,6 +61,7 @@ public class ProducerVerticle extends VerticleBase {
   private MessageConsumer<Object> eventBus;
   private HttpServer server;
   private int replyPartition = -1;
+  private int ackPartitions;
   private String kafkaProblem = "connecting";
   private long retryTimer = -1;
   private boolean stopping;
@@ -127,16 +128,17 @@ public class ProducerVerticle extends VerticleBase {
   private Future<Void> connect(long nextRetryMs, boolean first) {
     return TopicAdmin.ensureTopics(vertx, options.kafka())
         .compose(partitions -> {
-          replyPartition = options.replyPartition(partitions.get(options.kafka().topics().acks()));
+          ackPartitions = partitions.get(options.kafka().topics().acks());
+          replyPartition = options.replyPartition(ackPartitions);
           return startPipeline(partitions.get(options.kafka().topics().ledger()));
         })
         .compose(v -> startStatus())
         .onSuccess(v -> {
           mountRoutes();
           kafkaProblem = null;
-          LOG.info("Producer A '{}' ready: topic 1 {}, replies from {}-{}, ack.timeout.ms={}, retry.max.attempts={}"
-                  + "{}", options.producerId(), options.kafka().topics().messages(), options.kafka().topics().acks(),
-              replyPartition, options.retry().ackTimeoutMillis(), options.retry().maxAttempts(),
+          LOG.info("Producer A '{}' ready: topic 1 {}, {}, ack.timeout.ms={}, retry.max.attempts={}{}",
+              options.producerId(), options.kafka().topics().messages(), options.describeReplyPartition(ackPartitions),
+              options.retry().ackTimeoutMillis(), options.retry().maxAttempts(),
               server == null ? "" : ", HTTP on " + options.http().host() + ":" + server.actualPort());
         })
         .recover(err -> {
@@ -235,6 +237,8 @@ public class ProducerVerticle extends VerticleBase {
         r::invalidReplies, r::foreignReplies, clock);
     events = new EventStream(vertx, page.pushIntervalMillis(), statusService::snapshot);
     statusService.pageClients(events::clients);
+    statusService.foreignProducers(r::foreignProducers);
+    metrics.foreignReplies(r::foreignReplies);
 
     Map<String, String> consumerDefaults = new HashMap<>();
     consumerDefaults.put("enable.auto.commit", "false");

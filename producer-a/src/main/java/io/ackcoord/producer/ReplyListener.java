@@ -6,6 +6,7 @@ import io.ackcoord.protocol.ReplyCodec;
 import io.vertx.core.Future;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
 import io.vertx.core.Vertx;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * for. The position is committed under the group {@code ackcoord-a-<producerId>} every
  * {@value #COMMIT_INTERVAL_MS} ms, and a restarted A resumes from it, so replies that arrived while A was down are
  * applied to the messages it recovered from its ledger. (Committing a reply whose effect did not reach the ledger
- * before a crash costs one re-send, never a message.) With no committed position it starts at the end;
+ * before a crash costs one re-send, never a message.) With no committed position it starts at the end and commits
+ * that position before anything else;
  * {@link #start} completes only once the position is fixed, so no reply to a later send can be missed.
  */
 final class ReplyListener {
@@ -37,7 +39,7 @@ final class ReplyListener {
   private final Coordinator coordinator;
   private final KafkaOutbound outbound;
   private final LongAdder invalid = new LongAdder();
-  private final LongAdder foreign = new LongAdder();
+  private final ForeignReplies foreign = new ForeignReplies();
   private final Vertx vertx;
   private long processed = -1;
   private long committed = -1;
@@ -68,9 +70,11 @@ final class ReplyListener {
     return consumer.assign(Set.of(partition))
         .compose(v -> consumer.committed(partition))
         .compose(last -> last != null
-            ? consumer.seek(partition, last.offset())
-            : consumer.seekToEnd(Set.of(partition)))
-        .compose(v -> consumer.position(partition))
+            ? consumer.seek(partition, last.offset()).compose(v -> consumer.position(partition))
+            // First start: begin at the end and commit that at once, so an A that stops before it reads a reply
+            // resumes here rather than at a later end, past the replies sent while it was down.
+            : consumer.seekToEnd(Set.of(partition)).compose(v -> consumer.position(partition))
+                .compose(pos -> consumer.commit(Map.of(partition, new OffsetAndMetadata(pos))).map(pos)))
         .onSuccess(pos -> {
           processed = pos;
           committed = pos;
@@ -98,9 +102,14 @@ final class ReplyListener {
     return invalid.sum();
   }
 
-  /** Valid replies addressed to another producer id (someone configured a shared reply partition). */
+  /** Valid replies addressed to another producer id, read and skipped: other As share this partition. */
   long foreignReplies() {
-    return foreign.sum();
+    return foreign.count();
+  }
+
+  /** The producer ids of those replies (the As sharing this partition), as far as seen. */
+  List<String> foreignProducers() {
+    return foreign.producers();
   }
 
   private Future<Void> commit() {
@@ -130,7 +139,12 @@ final class ReplyListener {
       return;
     }
     if (!producerId.equals(reply.producerId())) {
-      foreign.increment();
+      if (foreign.seen(reply.producerId())) {
+        // Expected when As share a partition; said once per producer, not per record.
+        LOG.info("{} is shared with producer '{}': this A reads its replies and skips them (foreignReplies on "
+            + "/api/status); give each A its own partition with ack.reply.partition to avoid it", partition,
+            reply.producerId());
+      }
       return;
     }
     coordinator.onReply(reply);

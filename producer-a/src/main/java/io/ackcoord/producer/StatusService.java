@@ -35,6 +35,7 @@ public final class StatusService {
   private final int replyPartition;
   private JsonObject configReload;
   private java.util.function.IntSupplier pageClients = () -> 0;
+  private Supplier<List<String>> foreignProducers = List::of;
 
   StatusService(Coordinator coordinator, Supplier<ProducerOptions> options, int replyPartition, LatencyStats latency,
       RateWindow rates, RecentEvents recent, ConsumerReports consumers, LongSupplier invalidReplies,
@@ -50,6 +51,11 @@ public final class StatusService {
     this.foreignReplies = foreignReplies;
     this.clock = clock;
     this.startedAt = clock.wallMillis();
+  }
+
+  /** Where the ids of the other As sharing this A's reply partition come from (the reply listener). */
+  void foreignProducers(Supplier<List<String>> producers) {
+    this.foreignProducers = producers;
   }
 
   /** Where the number of open status pages comes from (the event stream, once it exists). */
@@ -91,6 +97,7 @@ public final class StatusService {
         .put("recovered", s.recovered())
         .put("invalidReplies", invalidReplies.getAsLong())
         .put("foreignReplies", foreignReplies.getAsLong())
+        .put("foreignProducers", new JsonArray(foreignProducers.get()))
         .put("pageClients", pageClients.getAsInt());
     TrackedMessage oldest = tracker.oldestPending();
     json.put("oldestPending", oldest == null ? null : new JsonObject().put("id", oldest.id())
