@@ -2,37 +2,69 @@ package io.ackcoord.producer;
 
 import io.ackcoord.protocol.Envelope;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * A's record of one message: payload (kept for re-sends), state, current attempt, deadline and history.
  *
+ * <p>A million of these may be pending at once, so the layout is compact: the current attempt is held in plain
+ * fields, earlier attempts (only re-sent messages have any) as snapshots in a small array, and what only a final
+ * message needs in a separate object made when it finishes. The common outcomes are codes, turned into text only
+ * when the status API asks.
+ *
  * <p>Mutated only by {@link MessageTracker} on one thread; everything else reads it.
  */
 public final class TrackedMessage {
+
+  /** Attempts kept in the history: the first and the latest ones (a send failing for hours repeats an attempt). */
+  static final int MAX_HISTORY = 20;
+
+  // What became of the current attempt; TEXT means outcomeText says it.
+  private static final byte SENDING = 0;
+  private static final byte SENT = 1;
+  private static final byte ACKED = 2;
+  private static final byte TIMED_OUT = 3;
+  private static final byte RECOVERED = 4;
+  private static final byte TEXT = 5;
+
+  /** What only a final message has. */
+  private static final class Final {
+    final long finishedAtWall;
+    final long latencyMillis;
+    final String reason;
+    final long seq;
+
+    Final(long finishedAtWall, long latencyMillis, String reason, long seq) {
+      this.finishedAtWall = finishedAtWall;
+      this.latencyMillis = latencyMillis;
+      this.reason = reason;
+      this.seq = seq;
+    }
+  }
 
   private final String id;
   private final String contentType;
   private final long baseTimeoutMillis;
   private final long acceptedAtWall;
   private final long acceptedAtMonotonic;
-  private final List<Attempt> attempts = new ArrayList<>(2);
   private byte[] payload;
   private MessageState state = MessageState.SENDING;
   private int attempt;
   private int nextAttempt;
   private long deadline = Long.MAX_VALUE;
-  // Bumped whenever the deadline changes, so a stale entry left in the deadline queue is recognised and skipped.
-  int generation;
-  // Whether the deadline queue holds a live entry for this message.
-  boolean queued;
-  // Order of acceptance and of finishing, set by the tracker: the cursors of paged listings (SeqIndex).
+  // Position in the deadline queue's heap, -1 when not queued (DeadlineQueue).
+  int heapIndex = -1;
+  // Order of acceptance, set by the tracker: the cursor of the pending listing (SeqIndex).
   long acceptSeq;
-  long finishSeq;
-  private String reason;
-  private long finishedAtWall;
-  private long latencyMillis = -1;
+  // The current attempt.
+  private long sentAt;
+  private int confirmDelayMillis = -1;
+  private int timeoutMillis;
+  private byte outcome = SENDING;
+  private String outcomeText;
+  private Attempt[] earlier;
+  private Final fin;
 
   TrackedMessage(String id, byte[] payload, String contentType, long baseTimeoutMillis, long acceptedAtWall,
       long acceptedAtMonotonic) {
@@ -73,32 +105,80 @@ public final class TrackedMessage {
 
   /** Why the message was dead-lettered, or {@code null}. */
   public String reason() {
-    return reason;
+    return fin == null ? null : fin.reason;
   }
 
   /** Wall time of the ACK or dead-letter, 0 while pending. */
   public long finishedAt() {
-    return finishedAtWall;
+    return fin == null ? 0 : fin.finishedAtWall;
   }
 
   public String contentType() {
     return contentType;
   }
 
-  /** Every attempt so far, oldest first. */
+  /** The attempts so far, oldest first (the first and the latest {@value #MAX_HISTORY} - 1 of a long run). */
   public List<Attempt> attempts() {
-    return Collections.unmodifiableList(attempts);
+    List<Attempt> out = new ArrayList<>(earlier == null ? 1 : earlier.length + 1);
+    if (earlier != null) {
+      out.addAll(Arrays.asList(earlier));
+    }
+    if (attempt > 0) {
+      out.add(current());
+    }
+    return out;
   }
 
   /** The envelope of the current attempt. */
   public Envelope envelope(String producerId, int replyPartition) {
-    Attempt current = attempts.get(attempts.size() - 1);
-    return new Envelope(id, producerId, attempt, acceptedAtWall, current.sentAt(), replyPartition,
+    return new Envelope(id, producerId, attempt, acceptedAtWall, sentAt, replyPartition,
         baseTimeoutMillis, contentType, payload == null ? new byte[0] : payload);
   }
 
-  Attempt currentAttempt() {
-    return attempts.get(attempts.size() - 1);
+  /** When the current attempt was handed to the producer (wall millis). */
+  long attemptSentAt() {
+    return sentAt;
+  }
+
+  /** The reply timeout armed for the current attempt, 0 until armed. */
+  long attemptTimeoutMillis() {
+    return timeoutMillis;
+  }
+
+  /** What became of the current attempt so far, as the status API words it. */
+  String attemptOutcome() {
+    return switch (outcome) {
+      case SENDING -> "sending";
+      case SENT -> "sent";
+      case ACKED -> "acked";
+      case TIMED_OUT -> "timed out after " + timeoutMillis + " ms";
+      case RECOVERED -> "recovered from the ledger after a restart";
+      default -> outcomeText;
+    };
+  }
+
+  void attemptConfirmed(long atWall, long timeout) {
+    confirmDelayMillis = (int) Math.max(0, Math.min(Integer.MAX_VALUE, atWall - sentAt));
+    timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout);
+    outcome = SENT;
+    outcomeText = null;
+  }
+
+  void attemptAcked() {
+    outcome = ACKED;
+  }
+
+  void attemptTimedOut() {
+    outcome = TIMED_OUT;
+  }
+
+  void attemptRecovered() {
+    outcome = RECOVERED;
+  }
+
+  void attemptOutcome(String text) {
+    outcome = TEXT;
+    outcomeText = text;
   }
 
   int nextAttempt() {
@@ -106,9 +186,16 @@ public final class TrackedMessage {
   }
 
   void startAttempt(int number, long sentAtWall) {
+    if (attempt > 0) {
+      keep(current());
+    }
     attempt = number;
     state = MessageState.SENDING;
-    attempts.add(new Attempt(number, sentAtWall));
+    sentAt = sentAtWall;
+    confirmDelayMillis = -1;
+    timeoutMillis = 0;
+    outcome = SENDING;
+    outcomeText = null;
   }
 
   void await(long deadline) {
@@ -127,12 +214,10 @@ public final class TrackedMessage {
   }
 
   // An ACKed message needs its payload no more; a dead-lettered one keeps it until the dead-letter record is durable.
-  void finish(MessageState finalState, long atWall, long atMonotonic, String reason) {
+  void finish(MessageState finalState, long atWall, long atMonotonic, String reason, long finishSeq) {
     state = finalState;
     deadline = Long.MAX_VALUE;
-    finishedAtWall = atWall;
-    latencyMillis = atMonotonic - acceptedAtMonotonic;
-    this.reason = reason;
+    fin = new Final(atWall, atMonotonic - acceptedAtMonotonic, reason, finishSeq);
     if (finalState == MessageState.ACKED) {
       payload = null;
     }
@@ -154,16 +239,34 @@ public final class TrackedMessage {
 
   /** This message's place in finish order within its tracker, 0 while pending. */
   public long finishSeq() {
-    return finishSeq;
+    return fin == null ? 0 : fin.seq;
   }
 
   /** Monotonic accept-to-final time in ms, for ACK latency; -1 while pending. */
   public long latencyMillis() {
-    return latencyMillis;
+    return fin == null ? -1 : fin.latencyMillis;
   }
 
   /** The payload kept for re-sends; released ({@code null}) once final. */
   byte[] payload() {
     return payload;
+  }
+
+  private Attempt current() {
+    return new Attempt(attempt, sentAt, confirmDelayMillis < 0 ? 0 : sentAt + confirmDelayMillis, timeoutMillis,
+        attemptOutcome());
+  }
+
+  // Keeps the first attempt and the latest ones, so a long outage cannot grow a message without bound.
+  private void keep(Attempt done) {
+    if (earlier == null) {
+      earlier = new Attempt[] {done};
+    } else if (earlier.length < MAX_HISTORY - 1) {
+      earlier = Arrays.copyOf(earlier, earlier.length + 1);
+      earlier[earlier.length - 1] = done;
+    } else {
+      System.arraycopy(earlier, 2, earlier, 1, earlier.length - 2);
+      earlier[earlier.length - 1] = done;
+    }
   }
 }
