@@ -69,6 +69,7 @@ public final class MessageTracker {
   private final Map<String, TrackedMessage> history;
   private final DeadlineQueue deadlines = new DeadlineQueue();
   private final TrackerStats stats = new TrackerStats();
+  private final TimerLateness lateness;
   // Accept order of the pending messages, and finish order of the remembered ones, for paging (SeqIndex).
   private final SeqIndex pendingOrder = new SeqIndex(TrackedMessage::acceptSeq, m -> pending.get(m.id()) == m);
   // Content types repeat: one shared string per distinct value instead of one per message.
@@ -90,6 +91,7 @@ public final class MessageTracker {
     this.policy = policy;
     this.random = random;
     this.historyCapacity = historyCapacity;
+    this.lateness = new TimerLateness(clock);
     this.history = new LinkedHashMap<>(1024, 0.75f, false) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<String, TrackedMessage> eldest) {
@@ -255,6 +257,7 @@ public final class MessageTracker {
     List<TrackedMessage> expired = deadlines.pollDue(now, limit);
     List<Due> due = new ArrayList<>(expired.size());
     for (TrackedMessage m : expired) {
+      lateness.fired(m.deadline());
       if (m.state() == MessageState.WAITING_RESEND) {
         startResend(m, m.nextAttempt());
         due.add(new Due(Action.SEND, m));
@@ -316,6 +319,11 @@ public final class MessageTracker {
 
   public int pendingCount() {
     return pending.size();
+  }
+
+  /** How late the deadline timers fired. */
+  public TimerLateness lateness() {
+    return lateness;
   }
 
   /** Counters since start. */

@@ -92,6 +92,12 @@ public final class StatusService {
         .put("invalidReplies", invalidReplies.getAsLong())
         .put("foreignReplies", foreignReplies.getAsLong())
         .put("pageClients", pageClients.getAsInt());
+    TimerLateness timers = tracker.lateness();
+    json.put("timers", new JsonObject()
+        .put("fired", timers.fired())
+        .put("lateP99Ms", timers.lateP99Millis())
+        .put("lateMaxMs", timers.lateMaxMillis())
+        .put("lateOver100Ms", timers.lateOver100Ms()));
     TrackedMessage oldest = tracker.oldestPending();
     json.put("oldestPending", oldest == null ? null : new JsonObject().put("id", oldest.id())
         .put("attempt", oldest.attempt())
