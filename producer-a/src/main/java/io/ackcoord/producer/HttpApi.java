@@ -1,13 +1,15 @@
 package io.ackcoord.producer;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import io.ackcoord.producer.Coordinator.RejectedException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -28,6 +30,8 @@ final class HttpApi {
   /** Message ids: what is safe in a URL path, a Kafka key and a log line. */
   static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@-]{1,200}");
   static final long MAX_TIMEOUT_MS = 86_400_000L;
+
+  private static final JsonFactory JSON = new JsonFactory();
 
   private final Coordinator coordinator;
   private final int maxBytes;
@@ -76,7 +80,7 @@ final class HttpApi {
     String contentType = ctx.request().getHeader("Content-Type");
     if (isJson(contentType)) {
       try {
-        Json.decodeValue(body == null ? Buffer.buffer() : body);
+        checkJson(payload);
       } catch (DecodeException e) {
         error(ctx, 400, "body is not valid JSON though Content-Type is " + contentType + ": " + e.getMessage());
         return;
@@ -103,6 +107,24 @@ final class HttpApi {
     };
     if (!ctx.response().ended()) {
       error(ctx, code, message);
+    }
+  }
+
+  /**
+   * Fails with {@link DecodeException} unless {@code body} is exactly one JSON value. Streams through the tokens
+   * without building the document: the payload is passed on as bytes, so a tree would be garbage at once.
+   */
+  static void checkJson(byte[] bytes) {
+    try (JsonParser parser = JSON.createParser(bytes)) {
+      if (parser.nextToken() == null) {
+        throw new DecodeException("no JSON value");
+      }
+      parser.skipChildren();
+      if (parser.nextToken() != null) {
+        throw new DecodeException("unexpected trailing token");
+      }
+    } catch (IOException e) {
+      throw new DecodeException(e.getMessage(), e);
     }
   }
 

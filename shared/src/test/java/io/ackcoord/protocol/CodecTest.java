@@ -19,6 +19,15 @@ class CodecTest {
   }
 
   @Test
+  @DisplayName("numbers in headers are their decimal digits in ASCII")
+  void asciiNumbers() {
+    for (long v : new long[] {0, 1, 9, 10, 99, 100, 1_700_000_000_123L, -1, -10, -987_654_321L, Long.MAX_VALUE,
+        Long.MIN_VALUE}) {
+      assertThat(new String(EnvelopeCodec.ascii(v), StandardCharsets.US_ASCII)).isEqualTo(Long.toString(v));
+    }
+  }
+
+  @Test
   @DisplayName("an envelope survives the trip through a Kafka record, payload untouched")
   void envelopeRoundTrip() throws Exception {
     Envelope e = new Envelope("id-1", "a1", 3, 100, 200, 2, 5000, "application/json",
