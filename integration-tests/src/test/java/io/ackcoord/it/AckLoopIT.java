@@ -52,6 +52,26 @@ class AckLoopIT extends AckLoopTest {
   }
 
   @Test
+  @DisplayName("1,000 messages in batches of 100 are all ACKed once; the rate is logged next to thousandMessages'")
+  void thousandMessagesInBatches(Vertx vertx, KafkaBroker broker, TestInfo info) {
+    AckLoop loop = loop(vertx, broker, info);
+    loop.deployConsumer(null, new JsonObject());
+    loop.deployProducer(new JsonObject().put("ack.timeout.ms", 10_000));
+
+    long start = System.nanoTime();
+    List<String> ids = loop.submitBatches(1000, 100);
+    await().atMost(Duration.ofSeconds(60)).until(() -> loop.stat("acked") == 1000);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    LOG.info("1000 messages submitted in batches of 100 and ACKed in {} s ({} msg/s)",
+        String.format("%.2f", seconds), String.format("%.0f", 1000 / seconds));
+
+    assertThat(loop.stat("sent")).isEqualTo(1000);
+    Map<String, Integer> effects = loop.effects();
+    assertThat(effects.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+    assertThat(effects.values()).allMatch(c -> c == 1);
+  }
+
+  @Test
   @DisplayName("B crashes after consuming and before processing: A re-sends after the timeout, all processed once B is back")
   void consumerCrashesBeforeProcessing(Vertx vertx, KafkaBroker broker, TestInfo info) {
     AckLoop loop = loop(vertx, broker, info);
@@ -86,6 +106,10 @@ class AckLoopIT extends AckLoopTest {
     List<String> ids = loop.submit(10);
     await().atMost(Duration.ofSeconds(30)).until(() -> loop.stat("retries") >= 3L * ids.size());
     assertThat(loop.stat("pending")).isEqualTo(ids.size());
+    JsonObject timers = loop.status().getJsonObject("timers");
+    assertThat(timers.getLong("fired")).as("every re-send was a timer firing").isGreaterThanOrEqualTo(3L * ids.size());
+    assertThat(timers.fieldNames()).contains("lateP99Ms", "lateMaxMs", "lateOver100Ms");
+    assertThat(loop.get("/metrics").bodyAsString()).contains("ackcoord_timers_fired_total");
 
     loop.deployConsumer(null, new JsonObject());
 
