@@ -9,13 +9,7 @@ import java.util.UUID;
  * Measures A's heap per pending message: fills a {@link Coordinator} (fake outbound and ledger, manual clock) with
  * {@code n} messages through the same calls HTTP submissions make, with the status page's listeners attached, forces
  * a GC and prints the retained bytes per message, then the class histogram of the live heap. A measuring tool for
- * issue 5, not a test:
- *
- * <pre>
- * mvn -B -q -pl producer-a -am test-compile
- * java -Xmx2g -cp producer-a/target/test-classes:producer-a/target/classes:$(cat producer-a/target/test-classpath.txt) \
- *     io.ackcoord.producer.PendingFootprint 1000000 100
- * </pre>
+ * issue 5, not a test; README's Development section has the command.
  */
 public final class PendingFootprint {
 

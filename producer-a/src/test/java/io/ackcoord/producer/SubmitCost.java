@@ -15,14 +15,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Measures A's own work per message on the submit → ACK path, without a broker: what {@link HttpApi} does with a
- * JSON body (validation, payload copy), {@link Coordinator#submit} with the topic-1 and ledger records built, the ACK decoded as {@link ReplyListener} does, {@link Coordinator#onReply} and its
- * tombstone, with the status page's listeners attached. Prints CPU time and bytes allocated per message on this
- * thread: figures that a loaded machine changes far less than wall-clock throughput (issue 5). Not a test:
- *
- * <pre>
- * java -cp producer-a/target/test-classes:producer-a/target/classes:shared/target/classes:$(cat ...) \
- *     io.ackcoord.producer.SubmitCost 200000
- * </pre>
+ * JSON body (validation, payload copy), {@link Coordinator#submit} with the topic-1 and ledger records built, the
+ * ACK decoded as {@link ReplyListener} does, {@link Coordinator#onReply} and its tombstone, with the status page's
+ * listeners attached. Prints CPU time and bytes allocated per message on this thread: figures that a loaded machine
+ * changes far less than wall-clock throughput (issue 5). Not a test; README's Development section has the command.
  */
 public final class SubmitCost {
 
