@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -32,15 +33,7 @@ class AckLoopIT extends AckLoopTest {
   @DisplayName("1,000 messages through A are all ACKed, and the results topic holds each id exactly once")
   void thousandMessages(Vertx vertx, KafkaBroker broker, TestInfo info) {
     AckLoop loop = loop(vertx, broker, info);
-    loop.deployConsumer(null, new JsonObject());
-    loop.deployProducer(new JsonObject().put("ack.timeout.ms", 10_000));
-
-    long start = System.nanoTime();
-    List<String> ids = loop.submit(1000);
-    await().atMost(Duration.ofSeconds(60)).until(() -> loop.stat("acked") == 1000);
-    double seconds = (System.nanoTime() - start) / 1e9;
-    LOG.info("1000 messages submitted and ACKed in {} s ({} msg/s)", String.format("%.2f", seconds),
-        String.format("%.0f", 1000 / seconds));
+    List<String> ids = thousandThroughTheLoop(loop, "one per request", () -> loop.submit(1000));
 
     JsonObject status = loop.status();
     assertThat(status.getLong("sent")).isEqualTo(1000);
@@ -55,20 +48,26 @@ class AckLoopIT extends AckLoopTest {
   @DisplayName("1,000 messages in batches of 100 are all ACKed once; the rate is logged next to thousandMessages'")
   void thousandMessagesInBatches(Vertx vertx, KafkaBroker broker, TestInfo info) {
     AckLoop loop = loop(vertx, broker, info);
-    loop.deployConsumer(null, new JsonObject());
-    loop.deployProducer(new JsonObject().put("ack.timeout.ms", 10_000));
-
-    long start = System.nanoTime();
-    List<String> ids = loop.submitBatches(1000, 100);
-    await().atMost(Duration.ofSeconds(60)).until(() -> loop.stat("acked") == 1000);
-    double seconds = (System.nanoTime() - start) / 1e9;
-    LOG.info("1000 messages submitted in batches of 100 and ACKed in {} s ({} msg/s)",
-        String.format("%.2f", seconds), String.format("%.0f", 1000 / seconds));
+    List<String> ids = thousandThroughTheLoop(loop, "in batches of 100", () -> loop.submitBatches(1000, 100));
 
     assertThat(loop.stat("sent")).isEqualTo(1000);
+    assertThat(ids).doesNotHaveDuplicates();
     Map<String, Integer> effects = loop.effects();
     assertThat(effects.keySet()).containsExactlyInAnyOrderElementsOf(ids);
     assertThat(effects.values()).allMatch(c -> c == 1);
+  }
+
+  // Deploys B and A, submits 1,000 messages the given way and waits for their ACKs; logs the rate.
+  private static List<String> thousandThroughTheLoop(AckLoop loop, String how, Supplier<List<String>> submit) {
+    loop.deployConsumer(null, new JsonObject());
+    loop.deployProducer(new JsonObject().put("ack.timeout.ms", 10_000));
+    long start = System.nanoTime();
+    List<String> ids = submit.get();
+    await().atMost(Duration.ofSeconds(60)).until(() -> loop.stat("acked") == 1000);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    LOG.info("1000 messages submitted {} and ACKed in {} s ({} msg/s)", how, String.format("%.2f", seconds),
+        String.format("%.0f", 1000 / seconds));
+    return ids;
   }
 
   @Test
