@@ -8,10 +8,10 @@ import java.util.List;
 /**
  * A's record of one message: payload (kept for re-sends), state, current attempt, deadline and history.
  *
- * <p>A million of these may be pending at once, so the layout is compact: the current attempt is held in plain
- * fields, earlier attempts (only re-sent messages have any) as snapshots in a small array, and what only a final
- * message needs in a separate object made when it finishes. The common outcomes are codes, turned into text only
- * when the status API asks.
+ * <p>A million of these may be pending at once, and B being down re-sends every one of them several times, so the
+ * layout is compact: the current attempt is held in plain fields, earlier attempts (only re-sent messages have any)
+ * as two longs each in one array, and what only a final message needs in a separate object made when it finishes.
+ * The common outcomes are codes, turned into text only when the status API asks; {@link Attempt}s are made then.
  *
  * <p>Mutated only by {@link MessageTracker} on one thread; everything else reads it.
  */
@@ -45,7 +45,8 @@ public final class TrackedMessage {
 
   private final String id;
   private final String contentType;
-  private final long baseTimeoutMillis;
+  // At most a day (HttpApi, EventBusApi and the config check it): an int keeps the object a word smaller.
+  private final int baseTimeoutMillis;
   private final long acceptedAtWall;
   private final long acceptedAtMonotonic;
   private byte[] payload;
@@ -63,7 +64,10 @@ public final class TrackedMessage {
   private int timeoutMillis;
   private byte outcome = SENDING;
   private String outcomeText;
-  private Attempt[] earlier;
+  // Earlier attempts, two longs each: (sentAt - acceptedAt) << 32 | confirm delay (-1: none), and
+  // timeout << 32 | number << 8 | outcome code. Texts only for TEXT outcomes, in a parallel array made when needed.
+  private long[] earlier;
+  private String[] earlierTexts;
   private Final fin;
 
   TrackedMessage(String id, byte[] payload, String contentType, long baseTimeoutMillis, long acceptedAtWall,
@@ -71,7 +75,7 @@ public final class TrackedMessage {
     this.id = id;
     this.payload = payload;
     this.contentType = contentType;
-    this.baseTimeoutMillis = baseTimeoutMillis;
+    this.baseTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, baseTimeoutMillis);
     this.acceptedAtWall = acceptedAtWall;
     this.acceptedAtMonotonic = acceptedAtMonotonic;
   }
@@ -119,12 +123,20 @@ public final class TrackedMessage {
 
   /** The attempts so far, oldest first (the first and the latest {@value #MAX_HISTORY} - 1 of a long run). */
   public List<Attempt> attempts() {
-    List<Attempt> out = new ArrayList<>(earlier == null ? 1 : earlier.length + 1);
-    if (earlier != null) {
-      out.addAll(Arrays.asList(earlier));
+    int kept = earlier == null ? 0 : earlier.length / 2;
+    List<Attempt> out = new ArrayList<>(kept + 1);
+    for (int i = 0; i < kept; i++) {
+      long a = earlier[2 * i];
+      long b = earlier[2 * i + 1];
+      long sent = acceptedAtWall + (int) (a >> 32);
+      int confirmDelay = (int) a;
+      int timeout = (int) (b >> 32);
+      out.add(new Attempt((int) (b >> 8) & 0xFFFFFF, sent, confirmDelay < 0 ? 0 : sent + confirmDelay, timeout,
+          outcomeText((byte) b, timeout, earlierTexts == null ? null : earlierTexts[i])));
     }
     if (attempt > 0) {
-      out.add(current());
+      out.add(new Attempt(attempt, sentAt, confirmDelayMillis < 0 ? 0 : sentAt + confirmDelayMillis, timeoutMillis,
+          attemptOutcome()));
     }
     return out;
   }
@@ -147,13 +159,17 @@ public final class TrackedMessage {
 
   /** What became of the current attempt so far, as the status API words it. */
   String attemptOutcome() {
-    return switch (outcome) {
+    return outcomeText(outcome, timeoutMillis, outcomeText);
+  }
+
+  private static String outcomeText(byte code, int timeout, String text) {
+    return switch (code) {
       case SENDING -> "sending";
       case SENT -> "sent";
       case ACKED -> "acked";
-      case TIMED_OUT -> "timed out after " + timeoutMillis + " ms";
+      case TIMED_OUT -> "timed out after " + timeout + " ms";
       case RECOVERED -> "recovered from the ledger after a restart";
-      default -> outcomeText;
+      default -> text;
     };
   }
 
@@ -187,7 +203,7 @@ public final class TrackedMessage {
 
   void startAttempt(int number, long sentAtWall) {
     if (attempt > 0) {
-      keep(current());
+      keepCurrent();
     }
     attempt = number;
     state = MessageState.SENDING;
@@ -252,21 +268,32 @@ public final class TrackedMessage {
     return payload;
   }
 
-  private Attempt current() {
-    return new Attempt(attempt, sentAt, confirmDelayMillis < 0 ? 0 : sentAt + confirmDelayMillis, timeoutMillis,
-        attemptOutcome());
-  }
-
   // Keeps the first attempt and the latest ones, so a long outage cannot grow a message without bound.
-  private void keep(Attempt done) {
-    if (earlier == null) {
-      earlier = new Attempt[] {done};
-    } else if (earlier.length < MAX_HISTORY - 1) {
-      earlier = Arrays.copyOf(earlier, earlier.length + 1);
-      earlier[earlier.length - 1] = done;
+  private void keepCurrent() {
+    int kept = earlier == null ? 0 : earlier.length / 2;
+    int slot;
+    if (kept < MAX_HISTORY - 1) {
+      earlier = earlier == null ? new long[2] : Arrays.copyOf(earlier, 2 * kept + 2);
+      if (earlierTexts != null) {
+        earlierTexts = Arrays.copyOf(earlierTexts, kept + 1);
+      }
+      slot = kept;
     } else {
-      System.arraycopy(earlier, 2, earlier, 1, earlier.length - 2);
-      earlier[earlier.length - 1] = done;
+      System.arraycopy(earlier, 4, earlier, 2, earlier.length - 4);
+      if (earlierTexts != null) {
+        System.arraycopy(earlierTexts, 2, earlierTexts, 1, earlierTexts.length - 2);
+        earlierTexts[kept - 1] = null;
+      }
+      slot = kept - 1;
+    }
+    long sentDelta = Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, sentAt - acceptedAtWall));
+    earlier[2 * slot] = sentDelta << 32 | (confirmDelayMillis & 0xFFFFFFFFL);
+    earlier[2 * slot + 1] = (long) timeoutMillis << 32 | (attempt & 0xFFFFFFL) << 8 | (outcome & 0xFFL);
+    if (outcome == TEXT) {
+      if (earlierTexts == null) {
+        earlierTexts = new String[earlier.length / 2];
+      }
+      earlierTexts[slot] = outcomeText;
     }
   }
 }

@@ -8,7 +8,9 @@ import java.util.UUID;
 /**
  * Measures A's heap per pending message: fills a {@link Coordinator} (fake outbound and ledger, manual clock) with
  * {@code n} messages through the same calls HTTP submissions make, with the status page's listeners attached, forces
- * a GC and prints the retained bytes per message, then the class histogram of the live heap. A measuring tool for
+ * a GC and prints the retained bytes per message; then, as if B stayed down, lets every message be re-sent up to the
+ * last attempt and prints the time per slice of due timers and the bytes per message after each round; then the
+ * class histogram of the live heap. A measuring tool for
  * issue 5, not a test; README's Development section has the command.
  */
 public final class PendingFootprint {
@@ -25,8 +27,9 @@ public final class PendingFootprint {
     tracker.addListener(new RateWindow(clock, 300));
     tracker.addListener(new RecentEvents(clock, 200));
     tracker.addListener(new AckMetrics(tracker, "footprint", () -> 0));
-    Coordinator coordinator = new Coordinator(tracker, new NullOutbound(), new NullLedger(),
-        new FakeScheduler(clock), clock, "footprint", 0, 500, Integer.MAX_VALUE);
+    FakeScheduler scheduler = new FakeScheduler(clock);
+    Coordinator coordinator = new Coordinator(tracker, new NullOutbound(), new NullLedger(), scheduler, clock,
+        "footprint", 0, 500, Integer.MAX_VALUE);
     coordinator.start(java.util.List.of());
     long before = usedAfterGc();
     byte[] template = "x".repeat(payloadBytes).getBytes(StandardCharsets.UTF_8);
@@ -40,6 +43,20 @@ public final class PendingFootprint {
     long after = usedAfterGc();
     System.out.printf("pending %,d messages of %d payload bytes: %,d bytes retained, %.1f bytes per message%n",
         tracker.pendingCount(), payloadBytes, after - before, (after - before) / (double) n);
+    // B stays down: every message is re-sent (attempts 2 to 5), each re-send keeping the attempt before in the
+    // history. The deadline timer works them off in slices of retry.burst.max, as in production.
+        for (int attempt = 2; attempt <= 5; attempt++) {
+      clock.advanceMillis(tracker.nextDeadline() - clock.monotonicMillis());
+      long fired = tracker.lateness().fired();
+      long t0 = System.nanoTime();
+      // Deadlines of one round are spread over about a second; the next round's are a minute or more later.
+      scheduler.advance(10_000);
+      long slices = Math.max(1, (tracker.lateness().fired() - fired + 499) / 500);
+      long used = usedAfterGc();
+      System.out.printf("re-send round to attempt %d: %,d timers in %,d slices of 500, %.0f us per slice; "
+          + "%.1f bytes per pending message%n", attempt, tracker.lateness().fired() - fired, slices,
+          (System.nanoTime() - t0) / 1000.0 / slices, (used - before) / (double) n);
+    }
     Process jcmd = new ProcessBuilder("jcmd", Long.toString(ProcessHandle.current().pid()), "GC.class_histogram")
         .redirectErrorStream(true).start();
     try (var lines = jcmd.inputReader().lines()) {
