@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -115,6 +116,32 @@ final class AckLoop implements AutoCloseable {
     }
     await(Future.all(sends));
     return sends.stream().map(Future::result).toList();
+  }
+
+  /** POSTs {@code n} JSON messages to A in batches of {@code size}; returns their ids once all got status 202. */
+  List<String> submitBatches(int n, int size) {
+    List<Future<List<String>>> batches = new ArrayList<>();
+    for (int from = 0; from < n; from += size) {
+      JsonArray items = new JsonArray();
+      for (int i = from; i < Math.min(n, from + size); i++) {
+        items.add(new JsonObject().put("payload", new JsonObject().put("n", i)));
+      }
+      batches.add(postBatch(items.encode(), "application/json").map(r -> {
+        JsonObject body = r.bodyAsJsonObject();
+        if (r.statusCode() != 200 || body.getInteger("failed") != 0) {
+          throw new IllegalStateException("batch not accepted: " + r.statusCode() + " " + r.bodyAsString());
+        }
+        return body.getJsonArray("results").stream().map(o -> ((JsonObject) o).getString("id")).toList();
+      }));
+    }
+    await(Future.all(batches));
+    return batches.stream().flatMap(f -> f.result().stream()).toList();
+  }
+
+  /** One POST to {@code /api/messages/batch}. */
+  Future<HttpResponse<Buffer>> postBatch(String body, String contentType) {
+    return web.post(httpPort, "127.0.0.1", "/api/messages/batch").putHeader("Content-Type", contentType)
+        .sendBuffer(Buffer.buffer(body));
   }
 
   /** One POST to {@code /api/messages} with extra headers. */

@@ -57,6 +57,37 @@ class ProducerApiIT extends AckLoopTest {
   }
 
   @Test
+  @DisplayName("a batch: each item answered on its own in request order, the good ones sent and ACKed")
+  void batch(Vertx vertx, KafkaBroker broker, TestInfo info) {
+    AckLoop loop = loop(vertx, broker, info);
+    loop.deployConsumer(null, new JsonObject());
+    loop.deployProducer(new JsonObject().put("message.max.bytes", 100));
+
+    String items = "[{\"id\":\"b-1\",\"payload\":{\"n\":1}},"
+        + "{\"id\":\"b-2\",\"payload\":\"two\",\"timeoutMs\":5000},"
+        + "{\"id\":\"b-1\",\"payload\":{\"n\":3}},"
+        + "{\"id\":\"no good\",\"payload\":4},"
+        + "{\"id\":\"b-5\",\"payload\":\"" + "x".repeat(200) + "\"}]";
+    var response = AckLoop.await(loop.postBatch(items, "application/json"));
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonObject body = response.bodyAsJsonObject();
+    assertThat(body.getInteger("accepted")).isEqualTo(2);
+    assertThat(body.getInteger("failed")).isEqualTo(3);
+    assertThat(body.getJsonArray("results").stream().map(o -> ((JsonObject) o).getInteger("status")).toList())
+        .containsExactly(202, 202, 409, 400, 413);
+
+    var ndjson = AckLoop.await(loop.postBatch("{\"id\":\"b-6\",\"payload\":6}\n", "application/x-ndjson"));
+    assertThat(ndjson.bodyAsJsonObject().getInteger("accepted")).isEqualTo(1);
+    var notABatch = AckLoop.await(loop.postBatch("{\"payload\":1}", "application/json"));
+    assertThat(notABatch.statusCode()).isEqualTo(400);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> loop.stat("acked") == 3);
+    assertThat(loop.records(loop.topics.messages())).hasSize(3);
+    assertThat(loop.message("b-2").bodyAsJsonObject().getLong("timeoutMs")).isEqualTo(5000);
+    assertThat(loop.effects().keySet()).containsExactlyInAnyOrder("b-1", "b-2", "b-6");
+  }
+
+  @Test
   @DisplayName("a caller's own timeout applies to that message only")
   void perMessageTimeout(Vertx vertx, KafkaBroker broker, TestInfo info) {
     AckLoop loop = loop(vertx, broker, info);

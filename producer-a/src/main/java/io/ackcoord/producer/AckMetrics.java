@@ -36,6 +36,17 @@ final class AckMetrics implements TrackerListener {
     counter("ackcoord.replies.in.progress", "IN_PROGRESS replies that moved a deadline", s,
         TrackerStats::extensions);
     counter("ackcoord.sends.failed", "Sends that failed and were retried", s, TrackerStats::sendFailures);
+    TimerLateness timers = tracker.lateness();
+    counter("ackcoord.timers.fired", "Deadline timers fired (re-sends and dead letters due)", timers,
+        TimerLateness::fired);
+    counter("ackcoord.timers.late", "Deadline timers that fired more than 100 ms after their deadline", timers,
+        TimerLateness::lateOver100Ms);
+    Gauge.builder("ackcoord.timers.lateness.p99", timers, t -> t.lateP99Millis() / 1000.0)
+        .description("99th percentile of how late deadline timers fired, since start").baseUnit("seconds")
+        .register(registry);
+    Gauge.builder("ackcoord.timers.lateness.max", timers, t -> t.lateMaxMillis() / 1000.0)
+        .description("Latest a deadline timer fired after its deadline, since start").baseUnit("seconds")
+        .register(registry);
     Gauge.builder("ackcoord.messages.pending", tracker, MessageTracker::pendingCount)
         .description("Messages sent and not yet ACKed or dead-lettered").register(registry);
     Gauge.builder("ackcoord.messages.oldest.pending.age", oldestPendingAgeMillis, a -> a.getAsLong() / 1000.0)

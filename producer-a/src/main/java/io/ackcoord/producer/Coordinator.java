@@ -61,13 +61,17 @@ public final class Coordinator {
   private final int replyPartition;
   private final int burst;
   private final int maxPending;
+  // Re-sends and dead-letter writes handed to Kafka and not yet answered: at most `burst`, so a backlog of overdue
+  // timers is fed to the producer at the pace the broker takes it instead of piling up in its buffer.
+  private int writesInFlight;
   private final Map<String, List<Promise<TrackedMessage>>> waiters = new HashMap<>();
   private Consumer<ReplyResult> replyObserver = r -> { };
   private boolean ready;
   private boolean stopped;
 
   /**
-   * @param burst      most expired deadlines handled per timer tick
+   * @param burst      most expired deadlines handled per timer tick, and most re-sends and dead-letter writes
+   *                   awaiting the broker at once
    * @param maxPending pending count at which submissions are refused
    */
   public Coordinator(MessageTracker tracker, Outbound outbound, Ledger ledger, Scheduler scheduler, Clock clock,
@@ -194,6 +198,11 @@ public final class Coordinator {
     timer.cancel();
   }
 
+  /** Re-sends and dead-letter writes awaiting the broker now. */
+  int writesInFlight() {
+    return writesInFlight;
+  }
+
   public MessageTracker tracker() {
     return tracker;
   }
@@ -203,14 +212,19 @@ public final class Coordinator {
     if (stopped) {
       return;
     }
-    List<Due> due = tracker.pollDue(burst);
+    int limit = burst - writesInFlight;
+    if (limit <= 0) {
+      // The broker has not answered the last slice yet; each answer re-arms the timer.
+      return;
+    }
+    List<Due> due = tracker.pollDue(limit);
     for (Due d : due) {
       switch (d.action()) {
         case SEND -> resend(d.message());
         case DEAD_LETTER -> writeDeadLetter(d.message());
       }
     }
-    if (due.size() == burst && tracker.nextDeadline() <= clock.monotonicMillis()) {
+    if (due.size() == limit && tracker.nextDeadline() <= clock.monotonicMillis()) {
       // More are overdue: take the next batch on the next tick, so sends and replies interleave.
       timer.arm(clock.monotonicMillis() + 1);
     } else {
@@ -225,7 +239,9 @@ public final class Coordinator {
     // than retry.max.attempts allows. A failed write only costs that bound, so it is logged, not retried.
     ledger.record(tracker.ledgerEntry(m, producerId)).onFailure(err ->
         LOG.warn("Ledger update for {} (attempt {}) failed: {}", m.id(), attempt, err.getMessage()));
+    writesInFlight++;
     outbound.send(m.envelope(producerId, replyPartition)).onComplete(ar -> {
+      writesInFlight--;
       if (ar.succeeded()) {
         tracker.sendConfirmed(m, attempt);
       } else {
@@ -239,7 +255,10 @@ public final class Coordinator {
   // A dead letter must not be lost either: retry the write until the broker has it, then tell the caller.
   private void writeDeadLetter(TrackedMessage m) {
     LOG.warn("Dead-lettering {} after {} attempt(s): {}", m.id(), m.attempt(), m.reason());
+    writesInFlight++;
     outbound.deadLetter(m.envelope(producerId, replyPartition), m.reason()).onComplete(ar -> {
+      writesInFlight--;
+      timer.arm(tracker.nextDeadline());
       if (ar.succeeded()) {
         tracker.deadLetterWritten(m);
         forget(m);

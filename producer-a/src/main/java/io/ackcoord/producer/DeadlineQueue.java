@@ -1,103 +1,123 @@
 package io.ackcoord.producer;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.PriorityQueue;
 
 /**
- * Every pending message's deadline in one priority queue, so one timer (for the earliest) serves any number of
+ * Every pending message's deadline in one binary min-heap, so one timer (for the earliest) serves any number of
  * messages instead of one event-loop timer each.
  *
- * <p>Cancelling is lazy: a message whose deadline moved or was cleared leaves its old entry behind, and the entry is
- * dropped when it reaches the head because its generation no longer matches. Adding is O(log n), cancelling O(1);
- * when stale entries outnumber live ones the queue is rebuilt, which keeps memory proportional to what is pending.
+ * <p>The heap is indexed: each message knows its own slot ({@link TrackedMessage#heapIndex}), so moving or cancelling
+ * a deadline fixes the heap in place in O(log n) and no stale entry is ever left behind. It holds one reference per
+ * queued message and nothing else (the deadline is read from the message). Equal deadlines fire in accept order.
  */
 final class DeadlineQueue {
 
-  private record Entry(long deadline, TrackedMessage message, int generation) {
-    boolean live() {
-      return generation == message.generation;
-    }
-  }
-
-  private final PriorityQueue<Entry> queue =
-      new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
-  private int live;
+  private TrackedMessage[] heap = new TrackedMessage[64];
+  private int size;
 
   /** Schedules {@code message} at its current deadline, replacing any earlier schedule. */
   void schedule(TrackedMessage message) {
-    cancel(message);
-    if (message.deadline() != Long.MAX_VALUE) {
-      queue.add(new Entry(message.deadline(), message, message.generation));
-      message.queued = true;
-      live++;
-      compactIfMostlyStale();
+    if (message.deadline() == Long.MAX_VALUE) {
+      cancel(message);
+      return;
+    }
+    int i = message.heapIndex;
+    if (i < 0) {
+      if (size == heap.length) {
+        heap = Arrays.copyOf(heap, size + (size >> 1));
+      }
+      place(message, size++);
+      siftUp(size - 1);
+    } else {
+      siftDown(siftUp(i));
     }
   }
 
   /** Forgets {@code message}'s schedule. */
   void cancel(TrackedMessage message) {
-    message.generation++;
-    if (message.queued) {
-      message.queued = false;
-      live--;
+    int i = message.heapIndex;
+    if (i < 0) {
+      return;
+    }
+    message.heapIndex = -1;
+    TrackedMessage last = heap[--size];
+    heap[size] = null;
+    if (i < size) {
+      place(last, i);
+      siftDown(siftUp(i));
+    }
+    // After a large backlog drained, give the memory back.
+    if (heap.length > 1024 && size < heap.length >> 2) {
+      heap = Arrays.copyOf(heap, heap.length >> 1);
     }
   }
 
-  /** The earliest live deadline, or {@link Long#MAX_VALUE}. */
+  /** The earliest deadline, or {@link Long#MAX_VALUE}. */
   long earliest() {
-    dropStale();
-    Entry head = queue.peek();
-    return head == null ? Long.MAX_VALUE : head.deadline;
+    return size == 0 ? Long.MAX_VALUE : heap[0].deadline();
   }
 
   /** Removes and returns up to {@code limit} messages whose deadline is at or before {@code now}, earliest first. */
   List<TrackedMessage> pollDue(long now, int limit) {
-    List<TrackedMessage> due = new ArrayList<>();
-    while (due.size() < limit) {
-      dropStale();
-      Entry head = queue.peek();
-      if (head == null || head.deadline > now) {
-        break;
-      }
-      queue.poll();
-      cancel(head.message);
-      due.add(head.message);
+    List<TrackedMessage> due = new ArrayList<>(Math.min(limit, 64));
+    while (due.size() < limit && size > 0 && heap[0].deadline() <= now) {
+      TrackedMessage head = heap[0];
+      cancel(head);
+      due.add(head);
     }
     return due;
   }
 
-  /** Messages with a live deadline. */
+  /** Messages queued. */
   int liveCount() {
-    return live;
+    return size;
   }
 
-  /** Entries held, stale ones included. */
-  int size() {
-    return queue.size();
+  /** Slots held, free ones included. */
+  int capacity() {
+    return heap.length;
   }
 
-  // ACKed messages leave entries behind until their old deadline comes round; with long timeouts and high rates
-  // those would pile up and pin the finished messages, so rebuild once they outnumber the live ones. Each rebuild
-  // at least halves the queue, so its O(n) cost is paid for by the inserts that made the garbage.
-  private void compactIfMostlyStale() {
-    if (queue.size() <= 2 * live + 1024) {
-      return;
-    }
-    List<Entry> keep = new ArrayList<>(live);
-    for (Entry e : queue) {
-      if (e.live()) {
-        keep.add(e);
+  private int siftUp(int i) {
+    TrackedMessage m = heap[i];
+    while (i > 0) {
+      int parent = (i - 1) >>> 1;
+      if (!before(m, heap[parent])) {
+        break;
       }
+      place(heap[parent], i);
+      i = parent;
     }
-    queue.clear();
-    queue.addAll(keep);
+    place(m, i);
+    return i;
   }
 
-  private void dropStale() {
-    Entry head;
-    while ((head = queue.peek()) != null && !head.live()) {
-      queue.poll();
+  private void siftDown(int i) {
+    TrackedMessage m = heap[i];
+    int half = size >>> 1;
+    while (i < half) {
+      int child = 2 * i + 1;
+      int right = child + 1;
+      if (right < size && before(heap[right], heap[child])) {
+        child = right;
+      }
+      if (!before(heap[child], m)) {
+        break;
+      }
+      place(heap[child], i);
+      i = child;
     }
+    place(m, i);
+  }
+
+  private void place(TrackedMessage m, int i) {
+    heap[i] = m;
+    m.heapIndex = i;
+  }
+
+  private static boolean before(TrackedMessage a, TrackedMessage b) {
+    return a.deadline() < b.deadline() || (a.deadline() == b.deadline() && a.acceptSeq < b.acceptSeq);
   }
 }

@@ -1,18 +1,25 @@
 package io.ackcoord.producer;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import io.ackcoord.producer.Coordinator.RejectedException;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * A's HTTP write: {@code POST /api/messages}, the only request that changes state. The reads (the status page, its
+ * A's HTTP write: {@code POST /api/messages} and its batch form {@code POST /api/messages/batch} (see
+ * {@link BatchRequest}), the only requests that change state. The reads (the status page, its
  * API, metrics, health) are {@link StatusPage}'s.
  *
  * <p>The body is the payload (any content type; JSON is checked to be JSON). Optional {@code X-Ackcoord-Id} (or
@@ -29,6 +36,8 @@ final class HttpApi {
   static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@-]{1,200}");
   static final long MAX_TIMEOUT_MS = 86_400_000L;
 
+  private static final JsonFactory JSON = new JsonFactory();
+
   private final Coordinator coordinator;
   private final int maxBytes;
 
@@ -39,6 +48,8 @@ final class HttpApi {
 
   /** Adds {@code POST /api/messages}, and the JSON error answer of every route, to {@code router}. */
   void mount(Router router) {
+    router.post("/api/messages/batch").handler(BodyHandler.create(false).setBodyLimit(BatchRequest.MAX_BODY_BYTES))
+        .handler(this::submitBatch);
     router.post("/api/messages").handler(BodyHandler.create(false).setBodyLimit(maxBytes)).handler(this::submit);
     router.route().failureHandler(this::failure);
     // No route matched: a JSON answer like every other error, not Vert.x's HTML page.
@@ -76,7 +87,7 @@ final class HttpApi {
     String contentType = ctx.request().getHeader("Content-Type");
     if (isJson(contentType)) {
       try {
-        Json.decodeValue(body == null ? Buffer.buffer() : body);
+        checkJson(payload);
       } catch (DecodeException e) {
         error(ctx, 400, "body is not valid JSON though Content-Type is " + contentType + ": " + e.getMessage());
         return;
@@ -94,15 +105,71 @@ final class HttpApi {
         });
   }
 
+  // Every item is submitted at once (the producer batches their records); the answer lists each item's outcome in
+  // request order once all are settled, so one slow or refused item never hides the others'.
+  private void submitBatch(RoutingContext ctx) {
+    List<BatchRequest.Item> items;
+    try {
+      items = BatchRequest.parse(ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer(),
+          ctx.request().getHeader("Content-Type"), maxBytes);
+    } catch (BatchRequest.BadBatch e) {
+      error(ctx, 400, e.getMessage());
+      return;
+    }
+    List<Future<JsonObject>> results = new ArrayList<>(items.size());
+    for (BatchRequest.Item item : items) {
+      JsonObject result = new JsonObject().put("id", item.id());
+      if (!item.valid()) {
+        results.add(Future.succeededFuture(result.put("status", item.status()).put("error", item.error())));
+        continue;
+      }
+      results.add(coordinator.submit(item.id(), item.payload(), "application/json", item.timeoutMillis())
+          .map(m -> result.put("status", 202))
+          .otherwise(err -> result.put("status", err instanceof RejectedException r && r.conflict() ? 409 : 503)
+              .put("error", err.getMessage())));
+    }
+    Future.join(results).onComplete(ar -> {
+      JsonArray out = new JsonArray();
+      int accepted = 0;
+      for (Future<JsonObject> f : results) {
+        JsonObject r = f.result();
+        accepted += r.getInteger("status") == 202 ? 1 : 0;
+        out.add(r);
+      }
+      json(ctx, 200, new JsonObject().put("accepted", accepted).put("failed", items.size() - accepted)
+          .put("results", out));
+    });
+  }
+
   private void failure(RoutingContext ctx) {
     int code = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
     String message = switch (code) {
-      case 413 -> "payload larger than message.max.bytes (" + maxBytes + " bytes)";
+      case 413 -> ctx.request().path().endsWith("/batch")
+          ? "batch body larger than " + BatchRequest.MAX_BODY_BYTES + " bytes"
+          : "payload larger than message.max.bytes (" + maxBytes + " bytes)";
       case 404 -> "no such resource: " + ctx.request().path();
       default -> ctx.failure() != null ? String.valueOf(ctx.failure().getMessage()) : "request failed";
     };
     if (!ctx.response().ended()) {
       error(ctx, code, message);
+    }
+  }
+
+  /**
+   * Fails with {@link DecodeException} unless {@code body} is exactly one JSON value. Streams through the tokens
+   * without building the document: the payload is passed on as bytes, so a tree would be garbage at once.
+   */
+  static void checkJson(byte[] bytes) {
+    try (JsonParser parser = JSON.createParser(bytes)) {
+      if (parser.nextToken() == null) {
+        throw new DecodeException("no JSON value");
+      }
+      parser.skipChildren();
+      if (parser.nextToken() != null) {
+        throw new DecodeException("unexpected trailing token");
+      }
+    } catch (IOException e) {
+      throw new DecodeException(e.getMessage(), e);
     }
   }
 

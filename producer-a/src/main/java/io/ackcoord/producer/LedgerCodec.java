@@ -5,7 +5,9 @@ import io.ackcoord.protocol.InvalidRecordException;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
@@ -18,6 +20,9 @@ final class LedgerCodec {
   static final String VERSION = "ackcoord-ledger-version";
   static final String DEADLINE = "ackcoord-deadline";
 
+  // Never modified once built (Kafka only reads header values), so shared.
+  private static final byte[] VERSION_1 = {'1'};
+
   private LedgerCodec() {
   }
 
@@ -26,19 +31,19 @@ final class LedgerCodec {
   }
 
   static ProducerRecord<String, byte[]> toRecord(String topic, int partition, LedgerEntry e) {
-    Headers h = new RecordHeaders();
-    put(h, VERSION, "1");
-    put(h, EnvelopeCodec.ID, e.id());
-    put(h, EnvelopeCodec.PRODUCER, e.producerId());
-    put(h, EnvelopeCodec.ATTEMPT, Integer.toString(e.attempt()));
-    put(h, EnvelopeCodec.CREATED_AT, Long.toString(e.acceptedAtMillis()));
-    put(h, EnvelopeCodec.SENT_AT, Long.toString(e.sentAtMillis()));
-    put(h, EnvelopeCodec.TIMEOUT_MS, Long.toString(e.baseTimeoutMillis()));
-    put(h, DEADLINE, Long.toString(e.deadlineMillis()));
+    Header[] h = new Header[e.contentType() == null ? 8 : 9];
+    h[0] = new RecordHeader(VERSION, VERSION_1);
+    h[1] = new RecordHeader(EnvelopeCodec.ID, utf8(e.id()));
+    h[2] = new RecordHeader(EnvelopeCodec.PRODUCER, utf8(e.producerId()));
+    h[3] = new RecordHeader(EnvelopeCodec.ATTEMPT, EnvelopeCodec.ascii(e.attempt()));
+    h[4] = new RecordHeader(EnvelopeCodec.CREATED_AT, EnvelopeCodec.ascii(e.acceptedAtMillis()));
+    h[5] = new RecordHeader(EnvelopeCodec.SENT_AT, EnvelopeCodec.ascii(e.sentAtMillis()));
+    h[6] = new RecordHeader(EnvelopeCodec.TIMEOUT_MS, EnvelopeCodec.ascii(e.baseTimeoutMillis()));
+    h[7] = new RecordHeader(DEADLINE, EnvelopeCodec.ascii(e.deadlineMillis()));
     if (e.contentType() != null) {
-      put(h, EnvelopeCodec.CONTENT_TYPE, e.contentType());
+      h[8] = new RecordHeader(EnvelopeCodec.CONTENT_TYPE, utf8(e.contentType()));
     }
-    return new ProducerRecord<>(topic, partition, key(e.producerId(), e.id()), e.payload(), h);
+    return new ProducerRecord<>(topic, partition, key(e.producerId(), e.id()), e.payload(), new RecordHeaders(h));
   }
 
   static ProducerRecord<String, byte[]> tombstone(String topic, int partition, String producerId, String id) {
@@ -74,8 +79,8 @@ final class LedgerCodec {
         r.value());
   }
 
-  private static void put(Headers h, String name, String value) {
-    h.add(name, value.getBytes(StandardCharsets.UTF_8));
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   private static String required(Headers h, String name) throws InvalidRecordException {

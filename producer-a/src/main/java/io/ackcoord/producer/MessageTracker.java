@@ -3,8 +3,6 @@ package io.ackcoord.producer;
 import io.ackcoord.protocol.Reply;
 import io.ackcoord.time.Clock;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,12 +65,15 @@ public final class MessageTracker {
   private final Clock clock;
   private final DoubleSupplier random;
   private final int historyCapacity;
-  private final Map<String, TrackedMessage> pending = new HashMap<>();
+  private final IdTable pending = new IdTable();
   private final Map<String, TrackedMessage> history;
   private final DeadlineQueue deadlines = new DeadlineQueue();
   private final TrackerStats stats = new TrackerStats();
+  private final TimerLateness lateness;
   // Accept order of the pending messages, and finish order of the remembered ones, for paging (SeqIndex).
   private final SeqIndex pendingOrder = new SeqIndex(TrackedMessage::acceptSeq, m -> pending.get(m.id()) == m);
+  // Content types repeat: one shared string per distinct value instead of one per message.
+  private final Map<String, String> contentTypes = new HashMap<>();
   private final SeqIndex ackedOrder;
   private final SeqIndex deadOrder;
   private final List<TrackerListener> listeners = new ArrayList<>(2);
@@ -90,6 +91,7 @@ public final class MessageTracker {
     this.policy = policy;
     this.random = random;
     this.historyCapacity = historyCapacity;
+    this.lateness = new TimerLateness(clock);
     this.history = new LinkedHashMap<>(1024, 0.75f, false) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<String, TrackedMessage> eldest) {
@@ -130,7 +132,7 @@ public final class MessageTracker {
       throw new IllegalStateException("message " + id + " is already pending");
     }
     long base = timeoutMillis > 0 ? timeoutMillis : policy.ackTimeoutMillis();
-    TrackedMessage m = new TrackedMessage(id, payload, contentType, base, clock.wallMillis(),
+    TrackedMessage m = new TrackedMessage(id, payload, canonical(contentType), base, clock.wallMillis(),
         clock.monotonicMillis());
     m.startAttempt(1, clock.wallMillis());
     register(m);
@@ -149,10 +151,10 @@ public final class MessageTracker {
     }
     long nowWall = clock.wallMillis();
     long nowMono = clock.monotonicMillis();
-    TrackedMessage m = new TrackedMessage(e.id(), e.payload(), e.contentType(), e.baseTimeoutMillis(),
+    TrackedMessage m = new TrackedMessage(e.id(), e.payload(), canonical(e.contentType()), e.baseTimeoutMillis(),
         e.acceptedAtMillis(), nowMono - Math.max(0, nowWall - e.acceptedAtMillis()));
     m.startAttempt(Math.max(1, e.attempt()), e.sentAtMillis());
-    m.currentAttempt().outcome("recovered from the ledger after a restart");
+    m.attemptRecovered();
     m.await(nowMono + Math.max(0, e.deadlineMillis() - nowWall));
     register(m);
     deadlines.schedule(m);
@@ -163,7 +165,7 @@ public final class MessageTracker {
   // Pending from now on: looked up by id, listed in accept order, and no longer in the history of finished ones.
   private void register(TrackedMessage m) {
     m.acceptSeq = ++acceptSeq;
-    pending.put(m.id(), m);
+    pending.put(m);
     pendingOrder.add(m);
     forget(history.remove(m.id()));
   }
@@ -174,7 +176,7 @@ public final class MessageTracker {
    */
   public LedgerEntry ledgerEntry(TrackedMessage m, String producerId) {
     long timeout = policy.timeoutFor(m.attempt(), m.baseTimeoutMillis(), 0.5);
-    long sentAt = m.currentAttempt().sentAt();
+    long sentAt = m.attemptSentAt();
     byte[] payload = m.payload() == null ? new byte[0] : m.payload();
     return new LedgerEntry(m.id(), producerId, m.attempt(), m.acceptedAt(), sentAt, m.baseTimeoutMillis(),
         sentAt + timeout, m.contentType(), payload);
@@ -194,7 +196,7 @@ public final class MessageTracker {
       return;
     }
     long timeout = policy.timeoutFor(attempt, m.baseTimeoutMillis(), random.getAsDouble());
-    m.currentAttempt().confirmed(clock.wallMillis(), timeout);
+    m.attemptConfirmed(clock.wallMillis(), timeout);
     m.await(clock.monotonicMillis() + timeout);
     deadlines.schedule(m);
     if (attempt == 1) {
@@ -212,14 +214,14 @@ public final class MessageTracker {
       return;
     }
     stats.sendFailures++;
-    m.currentAttempt().outcome("send failed: " + error);
+    m.attemptOutcome("send failed: " + error);
     m.waitResend(attempt, clock.monotonicMillis() + policy.retryDelayFor(attempt, random.getAsDouble()));
     deadlines.schedule(m);
   }
 
   /** The first send failed before the caller was told it was accepted: forget the message entirely. */
   public void reject(TrackedMessage m) {
-    if (pending.remove(m.id(), m)) {
+    if (pending.remove(m)) {
       pendingOrder.removed();
       deadlines.cancel(m);
       stats.rejected++;
@@ -255,14 +257,15 @@ public final class MessageTracker {
     List<TrackedMessage> expired = deadlines.pollDue(now, limit);
     List<Due> due = new ArrayList<>(expired.size());
     for (TrackedMessage m : expired) {
+      lateness.fired(m.deadline());
       if (m.state() == MessageState.WAITING_RESEND) {
         startResend(m, m.nextAttempt());
         due.add(new Due(Action.SEND, m));
       } else if (m.state() == MessageState.AWAITING_REPLY) {
-        m.currentAttempt().outcome("timed out after " + m.currentAttempt().timeoutMillis() + " ms");
+        m.attemptTimedOut();
         if (policy.isLast(m.attempt())) {
           deadLetter(m, "no reply after " + m.attempt() + " attempt(s); last timeout "
-              + m.currentAttempt().timeoutMillis() + " ms");
+              + m.attemptTimeoutMillis() + " ms");
           due.add(new Due(Action.DEAD_LETTER, m));
         } else {
           startResend(m, m.attempt() + 1);
@@ -287,11 +290,6 @@ public final class MessageTracker {
   public Optional<TrackedMessage> find(String id) {
     TrackedMessage m = pending.get(id);
     return Optional.ofNullable(m != null ? m : history.get(id));
-  }
-
-  /** The pending messages, in no particular order; a view, do not keep it across events. */
-  public Collection<TrackedMessage> pending() {
-    return Collections.unmodifiableCollection(pending.values());
   }
 
   /**
@@ -323,6 +321,11 @@ public final class MessageTracker {
     return pending.size();
   }
 
+  /** How late the deadline timers fired. */
+  public TimerLateness lateness() {
+    return lateness;
+  }
+
   /** Counters since start. */
   public TrackerStats stats() {
     return stats;
@@ -330,8 +333,11 @@ public final class MessageTracker {
 
   private ReplyResult acked(TrackedMessage m, Reply reply) {
     deadlines.cancel(m);
-    m.currentAttempt().outcome(reply.attempt() == m.attempt() ? "acked" : "acked (reply to attempt "
-        + reply.attempt() + ")");
+    if (reply.attempt() == m.attempt()) {
+      m.attemptAcked();
+    } else {
+      m.attemptOutcome("acked (reply to attempt " + reply.attempt() + ")");
+    }
     finish(m, MessageState.ACKED, null);
     stats.acked++;
     listeners.forEach(l -> l.acked(m));
@@ -345,7 +351,7 @@ public final class MessageTracker {
       return new ReplyResult(ReplyOutcome.STALE, m);
     }
     stats.nacks++;
-    m.currentAttempt().outcome("nack: " + reply.reason() + (reply.retryable() ? "" : " (not retryable)"));
+    m.attemptOutcome("nack: " + reply.reason() + (reply.retryable() ? "" : " (not retryable)"));
     if (!reply.retryable() || policy.isLast(m.attempt())) {
       deadlines.cancel(m);
       deadLetter(m, (reply.retryable() ? "retryable NACK of the last attempt (" + m.attempt() + "): "
@@ -374,7 +380,7 @@ public final class MessageTracker {
 
   private void startResend(TrackedMessage m, int attempt) {
     boolean retry = attempt > m.attempt();
-    String reason = m.currentAttempt().outcome();
+    String reason = m.attemptOutcome();
     m.startAttempt(attempt, clock.wallMillis());
     if (retry) {
       stats.retries++;
@@ -389,11 +395,26 @@ public final class MessageTracker {
   }
 
   private void finish(TrackedMessage m, MessageState state, String reason) {
-    m.finish(state, clock.wallMillis(), clock.monotonicMillis(), reason);
-    m.finishSeq = ++finishSeq;
-    pending.remove(m.id());
+    deadlines.cancel(m);
+    m.finish(state, clock.wallMillis(), clock.monotonicMillis(), reason, ++finishSeq);
+    pending.remove(m);
     pendingOrder.removed();
     remember(m);
+  }
+
+  private String canonical(String contentType) {
+    if (contentType == null) {
+      return null;
+    }
+    String known = contentTypes.get(contentType);
+    if (known != null) {
+      return known;
+    }
+    // A client sending a different type each time must not grow this without bound.
+    if (contentTypes.size() < 256) {
+      contentTypes.put(contentType, contentType);
+    }
+    return contentType;
   }
 
   private void remember(TrackedMessage m) {

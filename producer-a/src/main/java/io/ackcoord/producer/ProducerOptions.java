@@ -92,8 +92,9 @@ public record ProducerOptions(
         .define(MAX_EXTENSION, Type.LONG, 900_000L, ConfigDef.between(1, 86_400_000),
             "Longest a single IN_PROGRESS reply from B may push a deadline out, in ms.")
         .define(BURST, Type.INT, 500, ConfigDef.between(1, 1_000_000),
-            "Most expired deadlines handled in one timer tick; a larger backlog is worked off tick by tick so a "
-                + "burst of overdue timers does not flood B.")
+            "Most expired deadlines handled in one timer tick, and most re-sends and dead-letter writes awaiting "
+                + "the broker at once; a larger backlog is worked off tick by tick so a burst of overdue timers "
+                + "floods neither the producer nor B.")
         .define(MAX_BYTES, Type.INT, 1_048_576, ConfigDef.between(1, 100 * 1_048_576),
             "Largest payload accepted, in bytes; larger HTTP bodies get 413. Keep it under the broker's "
                 + "message.max.bytes.")

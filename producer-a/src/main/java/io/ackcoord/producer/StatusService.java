@@ -99,6 +99,12 @@ public final class StatusService {
         .put("foreignReplies", foreignReplies.getAsLong())
         .put("foreignProducers", new JsonArray(foreignProducers.get()))
         .put("pageClients", pageClients.getAsInt());
+    TimerLateness timers = tracker.lateness();
+    json.put("timers", new JsonObject()
+        .put("fired", timers.fired())
+        .put("lateP99Ms", timers.lateP99Millis())
+        .put("lateMaxMs", timers.lateMaxMillis())
+        .put("lateOver100Ms", timers.lateOver100Ms()));
     TrackedMessage oldest = tracker.oldestPending();
     json.put("oldestPending", oldest == null ? null : new JsonObject().put("id", oldest.id())
         .put("attempt", oldest.attempt())

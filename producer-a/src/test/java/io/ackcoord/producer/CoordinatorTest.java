@@ -206,6 +206,49 @@ class CoordinatorTest {
   }
 
   @Test
+  @DisplayName("re-sends are flow-controlled: no new slice while the broker has not answered the last one")
+  void resendsWaitForTheBroker() {
+    Coordinator c = started(new Coordinator(tracker, outbound, ledger, scheduler, clock, "a1", 0, 10, 1000));
+    for (int i = 0; i < 25; i++) {
+      c.submit("m" + i, new byte[0], null, 0);
+    }
+    outbound.autoConfirm = false;
+    clock.advanceMillis(5000);
+    scheduler.advance(0);
+    scheduler.advance(50);
+    assertThat(resends()).as("one slice, then nothing until the broker answers").isEqualTo(10);
+    assertThat(c.writesInFlight()).isEqualTo(10);
+
+    outbound.pendingSends.subList(0, 4).forEach(p -> p.complete());
+    scheduler.advance(1);
+    assertThat(resends()).as("as many as were answered").isEqualTo(14);
+
+    outbound.autoConfirm = true;
+    outbound.pendingSends.forEach(p -> p.tryComplete());
+    scheduler.advance(5);
+    assertThat(resends()).isEqualTo(25);
+    assertThat(c.writesInFlight()).isZero();
+    assertThat(tracker.lateness().fired()).isEqualTo(25);
+    assertThat(tracker.lateness().lateOver100Ms()).as("all were 4 s overdue when polled").isEqualTo(25);
+  }
+
+  @Test
+  @DisplayName("timers that fire on time are recorded as on time")
+  void latenessOnTime() {
+    coordinator.submit("m1", new byte[0], null, 0);
+    coordinator.submit("m2", new byte[0], null, 0);
+    scheduler.advance(1000);
+    TimerLateness lateness = tracker.lateness();
+    assertThat(lateness.fired()).isEqualTo(2);
+    assertThat(lateness.lateMaxMillis()).isZero();
+    assertThat(lateness.lateOver100Ms()).isZero();
+  }
+
+  private long resends() {
+    return outbound.sent.stream().filter(e -> e.attempt() == 2).count();
+  }
+
+  @Test
   @DisplayName("submissions are refused until the coordinator has recovered and started")
   void notReady() {
     Coordinator fresh = new Coordinator(tracker, outbound, ledger, scheduler, clock, "a1", 0, 500, 1000);

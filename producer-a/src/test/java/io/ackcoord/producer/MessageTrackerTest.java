@@ -34,6 +34,38 @@ class MessageTrackerTest {
   }
 
   @Test
+  @DisplayName("the history keeps every attempt's times and outcome, and only the first and the latest 19 of a long run")
+  void boundedAttemptHistory() {
+    long t0 = clock.wallMillis();
+    TrackedMessage m = sent("m1");
+    clock.advanceMillis(1000);
+    tracker.pollDue(10);
+    for (int i = 0; i < 30; i++) {
+      clock.advanceMillis(10);
+      tracker.sendFailed(m, 2, "broker down " + i);
+      clock.advanceMillis(1000);
+      tracker.pollDue(10);
+    }
+
+    List<Attempt> attempts = m.attempts();
+    assertThat(attempts).hasSize(TrackedMessage.MAX_HISTORY);
+    Attempt first = attempts.get(0);
+    assertThat(first.number()).isEqualTo(1);
+    assertThat(first.sentAt()).isEqualTo(t0);
+    assertThat(first.confirmedAt()).isEqualTo(t0);
+    assertThat(first.timeoutMillis()).isEqualTo(1000);
+    assertThat(first.outcome()).isEqualTo("timed out after 1000 ms");
+    // Attempt 2's send failed 30 times: the oldest of those fell out.
+    assertThat(attempts.subList(1, attempts.size() - 1)).extracting(Attempt::outcome)
+        .containsExactlyElementsOf(java.util.stream.IntStream.range(12, 30).mapToObj(i -> "send failed: broker down "
+            + i).toList());
+    Attempt last = attempts.get(attempts.size() - 1);
+    assertThat(last.number()).isEqualTo(m.attempt());
+    assertThat(last.outcome()).isEqualTo("sending");
+    assertThat(last.sentAt()).isEqualTo(clock.wallMillis());
+  }
+
+  @Test
   @DisplayName("the reply timer starts when the broker confirms the send, not when the message is accepted")
   void timerStartsOnConfirmation() {
     TrackedMessage m = tracker.accept("m1", new byte[0], null, 0);

@@ -5,6 +5,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
@@ -26,24 +27,54 @@ public final class EnvelopeCodec {
   public static final String TIMEOUT_MS = "ackcoord-timeout-ms";
   public static final String CONTENT_TYPE = "content-type";
 
+  // Header values are never modified once built (Kafka only reads them), so the constant one is shared.
+  private static final byte[] VERSION_1 = Integer.toString(Envelope.VERSION).getBytes(StandardCharsets.US_ASCII);
+
   private EnvelopeCodec() {
   }
 
   /** The record for one attempt, keyed by message id so that every attempt lands on the same partition. */
   public static ProducerRecord<String, byte[]> toRecord(String topic, Envelope e) {
-    Headers headers = new RecordHeaders();
-    put(headers, VERSION, Integer.toString(Envelope.VERSION));
-    put(headers, ID, e.id());
-    put(headers, PRODUCER, e.producerId());
-    put(headers, ATTEMPT, Integer.toString(e.attempt()));
-    put(headers, CREATED_AT, Long.toString(e.createdAtMillis()));
-    put(headers, SENT_AT, Long.toString(e.sentAtMillis()));
-    put(headers, REPLY_PARTITION, Integer.toString(e.replyPartition()));
-    put(headers, TIMEOUT_MS, Long.toString(e.timeoutMillis()));
+    // Sized up front and numbers written straight to ASCII: this runs once per send on A's event loop.
+    Header[] headers = new Header[e.contentType() == null ? 8 : 9];
+    headers[0] = new RecordHeader(VERSION, VERSION_1);
+    headers[1] = new RecordHeader(ID, utf8(e.id()));
+    headers[2] = new RecordHeader(PRODUCER, utf8(e.producerId()));
+    headers[3] = new RecordHeader(ATTEMPT, ascii(e.attempt()));
+    headers[4] = new RecordHeader(CREATED_AT, ascii(e.createdAtMillis()));
+    headers[5] = new RecordHeader(SENT_AT, ascii(e.sentAtMillis()));
+    headers[6] = new RecordHeader(REPLY_PARTITION, ascii(e.replyPartition()));
+    headers[7] = new RecordHeader(TIMEOUT_MS, ascii(e.timeoutMillis()));
     if (e.contentType() != null) {
-      put(headers, CONTENT_TYPE, e.contentType());
+      headers[8] = new RecordHeader(CONTENT_TYPE, utf8(e.contentType()));
     }
-    return new ProducerRecord<>(topic, null, e.id(), e.payload(), headers);
+    return new ProducerRecord<>(topic, null, e.id(), e.payload(), new RecordHeaders(headers));
+  }
+
+  /** The decimal digits of {@code value} as ASCII bytes, as {@code Long.toString(value).getBytes()} without the string. */
+  public static byte[] ascii(long value) {
+    if (value == Long.MIN_VALUE) {
+      return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+    }
+    long v = Math.abs(value);
+    int digits = 1;
+    for (long t = v; t >= 10; t /= 10) {
+      digits++;
+    }
+    int length = digits + (value < 0 ? 1 : 0);
+    byte[] out = new byte[length];
+    for (int i = length - 1; i >= length - digits; i--) {
+      out[i] = (byte) ('0' + v % 10);
+      v /= 10;
+    }
+    if (value < 0) {
+      out[0] = '-';
+    }
+    return out;
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   /**
@@ -81,10 +112,6 @@ public final class EnvelopeCodec {
   public static String optional(Headers headers, String name) {
     Header header = headers.lastHeader(name);
     return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-  }
-
-  private static void put(Headers headers, String name, String value) {
-    headers.add(name, value.getBytes(StandardCharsets.UTF_8));
   }
 
   private static String required(Headers h, String name) throws InvalidRecordException {

@@ -1,8 +1,11 @@
 package io.ackcoord.protocol;
 
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.util.Arrays;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -57,13 +60,9 @@ public final class ReplyCodec {
     if (value == null || value.length == 0) {
       throw new InvalidRecordException("empty reply");
     }
-    JsonObject json;
-    try {
-      json = new JsonObject(Buffer.buffer(value));
-    } catch (DecodeException | ClassCastException e) {
-      throw new InvalidRecordException("reply is not a JSON object: " + e.getMessage());
-    }
-    Object v = json.getValue("v");
+    // A reads one reply per message: stream the fields into place rather than build a document per reply.
+    Fields json = Fields.parse(value);
+    Object v = json.get("v");
     if (!(v instanceof Number n) || n.intValue() != Reply.VERSION) {
       throw new InvalidRecordException("unsupported reply version '" + v + "' (this build reads version 1)");
     }
@@ -90,23 +89,97 @@ public final class ReplyCodec {
         string(json, "id"),
         string(json, "producer"),
         (int) attempt,
-        json.getValue("consumer") instanceof String s ? s : null,
-        json.getValue("at") instanceof Number at ? at.longValue() : 0L,
+        json.get("consumer") instanceof String s ? s : null,
+        json.get("at") instanceof Number at ? at.longValue() : 0L,
         type == Reply.Type.NACK ? string(json, "reason") : null,
-        type == Reply.Type.NACK && Boolean.TRUE.equals(json.getValue("retryable")),
+        type == Reply.Type.NACK && Boolean.TRUE.equals(json.get("retryable")),
         extend);
   }
 
-  private static String string(JsonObject json, String field) throws InvalidRecordException {
-    Object value = json.getValue(field);
+  /**
+   * The top-level fields of a flat JSON object, as scalars (String, Number, Boolean, or {@code null}); a nested
+   * object or array is skipped and stands as {@link #NESTED}. A repeated field keeps its last value.
+   */
+  private static final class Fields {
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final Object NESTED = new Object() {
+      @Override
+      public String toString() {
+        return "(object or array)";
+      }
+    };
+
+    private String[] names = new String[10];
+    private Object[] values = new Object[10];
+    private int size;
+
+    static Fields parse(byte[] bytes) throws InvalidRecordException {
+      Fields fields = new Fields();
+      try (JsonParser p = JSON.createParser(bytes)) {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+          throw new InvalidRecordException("reply is not a JSON object");
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          JsonToken t = p.nextToken();
+          Object value = switch (t) {
+            case VALUE_STRING -> p.getText();
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getNumberValue();
+            case VALUE_TRUE -> Boolean.TRUE;
+            case VALUE_FALSE -> Boolean.FALSE;
+            case VALUE_NULL -> null;
+            default -> {
+              p.skipChildren();
+              yield NESTED;
+            }
+          };
+          fields.put(name, value);
+        }
+        if (p.nextToken() != null) {
+          throw new InvalidRecordException("reply is not a JSON object: trailing content");
+        }
+      } catch (IOException e) {
+        throw new InvalidRecordException("reply is not a JSON object: " + e.getMessage());
+      }
+      return fields;
+    }
+
+    // A reply has a handful of fields: a linear scan beats hashing them.
+    private void put(String name, Object value) {
+      for (int i = 0; i < size; i++) {
+        if (names[i].equals(name)) {
+          values[i] = value;
+          return;
+        }
+      }
+      if (size == names.length) {
+        names = Arrays.copyOf(names, size * 2);
+        values = Arrays.copyOf(values, size * 2);
+      }
+      names[size] = name;
+      values[size++] = value;
+    }
+
+    Object get(String name) {
+      for (int i = 0; i < size; i++) {
+        if (names[i].equals(name)) {
+          return values[i];
+        }
+      }
+      return null;
+    }
+  }
+
+  private static String string(Fields json, String field) throws InvalidRecordException {
+    Object value = json.get(field);
     if (!(value instanceof String s) || s.isEmpty()) {
       throw new InvalidRecordException("reply field '" + field + "' missing or not a string: " + value);
     }
     return s;
   }
 
-  private static long number(JsonObject json, String field) throws InvalidRecordException {
-    Object value = json.getValue(field);
+  private static long number(Fields json, String field) throws InvalidRecordException {
+    Object value = json.get(field);
     if (!(value instanceof Number n)) {
       throw new InvalidRecordException("reply field '" + field + "' missing or not a number: " + value);
     }

@@ -19,6 +19,35 @@ class CodecTest {
   }
 
   @Test
+  @DisplayName("reply parsing: unknown, nested and repeated fields, wrong types and trailing content")
+  void replyFieldsEdgeCases() throws Exception {
+    Reply r = ReplyCodec.decode(("{\"x\":{\"deep\":[1,{\"v\":2}]},\"v\":1,\"type\":\"NACK\",\"id\":\"m1\","
+        + "\"producer\":\"a1\",\"attempt\":3,\"attempt\":2,\"at\":12,\"reason\":\"db\",\"retryable\":true,"
+        + "\"f1\":1,\"f2\":2,\"f3\":3,\"f4\":4,\"f5\":5,\"f6\":6,\"f7\":7,\"f8\":8,\"f9\":9,\"z\":null}").getBytes());
+    assertThat(r).isEqualTo(new Reply(Reply.Type.NACK, "m1", "a1", 2, null, 12, "db", true, 0));
+
+    assertThatThrownBy(() -> ReplyCodec.decode("{\"v\":1,\"type\":\"ACK\",\"id\":{\"a\":1},\"producer\":\"a\",\"attempt\":1}"
+        .getBytes())).isInstanceOf(InvalidRecordException.class).hasMessageContaining("'id'");
+    assertThatThrownBy(() -> ReplyCodec.decode("{\"v\":1,\"type\":\"ACK\",\"id\":\"m\",\"producer\":\"a\",\"attempt\":\"1\"}"
+        .getBytes())).isInstanceOf(InvalidRecordException.class).hasMessageContaining("'attempt'");
+    assertThatThrownBy(() -> ReplyCodec.decode("[1]".getBytes())).isInstanceOf(InvalidRecordException.class)
+        .hasMessageContaining("not a JSON object");
+    assertThatThrownBy(() -> ReplyCodec.decode("{\"v\":1} {}".getBytes())).isInstanceOf(InvalidRecordException.class)
+        .hasMessageContaining("not a JSON object");
+    assertThatThrownBy(() -> ReplyCodec.decode("{\"v\":1,".getBytes())).isInstanceOf(InvalidRecordException.class)
+        .hasMessageContaining("not a JSON object");
+  }
+
+  @Test
+  @DisplayName("numbers in headers are their decimal digits in ASCII")
+  void asciiNumbers() {
+    for (long v : new long[] {0, 1, 9, 10, 99, 100, 1_700_000_000_123L, -1, -10, -987_654_321L, Long.MAX_VALUE,
+        Long.MIN_VALUE}) {
+      assertThat(new String(EnvelopeCodec.ascii(v), StandardCharsets.US_ASCII)).isEqualTo(Long.toString(v));
+    }
+  }
+
+  @Test
   @DisplayName("an envelope survives the trip through a Kafka record, payload untouched")
   void envelopeRoundTrip() throws Exception {
     Envelope e = new Envelope("id-1", "a1", 3, 100, 200, 2, 5000, "application/json",

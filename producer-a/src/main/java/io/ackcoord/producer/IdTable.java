@@ -1,0 +1,103 @@
+package io.ackcoord.producer;
+
+/**
+ * The pending messages by id: an open-addressing hash table (linear probing) of the messages themselves, keyed by
+ * {@link TrackedMessage#id()}. Unlike a {@code HashMap} it allocates nothing per entry, which matters at a million
+ * pending messages (a {@code HashMap} node is 32 bytes each; this costs 4 to 10 bytes a message).
+ *
+ * <p>Removal shifts the following entries of the probe run back (no tombstones), so lookups stay short however much
+ * churn there is. Not thread-safe: it lives on the tracker's event loop.
+ */
+final class IdTable {
+
+  private static final int MIN_CAPACITY = 64;
+
+  private TrackedMessage[] slots = new TrackedMessage[MIN_CAPACITY];
+  private int size;
+
+  int size() {
+    return size;
+  }
+
+  /** The message with this id, or {@code null}. */
+  TrackedMessage get(String id) {
+    int mask = slots.length - 1;
+    for (int i = indexOf(id, mask); ; i = (i + 1) & mask) {
+      TrackedMessage m = slots[i];
+      if (m == null || m.id().equals(id)) {
+        return m;
+      }
+    }
+  }
+
+  boolean containsKey(String id) {
+    return get(id) != null;
+  }
+
+  /** Adds {@code m}, replacing a message with the same id; returns the replaced one or {@code null}. */
+  TrackedMessage put(TrackedMessage m) {
+    if ((size + 1) * 4L > slots.length * 3L) {
+      resize(slots.length * 2);
+    }
+    int mask = slots.length - 1;
+    for (int i = indexOf(m.id(), mask); ; i = (i + 1) & mask) {
+      TrackedMessage old = slots[i];
+      if (old == null) {
+        slots[i] = m;
+        size++;
+        return null;
+      }
+      if (old.id().equals(m.id())) {
+        slots[i] = m;
+        return old;
+      }
+    }
+  }
+
+  /** Removes {@code m} if it is the message held under its id; returns whether it was. */
+  boolean remove(TrackedMessage m) {
+    int mask = slots.length - 1;
+    int i = indexOf(m.id(), mask);
+    while (slots[i] != m) {
+      if (slots[i] == null) {
+        return false;
+      }
+      i = (i + 1) & mask;
+    }
+    slots[i] = null;
+    size--;
+    // Move back every later entry of the run that may no longer be reachable from its home slot.
+    for (int j = (i + 1) & mask; slots[j] != null; j = (j + 1) & mask) {
+      int home = indexOf(slots[j].id(), mask);
+      if (((j - home) & mask) >= ((j - i) & mask)) {
+        slots[i] = slots[j];
+        slots[j] = null;
+        i = j;
+      }
+    }
+    if (slots.length > MIN_CAPACITY && size * 8L < slots.length) {
+      resize(slots.length / 2);
+    }
+    return true;
+  }
+
+  private void resize(int capacity) {
+    TrackedMessage[] old = slots;
+    slots = new TrackedMessage[capacity];
+    int mask = capacity - 1;
+    for (TrackedMessage m : old) {
+      if (m != null) {
+        int i = indexOf(m.id(), mask);
+        while (slots[i] != null) {
+          i = (i + 1) & mask;
+        }
+        slots[i] = m;
+      }
+    }
+  }
+
+  private static int indexOf(String id, int mask) {
+    int h = id.hashCode() * 0x9E3779B9;
+    return (h ^ (h >>> 16)) & mask;
+  }
+}
