@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -168,11 +170,6 @@ public class ProducerVerticle extends VerticleBase {
     producerDefaults.put("request.timeout.ms", "10000");
     producerDefaults.put("max.block.ms", "10000");
     producerDefaults.put("client.id", "ackcoord-a-" + options.producerId());
-    KafkaWriteStream<String, byte[]> producer = KafkaWriteStream.create(vertx,
-        new HashMap<>(options.kafka().producerConfig(producerDefaults)), new StringSerializer(),
-        new ByteArraySerializer());
-    outbound = new KafkaOutbound(producer, options.kafka().topics());
-
     Map<String, String> consumerDefaults = new HashMap<>();
     consumerDefaults.put("auto.offset.reset", "latest");
     consumerDefaults.put("isolation.level", "read_committed");
@@ -182,6 +179,15 @@ public class ProducerVerticle extends VerticleBase {
     consumerConfig.put("group.id", "ackcoord-a-" + options.producerId());
     consumerConfig.put("enable.auto.commit", "false");
 
+    return newProducer(options.kafka().producerConfig(producerDefaults))
+        .compose(producer -> newConsumer(consumerConfig)
+            .onFailure(err -> producer.close())
+            .compose(consumer -> startPipeline(ledgerPartitions, producer, consumer, consumerConfig)));
+  }
+
+  private Future<Void> startPipeline(int ledgerPartitions, KafkaWriteStream<String, byte[]> producer,
+      KafkaReadStream<String, byte[]> consumer, Map<String, String> consumerConfig) {
+    outbound = new KafkaOutbound(producer, options.kafka().topics());
     Ledger ledger = new KafkaLedger(vertx, producer,
         new TopicPartition(options.kafka().topics().ledger(), replyPartition % ledgerPartitions),
         options.producerId(), consumerConfig, Duration.ofSeconds(60));
@@ -205,8 +211,6 @@ public class ProducerVerticle extends VerticleBase {
         latency.record(r.message().latencyMillis());
       }
     });
-    KafkaReadStream<String, byte[]> consumer = KafkaReadStream.create(vertx, new HashMap<>(consumerConfig),
-        new StringDeserializer(), new ByteArrayDeserializer());
     replies = new ReplyListener(vertx, consumer,
         new TopicPartition(options.kafka().topics().acks(), replyPartition), options.producerId(), c, outbound);
     // Recover before reading replies, so a reply that arrived while A was down finds its message.
@@ -243,22 +247,35 @@ public class ProducerVerticle extends VerticleBase {
     Map<String, String> consumerDefaults = new HashMap<>();
     consumerDefaults.put("enable.auto.commit", "false");
     consumerDefaults.put("client.id", "ackcoord-a-" + options.producerId() + "-stats");
-    KafkaReadStream<String, byte[]> consumer = KafkaReadStream.create(vertx,
-        new HashMap<>(options.kafka().consumerConfig(consumerDefaults)), new StringDeserializer(),
-        new ByteArrayDeserializer());
-    consumerStats = new ConsumerStatsListener(consumer, options.kafka().topics().stats(), reports,
-        page.consumerStaleMillis() * ConsumerReports.DROP_FACTOR, clock);
-
     Map<String, String> adminConfig = new HashMap<>(options.kafka().adminConfig());
     // The health check must answer quickly when the cluster does not.
     adminConfig.put("request.timeout.ms", "2000");
     adminConfig.put("default.api.timeout.ms", Long.toString(StatusPage.HEALTH_TIMEOUT_MS - 500));
     adminConfig.put("client.id", "ackcoord-a-" + options.producerId() + "-health");
     // Creating a Kafka client resolves the bootstrap addresses, which may block: on a worker.
-    return vertx.executeBlocking(() -> org.apache.kafka.clients.admin.AdminClient.create(
-            new HashMap<String, Object>(adminConfig)), false)
+    return newConsumer(options.kafka().consumerConfig(consumerDefaults))
+        .compose(consumer -> {
+          consumerStats = new ConsumerStatsListener(consumer, options.kafka().topics().stats(), reports,
+              page.consumerStaleMillis() * ConsumerReports.DROP_FACTOR, clock);
+          return vertx.executeBlocking(() -> org.apache.kafka.clients.admin.AdminClient.create(
+              new HashMap<String, Object>(adminConfig)), false);
+        })
         .onSuccess(a -> admin = KafkaAdminClient.create(vertx, a))
         .compose(a -> consumerStats.start());
+  }
+
+  // Creating a Kafka client loads its classes and resolves the bootstrap addresses: seconds on a busy machine, so
+  // on a worker; the Vert.x wrapper is made back on the event loop.
+  private Future<KafkaWriteStream<String, byte[]>> newProducer(Map<String, String> config) {
+    return vertx.executeBlocking(() -> new KafkaProducer<>(new HashMap<String, Object>(config),
+            new StringSerializer(), new ByteArraySerializer()), false)
+        .map(producer -> KafkaWriteStream.create(vertx, producer));
+  }
+
+  private Future<KafkaReadStream<String, byte[]>> newConsumer(Map<String, String> config) {
+    return vertx.executeBlocking(() -> new KafkaConsumer<>(new HashMap<String, Object>(config),
+            new StringDeserializer(), new ByteArrayDeserializer()), false)
+        .map(consumer -> KafkaReadStream.create(vertx, consumer));
   }
 
   // Behind the gate, once connected: the status page, its API, and submissions.
