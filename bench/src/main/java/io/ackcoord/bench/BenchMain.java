@@ -1,0 +1,314 @@
+package io.ackcoord.bench;
+
+import static io.ackcoord.bench.BenchReport.AT_LEAST_ONCE;
+import static io.ackcoord.bench.BenchReport.BASELINE;
+import static io.ackcoord.bench.BenchReport.EXACTLY_ONCE;
+
+import io.ackcoord.kafka.TopicNames;
+import io.ackcoord.testkit.KafkaTestClients;
+import io.ackcoord.testkit.ManagedProcess;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+
+/**
+ * {@code bin/bench}: ackcoord against a plain Kafka pipeline on one broker, in one run. Prints its progress, writes
+ * {@code BENCHMARKS.md} and the plots, and ends with the one-line verdict.
+ *
+ * <pre>BenchMain --bootstrap HOST:PORT --root DIR --out DIR [--quick] [--kafka-version V] [--payload-bytes N]
+ *           [--pending N] [--command TEXT]</pre>
+ *
+ * <p>A command-line tool: its progress and verdict on stdout are its interface, not logging.
+ */
+public final class BenchMain {
+
+  private final BenchSettings settings;
+  private final String bootstrap;
+  private final Path root;
+  private final Path runDir;
+  private final Launcher launcher;
+  private final LoadGenerator load;
+  private final String runId = Long.toString(System.currentTimeMillis() / 1000 % 1_000_000);
+  private Vertx vertx;
+
+  private BenchMain(BenchSettings settings, String bootstrap, Path root, Path runDir) {
+    this.settings = settings;
+    this.bootstrap = bootstrap;
+    this.root = root;
+    this.runDir = runDir;
+    this.launcher = new Launcher(root, runDir, bootstrap);
+    this.load = new LoadGenerator(new Payloads(settings.payloadBytes(), 42));
+  }
+
+  public static void main(String[] args) {
+    Args a = Args.parse(args);
+    BenchSettings settings = a.quick ? BenchSettings.quick() : BenchSettings.full();
+    if (a.payloadBytes > 0) {
+      settings = settings.withPayloadBytes(a.payloadBytes);
+    }
+    if (a.pending > 0) {
+      settings = settings.withPendingCount(a.pending);
+    }
+    BenchMain bench = new BenchMain(settings, a.bootstrap, a.root, a.root.resolve("bench/target/bench-run"));
+    String started = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    BenchReport report = bench.run(a.command, started, Machine.current(a.kafkaVersion));
+    Path md = a.out.resolve("BENCHMARKS.md");
+    Path images = a.out.resolve("bench");
+    Charts.latency(report.latency(), images.resolve("latency.png"));
+    List<SaturationResult> bars = new ArrayList<>(report.saturation());
+    if (report.httpSubmit() != null) {
+      SaturationResult h = report.httpSubmit();
+      bars.add(new SaturationResult("A HTTP submit (202)", h.perSecond(), h.completed(), h.failed(), h.seconds()));
+    }
+    Charts.throughput(bars, images.resolve("throughput.png"));
+    write(md, Markdown.render(report, "bench", read(images.resolve("analysis.md"))));
+    log("wrote " + md + " and " + images + "/{latency,throughput}.png");
+    System.out.println("exactly-once: throughput ratio "
+        + Format.ratio(report.throughputRatio(EXACTLY_ONCE).orElse(Double.NaN)) + ", p99 "
+        + Format.ms(report.atReferenceRate(EXACTLY_ONCE).map(LatencyResult::p99Ms).orElse(Double.NaN)));
+    System.out.println(report.finalLine());
+    System.exit(0);
+  }
+
+  private BenchReport run(String command, String started, Machine machine) {
+    vertx = Vertx.vertx();
+    try {
+      String loadAtStart = Machine.loadAverage();
+      log("machine: " + machine.cpu() + " x " + machine.cpus() + ", " + Format.mb(machine.memoryBytes()) + ", "
+          + machine.jdk() + ", Kafka " + machine.kafkaBroker() + " on " + bootstrap);
+      List<SaturationResult> saturation = new ArrayList<>();
+      List<LatencyResult> latency = new ArrayList<>();
+      List<HotSpots.Profile> profiles = new ArrayList<>();
+
+      SaturationResult base = baseline(saturation, latency);
+      double reference = Math.round(base.perSecond() * BenchSettings.REFERENCE_FRACTION);
+      List<Double> rates = settings.rateFractions().stream().map(f -> (double) Math.round(base.perSecond() * f))
+          .toList();
+      SaturationResult http = ackcoord(AT_LEAST_ONCE, "at-least-once", rates, saturation, latency, profiles);
+      ackcoord(EXACTLY_ONCE, "exactly-once", rates, saturation, latency, null);
+
+      long ackTimeoutMs = pendingAckTimeout(http);
+      log("pending capacity: " + settings.pendingCount() + " messages, ack.timeout.ms " + ackTimeoutMs);
+      PendingResult pending = new PendingCapacity(launcher, vertx, load, BenchMain::log)
+          .run(prefix("pending"), settings.pendingCount(), settings.pendingHeap(), ackTimeoutMs,
+              settings.pendingDrain());
+      if (pending.timers() == null) {
+        log("timer lateness: not reported by this build");
+      }
+      List<BenchReport.Setting> table = new ArrayList<>(settingsTable());
+      table.add(new BenchReport.Setting("load average (1, 5, 15 min) at start → end",
+          loadAtStart + " → " + Machine.loadAverage()));
+      return new BenchReport(command, started, machine, table, saturation, http, latency, reference,
+          pending, profiles);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> null)
+          .join();
+    }
+  }
+
+  private SaturationResult baseline(List<SaturationResult> saturation, List<LatencyResult> latency) {
+    String prefix = prefix("base");
+    TopicNames topics = new TopicNames(prefix);
+    KafkaTestClients.createTopics(bootstrap, settings.partitions(), topics.messages(), topics.results());
+    log("baseline: starting its consumer");
+    try (ManagedProcess consumer = launcher.baselineConsumer(prefix, settings.partitions());
+         BaselinePipeline pipeline = new BaselinePipeline(bootstrap, topics.messages(), topics.results(),
+             settings.partitions())) {
+      SaturationResult sat = saturate(pipeline, BASELINE, "base-sat-");
+      saturation.add(sat);
+      for (double fraction : settings.rateFractions()) {
+        latency.add(openLoop(pipeline, BASELINE, Math.round(sat.perSecond() * fraction), "base-"));
+      }
+      return sat;
+    }
+  }
+
+  /** @return A's HTTP submit throughput when {@code profiles} is given (the at-least-once run), else null */
+  private SaturationResult ackcoord(String system, String guarantee, List<Double> rates,
+      List<SaturationResult> saturation, List<LatencyResult> latency, List<HotSpots.Profile> profiles) {
+    String prefix = prefix(guarantee.equals("exactly-once") ? "eo" : "alo");
+    log(system + ": starting B");
+    try (ManagedProcess b = launcher.consumerB("b-" + guarantee, prefix, guarantee);
+         AckcoordPipeline a = new AckcoordPipeline(vertx, system, new JsonObject()
+             .put("kafka.bootstrap.servers", bootstrap)
+             .put("topic.prefix", prefix)
+             .put("topic.partitions", settings.partitions())
+             .put("producer.id", "bench-" + guarantee)
+             .put("http.host", "127.0.0.1")
+             .put("http.port", 0)
+             .put("config.scan.period.ms", 0)
+             // Long enough that the overloaded rates measure queueing, not re-sends of queued messages.
+             .put("ack.timeout.ms", 60_000))) {
+      String ids = guarantee + "-";
+      saturation.add(saturate(a, system, ids + "sat-"));
+      if (profiles != null) {
+        profiles.addAll(profile(a, b, ids));
+      }
+      for (double rate : rates) {
+        latency.add(openLoop(a, system, rate, ids));
+      }
+      if (profiles == null) {
+        return null;
+      }
+      try (HttpSubmitPipeline http = new HttpSubmitPipeline(vertx, a.httpPort())) {
+        SaturationResult h = load.closedLoop(http, ids + "http-", HttpSubmitPipeline.IN_FLIGHT, Duration.ofSeconds(2),
+            settings.http(), settings.drain());
+        log(String.format(Locale.ROOT, "%s: HTTP submit path %s msg/s (202 = durable)", system,
+            Format.count(h.perSecond())));
+        return h;
+      }
+    }
+  }
+
+  private SaturationResult saturate(Pipeline p, String system, String ids) {
+    SaturationResult r = load.closedLoop(p, ids, settings.window(), settings.warmup(), settings.saturation(),
+        settings.drain());
+    SaturationResult named = new SaturationResult(system, r.perSecond(), r.completed(), r.failed(), r.seconds());
+    log(String.format(Locale.ROOT, "%s: saturation %s msg/s (%d failed)", system, Format.count(r.perSecond()),
+        r.failed()));
+    return named;
+  }
+
+  private LatencyResult openLoop(Pipeline p, String system, double rate, String ids) {
+    LatencyResult r = load.openLoop(p, ids + "r" + Math.round(rate) + "-", rate, settings.rateWarmup(),
+        settings.rateMeasure(), settings.drain());
+    LatencyResult named = new LatencyResult(system, r.rate(), r.sent(), r.completed(), r.failed(), r.incomplete(),
+        r.p50Ms(), r.p99Ms(), r.p999Ms(), r.maxMs());
+    log(String.format(Locale.ROOT, "%s at %s msg/s: p50 %s, p99 %s, p99.9 %s, max %s; %d/%d completed", system,
+        Format.count(rate), Format.ms(r.p50Ms()), Format.ms(r.p99Ms()), Format.ms(r.p999Ms()), Format.ms(r.maxMs()),
+        r.completed(), r.sent()));
+    return named;
+  }
+
+  // JFR on this JVM (A and the load generator) and on B during an extra saturation phase that is not counted.
+  private List<HotSpots.Profile> profile(AckcoordPipeline a, ManagedProcess b, String ids) {
+    Path local = runDir.resolve("a-" + runId + ".jfr");
+    Path remote = runDir.resolve("b-" + runId + ".jfr");
+    try (Recording recording = new Recording(Configuration.getConfiguration("profile"))) {
+      Jcmd.run(b.pid(), "JFR.start", "name=bench", "settings=profile");
+      recording.start();
+      load.closedLoop(a, ids + "jfr-", settings.window(), Duration.ZERO, settings.profile(), settings.drain());
+      recording.stop();
+      recording.dump(local);
+      Jcmd.run(b.pid(), "JFR.stop", "name=bench", "filename=" + remote);
+    } catch (IOException | java.text.ParseException e) {
+      log("profiling failed: " + e);
+      return List.of();
+    }
+    log("profiled A and B with JFR: " + local + ", " + remote);
+    return List.of(HotSpots.summarize("A and the load generator (benchmark JVM)", local, 12),
+        HotSpots.summarize("B, at-least-once (its own process)", remote, 12));
+  }
+
+  // Long enough that most submissions are in before the first deadline, so the heap figure is of pending messages
+  // and not of re-sends; the scenario then waits for the first deadlines so that some timers fire.
+  private long pendingAckTimeout(SaturationResult http) {
+    double rate = http == null || http.perSecond() <= 0 ? 2_000 : http.perSecond();
+    long seconds = (long) Math.ceil(settings.pendingCount() / rate);
+    return Math.max(15, Math.min(600, seconds)) * 1000;
+  }
+
+  private List<BenchReport.Setting> settingsTable() {
+    BenchSettings s = settings;
+    return List.of(
+        new BenchReport.Setting("payload", s.payloadBytes() + " random bytes"),
+        new BenchReport.Setting("partitions per topic", Integer.toString(s.partitions())),
+        new BenchReport.Setting("closed loop", s.window() + " in flight, " + s.warmup().toSeconds() + " s warm-up, "
+            + s.saturation().toSeconds() + " s measured"),
+        new BenchReport.Setting("open loop", "rates " + s.rateFractions().stream()
+            .map(f -> Math.round(f * 100) + " %").toList() + " of the baseline's saturation, "
+            + s.rateWarmup().toSeconds() + " s warm-up + " + s.rateMeasure().toSeconds() + " s each, up to "
+            + s.drain().toSeconds() + " s for stragglers"),
+        new BenchReport.Setting("A (embedded)", "defaults, except ack.timeout.ms 60000 (so the overloaded rates "
+            + "measure queueing, not re-sends)"),
+        new BenchReport.Setting("B (bin/vertx run)", "defaults (handler.work.ms 0), -Xmx512m; the baseline consumer "
+            + "the same heap"),
+        new BenchReport.Setting("pending capacity", s.pendingCount() + " messages, A -Xmx" + s.pendingHeap()));
+  }
+
+  private String prefix(String system) {
+    return "bench-" + runId + "-" + system + ".";
+  }
+
+  static void log(String line) {
+    System.out.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " bench: " + line);
+  }
+
+  private static String read(Path p) {
+    try {
+      return Files.exists(p) ? Files.readString(p) : null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void write(Path p, String text) {
+    try {
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Command-line arguments; bin/bench passes them. */
+  private static final class Args {
+    boolean quick;
+    String bootstrap;
+    Path root = Path.of(".").toAbsolutePath().normalize();
+    Path out;
+    String kafkaVersion = "unknown";
+    String command = "bin/bench";
+    int payloadBytes;
+    long pending;
+
+    static Args parse(String[] args) {
+      Args a = new Args();
+      for (int i = 0; i < args.length; i++) {
+        String v = i + 1 < args.length ? args[i + 1] : null;
+        switch (args[i]) {
+          case "--quick" -> {
+            a.quick = true;
+            continue;
+          }
+          case "--bootstrap" -> a.bootstrap = v;
+          case "--root" -> a.root = Path.of(v);
+          case "--out" -> a.out = Path.of(v);
+          case "--kafka-version" -> a.kafkaVersion = v;
+          case "--command" -> a.command = v;
+          case "--payload-bytes" -> a.payloadBytes = Integer.parseInt(v);
+          case "--pending" -> a.pending = Long.parseLong(v);
+          default -> usage("unknown argument: " + args[i]);
+        }
+        if (v == null) {
+          usage(args[i] + " needs a value");
+        }
+        i++;
+      }
+      if (a.bootstrap == null || a.out == null) {
+        usage("--bootstrap and --out are required");
+      }
+      return a;
+    }
+
+    private static void usage(String problem) {
+      System.err.println(problem);
+      System.err.println("usage: BenchMain --bootstrap HOST:PORT --out DIR [--root DIR] [--quick] [--kafka-version V]"
+          + " [--payload-bytes N] [--pending N] [--command TEXT]  (normally run through bin/bench)");
+      System.exit(2);
+    }
+  }
+}

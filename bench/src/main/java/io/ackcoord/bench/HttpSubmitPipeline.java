@@ -1,0 +1,67 @@
+package io.ackcoord.bench;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A's HTTP submit path: {@code POST /api/messages} over a pool of keep-alive connections; a message completes with
+ * A's {@code 202}, which A sends once the message and its ledger entry are durable (not when it is ACKed).
+ */
+final class HttpSubmitPipeline implements Pipeline {
+
+  /**
+   * Keep-alive connections. A 202 waits for the broker, and HTTP/1.1 has one request per connection at a time, so
+   * the connections bound the requests in flight: with a handful, the figure would be the client's, not A's.
+   */
+  static final int CONNECTIONS = 64;
+  /** Requests in flight (the rest wait in the client's queue). */
+  static final int IN_FLIGHT = 256;
+
+  private final HttpClient client;
+  private final Context caller;
+  private final RequestOptions request;
+
+  HttpSubmitPipeline(Vertx vertx, int port) {
+    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(CONNECTIONS));
+    this.caller = vertx.getOrCreateContext();
+    this.request = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+        .setURI("/api/messages").putHeader("Content-Type", "application/octet-stream");
+  }
+
+  @Override
+  public String name() {
+    return "A HTTP submit";
+  }
+
+  @Override
+  public CompletionStage<?> submit(String id, byte[] payload) {
+    CompletableFuture<Void> accepted = new CompletableFuture<>();
+    caller.runOnContext(v -> client.request(new RequestOptions(request).putHeader("X-Ackcoord-Id", id))
+        .compose(req -> req.send(Buffer.buffer(payload)))
+        .compose(resp -> resp.body().map(body -> resp.statusCode()))
+        .onComplete(ar -> {
+          if (ar.succeeded() && ar.result() == 202) {
+            accepted.complete(null);
+          } else {
+            accepted.completeExceptionally(ar.failed() ? ar.cause()
+                : new IllegalStateException("HTTP " + ar.result()));
+          }
+        }));
+    return accepted;
+  }
+
+  @Override
+  public void close() {
+    AckcoordPipeline.join(client.close().toCompletionStage(), Duration.ofSeconds(10));
+  }
+}

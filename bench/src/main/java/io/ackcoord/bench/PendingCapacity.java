@@ -1,0 +1,132 @@
+package io.ackcoord.bench;
+
+import io.ackcoord.testkit.ManagedProcess;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * Pending capacity: B started and frozen (SIGSTOP), A in a child JVM with a fixed heap, {@code count} messages
+ * submitted over HTTP. Then A's heap after a full GC per pending message, the re-send timers that fired, and, after
+ * B is continued (SIGCONT), the time until A has nothing pending.
+ */
+final class PendingCapacity {
+
+  private static final Duration POLL = Duration.ofMillis(250);
+  private final Launcher launcher;
+  private final Vertx vertx;
+  private final LoadGenerator load;
+  private final Consumer<String> log;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private int statusFailures;
+
+  PendingCapacity(Launcher launcher, Vertx vertx, LoadGenerator load, Consumer<String> log) {
+    this.launcher = launcher;
+    this.vertx = vertx;
+    this.load = load;
+    this.log = log;
+  }
+
+  /**
+   * @param heap         A's heap, e.g. {@code 512m}
+   * @param ackTimeoutMs A's {@code ack.timeout.ms}: long enough that most submissions finish before the first
+   *                     re-sends, short enough that some timers fire while B is frozen
+   * @param drainTimeout longest wait for the pending count to reach 0
+   */
+  PendingResult run(String prefix, long count, String heap, long ackTimeoutMs, Duration drainTimeout) {
+    int port = Ports.free();
+    try (ManagedProcess b = launcher.consumerB("b-pending", prefix, "at-least-once");
+         ManagedProcess a = launcher.producerA("a-pending", prefix,
+             "-Xms" + heap + " -Xmx" + heap + " -XX:+UseG1GC", Map.of(
+                 "PRODUCER_ID", "bench-pending",
+                 "HTTP_PORT", Integer.toString(port),
+                 "ACK_TIMEOUT_MS", Long.toString(ackTimeoutMs),
+                 "RETRY_MAX_ATTEMPTS", "10",
+                 "CONFIG_SCAN_PERIOD_MS", "0"))) {
+      b.pause();
+      long heapIdle = Jcmd.usedHeapAfterFullGc(a.pid());
+      log.accept("B frozen; A's heap after a full GC: " + Format.mb(heapIdle) + "; submitting " + count
+          + " messages");
+      long firstSubmit = System.nanoTime();
+      SaturationResult submitted;
+      try (HttpSubmitPipeline submit = new HttpSubmitPipeline(vertx, port)) {
+        submitted = load.fixedCount(submit, "pending-", count, HttpSubmitPipeline.IN_FLIGHT, drainTimeout);
+      }
+      log.accept(String.format("submitted: %d accepted in %.1f s (%.0f/s)", submitted.completed(),
+          submitted.seconds(), submitted.perSecond()));
+      long pending = status(port).getLong("pending", 0L);
+      long heapPending = Jcmd.usedHeapAfterFullGc(a.pid());
+      log.accept("pending " + pending + "; A's heap after a full GC: " + Format.mb(heapPending));
+      // Let the first deadlines pass while B is frozen, so some re-send timers fire.
+      long firstDeadline = firstSubmit + Duration.ofMillis(ackTimeoutMs).plusSeconds(5).toNanos();
+      while (System.nanoTime() < firstDeadline) {
+        status(port);
+        LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+      }
+      log.accept("re-sends while B was frozen: " + status(port).getLong("retries", 0L) + "; continuing B");
+      b.resume();
+      long resumed = System.nanoTime();
+      long deadline = resumed + drainTimeout.toNanos();
+      double drain = -1;
+      while (System.nanoTime() < deadline) {
+        JsonObject s = status(port);
+        if (s != null && s.getLong("pending", -1L) == 0) {
+          drain = (System.nanoTime() - resumed) / 1e9;
+          break;
+        }
+        LockSupport.parkNanos(POLL.toNanos());
+      }
+      JsonObject last = status(port);
+      JsonObject end = last == null ? new JsonObject() : last;
+      boolean up = a.isAlive() && statusFailures == 0;
+      log.accept(String.format("drained in %.1f s; re-sends %d, dead-lettered %d, A %s", drain,
+          end.getLong("retries", 0L), end.getLong("deadLettered", 0L), up ? "stayed up" : "did NOT stay up"));
+      return new PendingResult(count, submitted.completed(), submitted.perSecond(), parseSize(heap), heapIdle,
+          heapPending, pending, ackTimeoutMs, end.getLong("retries", 0L), end.getLong("deadLettered", 0L), up, drain,
+          timers(end.getJsonObject("timers")));
+    }
+  }
+
+  static PendingResult.Timers timers(JsonObject t) {
+    if (t == null) {
+      return null;
+    }
+    return new PendingResult.Timers(t.getLong("fired", 0L), t.getDouble("lateP99Ms", 0.0),
+        t.getDouble("lateMaxMs", 0.0), t.getLong("lateOver100Ms", 0L));
+  }
+
+  private JsonObject status(int port) {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+          + "/api/status")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() == 200) {
+        return new JsonObject(r.body());
+      }
+    } catch (IOException e) {
+      // counted below
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    statusFailures++;
+    return null;
+  }
+
+  static long parseSize(String size) {
+    char unit = Character.toLowerCase(size.charAt(size.length() - 1));
+    long n = Long.parseLong(Character.isDigit(unit) ? size : size.substring(0, size.length() - 1));
+    return switch (unit) {
+      case 'k' -> n << 10;
+      case 'm' -> n << 20;
+      case 'g' -> n << 30;
+      default -> n;
+    };
+  }
+}
