@@ -1,7 +1,6 @@
 package io.ackcoord.bench;
 
 import static io.ackcoord.bench.BenchReport.AT_LEAST_ONCE;
-import static io.ackcoord.bench.BenchReport.BASELINE;
 import static io.ackcoord.bench.BenchReport.EXACTLY_ONCE;
 
 import io.ackcoord.kafka.TopicNames;
@@ -16,9 +15,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import jdk.jfr.Configuration;
@@ -35,6 +37,7 @@ import jdk.jfr.Recording;
  */
 public final class BenchMain {
 
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
   private final BenchSettings settings;
   private final String bootstrap;
   private final Path root;
@@ -92,18 +95,16 @@ public final class BenchMain {
       List<SaturationResult> saturation = new ArrayList<>();
       List<LatencyResult> latency = new ArrayList<>();
       List<HotSpots.Profile> profiles = new ArrayList<>();
+      SaturationResult http = comparison(saturation, latency, profiles);
+      double reference = Math.round(saturation.get(0).perSecond() * BenchSettings.REFERENCE_FRACTION);
 
-      SaturationResult base = baseline(saturation, latency);
-      double reference = Math.round(base.perSecond() * BenchSettings.REFERENCE_FRACTION);
-      List<Double> rates = settings.rateFractions().stream().map(f -> (double) Math.round(base.perSecond() * f))
-          .toList();
-      SaturationResult http = ackcoord(AT_LEAST_ONCE, "at-least-once", rates, saturation, latency, profiles);
-      ackcoord(EXACTLY_ONCE, "exactly-once", rates, saturation, latency, null);
-
-      long ackTimeoutMs = pendingAckTimeout(http);
-      log("pending capacity: " + settings.pendingCount() + " messages, ack.timeout.ms " + ackTimeoutMs);
+      long shortCount = Math.round(settings.pendingCount() * BenchSettings.SHORT_FRACTION);
+      log("pending capacity: " + settings.pendingCount() + " messages, the first " + shortCount + " with a "
+          + settings.pendingShortTimeout().toSeconds() + " s timeout, the rest "
+          + settings.pendingAckTimeout().toSeconds() + " s");
       PendingResult pending = new PendingCapacity(launcher, vertx, load, BenchMain::log)
-          .run(prefix("pending"), settings.pendingCount(), settings.pendingHeap(), ackTimeoutMs,
+          .run(prefix("pending"), settings.pendingCount(), settings.pendingHeap(),
+              settings.pendingAckTimeout().toMillis(), shortCount, settings.pendingShortTimeout().toMillis(),
               settings.pendingDrain());
       if (pending.timers() == null) {
         log("timer lateness: not reported by this build");
@@ -119,67 +120,97 @@ public final class BenchMain {
     }
   }
 
-  private SaturationResult baseline(List<SaturationResult> saturation, List<LatencyResult> latency) {
-    String prefix = prefix("base");
-    TopicNames topics = new TopicNames(prefix);
-    KafkaTestClients.createTopics(bootstrap, settings.partitions(), topics.messages(), topics.results());
-    log("baseline: starting its consumer");
-    try (ManagedProcess consumer = launcher.baselineConsumer(prefix, settings.partitions());
-         BaselinePipeline pipeline = new BaselinePipeline(bootstrap, topics.messages(), topics.results(),
-             settings.partitions())) {
-      SaturationResult sat = saturate(pipeline, BASELINE, "base-sat-");
-      saturation.add(sat);
-      for (double fraction : settings.rateFractions()) {
-        latency.add(openLoop(pipeline, BASELINE, Math.round(sat.perSecond() * fraction), "base-"));
-      }
-      return sat;
-    }
-  }
+  /**
+   * The three systems side by side, all running at once and measured in turn, so that the machine's other load
+   * falls on each alike: saturation in rounds (the median counts), then each offered rate for each system, then
+   * JFR and the HTTP submit path on at-least-once.
+   *
+   * @return A's HTTP submit throughput
+   */
+  private SaturationResult comparison(List<SaturationResult> saturation, List<LatencyResult> latency,
+      List<HotSpots.Profile> profiles) {
+    List<AutoCloseable> started = new ArrayList<>();
+    try {
+      String basePrefix = prefix("base");
+      TopicNames topics = new TopicNames(basePrefix);
+      KafkaTestClients.createTopics(bootstrap, settings.partitions(), topics.messages(), topics.results());
+      log("starting the baseline consumer, B at-least-once and B exactly-once, and deploying two As");
+      started.add(launcher.baselineConsumer(basePrefix, settings.partitions()));
+      BaselinePipeline base = add(started, new BaselinePipeline(bootstrap, topics.messages(), topics.results(),
+          settings.partitions()));
+      ManagedProcess bAlo = add(started, launcher.consumerB("b-at-least-once", prefix("alo"), "at-least-once"));
+      AckcoordPipeline alo = add(started, ackcoord(AT_LEAST_ONCE, "alo", "at-least-once"));
+      started.add(launcher.consumerB("b-exactly-once", prefix("eo"), "exactly-once"));
+      AckcoordPipeline eo = add(started, ackcoord(EXACTLY_ONCE, "eo", "exactly-once"));
+      List<Pipeline> systems = List.of(base, alo, eo);
 
-  /** @return A's HTTP submit throughput when {@code profiles} is given (the at-least-once run), else null */
-  private SaturationResult ackcoord(String system, String guarantee, List<Double> rates,
-      List<SaturationResult> saturation, List<LatencyResult> latency, List<HotSpots.Profile> profiles) {
-    String prefix = prefix(guarantee.equals("exactly-once") ? "eo" : "alo");
-    log(system + ": starting B");
-    try (ManagedProcess b = launcher.consumerB("b-" + guarantee, prefix, guarantee);
-         AckcoordPipeline a = new AckcoordPipeline(vertx, system, new JsonObject()
-             .put("kafka.bootstrap.servers", bootstrap)
-             .put("topic.prefix", prefix)
-             .put("topic.partitions", settings.partitions())
-             .put("producer.id", "bench-" + guarantee)
-             .put("http.host", "127.0.0.1")
-             .put("http.port", 0)
-             .put("config.scan.period.ms", 0)
-             // Long enough that the overloaded rates measure queueing, not re-sends of queued messages.
-             .put("ack.timeout.ms", 60_000))) {
-      String ids = guarantee + "-";
-      saturation.add(saturate(a, system, ids + "sat-"));
-      if (profiles != null) {
-        profiles.addAll(profile(a, b, ids));
+      for (Pipeline p : systems) {
+        load.closedLoop(p, ids(p) + "warm-", settings.window(), settings.warmup(), Duration.ofSeconds(1),
+            settings.drain());
       }
-      for (double rate : rates) {
-        latency.add(openLoop(a, system, rate, ids));
+      log("warmed up; saturation in " + settings.rounds() + " rounds");
+      Map<String, List<SaturationResult>> rounds = new LinkedHashMap<>();
+      for (int round = 1; round <= settings.rounds(); round++) {
+        for (Pipeline p : systems) {
+          SaturationResult r = load.closedLoop(p, ids(p) + "sat" + round + "-", settings.window(),
+              Duration.ofSeconds(1), settings.saturation(), settings.drain());
+          rounds.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(r);
+          log(String.format(Locale.ROOT, "round %d: %s %s msg/s (%d failed)", round, p.name(),
+              Format.count(r.perSecond()), r.failed()));
+        }
       }
-      if (profiles == null) {
-        return null;
+      rounds.values().forEach(r -> saturation.add(SaturationResult.median(r)));
+      double baseline = saturation.get(0).perSecond();
+      saturation.forEach(r -> log(String.format(Locale.ROOT, "saturation %s: %s msg/s (median), ratio %s",
+          r.system(), Format.count(r.perSecond()), Format.ratio(r.perSecond() / baseline))));
+
+      for (double fraction : settings.rateFractions()) {
+        double rate = Math.round(baseline * fraction);
+        for (Pipeline p : systems) {
+          latency.add(openLoop(p, p.name(), rate, ids(p)));
+        }
       }
-      try (HttpSubmitPipeline http = new HttpSubmitPipeline(vertx, a.httpPort())) {
-        SaturationResult h = load.closedLoop(http, ids + "http-", HttpSubmitPipeline.IN_FLIGHT, Duration.ofSeconds(2),
-            settings.http(), settings.drain());
-        log(String.format(Locale.ROOT, "%s: HTTP submit path %s msg/s (202 = durable)", system,
-            Format.count(h.perSecond())));
+      if (!settings.profile().isZero()) {
+        profiles.addAll(profile(alo, bAlo, ids(alo)));
+      }
+      try (HttpSubmitPipeline http = new HttpSubmitPipeline(vertx, alo.httpPort())) {
+        SaturationResult h = load.closedLoop(http, ids(alo) + "http-", HttpSubmitPipeline.IN_FLIGHT,
+            settings.httpWarmup(), settings.http(), settings.drain());
+        log(String.format(Locale.ROOT, "A's HTTP submit path: %s msg/s (202 = durable; %d failed)",
+            Format.count(h.perSecond()), h.failed()));
         return h;
       }
+    } finally {
+      for (int i = started.size() - 1; i >= 0; i--) {
+        try {
+          started.get(i).close();
+        } catch (Exception e) {
+          log("closing " + started.get(i) + " failed: " + e);
+        }
+      }
     }
   }
 
-  private SaturationResult saturate(Pipeline p, String system, String ids) {
-    SaturationResult r = load.closedLoop(p, ids, settings.window(), settings.warmup(), settings.saturation(),
-        settings.drain());
-    SaturationResult named = new SaturationResult(system, r.perSecond(), r.completed(), r.failed(), r.seconds());
-    log(String.format(Locale.ROOT, "%s: saturation %s msg/s (%d failed)", system, Format.count(r.perSecond()),
-        r.failed()));
-    return named;
+  private AckcoordPipeline ackcoord(String system, String shortName, String guarantee) {
+    return new AckcoordPipeline(vertx, system, new JsonObject()
+        .put("kafka.bootstrap.servers", bootstrap)
+        .put("topic.prefix", prefix(shortName))
+        .put("topic.partitions", settings.partitions())
+        .put("producer.id", "bench-" + guarantee)
+        .put("http.host", "127.0.0.1")
+        .put("http.port", 0)
+        .put("config.scan.period.ms", 0)
+        // Long enough that the overloaded rates measure queueing, not re-sends of queued messages.
+        .put("ack.timeout.ms", 60_000));
+  }
+
+  private static <T extends AutoCloseable> T add(List<AutoCloseable> started, T resource) {
+    started.add(resource);
+    return resource;
+  }
+
+  private static String ids(Pipeline p) {
+    return p.name().replaceAll("[^A-Za-z0-9]+", "-") + "-";
   }
 
   private LatencyResult openLoop(Pipeline p, String system, double rate, String ids) {
@@ -213,21 +244,14 @@ public final class BenchMain {
         HotSpots.summarize("B, at-least-once (its own process)", remote, 12));
   }
 
-  // Long enough that most submissions are in before the first deadline, so the heap figure is of pending messages
-  // and not of re-sends; the scenario then waits for the first deadlines so that some timers fire.
-  private long pendingAckTimeout(SaturationResult http) {
-    double rate = http == null || http.perSecond() <= 0 ? 2_000 : http.perSecond();
-    long seconds = (long) Math.ceil(settings.pendingCount() / rate);
-    return Math.max(15, Math.min(600, seconds)) * 1000;
-  }
-
   private List<BenchReport.Setting> settingsTable() {
     BenchSettings s = settings;
     return List.of(
         new BenchReport.Setting("payload", s.payloadBytes() + " random bytes"),
         new BenchReport.Setting("partitions per topic", Integer.toString(s.partitions())),
-        new BenchReport.Setting("closed loop", s.window() + " in flight, " + s.warmup().toSeconds() + " s warm-up, "
-            + s.saturation().toSeconds() + " s measured"),
+        new BenchReport.Setting("closed loop", s.window() + " in flight; " + s.warmup().toSeconds() + " s warm-up, "
+            + "then " + s.rounds() + " rounds of 1 s + " + s.saturation().toSeconds() + " s measured per system, the "
+            + "systems in turn; the median round counts"),
         new BenchReport.Setting("open loop", "rates " + s.rateFractions().stream()
             .map(f -> Math.round(f * 100) + " %").toList() + " of the baseline's saturation, "
             + s.rateWarmup().toSeconds() + " s warm-up + " + s.rateMeasure().toSeconds() + " s each, up to "
@@ -236,7 +260,15 @@ public final class BenchMain {
             + "measure queueing, not re-sends)"),
         new BenchReport.Setting("B (bin/vertx run)", "defaults (handler.work.ms 0), -Xmx512m; the baseline consumer "
             + "the same heap"),
-        new BenchReport.Setting("pending capacity", s.pendingCount() + " messages, A -Xmx" + s.pendingHeap()));
+        new BenchReport.Setting("A's HTTP submit path", HttpSubmitPipeline.CONNECTIONS + " keep-alive connections, "
+            + HttpSubmitPipeline.IN_FLIGHT + " requests in flight, " + s.httpWarmup().toSeconds() + " s warm-up, "
+            + s.http().toSeconds() + " s measured"),
+        new BenchReport.Setting("JFR profile", s.profile().isZero() ? "none (--quick)"
+            : s.profile().toSeconds() + " s of an extra at-least-once saturation phase"),
+        new BenchReport.Setting("pending capacity", s.pendingCount() + " messages, A -Xmx" + s.pendingHeap()
+            + ", ack.timeout.ms " + s.pendingAckTimeout().toMillis() + ", the first "
+            + Math.round(BenchSettings.SHORT_FRACTION * 100) + " % with their own timeout of "
+            + s.pendingShortTimeout().toMillis() + " ms"));
   }
 
   private String prefix(String system) {
@@ -244,7 +276,7 @@ public final class BenchMain {
   }
 
   static void log(String line) {
-    System.out.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " bench: " + line);
+    System.out.println(LocalTime.now().format(CLOCK) + " bench: " + line);
   }
 
   private static String read(Path p) {

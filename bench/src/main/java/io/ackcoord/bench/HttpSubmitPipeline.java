@@ -28,14 +28,20 @@ final class HttpSubmitPipeline implements Pipeline {
 
   private final HttpClient client;
   private final Context caller;
-  private final RequestOptions request;
+  private final int port;
+  private final long timeoutMs;
 
   HttpSubmitPipeline(Vertx vertx, int port) {
+    this(vertx, port, 0);
+  }
+
+  /** @param timeoutMs each message's own first-attempt timeout ({@code X-Ackcoord-Timeout-Ms}); 0: A's default */
+  HttpSubmitPipeline(Vertx vertx, int port, long timeoutMs) {
     this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(CONNECTIONS));
     this.caller = vertx.getOrCreateContext();
-    this.request = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
-        .setURI("/api/messages").putHeader("Content-Type", "application/octet-stream");
+    this.port = port;
+    this.timeoutMs = timeoutMs;
   }
 
   @Override
@@ -46,8 +52,15 @@ final class HttpSubmitPipeline implements Pipeline {
   @Override
   public CompletionStage<?> submit(String id, byte[] payload) {
     CompletableFuture<Void> accepted = new CompletableFuture<>();
-    caller.runOnContext(v -> client.request(new RequestOptions(request).putHeader("X-Ackcoord-Id", id))
-        .compose(req -> req.send(Buffer.buffer(payload)))
+    caller.runOnContext(v -> client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+            .setPort(port).setURI("/api/messages").putHeader("Content-Type", "application/octet-stream")
+            .putHeader("X-Ackcoord-Id", id))
+        .compose(req -> {
+          if (timeoutMs > 0) {
+            req.putHeader("X-Ackcoord-Timeout-Ms", Long.toString(timeoutMs));
+          }
+          return req.send(Buffer.buffer(payload));
+        })
         .compose(resp -> resp.body().map(body -> resp.statusCode()))
         .onComplete(ar -> {
           if (ar.succeeded() && ar.result() == 202) {

@@ -15,8 +15,9 @@ import java.util.function.Consumer;
 
 /**
  * Pending capacity: B started and frozen (SIGSTOP), A in a child JVM with a fixed heap, {@code count} messages
- * submitted over HTTP. Then A's heap after a full GC per pending message, the re-send timers that fired, and, after
- * B is continued (SIGCONT), the time until A has nothing pending.
+ * submitted over HTTP, the first few with a short timeout of their own so that their timers fire (and fire again)
+ * while A holds the rest. Then A's heap after a full GC per pending message, the re-sends, and, after B is continued
+ * (SIGCONT), the time until A has nothing pending.
  */
 final class PendingCapacity {
 
@@ -37,11 +38,13 @@ final class PendingCapacity {
 
   /**
    * @param heap         A's heap, e.g. {@code 512m}
-   * @param ackTimeoutMs A's {@code ack.timeout.ms}: long enough that most submissions finish before the first
-   *                     re-sends, short enough that some timers fire while B is frozen
+   * @param ackTimeoutMs A's {@code ack.timeout.ms}: longer than the whole scenario, so the drain is not a re-send
+   *                     storm
+   * @param shortCount   messages sent first, with their own timeout {@code shortTimeoutMs}
    * @param drainTimeout longest wait for the pending count to reach 0
    */
-  PendingResult run(String prefix, long count, String heap, long ackTimeoutMs, Duration drainTimeout) {
+  PendingResult run(String prefix, long count, String heap, long ackTimeoutMs, long shortCount, long shortTimeoutMs,
+      Duration drainTimeout) {
     int port = Ports.free();
     try (ManagedProcess b = launcher.consumerB("b-pending", prefix, "at-least-once");
          ManagedProcess a = launcher.producerA("a-pending", prefix,
@@ -56,17 +59,24 @@ final class PendingCapacity {
       log.accept("B frozen; A's heap after a full GC: " + Format.mb(heapIdle) + "; submitting " + count
           + " messages");
       long firstSubmit = System.nanoTime();
-      SaturationResult submitted;
-      try (HttpSubmitPipeline submit = new HttpSubmitPipeline(vertx, port)) {
-        submitted = load.fixedCount(submit, "pending-", count, HttpSubmitPipeline.IN_FLIGHT, drainTimeout);
+      SaturationResult early;
+      try (HttpSubmitPipeline submit = new HttpSubmitPipeline(vertx, port, shortTimeoutMs)) {
+        early = load.fixedCount(submit, "pending-short-", shortCount, HttpSubmitPipeline.IN_FLIGHT, drainTimeout);
       }
-      log.accept(String.format("submitted: %d accepted in %.1f s (%.0f/s)", submitted.completed(),
-          submitted.seconds(), submitted.perSecond()));
+      SaturationResult rest;
+      try (HttpSubmitPipeline submit = new HttpSubmitPipeline(vertx, port)) {
+        rest = load.fixedCount(submit, "pending-", count - shortCount, HttpSubmitPipeline.IN_FLIGHT, drainTimeout);
+      }
+      double seconds = (System.nanoTime() - firstSubmit) / 1e9;
+      SaturationResult submitted = new SaturationResult("pending", (early.completed() + rest.completed()) / seconds,
+          early.completed() + rest.completed(), early.failed() + rest.failed(), seconds);
+      log.accept(String.format("submitted: %d accepted in %.1f s (%.0f/s); re-sends so far %d", submitted.completed(),
+          submitted.seconds(), submitted.perSecond(), status(port).getLong("retries", 0L)));
       long pending = status(port).getLong("pending", 0L);
       long heapPending = Jcmd.usedHeapAfterFullGc(a.pid());
       log.accept("pending " + pending + "; A's heap after a full GC: " + Format.mb(heapPending));
-      // Let the first deadlines pass while B is frozen, so some re-send timers fire.
-      long firstDeadline = firstSubmit + Duration.ofMillis(ackTimeoutMs).plusSeconds(5).toNanos();
+      // Let the short deadlines pass while B is frozen, so their timers fire.
+      long firstDeadline = firstSubmit + Duration.ofMillis(shortTimeoutMs).plusSeconds(5).toNanos();
       while (System.nanoTime() < firstDeadline) {
         status(port);
         LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
@@ -90,7 +100,7 @@ final class PendingCapacity {
       log.accept(String.format("drained in %.1f s; re-sends %d, dead-lettered %d, A %s", drain,
           end.getLong("retries", 0L), end.getLong("deadLettered", 0L), up ? "stayed up" : "did NOT stay up"));
       return new PendingResult(count, submitted.completed(), submitted.perSecond(), parseSize(heap), heapIdle,
-          heapPending, pending, ackTimeoutMs, end.getLong("retries", 0L), end.getLong("deadLettered", 0L), up, drain,
+          heapPending, pending, ackTimeoutMs, shortCount, shortTimeoutMs, end.getLong("retries", 0L), end.getLong("deadLettered", 0L), up, drain,
           timers(end.getJsonObject("timers")));
     }
   }

@@ -11,6 +11,8 @@ package io.ackcoord.bench;
  * @param heapPendingBytes A's used heap after a full GC with {@code pending} messages pending
  * @param pending          A's pending count at that moment
  * @param ackTimeoutMs     A's {@code ack.timeout.ms} in this scenario
+ * @param shortCount       messages submitted first with a short timeout of their own
+ * @param shortTimeoutMs   that timeout
  * @param resends          re-sends A made (timers that fired while B was frozen, and any after)
  * @param deadLettered     messages A dead-lettered
  * @param stayedUp         A's process was alive and answered every status request
@@ -18,7 +20,7 @@ package io.ackcoord.bench;
  * @param timers           A's {@code timers} status object, or {@code null} when this build does not report it
  */
 public record PendingResult(long submitted, long accepted, double submitRate, long maxHeapBytes, long heapIdleBytes,
-    long heapPendingBytes, long pending, long ackTimeoutMs, long resends, long deadLettered, boolean stayedUp,
+    long heapPendingBytes, long pending, long ackTimeoutMs, long shortCount, long shortTimeoutMs, long resends, long deadLettered, boolean stayedUp,
     double drainSeconds, Timers timers) {
 
   /** Heap per pending message: the growth of the used heap after a full GC, divided by the pending count. */

@@ -18,7 +18,7 @@ class MarkdownTest {
     List<SaturationResult> saturation = List.of(
         new SaturationResult(BASELINE, 10_000, 100_000, 0, 10),
         new SaturationResult(AT_LEAST_ONCE, 8_300, 83_000, 0, 10),
-        new SaturationResult(EXACTLY_ONCE, 6_100, 61_000, 2, 10));
+        new SaturationResult(EXACTLY_ONCE, 6_100, 61_000, 2, 10, List.of(5_000.0, 6_100.0, 7_000.0)));
     List<LatencyResult> latency = List.of(
         new LatencyResult(BASELINE, 2_500, 25_000, 25_000, 0, 0, 1.5, 3.2, 5.0, 9.0),
         new LatencyResult(AT_LEAST_ONCE, 2_500, 25_000, 25_000, 0, 0, 3.0, 7.14, 12.0, 20.0),
@@ -26,7 +26,7 @@ class MarkdownTest {
         new LatencyResult(BASELINE, 5_000, 50_000, 50_000, 0, 0, 2.0, 4.0, 6.0, 10.0),
         new LatencyResult(AT_LEAST_ONCE, 5_000, 50_000, 49_000, 0, 1_000, 30.0, 900.0, 1_000.0, 1_100.0));
     PendingResult pending = new PendingResult(100_000, 100_000, 4_000, 512L << 20, 40L << 20, 80L << 20, 100_000,
-        25_000, 2_000, 0, true, 12.5, timers);
+        180_000, 5_000, 10_000, 2_000, 0, true, 12.5, timers);
     return new BenchReport("bin/bench --quick", "2026-11-22T14:00:00Z", MACHINE,
         List.of(new BenchReport.Setting("payload", "100 random bytes")), saturation,
         new SaturationResult("A HTTP submit", 5_000, 20_000, 0, 4), latency, 2_500, pending, List.of(
@@ -59,7 +59,7 @@ class MarkdownTest {
         .contains("Exactly-once: throughput ratio 0.61, p99 120.0 ms")
         .contains("| throughput ≥ 80 % of the baseline (at-least-once) | 0.83 | met |")
         .contains("| 2.2 × (7.1 ms / 3.2 ms) | met |")
-        .contains("| ackcoord exactly-once | 6,100 | 0.61 | 61,000 | 2 | 10 s |")
+        .contains("| ackcoord exactly-once | 6,100 | 0.61 | 5,000, 6,100, 7,000 | 61,000 | 2 | 10 s |")
         .contains("| 5,000 | 50 % | ackcoord at-least-once | 30.0 ms | 900.0 ms | 1000.0 ms | 1100.0 ms | "
             + "49,000 / 50,000 | 1,000 |")
         .contains("| heap per pending message | 419 bytes |")
