@@ -215,7 +215,7 @@ public final class BenchMain {
 
   private LatencyResult openLoop(Pipeline p, String system, double rate, String ids) {
     LatencyResult r = load.openLoop(p, ids + "r" + Math.round(rate) + "-", rate, settings.rateWarmup(),
-        settings.rateMeasure(), settings.drain());
+        settings.rateMeasure(), settings.drain(), settings.settle());
     LatencyResult named = new LatencyResult(system, r.rate(), r.sent(), r.completed(), r.failed(), r.incomplete(),
         r.p50Ms(), r.p99Ms(), r.p999Ms(), r.maxMs());
     log(String.format(Locale.ROOT, "%s at %s msg/s: p50 %s, p99 %s, p99.9 %s, max %s; %d/%d completed", system,
@@ -255,7 +255,8 @@ public final class BenchMain {
         new BenchReport.Setting("open loop", "rates " + s.rateFractions().stream()
             .map(f -> Math.round(f * 100) + " %").toList() + " of the baseline's saturation, "
             + s.rateWarmup().toSeconds() + " s warm-up + " + s.rateMeasure().toSeconds() + " s each, up to "
-            + s.drain().toSeconds() + " s for stragglers"),
+            + s.drain().toSeconds() + " s for stragglers (then they count as unfinished), and up to "
+            + s.settle().toSeconds() + " s more, unrecorded, for an overloaded system's backlog to clear"),
         new BenchReport.Setting("A (embedded)", "defaults, except ack.timeout.ms 60000 (so the overloaded rates "
             + "measure queueing, not re-sends)"),
         new BenchReport.Setting("B (bin/vertx run)", "defaults (handler.work.ms 0), -Xmx512m; the baseline consumer "

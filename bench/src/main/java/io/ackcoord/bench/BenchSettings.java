@@ -14,7 +14,8 @@ import java.util.List;
  * @param profile         extra closed-loop interval recorded with JFR (not counted); zero: no profile
  * @param rateWarmup      open-loop warm-up at each rate (not recorded)
  * @param rateMeasure     open-loop recorded interval at each rate
- * @param drain           longest wait for stragglers after a phase
+ * @param drain           longest wait for stragglers after a phase; what is unfinished then counts as incomplete
+ * @param settle          longest further wait, unrecorded, for an overloaded phase's backlog to clear
  * @param rateFractions   offered rates as fractions of the baseline's saturation; must contain 0.25
  * @param window          messages in flight in the closed loop
  * @param httpWarmup      warm-up of A's HTTP submit path: its code is cold after the event-bus phases
@@ -30,9 +31,9 @@ import java.util.List;
  * @param partitions      partitions of every topic
  */
 record BenchSettings(Duration warmup, Duration saturation, int rounds, Duration profile, Duration rateWarmup,
-    Duration rateMeasure, Duration drain, List<Double> rateFractions, int window, Duration httpWarmup, Duration http,
-    long pendingCount, String pendingHeap, Duration pendingAckTimeout, Duration pendingShortTimeout,
-    Duration pendingDrain, int payloadBytes,
+    Duration rateMeasure, Duration drain, Duration settle, List<Double> rateFractions, int window,
+    Duration httpWarmup, Duration http, long pendingCount, String pendingHeap, Duration pendingAckTimeout,
+    Duration pendingShortTimeout, Duration pendingDrain, int payloadBytes,
     int partitions) {
 
   static final double REFERENCE_FRACTION = 0.25;
@@ -45,28 +46,30 @@ record BenchSettings(Duration warmup, Duration saturation, int rounds, Duration 
   }
 
   static BenchSettings full() {
-    return new BenchSettings(Duration.ofSeconds(30), Duration.ofSeconds(10), 3, Duration.ofSeconds(30),
-        Duration.ofSeconds(3), Duration.ofSeconds(20), Duration.ofSeconds(30), List.of(0.1, 0.25, 0.5, 0.75, 0.9),
+    return new BenchSettings(Duration.ofSeconds(45), Duration.ofSeconds(10), 5, Duration.ofSeconds(30),
+        Duration.ofSeconds(3), Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofMinutes(5),
+        List.of(0.05, 0.1, 0.25, 0.5, 0.75),
         1000, Duration.ofSeconds(30), Duration.ofSeconds(15), 1_000_000, "512m", Duration.ofMinutes(30),
         Duration.ofSeconds(30), Duration.ofMinutes(20), 100, 3);
   }
 
   static BenchSettings quick() {
     return new BenchSettings(Duration.ofSeconds(8), Duration.ofSeconds(3), 3, Duration.ZERO,
-        Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(10), List.of(0.25, 0.5, 0.75), 1000,
+        Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofMinutes(1),
+        List.of(0.1, 0.25, 0.5), 1000,
         Duration.ofSeconds(5), Duration.ofSeconds(3), 100_000, "512m", Duration.ofMinutes(3),
         Duration.ofSeconds(10), Duration.ofMinutes(3), 100, 3);
   }
 
   BenchSettings withPayloadBytes(int bytes) {
-    return new BenchSettings(warmup, saturation, rounds, profile, rateWarmup, rateMeasure, drain, rateFractions, window,
-        httpWarmup, http, pendingCount, pendingHeap, pendingAckTimeout, pendingShortTimeout, pendingDrain, bytes,
-        partitions);
+    return new BenchSettings(warmup, saturation, rounds, profile, rateWarmup, rateMeasure, drain, settle,
+        rateFractions, window, httpWarmup, http, pendingCount, pendingHeap, pendingAckTimeout, pendingShortTimeout,
+        pendingDrain, bytes, partitions);
   }
 
   BenchSettings withPendingCount(long count) {
-    return new BenchSettings(warmup, saturation, rounds, profile, rateWarmup, rateMeasure, drain, rateFractions, window,
-        httpWarmup, http, count, pendingHeap, pendingAckTimeout, pendingShortTimeout, pendingDrain, payloadBytes,
-        partitions);
+    return new BenchSettings(warmup, saturation, rounds, profile, rateWarmup, rateMeasure, drain, settle,
+        rateFractions, window, httpWarmup, http, count, pendingHeap, pendingAckTimeout, pendingShortTimeout,
+        pendingDrain, payloadBytes, partitions);
   }
 }

@@ -77,10 +77,12 @@ final class LoadGenerator {
   /**
    * Sends at {@code rate} per second for {@code warmup + measure} on an {@link OpenLoopSchedule}; records the latency
    * of the messages intended after the warm-up, from their intended send time. Waits at most {@code drain} after
-   * the last intended send; what is unfinished then is counted as incomplete, with its age as its latency.
+   * the last intended send; what is unfinished then is counted as incomplete, with its age as its latency. Then
+   * waits up to {@code settle} more for those to finish, unrecorded, so that an overloaded phase's backlog does not
+   * spill into the next phase.
    */
   LatencyResult openLoop(Pipeline pipeline, String idPrefix, double rate, Duration warmup, Duration measure,
-      Duration drain) {
+      Duration drain, Duration settle) {
     OpenLoopSchedule schedule = OpenLoopSchedule.forDuration(System.nanoTime() + 10_000_000L, rate,
         (warmup.toNanos() + measure.toNanos()) / 1e9);
     long warmupCount = Math.round(rate * warmup.toNanos() / 1e9);
@@ -89,6 +91,7 @@ final class LoadGenerator {
     AtomicIntegerArray done = new AtomicIntegerArray(count);
     AtomicLong failed = new AtomicLong();
     CountDownLatch finished = new CountDownLatch(count);
+    CountDownLatch settled = new CountDownLatch(count);
     for (int i = 0; i < count; i++) {
       long intended = schedule.intendedNanos(i);
       long wait = intended - System.nanoTime();
@@ -107,6 +110,7 @@ final class LoadGenerator {
           }
           finished.countDown();
         }
+        settled.countDown();
       });
     }
     await(finished, drain);
@@ -122,6 +126,9 @@ final class LoadGenerator {
       }
     }
     Histogram h = recorder.getIntervalHistogram();
+    if (incomplete > 0) {
+      await(settled, settle);
+    }
     long completed = count - failed.get() - incomplete;
     return new LatencyResult(pipeline.name(), rate, count, completed, failed.get(), incomplete,
         ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)), ms(h.getValueAtPercentile(99.9)),

@@ -57,7 +57,8 @@ final class Markdown {
     md.append("## Targets\n\n| target | measured | |\n|---|---|---|\n");
     Optional<Double> alo = r.throughputRatio(AT_LEAST_ONCE);
     md.append("| throughput ≥ ").append(percent(THROUGHPUT_TARGET)).append(" of the baseline (at-least-once) | ")
-        .append(Format.ratio(alo.orElse(Double.NaN))).append(" | ").append(verdict(alo.map(v -> v >= THROUGHPUT_TARGET)))
+        .append(Format.ratio(alo.orElse(Double.NaN))).append(" | ")
+        .append(verdict(alo.map(v -> v >= THROUGHPUT_TARGET)))
         .append(" |\n");
     md.append("| exactly-once throughput, for the record | ")
         .append(Format.ratio(r.throughputRatio(EXACTLY_ONCE).orElse(Double.NaN))).append(" | |\n");
@@ -110,7 +111,8 @@ final class Markdown {
     }
     SaturationResult h = r.httpSubmit();
     if (h != null) {
-      md.append("| A's HTTP submit path (`POST /api/messages` → 202, B running) | ").append(Format.count(h.perSecond()))
+      md.append("| A's HTTP submit path (`POST /api/messages` → 202, B running) | ")
+          .append(Format.count(h.perSecond()))
           .append(" | | | ").append(Format.count(h.completed())).append(" | ").append(Format.count(h.failed()))
           .append(" | ").append(String.format(Locale.ROOT, "%.0f s", h.seconds())).append(" |\n");
     }
@@ -148,7 +150,8 @@ final class Markdown {
     }
     md.append("## Pending capacity\n\n");
     md.append("B started, then frozen (SIGSTOP); A in a JVM of its own (heap limit ")
-        .append(Format.mb(p.maxHeapBytes())).append(", G1) with `ack.timeout.ms` ").append(Format.count(p.ackTimeoutMs()))
+        .append(Format.mb(p.maxHeapBytes())).append(", G1) with `ack.timeout.ms` ")
+        .append(Format.count(p.ackTimeoutMs()))
         .append(" (longer than the scenario, so the drain is not a re-send storm); the first ")
         .append(Format.count(p.shortCount())).append(" messages with their own timeout of ")
         .append(Format.count(p.shortTimeoutMs())).append(" ms, so that their timers fire, and fire again, while A "

@@ -100,7 +100,8 @@ final class PendingCapacity {
       log.accept(String.format("drained in %.1f s; re-sends %d, dead-lettered %d, A %s", drain,
           end.getLong("retries", 0L), end.getLong("deadLettered", 0L), up ? "stayed up" : "did NOT stay up"));
       return new PendingResult(count, submitted.completed(), submitted.perSecond(), parseSize(heap), heapIdle,
-          heapPending, pending, ackTimeoutMs, shortCount, shortTimeoutMs, end.getLong("retries", 0L), end.getLong("deadLettered", 0L), up, drain,
+          heapPending, pending, ackTimeoutMs, shortCount, shortTimeoutMs, end.getLong("retries", 0L),
+          end.getLong("deadLettered", 0L), up, drain,
           timers(end.getJsonObject("timers")));
     }
   }

@@ -20,7 +20,8 @@ package io.ackcoord.bench;
  * @param timers           A's {@code timers} status object, or {@code null} when this build does not report it
  */
 public record PendingResult(long submitted, long accepted, double submitRate, long maxHeapBytes, long heapIdleBytes,
-    long heapPendingBytes, long pending, long ackTimeoutMs, long shortCount, long shortTimeoutMs, long resends, long deadLettered, boolean stayedUp,
+    long heapPendingBytes, long pending, long ackTimeoutMs, long shortCount, long shortTimeoutMs, long resends,
+    long deadLettered, boolean stayedUp,
     double drainSeconds, Timers timers) {
 
   /** Heap per pending message: the growth of the used heap after a full GC, divided by the pending count. */
