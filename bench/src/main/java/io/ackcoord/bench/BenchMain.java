@@ -37,6 +37,8 @@ import jdk.jfr.Recording;
  */
 public final class BenchMain {
 
+  /** Offered rates above this multiple of a system's own saturation are not run (except the reference rate). */
+  static final double OVERLOAD = 2.0;
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
   private final BenchSettings settings;
   private final String bootstrap;
@@ -164,9 +166,19 @@ public final class BenchMain {
       saturation.forEach(r -> log(String.format(Locale.ROOT, "saturation %s: %s msg/s (median), ratio %s",
           r.system(), Format.count(r.perSecond()), Format.ratio(r.perSecond() / baseline))));
 
+      Map<String, Double> capacity = new LinkedHashMap<>();
+      saturation.forEach(r -> capacity.put(r.system(), r.perSecond()));
       for (double fraction : settings.rateFractions()) {
         double rate = Math.round(baseline * fraction);
         for (Pipeline p : systems) {
+          // Far above a system's saturation the backlog only grows (and fills this JVM's heap): the latency there
+          // is a matter of the phase's length. The reference rate of the targets is always run.
+          if (rate > OVERLOAD * capacity.get(p.name()) && fraction != BenchSettings.REFERENCE_FRACTION) {
+            log(String.format(Locale.ROOT, "%s at %s msg/s: not run, over %.0f × its saturation", p.name(),
+                Format.count(rate), OVERLOAD));
+            latency.add(LatencyResult.notRun(p.name(), rate));
+            continue;
+          }
           latency.add(openLoop(p, p.name(), rate, ids(p)));
         }
       }

@@ -46,7 +46,7 @@ record BenchSettings(Duration warmup, Duration saturation, int rounds, Duration 
   }
 
   static BenchSettings full() {
-    return new BenchSettings(Duration.ofSeconds(45), Duration.ofSeconds(10), 5, Duration.ofSeconds(30),
+    return new BenchSettings(Duration.ofSeconds(45), Duration.ofSeconds(10), 3, Duration.ofSeconds(30),
         Duration.ofSeconds(3), Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofMinutes(5),
         List.of(0.05, 0.1, 0.25, 0.5, 0.75),
         1000, Duration.ofSeconds(30), Duration.ofSeconds(15), 1_000_000, "512m", Duration.ofMinutes(30),

@@ -40,11 +40,12 @@ final class Charts {
 
   /** p99 (solid) and p50 (dashed) latency against offered rate, one colour per system, log-scale y axis. */
   static void latency(List<LatencyResult> results, Path file) {
+    List<LatencyResult> ran = results.stream().filter(LatencyResult::ran).toList();
     Map<String, List<LatencyResult>> bySystem = new LinkedHashMap<>();
-    results.forEach(r -> bySystem.computeIfAbsent(r.system(), k -> new ArrayList<>()).add(r));
-    double maxRate = results.stream().mapToDouble(LatencyResult::rate).max().orElse(1) * 1.05;
-    double minMs = Math.max(0.1, results.stream().mapToDouble(LatencyResult::p50Ms).min().orElse(1));
-    double maxMs = Math.max(minMs * 10, results.stream().mapToDouble(LatencyResult::p99Ms).max().orElse(10));
+    ran.forEach(r -> bySystem.computeIfAbsent(r.system(), k -> new ArrayList<>()).add(r));
+    double maxRate = ran.stream().mapToDouble(LatencyResult::rate).max().orElse(1) * 1.05;
+    double minMs = Math.max(0.1, ran.stream().mapToDouble(LatencyResult::p50Ms).min().orElse(1));
+    double maxMs = Math.max(minMs * 10, ran.stream().mapToDouble(LatencyResult::p99Ms).max().orElse(10));
     double lo = Math.floor(Math.log10(minMs));
     double hi = Math.ceil(Math.log10(maxMs));
     BufferedImage img = canvas();

@@ -19,6 +19,16 @@ package io.ackcoord.bench;
 public record LatencyResult(String system, double rate, long sent, long completed, long failed, long incomplete,
     double p50Ms, double p99Ms, double p999Ms, double maxMs) {
 
+  /** A rate the system was not run at (far above its saturation): no figures. */
+  public static LatencyResult notRun(String system, double rate) {
+    return new LatencyResult(system, rate, 0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+  }
+
+  /** Whether this rate was run at all. */
+  public boolean ran() {
+    return sent > 0;
+  }
+
   /** Whether the system kept up: everything completed, nothing failed. */
   public boolean keptUp() {
     return incomplete == 0 && failed == 0;

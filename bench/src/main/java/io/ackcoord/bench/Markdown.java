@@ -134,7 +134,13 @@ final class Markdown {
           continue;
         }
         md.append("| ").append(Format.count(rate)).append(" | ").append(percent(rate / saturation)).append(" | ")
-            .append(l.system()).append(" | ").append(Format.ms(l.p50Ms())).append(" | ").append(Format.ms(l.p99Ms()))
+            .append(l.system()).append(" | ");
+        if (!l.ran()) {
+          md.append(String.format(Locale.ROOT, "not run: over %.0f × its own saturation | | | | | |\n",
+              BenchMain.OVERLOAD));
+          continue;
+        }
+        md.append("").append(Format.ms(l.p50Ms())).append(" | ").append(Format.ms(l.p99Ms()))
             .append(" | ").append(Format.ms(l.p999Ms())).append(" | ").append(Format.ms(l.maxMs())).append(" | ")
             .append(Format.count(l.completed())).append(" / ").append(Format.count(l.sent())).append(" | ")
             .append(Format.count(l.incomplete())).append(" |\n");

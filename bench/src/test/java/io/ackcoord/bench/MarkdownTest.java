@@ -24,7 +24,8 @@ class MarkdownTest {
         new LatencyResult(AT_LEAST_ONCE, 2_500, 25_000, 25_000, 0, 0, 3.0, 7.14, 12.0, 20.0),
         new LatencyResult(EXACTLY_ONCE, 2_500, 25_000, 25_000, 0, 0, 60.0, 120.0, 150.0, 200.0),
         new LatencyResult(BASELINE, 5_000, 50_000, 50_000, 0, 0, 2.0, 4.0, 6.0, 10.0),
-        new LatencyResult(AT_LEAST_ONCE, 5_000, 50_000, 49_000, 0, 1_000, 30.0, 900.0, 1_000.0, 1_100.0));
+        new LatencyResult(AT_LEAST_ONCE, 5_000, 50_000, 49_000, 0, 1_000, 30.0, 900.0, 1_000.0, 1_100.0),
+        LatencyResult.notRun(EXACTLY_ONCE, 5_000));
     PendingResult pending = new PendingResult(100_000, 100_000, 4_000, 512L << 20, 40L << 20, 80L << 20, 100_000,
         180_000, 5_000, 10_000, 2_000, 0, true, 12.5, timers);
     return new BenchReport("bin/bench --quick", "2026-11-22T14:00:00Z", MACHINE,
@@ -62,6 +63,7 @@ class MarkdownTest {
         .contains("| ackcoord exactly-once | 6,100 | 0.61 | 5,000, 6,100, 7,000 | 61,000 | 2 | 10 s |")
         .contains("| 5,000 | 50 % | ackcoord at-least-once | 30.0 ms | 900.0 ms | 1000.0 ms | 1100.0 ms | "
             + "49,000 / 50,000 | 1,000 |")
+        .contains("| 5,000 | 50 % | ackcoord exactly-once | not run: over 2 × its own saturation |")
         .contains("| heap per pending message | 419 bytes |")
         .contains("timer lateness: not reported by this build")
         .contains("![p99 latency against offered rate](bench/latency.png)")
