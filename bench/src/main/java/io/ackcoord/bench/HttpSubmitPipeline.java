@@ -23,6 +23,8 @@ final class HttpSubmitPipeline implements Pipeline {
    * the connections bound the requests in flight: with a handful, the figure would be the client's, not A's.
    */
   static final int CONNECTIONS = 64;
+  /** A request unanswered this long fails (A may have died under the load). */
+  static final long REQUEST_TIMEOUT_MS = 30_000;
   /** Requests in flight (the rest wait in the client's queue). */
   static final int IN_FLIGHT = 256;
 
@@ -54,7 +56,7 @@ final class HttpSubmitPipeline implements Pipeline {
     CompletableFuture<Void> accepted = new CompletableFuture<>();
     caller.runOnContext(v -> client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
             .setPort(port).setURI("/api/messages").putHeader("Content-Type", "application/octet-stream")
-            .putHeader("X-Ackcoord-Id", id))
+            .putHeader("X-Ackcoord-Id", id).setIdleTimeout(REQUEST_TIMEOUT_MS))
         .compose(req -> {
           if (timeoutMs > 0) {
             req.putHeader("X-Ackcoord-Timeout-Ms", Long.toString(timeoutMs));

@@ -172,7 +172,7 @@ final class Markdown {
     row(md, "A's used heap, idle → pending", Format.mb(p.heapIdleBytes()) + " → " + Format.mb(p.heapPendingBytes())
         + " (" + Format.count(p.pending()) + " pending)");
     row(md, "heap per pending message", Format.count(p.bytesPerPending()) + " bytes");
-    row(md, "A stayed up", p.stayedUp() ? "yes" : "**no**");
+    row(md, "A stayed up", p.stayedUp() ? "yes" : "**no**: " + p.failure());
     row(md, "re-sends (timers fired while B was frozen, and after)", Format.count(p.resends()));
     row(md, "dead-lettered", Format.count(p.deadLettered()));
     if (p.timers() == null) {

@@ -22,6 +22,8 @@ import java.util.function.Consumer;
 final class PendingCapacity {
 
   private static final Duration POLL = Duration.ofMillis(250);
+  /** Submissions go in this many steps, A's heap measured after each. */
+  private static final int STEPS = 10;
   private final Launcher launcher;
   private final Vertx vertx;
   private final LoadGenerator load;
@@ -48,7 +50,8 @@ final class PendingCapacity {
     int port = Ports.free();
     try (ManagedProcess b = launcher.consumerB("b-pending", prefix, "at-least-once");
          ManagedProcess a = launcher.producerA("a-pending", prefix,
-             "-Xms" + heap + " -Xmx" + heap + " -XX:+UseG1GC", Map.of(
+             // An A out of heap exits (and says so) instead of limping on.
+             "-Xms" + heap + " -Xmx" + heap + " -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError", Map.of(
                  "PRODUCER_ID", "bench-pending",
                  "HTTP_PORT", Integer.toString(port),
                  "ACK_TIMEOUT_MS", Long.toString(ackTimeoutMs),
@@ -57,53 +60,86 @@ final class PendingCapacity {
       b.pause();
       long heapIdle = Jcmd.usedHeapAfterFullGc(a.pid());
       log.accept("B frozen; A's heap after a full GC: " + Format.mb(heapIdle) + "; submitting " + count
-          + " messages");
+          + " messages in steps of " + Math.max(1, count / STEPS) + ", heap measured after each");
       long firstSubmit = System.nanoTime();
-      SaturationResult early;
-      try (HttpSubmitPipeline submit = new HttpSubmitPipeline(vertx, port, shortTimeoutMs)) {
-        early = load.fixedCount(submit, "pending-short-", shortCount, HttpSubmitPipeline.IN_FLIGHT, drainTimeout);
-      }
-      SaturationResult rest;
-      try (HttpSubmitPipeline submit = new HttpSubmitPipeline(vertx, port)) {
-        rest = load.fixedCount(submit, "pending-", count - shortCount, HttpSubmitPipeline.IN_FLIGHT, drainTimeout);
-      }
-      double seconds = (System.nanoTime() - firstSubmit) / 1e9;
-      SaturationResult submitted = new SaturationResult("pending", (early.completed() + rest.completed()) / seconds,
-          early.completed() + rest.completed(), early.failed() + rest.failed(), seconds);
-      log.accept(String.format("submitted: %d accepted in %.1f s (%.0f/s); re-sends so far %d", submitted.completed(),
-          submitted.seconds(), submitted.perSecond(), status(port).getLong("retries", 0L)));
-      long pending = status(port).getLong("pending", 0L);
-      long heapPending = Jcmd.usedHeapAfterFullGc(a.pid());
-      log.accept("pending " + pending + "; A's heap after a full GC: " + Format.mb(heapPending));
-      // Let the short deadlines pass while B is frozen, so their timers fire.
-      long firstDeadline = firstSubmit + Duration.ofMillis(shortTimeoutMs).plusSeconds(5).toNanos();
-      while (System.nanoTime() < firstDeadline) {
-        status(port);
-        LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
-      }
-      log.accept("re-sends while B was frozen: " + status(port).getLong("retries", 0L) + "; continuing B");
-      b.resume();
-      long resumed = System.nanoTime();
-      long deadline = resumed + drainTimeout.toNanos();
-      double drain = -1;
-      while (System.nanoTime() < deadline) {
+      long accepted = 0;
+      long pending = 0;
+      long heapPending = heapIdle;
+      long sent = 0;
+      String failure = null;
+      while (sent < count) {
+        // The short-timeout messages first, then the rest in steps, so a failure is located within a step.
+        boolean first = sent < shortCount;
+        long n = first ? shortCount : Math.min(Math.max(1, count / STEPS), count - sent);
+        try (HttpSubmitPipeline submit = new HttpSubmitPipeline(vertx, port, first ? shortTimeoutMs : 0)) {
+          accepted += load.fixedCount(submit, "pending-" + sent + "-", n, HttpSubmitPipeline.IN_FLIGHT, drainTimeout)
+              .completed();
+        }
+        sent += n;
         JsonObject s = status(port);
-        if (s != null && s.getLong("pending", -1L) == 0) {
-          drain = (System.nanoTime() - resumed) / 1e9;
+        try {
+          if (!a.isAlive() || s == null) {
+            throw new IllegalStateException("A stopped answering");
+          }
+          long heapNow = Jcmd.usedHeapAfterFullGc(a.pid());
+          pending = s.getLong("pending", 0L);
+          heapPending = heapNow;
+          log.accept(String.format("%d submitted, %d pending, A's heap after a full GC %s", sent, pending,
+              Format.mb(heapNow)));
+        } catch (IllegalStateException e) {
+          failure = died(a, sent);
           break;
         }
-        LockSupport.parkNanos(POLL.toNanos());
       }
-      JsonObject last = status(port);
-      JsonObject end = last == null ? new JsonObject() : last;
-      boolean up = a.isAlive() && statusFailures == 0;
-      log.accept(String.format("drained in %.1f s; re-sends %d, dead-lettered %d, A %s", drain,
-          end.getLong("retries", 0L), end.getLong("deadLettered", 0L), up ? "stayed up" : "did NOT stay up"));
-      return new PendingResult(count, submitted.completed(), submitted.perSecond(), parseSize(heap), heapIdle,
-          heapPending, pending, ackTimeoutMs, shortCount, shortTimeoutMs, end.getLong("retries", 0L),
-          end.getLong("deadLettered", 0L), up, drain,
+      double seconds = (System.nanoTime() - firstSubmit) / 1e9;
+      double rate = accepted / seconds;
+      log.accept(String.format("submitted: %d accepted in %.1f s (%.0f/s)", accepted, seconds, rate));
+      double drain = -1;
+      JsonObject end = new JsonObject();
+      if (failure == null) {
+        // Let the short deadlines pass while B is frozen, so their timers fire.
+        long firstDeadline = firstSubmit + Duration.ofMillis(shortTimeoutMs).plusSeconds(5).toNanos();
+        while (System.nanoTime() < firstDeadline) {
+          LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+        }
+        log.accept("re-sends while B was frozen: " + retries(status(port)) + "; continuing B");
+        b.resume();
+        long resumed = System.nanoTime();
+        long deadline = resumed + drainTimeout.toNanos();
+        while (System.nanoTime() < deadline && a.isAlive()) {
+          JsonObject s = status(port);
+          if (s != null && s.getLong("pending", -1L) == 0) {
+            drain = (System.nanoTime() - resumed) / 1e9;
+            break;
+          }
+          LockSupport.parkNanos(POLL.toNanos());
+        }
+        JsonObject last = status(port);
+        end = last == null ? end : last;
+        if (!a.isAlive()) {
+          failure = died(a, sent);
+        } else if (statusFailures > 0) {
+          failure = statusFailures + " status request(s) unanswered";
+        }
+        log.accept(String.format("drained in %.1f s; re-sends %d, dead-lettered %d, A %s", drain, retries(end),
+            end.getLong("deadLettered", 0L), failure == null ? "stayed up" : "did NOT stay up: " + failure));
+      } else {
+        log.accept("A did NOT stay up: " + failure);
+      }
+      return new PendingResult(count, accepted, rate, parseSize(heap), heapIdle, heapPending, pending, ackTimeoutMs,
+          shortCount, shortTimeoutMs, retries(end), end.getLong("deadLettered", 0L), failure, drain,
           timers(end.getJsonObject("timers")));
     }
+  }
+
+  private static String died(ManagedProcess a, long sent) {
+    boolean oom = a.recentOutput().contains("OutOfMemoryError");
+    return (oom ? "out of heap (OutOfMemoryError)" : a.isAlive() ? "stopped answering" : "exited")
+        + " after " + sent + " submissions";
+  }
+
+  private static long retries(JsonObject status) {
+    return status == null ? 0 : status.getLong("retries", 0L);
   }
 
   static PendingResult.Timers timers(JsonObject t) {

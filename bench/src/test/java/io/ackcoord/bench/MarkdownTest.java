@@ -27,7 +27,7 @@ class MarkdownTest {
         new LatencyResult(AT_LEAST_ONCE, 5_000, 50_000, 49_000, 0, 1_000, 30.0, 900.0, 1_000.0, 1_100.0),
         LatencyResult.notRun(EXACTLY_ONCE, 5_000));
     PendingResult pending = new PendingResult(100_000, 100_000, 4_000, 512L << 20, 40L << 20, 80L << 20, 100_000,
-        180_000, 5_000, 10_000, 2_000, 0, true, 12.5, timers);
+        180_000, 5_000, 10_000, 2_000, 0, null, 12.5, timers);
     return new BenchReport("bin/bench --quick", "2026-11-22T14:00:00Z", MACHINE,
         List.of(new BenchReport.Setting("payload", "100 random bytes")), saturation,
         new SaturationResult("A HTTP submit", 5_000, 20_000, 0, 4), latency, 2_500, pending, List.of(
