@@ -62,7 +62,8 @@ final class HotSpots {
         Set<String> seen = new HashSet<>();
         for (RecordedFrame f : frames) {
           String n = name(f.getMethod());
-          if (n.startsWith(OWN) && seen.add(n)) {
+          // Lambda frames repeat the method that holds the lambda: count that one.
+          if (n.startsWith(OWN) && !n.contains("$$Lambda") && seen.add(n)) {
             own.merge(n, 1L, Long::sum);
           }
         }

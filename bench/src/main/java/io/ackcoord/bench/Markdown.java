@@ -173,8 +173,12 @@ final class Markdown {
         + " (" + Format.count(p.pending()) + " pending)");
     row(md, "heap per pending message", Format.count(p.bytesPerPending()) + " bytes");
     row(md, "A stayed up", p.stayedUp() ? "yes" : "**no**: " + p.failure());
-    row(md, "re-sends (timers fired while B was frozen, and after)", Format.count(p.resends()));
-    row(md, "dead-lettered", Format.count(p.deadLettered()));
+    if (p.stayedUp()) {
+      row(md, "re-sends (timers fired while B was frozen, and after)", Format.count(p.resends()));
+      row(md, "dead-lettered", Format.count(p.deadLettered()));
+    } else {
+      row(md, "re-sends, dead-lettered", "not read: A did not stay up");
+    }
     if (p.timers() == null) {
       row(md, "timer lateness", "not reported by this build");
     } else {
@@ -284,7 +288,8 @@ final class Markdown {
       return " | ";
     }
     HotSpots.Share s = shares.get(i);
-    return "`" + s.what() + "` | " + Format.percent(s.share());
+    // A pipe inside a cell would end it (Kafka names its threads "… | client-id").
+    return "`" + s.what().replace("|", "\\|") + "` | " + Format.percent(s.share());
   }
 
   private static void row(StringBuilder md, String name, String value) {

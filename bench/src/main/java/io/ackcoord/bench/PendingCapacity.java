@@ -135,7 +135,7 @@ final class PendingCapacity {
   private static String died(ManagedProcess a, long sent) {
     boolean oom = a.recentOutput().contains("OutOfMemoryError");
     return (oom ? "out of heap (OutOfMemoryError)" : a.isAlive() ? "stopped answering" : "exited")
-        + " after " + sent + " submissions";
+        + " after " + Format.count(sent) + " submissions";
   }
 
   private static long retries(JsonObject status) {
