@@ -1,0 +1,359 @@
+package io.ackcoord.bench;
+
+import static io.ackcoord.bench.BenchReport.AT_LEAST_ONCE;
+import static io.ackcoord.bench.BenchReport.EXACTLY_ONCE;
+
+import io.ackcoord.kafka.TopicNames;
+import io.ackcoord.testkit.KafkaTestClients;
+import io.ackcoord.testkit.ManagedProcess;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+
+/**
+ * {@code bin/bench}: ackcoord against a plain Kafka pipeline on one broker, in one run. Prints its progress, writes
+ * {@code BENCHMARKS.md} and the plots, and ends with the one-line verdict.
+ *
+ * <pre>BenchMain --bootstrap HOST:PORT --root DIR --out DIR [--quick] [--kafka-version V] [--payload-bytes N]
+ *           [--pending N] [--command TEXT]</pre>
+ *
+ * <p>A command-line tool: its progress and verdict on stdout are its interface, not logging.
+ */
+public final class BenchMain {
+
+  /** Offered rates above this multiple of a system's own saturation are not run (except the reference rate). */
+  static final double OVERLOAD = 2.0;
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+  private final BenchSettings settings;
+  private final String bootstrap;
+  private final Path root;
+  private final Path runDir;
+  private final Launcher launcher;
+  private final LoadGenerator load;
+  private final String runId = Long.toString(System.currentTimeMillis() / 1000 % 1_000_000);
+  private Vertx vertx;
+
+  private BenchMain(BenchSettings settings, String bootstrap, Path root, Path runDir) {
+    this.settings = settings;
+    this.bootstrap = bootstrap;
+    this.root = root;
+    this.runDir = runDir;
+    this.launcher = new Launcher(root, runDir, bootstrap);
+    this.load = new LoadGenerator(new Payloads(settings.payloadBytes(), 42));
+  }
+
+  public static void main(String[] args) {
+    Args a = Args.parse(args);
+    BenchSettings settings = a.quick ? BenchSettings.quick() : BenchSettings.full();
+    if (a.payloadBytes > 0) {
+      settings = settings.withPayloadBytes(a.payloadBytes);
+    }
+    if (a.pending > 0) {
+      settings = settings.withPendingCount(a.pending);
+    }
+    BenchMain bench = new BenchMain(settings, a.bootstrap, a.root, a.root.resolve("bench/target/bench-run"));
+    String started = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    BenchReport report = bench.run(a.command, started, Machine.current(a.kafkaVersion));
+    Path md = a.out.resolve("BENCHMARKS.md");
+    Path images = a.out.resolve("bench");
+    Charts.latency(report.latency(), images.resolve("latency.png"));
+    List<SaturationResult> bars = new ArrayList<>(report.saturation());
+    if (report.httpSubmit() != null) {
+      SaturationResult h = report.httpSubmit();
+      bars.add(new SaturationResult("A HTTP submit (202)", h.perSecond(), h.completed(), h.failed(), h.seconds()));
+    }
+    Charts.throughput(bars, images.resolve("throughput.png"));
+    write(md, Markdown.render(report, "bench", read(images.resolve("analysis.md"))));
+    log("wrote " + md + " and " + images + "/{latency,throughput}.png");
+    System.out.println("exactly-once: throughput ratio "
+        + Format.ratio(report.throughputRatio(EXACTLY_ONCE).orElse(Double.NaN)) + ", p99 "
+        + Format.ms(report.atReferenceRate(EXACTLY_ONCE).map(LatencyResult::p99Ms).orElse(Double.NaN)));
+    System.out.println(report.finalLine());
+    System.exit(0);
+  }
+
+  private BenchReport run(String command, String started, Machine machine) {
+    vertx = Vertx.vertx();
+    try {
+      String loadAtStart = Machine.loadAverage();
+      log("machine: " + machine.cpu() + " x " + machine.cpus() + ", " + Format.mb(machine.memoryBytes()) + ", "
+          + machine.jdk() + ", Kafka " + machine.kafkaBroker() + " on " + bootstrap);
+      List<SaturationResult> saturation = new ArrayList<>();
+      List<LatencyResult> latency = new ArrayList<>();
+      List<HotSpots.Profile> profiles = new ArrayList<>();
+      SaturationResult http = comparison(saturation, latency, profiles);
+      double reference = Math.round(saturation.get(0).perSecond() * BenchSettings.REFERENCE_FRACTION);
+
+      long shortCount = Math.round(settings.pendingCount() * BenchSettings.SHORT_FRACTION);
+      log("pending capacity: " + settings.pendingCount() + " messages, the first " + shortCount + " with a "
+          + settings.pendingShortTimeout().toSeconds() + " s timeout, the rest "
+          + settings.pendingAckTimeout().toSeconds() + " s");
+      PendingResult pending = new PendingCapacity(launcher, vertx, load, BenchMain::log)
+          .run(prefix("pending"), settings.pendingCount(), settings.pendingHeap(),
+              settings.pendingAckTimeout().toMillis(), shortCount, settings.pendingShortTimeout().toMillis(),
+              settings.pendingDrain());
+      if (pending.timers() == null) {
+        log("timer lateness: not reported by this build");
+      }
+      List<BenchReport.Setting> table = new ArrayList<>(settingsTable());
+      table.add(new BenchReport.Setting("load average (1, 5, 15 min) at start → end",
+          loadAtStart + " → " + Machine.loadAverage()));
+      return new BenchReport(command, started, machine, table, saturation, http, latency, reference,
+          pending, profiles);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> null)
+          .join();
+    }
+  }
+
+  /**
+   * The three systems side by side, all running at once and measured in turn, so that the machine's other load
+   * falls on each alike: saturation in rounds (the median counts), then each offered rate for each system, then
+   * JFR and the HTTP submit path on at-least-once.
+   *
+   * @return A's HTTP submit throughput
+   */
+  private SaturationResult comparison(List<SaturationResult> saturation, List<LatencyResult> latency,
+      List<HotSpots.Profile> profiles) {
+    List<AutoCloseable> started = new ArrayList<>();
+    try {
+      String basePrefix = prefix("base");
+      TopicNames topics = new TopicNames(basePrefix);
+      KafkaTestClients.createTopics(bootstrap, settings.partitions(), topics.messages(), topics.results());
+      log("starting the baseline consumer, B at-least-once and B exactly-once, and deploying two As");
+      started.add(launcher.baselineConsumer(basePrefix, settings.partitions()));
+      BaselinePipeline base = add(started, new BaselinePipeline(bootstrap, topics.messages(), topics.results(),
+          settings.partitions()));
+      ManagedProcess bAlo = add(started, launcher.consumerB("b-at-least-once", prefix("alo"), "at-least-once"));
+      AckcoordPipeline alo = add(started, ackcoord(AT_LEAST_ONCE, "alo", "at-least-once"));
+      started.add(launcher.consumerB("b-exactly-once", prefix("eo"), "exactly-once"));
+      AckcoordPipeline eo = add(started, ackcoord(EXACTLY_ONCE, "eo", "exactly-once"));
+      List<Pipeline> systems = List.of(base, alo, eo);
+
+      for (Pipeline p : systems) {
+        load.closedLoop(p, ids(p) + "warm-", settings.window(), settings.warmup(), Duration.ofSeconds(1),
+            settings.drain());
+      }
+      log("warmed up; saturation in " + settings.rounds() + " rounds");
+      Map<String, List<SaturationResult>> rounds = new LinkedHashMap<>();
+      for (int round = 1; round <= settings.rounds(); round++) {
+        for (Pipeline p : systems) {
+          SaturationResult r = load.closedLoop(p, ids(p) + "sat" + round + "-", settings.window(),
+              Duration.ofSeconds(1), settings.saturation(), settings.drain());
+          rounds.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(r);
+          log(String.format(Locale.ROOT, "round %d: %s %s msg/s (%d failed)", round, p.name(),
+              Format.count(r.perSecond()), r.failed()));
+        }
+      }
+      rounds.values().forEach(r -> saturation.add(SaturationResult.median(r)));
+      double baseline = saturation.get(0).perSecond();
+      saturation.forEach(r -> log(String.format(Locale.ROOT, "saturation %s: %s msg/s (median), ratio %s",
+          r.system(), Format.count(r.perSecond()), Format.ratio(r.perSecond() / baseline))));
+
+      Map<String, Double> capacity = new LinkedHashMap<>();
+      saturation.forEach(r -> capacity.put(r.system(), r.perSecond()));
+      for (double fraction : settings.rateFractions()) {
+        double rate = Math.round(baseline * fraction);
+        for (Pipeline p : systems) {
+          // Far above a system's saturation the backlog only grows (and fills this JVM's heap): the latency there
+          // is a matter of the phase's length. The reference rate of the targets is always run.
+          if (rate > OVERLOAD * capacity.get(p.name()) && fraction != BenchSettings.REFERENCE_FRACTION) {
+            log(String.format(Locale.ROOT, "%s at %s msg/s: not run, over %.0f × its saturation", p.name(),
+                Format.count(rate), OVERLOAD));
+            latency.add(LatencyResult.notRun(p.name(), rate));
+            continue;
+          }
+          latency.add(openLoop(p, p.name(), rate, ids(p)));
+        }
+      }
+      if (!settings.profile().isZero()) {
+        profiles.addAll(profile(alo, bAlo, ids(alo)));
+      }
+      try (HttpSubmitPipeline http = new HttpSubmitPipeline(vertx, alo.httpPort())) {
+        SaturationResult h = load.closedLoop(http, ids(alo) + "http-", HttpSubmitPipeline.IN_FLIGHT,
+            settings.httpWarmup(), settings.http(), settings.drain());
+        log(String.format(Locale.ROOT, "A's HTTP submit path: %s msg/s (202 = durable; %d failed)",
+            Format.count(h.perSecond()), h.failed()));
+        return h;
+      }
+    } finally {
+      for (int i = started.size() - 1; i >= 0; i--) {
+        try {
+          started.get(i).close();
+        } catch (Exception e) {
+          log("closing " + started.get(i) + " failed: " + e);
+        }
+      }
+    }
+  }
+
+  private AckcoordPipeline ackcoord(String system, String shortName, String guarantee) {
+    return new AckcoordPipeline(vertx, system, new JsonObject()
+        .put("kafka.bootstrap.servers", bootstrap)
+        .put("topic.prefix", prefix(shortName))
+        .put("topic.partitions", settings.partitions())
+        .put("producer.id", "bench-" + guarantee)
+        .put("http.host", "127.0.0.1")
+        .put("http.port", 0)
+        .put("config.scan.period.ms", 0)
+        // Long enough that the overloaded rates measure queueing, not re-sends of queued messages.
+        .put("ack.timeout.ms", 60_000));
+  }
+
+  private static <T extends AutoCloseable> T add(List<AutoCloseable> started, T resource) {
+    started.add(resource);
+    return resource;
+  }
+
+  private static String ids(Pipeline p) {
+    return p.name().replaceAll("[^A-Za-z0-9]+", "-") + "-";
+  }
+
+  private LatencyResult openLoop(Pipeline p, String system, double rate, String ids) {
+    LatencyResult r = load.openLoop(p, ids + "r" + Math.round(rate) + "-", rate, settings.rateWarmup(),
+        settings.rateMeasure(), settings.drain(), settings.settle());
+    LatencyResult named = new LatencyResult(system, r.rate(), r.sent(), r.completed(), r.failed(), r.incomplete(),
+        r.p50Ms(), r.p99Ms(), r.p999Ms(), r.maxMs());
+    log(String.format(Locale.ROOT, "%s at %s msg/s: p50 %s, p99 %s, p99.9 %s, max %s; %d/%d completed", system,
+        Format.count(rate), Format.ms(r.p50Ms()), Format.ms(r.p99Ms()), Format.ms(r.p999Ms()), Format.ms(r.maxMs()),
+        r.completed(), r.sent()));
+    return named;
+  }
+
+  // JFR on this JVM (A and the load generator) and on B during an extra saturation phase that is not counted.
+  private List<HotSpots.Profile> profile(AckcoordPipeline a, ManagedProcess b, String ids) {
+    Path local = runDir.resolve("a-" + runId + ".jfr");
+    Path remote = runDir.resolve("b-" + runId + ".jfr");
+    try (Recording recording = new Recording(Configuration.getConfiguration("profile"))) {
+      Jcmd.run(b.pid(), "JFR.start", "name=bench", "settings=profile");
+      recording.start();
+      load.closedLoop(a, ids + "jfr-", settings.window(), Duration.ZERO, settings.profile(), settings.drain());
+      recording.stop();
+      recording.dump(local);
+      Jcmd.run(b.pid(), "JFR.stop", "name=bench", "filename=" + remote);
+    } catch (IOException | java.text.ParseException e) {
+      log("profiling failed: " + e);
+      return List.of();
+    }
+    log("profiled A and B with JFR: " + local + ", " + remote);
+    return List.of(HotSpots.summarize("A and the load generator (benchmark JVM)", local, 12),
+        HotSpots.summarize("B, at-least-once (its own process)", remote, 12));
+  }
+
+  private List<BenchReport.Setting> settingsTable() {
+    BenchSettings s = settings;
+    return List.of(
+        new BenchReport.Setting("payload", s.payloadBytes() + " random bytes"),
+        new BenchReport.Setting("partitions per topic", Integer.toString(s.partitions())),
+        new BenchReport.Setting("closed loop", s.window() + " in flight; " + s.warmup().toSeconds() + " s warm-up, "
+            + "then " + s.rounds() + " rounds of 1 s + " + s.saturation().toSeconds() + " s measured per system, the "
+            + "systems in turn; the median round counts"),
+        new BenchReport.Setting("open loop", "rates " + s.rateFractions().stream()
+            .map(f -> Math.round(f * 100) + " %").toList() + " of the baseline's saturation, "
+            + s.rateWarmup().toSeconds() + " s warm-up + " + s.rateMeasure().toSeconds() + " s each, up to "
+            + s.drain().toSeconds() + " s for stragglers (then they count as unfinished), and up to "
+            + s.settle().toSeconds() + " s more, unrecorded, for an overloaded system's backlog to clear"),
+        new BenchReport.Setting("A (embedded)", "defaults, except ack.timeout.ms 60000 (so the overloaded rates "
+            + "measure queueing, not re-sends)"),
+        new BenchReport.Setting("B (bin/vertx run)", "defaults (handler.work.ms 0), -Xmx512m; the baseline consumer "
+            + "the same heap"),
+        new BenchReport.Setting("A's HTTP submit path", HttpSubmitPipeline.CONNECTIONS + " keep-alive connections, "
+            + HttpSubmitPipeline.IN_FLIGHT + " requests in flight, " + s.httpWarmup().toSeconds() + " s warm-up, "
+            + s.http().toSeconds() + " s measured"),
+        new BenchReport.Setting("JFR profile", s.profile().isZero() ? "none (--quick)"
+            : s.profile().toSeconds() + " s of an extra at-least-once saturation phase"),
+        new BenchReport.Setting("pending capacity", s.pendingCount() + " messages, A -Xmx" + s.pendingHeap()
+            + ", ack.timeout.ms " + s.pendingAckTimeout().toMillis() + ", the first "
+            + Math.round(BenchSettings.SHORT_FRACTION * 100) + " % with their own timeout of "
+            + s.pendingShortTimeout().toMillis() + " ms"));
+  }
+
+  private String prefix(String system) {
+    return "bench-" + runId + "-" + system + ".";
+  }
+
+  static void log(String line) {
+    System.out.println(LocalTime.now().format(CLOCK) + " bench: " + line);
+  }
+
+  private static String read(Path p) {
+    try {
+      return Files.exists(p) ? Files.readString(p) : null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void write(Path p, String text) {
+    try {
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Command-line arguments; bin/bench passes them. */
+  private static final class Args {
+    boolean quick;
+    String bootstrap;
+    Path root = Path.of(".").toAbsolutePath().normalize();
+    Path out;
+    String kafkaVersion = "unknown";
+    String command = "bin/bench";
+    int payloadBytes;
+    long pending;
+
+    static Args parse(String[] args) {
+      Args a = new Args();
+      for (int i = 0; i < args.length; i++) {
+        String v = i + 1 < args.length ? args[i + 1] : null;
+        switch (args[i]) {
+          case "--quick" -> {
+            a.quick = true;
+            continue;
+          }
+          case "--bootstrap" -> a.bootstrap = v;
+          case "--root" -> a.root = Path.of(v);
+          case "--out" -> a.out = Path.of(v);
+          case "--kafka-version" -> a.kafkaVersion = v;
+          case "--command" -> a.command = v;
+          case "--payload-bytes" -> a.payloadBytes = Integer.parseInt(v);
+          case "--pending" -> a.pending = Long.parseLong(v);
+          default -> usage("unknown argument: " + args[i]);
+        }
+        if (v == null) {
+          usage(args[i] + " needs a value");
+        }
+        i++;
+      }
+      if (a.bootstrap == null || a.out == null) {
+        usage("--bootstrap and --out are required");
+      }
+      return a;
+    }
+
+    private static void usage(String problem) {
+      System.err.println(problem);
+      System.err.println("usage: BenchMain --bootstrap HOST:PORT --out DIR [--root DIR] [--quick] [--kafka-version V]"
+          + " [--payload-bytes N] [--pending N] [--command TEXT]  (normally run through bin/bench)");
+      System.exit(2);
+    }
+  }
+}

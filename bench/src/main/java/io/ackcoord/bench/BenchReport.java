@@ -1,0 +1,62 @@
+package io.ackcoord.bench;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything one benchmark run measured, with what is needed to read it: the machine, the settings and the command.
+ *
+ * @param command       how the run was started
+ * @param startedAt     when (UTC, ISO-8601)
+ * @param machine       where
+ * @param settings      the run's settings, as name/value pairs for the report
+ * @param saturation    throughput at saturation per system, the baseline first
+ * @param httpSubmit    A's HTTP submit path at saturation (202 = durable, not ACKed)
+ * @param latency       latency per system and offered rate
+ * @param referenceRate the offered rate the targets compare p99 at: 25 % of the baseline's saturation
+ * @param pending       the pending-capacity scenario
+ * @param profiles      JFR hot spots of A's and B's processes during an at-least-once saturation phase
+ */
+public record BenchReport(String command, String startedAt, Machine machine, List<Setting> settings,
+    List<SaturationResult> saturation, SaturationResult httpSubmit, List<LatencyResult> latency,
+    double referenceRate, PendingResult pending, List<HotSpots.Profile> profiles) {
+
+  public static final String BASELINE = "baseline";
+  public static final String AT_LEAST_ONCE = "ackcoord at-least-once";
+  public static final String EXACTLY_ONCE = "ackcoord exactly-once";
+
+  /** One line of the settings table. */
+  public record Setting(String name, String value) {
+  }
+
+  /** Throughput of {@code system} divided by the baseline's, if both were measured. */
+  public Optional<Double> throughputRatio(String system) {
+    Optional<SaturationResult> base = saturationOf(BASELINE);
+    Optional<SaturationResult> other = saturationOf(system);
+    if (base.isEmpty() || other.isEmpty() || base.get().perSecond() <= 0) {
+      return Optional.empty();
+    }
+    return Optional.of(other.get().perSecond() / base.get().perSecond());
+  }
+
+  public Optional<SaturationResult> saturationOf(String system) {
+    return saturation.stream().filter(s -> s.system().equals(system)).findFirst();
+  }
+
+  /** The latency of {@code system} at the reference rate (25 % of the baseline's saturation). */
+  public Optional<LatencyResult> atReferenceRate(String system) {
+    return latency.stream()
+        .filter(l -> l.system().equals(system) && Math.abs(l.rate() - referenceRate) < 0.5)
+        .findFirst();
+  }
+
+  /**
+   * The run's one-line verdict: {@code throughput ratio 0.83, p99 ackcoord 7.1 ms / baseline 3.2 ms}, at-least-once
+   * against the baseline, p99 at the reference rate.
+   */
+  public String finalLine() {
+    return "throughput ratio " + Format.ratio(throughputRatio(AT_LEAST_ONCE).orElse(Double.NaN))
+        + ", p99 ackcoord " + Format.ms(atReferenceRate(AT_LEAST_ONCE).map(LatencyResult::p99Ms).orElse(Double.NaN))
+        + " / baseline " + Format.ms(atReferenceRate(BASELINE).map(LatencyResult::p99Ms).orElse(Double.NaN));
+  }
+}

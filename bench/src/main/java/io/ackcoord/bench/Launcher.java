@@ -1,0 +1,79 @@
+package io.ackcoord.bench;
+
+import io.ackcoord.testkit.ManagedProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Starts the benchmark's other processes the way users run them: B and the pending-capacity A with
+ * {@code bin/vertx run}, configured through environment variables; the baseline consumer with {@code java -cp} on
+ * this JVM's classpath. Each waits until its process says it is ready.
+ */
+final class Launcher {
+
+  private static final Pattern A_READY = Pattern.compile("Producer A .* ready");
+  private static final Pattern B_READY = Pattern.compile("Consumer B .* started");
+  private static final Pattern BASELINE_READY = Pattern.compile(Pattern.quote(BaselineConsumer.READY));
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+  private final Path root;
+  private final Path logDir;
+  private final String bootstrap;
+  private int started;
+
+  Launcher(Path root, Path logDir, String bootstrap) {
+    this.root = root;
+    this.logDir = logDir;
+    this.bootstrap = bootstrap;
+  }
+
+  /** Consumer B, default handler, in {@code guarantee} mode, on the topics of {@code prefix}. */
+  ManagedProcess consumerB(String name, String prefix, String guarantee) {
+    return vertx(name, "io.ackcoord.consumer.ConsumerVerticle", prefix, "-Xms256m -Xmx512m", Map.of(
+        "CONSUMER_GROUP_ID", prefix + "b",
+        "CONSUMER_INSTANCE_ID", name,
+        "PROCESSING_GUARANTEE", guarantee,
+        "HTTP_PORT", "-1"), B_READY);
+  }
+
+  /** Producer A in a JVM of its own with {@code javaOpts}; {@code env} overrides its config. */
+  ManagedProcess producerA(String name, String prefix, String javaOpts, Map<String, String> env) {
+    return vertx(name, "io.ackcoord.producer.ProducerVerticle", prefix, javaOpts, env, A_READY);
+  }
+
+  /** The baseline's consumer ({@link BaselineConsumer}), with the same heap as B. */
+  ManagedProcess baselineConsumer(String prefix, int partitions) {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms256m", "-Xmx512m",
+        "-Dlogback.configurationFile=" + root.resolve("conf/logback.xml"),
+        "-cp", System.getProperty("java.class.path"), BaselineConsumer.class.getName(),
+        bootstrap, prefix, prefix + "b", Integer.toString(partitions)));
+    ManagedProcess p = ManagedProcess.builder("baseline-consumer", command)
+        .directory(root)
+        .logFile(logDir.resolve("baseline-consumer-" + (++started) + ".log"))
+        .start();
+    p.awaitLine(BASELINE_READY, START_TIMEOUT);
+    return p;
+  }
+
+  private ManagedProcess vertx(String name, String verticle, String prefix, String javaOpts, Map<String, String> env,
+      Pattern ready) {
+    ManagedProcess.Builder builder = ManagedProcess.builder(name,
+            List.of(root.resolve("bin/vertx").toString(), "run", verticle))
+        .directory(root)
+        .logFile(logDir.resolve(name + "-" + (++started) + ".log"))
+        .env("KAFKA_BOOTSTRAP_SERVERS", bootstrap)
+        .env("TOPIC_PREFIX", prefix)
+        .env("ACKCOORD_JAVA_OPTS", javaOpts)
+        .env("VERTX_CONFIG_PATH", "")
+        .env("ACKCOORD_NO_BUILD", "1");
+    env.forEach(builder::env);
+    ManagedProcess p = builder.start();
+    p.awaitLine(ready, START_TIMEOUT);
+    return p;
+  }
+}

@@ -1,0 +1,83 @@
+package io.ackcoord.bench;
+
+import static io.ackcoord.bench.BenchReport.AT_LEAST_ONCE;
+import static io.ackcoord.bench.BenchReport.BASELINE;
+import static io.ackcoord.bench.BenchReport.EXACTLY_ONCE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class MarkdownTest {
+
+  private static final Machine MACHINE = new Machine("Test CPU", 2, 4L << 30, "Linux", "OpenJDK 17", "4.2.1",
+      "3.7.1");
+
+  private static BenchReport report(PendingResult.Timers timers) {
+    List<SaturationResult> saturation = List.of(
+        new SaturationResult(BASELINE, 10_000, 100_000, 0, 10),
+        new SaturationResult(AT_LEAST_ONCE, 8_300, 83_000, 0, 10),
+        new SaturationResult(EXACTLY_ONCE, 6_100, 61_000, 2, 10, List.of(5_000.0, 6_100.0, 7_000.0)));
+    List<LatencyResult> latency = List.of(
+        new LatencyResult(BASELINE, 2_500, 25_000, 25_000, 0, 0, 1.5, 3.2, 5.0, 9.0),
+        new LatencyResult(AT_LEAST_ONCE, 2_500, 25_000, 25_000, 0, 0, 3.0, 7.14, 12.0, 20.0),
+        new LatencyResult(EXACTLY_ONCE, 2_500, 25_000, 25_000, 0, 0, 60.0, 120.0, 150.0, 200.0),
+        new LatencyResult(BASELINE, 5_000, 50_000, 50_000, 0, 0, 2.0, 4.0, 6.0, 10.0),
+        new LatencyResult(AT_LEAST_ONCE, 5_000, 50_000, 49_000, 0, 1_000, 30.0, 900.0, 1_000.0, 1_100.0),
+        LatencyResult.notRun(EXACTLY_ONCE, 5_000));
+    PendingResult pending = new PendingResult(100_000, 100_000, 4_000, 512L << 20, 40L << 20, 80L << 20, 100_000,
+        180_000, 5_000, 10_000, 2_000, 0, null, 12.5, timers);
+    return new BenchReport("bin/bench --quick", "2026-11-22T14:00:00Z", MACHINE,
+        List.of(new BenchReport.Setting("payload", "100 random bytes")), saturation,
+        new SaturationResult("A HTTP submit", 5_000, 20_000, 0, 4), latency, 2_500, pending, List.of(
+            new HotSpots.Profile("B", 1_000, List.of(new HotSpots.Share("x.Y.z", 0.25)),
+                List.of(new HotSpots.Share("io.ackcoord.consumer.MessagePipeline.run", 0.5)),
+                List.of(new HotSpots.Share("vert.x-eventloop-thread-N", 0.6)))));
+  }
+
+  @Test
+  @DisplayName("the final line compares at-least-once with the baseline: throughput, and p99 at 25 % of saturation")
+  void finalLine() {
+    assertThat(report(null).finalLine())
+        .isEqualTo("throughput ratio 0.83, p99 ackcoord 7.1 ms / baseline 3.2 ms");
+  }
+
+  @Test
+  @DisplayName("without a measurement the final line keeps its form and says n/a")
+  void finalLineWithoutFigures() {
+    BenchReport empty = new BenchReport("bin/bench", "now", MACHINE, List.of(), List.of(), null, List.of(), 100,
+        null, List.of());
+    assertThat(empty.finalLine()).isEqualTo("throughput ratio n/a, p99 ackcoord n/a / baseline n/a");
+  }
+
+  @Test
+  @DisplayName("the report has the verdict, the targets with their outcome, and every figure")
+  void rendersTargetsAndFigures() {
+    String md = Markdown.render(report(null), "bench", null);
+    assertThat(md)
+        .contains("**Verdict:** `throughput ratio 0.83, p99 ackcoord 7.1 ms / baseline 3.2 ms`")
+        .contains("Exactly-once: throughput ratio 0.61, p99 120.0 ms")
+        .contains("| throughput ≥ 80 % of the baseline (at-least-once) | 0.83 | met |")
+        .contains("| 2.2 × (7.1 ms / 3.2 ms) | met |")
+        .contains("| ackcoord exactly-once | 6,100 | 0.61 | 5,000, 6,100, 7,000 | 61,000 | 2 | 10 s |")
+        .contains("| 5,000 | 50 % | ackcoord at-least-once | 30.0 ms | 900.0 ms | 1000.0 ms | 1100.0 ms | "
+            + "49,000 / 50,000 | 1,000 |")
+        .contains("| 5,000 | 50 % | ackcoord exactly-once | not run: over 2 × its own saturation |")
+        .contains("| heap per pending message | 419 bytes |")
+        .contains("timer lateness: not reported by this build")
+        .contains("![p99 latency against offered rate](bench/latency.png)")
+        .contains("| `x.Y.z` | 25.0 % | `io.ackcoord.consumer.MessagePipeline.run` | 50.0 % | "
+            + "`vert.x-eventloop-thread-N` | 60.0 % |")
+        .contains("| CPU | Test CPU × 2 |");
+  }
+
+  @Test
+  @DisplayName("timer lateness, when A reports it, is judged against 100 ms")
+  void rendersTimers() {
+    String md = Markdown.render(report(new PendingResult.Timers(2_000, 12.0, 140.0, 3)), "bench", "Reading.");
+    assertThat(md)
+        .contains("2,000 fired, p99 12.0 ms late, max 140.0 ms, 3 over 100 ms | **missed** |")
+        .contains("Reading.");
+  }
+}
