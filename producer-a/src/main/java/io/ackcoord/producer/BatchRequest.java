@@ -73,8 +73,8 @@ final class BatchRequest {
     }
     Object rawId = json.getValue("id");
     String id = rawId == null ? UUID.randomUUID().toString() : rawId.toString();
-    if (!(rawId == null || rawId instanceof String) || !HttpApi.ID.matcher(id).matches()) {
-      return new Item(id, null, 0, 400, "invalid message id '" + id + "': must match " + HttpApi.ID.pattern());
+    if (!(rawId == null || rawId instanceof String) || !MessageIds.isValid(id)) {
+      return new Item(id, null, 0, 400, "invalid message id '" + id + "': must be " + MessageIds.RULE);
     }
     if (!json.containsKey("payload")) {
       return new Item(id, null, 0, 400, "item needs a 'payload' field");

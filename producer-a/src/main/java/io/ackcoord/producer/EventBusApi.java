@@ -69,8 +69,8 @@ final class EventBusApi {
     }
     if (id == null) {
       id = UUID.randomUUID().toString();
-    } else if (!HttpApi.ID.matcher(id).matches()) {
-      msg.fail(BAD_REQUEST, "invalid message id '" + id + "'");
+    } else if (!MessageIds.isValid(id)) {
+      msg.fail(BAD_REQUEST, "invalid message id '" + id + "': must be " + MessageIds.RULE);
       return;
     }
     long timeout;

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * A's HTTP write: {@code POST /api/messages} and its batch form {@code POST /api/messages/batch} (see
@@ -33,7 +32,6 @@ final class HttpApi {
   static final String ID_HEADER = "X-Ackcoord-Id";
   static final String TIMEOUT_HEADER = "X-Ackcoord-Timeout-Ms";
   /** Message ids: what is safe in a URL path, a Kafka key and a log line. */
-  static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@-]{1,200}");
   static final long MAX_TIMEOUT_MS = 86_400_000L;
 
   private static final JsonFactory JSON = new JsonFactory();
@@ -64,8 +62,8 @@ final class HttpApi {
     String id = firstOf(ctx.request().getHeader(ID_HEADER), ctx.queryParams().get("id"));
     if (id == null) {
       id = UUID.randomUUID().toString();
-    } else if (!ID.matcher(id).matches()) {
-      error(ctx, 400, "invalid message id '" + id + "': must match " + ID.pattern());
+    } else if (!MessageIds.isValid(id)) {
+      error(ctx, 400, "invalid message id '" + id + "': must be " + MessageIds.RULE);
       return;
     }
     String rawTimeout = firstOf(ctx.request().getHeader(TIMEOUT_HEADER), ctx.queryParams().get("timeoutMs"));
