@@ -50,6 +50,8 @@ public final class Coordinator {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
+  /** Ledger entries restored per event-loop turn at start-up (about 10 ms of work). */
+  static final int RESTORE_SLICE = 10_000;
 
   private final MessageTracker tracker;
   private final Outbound outbound;
@@ -149,21 +151,39 @@ public final class Coordinator {
   }
 
   /**
-   * Takes back what a previous run left pending and starts taking submissions. Until this is called, submissions
-   * are refused as "not connected".
+   * Takes back what a previous run left pending and starts taking submissions. Until the returned future completes,
+   * submissions are refused as "not connected". Entries are restored {@link #RESTORE_SLICE} per scheduler turn.
    */
-  public void start(List<LedgerEntry> recovered) {
-    int restored = 0;
-    for (LedgerEntry e : recovered) {
-      if (tracker.restore(e) != null) {
+  public Future<Void> start(List<LedgerEntry> recovered) {
+    Promise<Void> started = Promise.promise();
+    restore(recovered, 0, 0, started);
+    return started.future();
+  }
+
+  // A slice per event-loop turn: a restart with a million pending messages must not hold the loop for seconds.
+  private void restore(List<LedgerEntry> recovered, int from, int restoredSoFar, Promise<Void> started) {
+    if (stopped) {
+      started.fail(new IllegalStateException("stopped while restoring the ledger"));
+      return;
+    }
+    int end = Math.min(recovered.size(), from + RESTORE_SLICE);
+    int restored = restoredSoFar;
+    for (int i = from; i < end; i++) {
+      if (tracker.restore(recovered.get(i)) != null) {
         restored++;
       }
+    }
+    if (end < recovered.size()) {
+      int done = restored;
+      scheduler.schedule(0, () -> restore(recovered, end, done, started));
+      return;
     }
     if (restored > 0) {
       LOG.info("Resumed {} pending message(s) from the ledger; overdue ones are re-sent now", restored);
     }
     ready = true;
     timer.arm(tracker.nextDeadline());
+    started.complete();
   }
 
   /** Whether {@link #start} ran and {@link #stop} did not. */

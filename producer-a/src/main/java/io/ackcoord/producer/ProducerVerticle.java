@@ -215,8 +215,8 @@ public class ProducerVerticle extends VerticleBase {
         new TopicPartition(options.kafka().topics().acks(), replyPartition), options.producerId(), c, outbound);
     // Recover before reading replies, so a reply that arrived while A was down finds its message.
     return ledger.recover()
-        .compose(pending -> {
-          c.start(pending);
+        .compose(c::start)
+        .compose(v -> {
           coordinator = c;
           return replies.start();
         });

@@ -311,4 +311,30 @@ class CoordinatorTest {
     scheduler.advance(3000);
     assertThat(out2.sent).extracting(Envelope::id).containsExactly("overdue", "fresh");
   }
+
+  @Test
+  @DisplayName("a large ledger is restored a slice per scheduler turn; submissions wait until the last slice")
+  void restoresInSlices() {
+    int count = Coordinator.RESTORE_SLICE * 2 + 5;
+    List<LedgerEntry> entries = new ArrayList<>();
+    long now = clock.wallMillis();
+    for (int i = 0; i < count; i++) {
+      entries.add(new LedgerEntry("r" + i, "a1", 1, now, now, 60_000, now + 60_000, null, new byte[0]));
+    }
+    MessageTracker tracker2 =
+        new MessageTracker(clock, new RetryPolicy(1000, 3, 2.0, 60_000, 0.0, 100, 10_000), () -> 0.5, 100);
+    Coordinator restarted = new Coordinator(tracker2, new FakeOutbound(), ledger, scheduler, clock, "a1", 2, 500,
+        count + 10);
+
+    Future<Void> started = restarted.start(entries);
+
+    assertThat(tracker2.pendingCount()).as("first slice, restored at once").isEqualTo(Coordinator.RESTORE_SLICE);
+    assertThat(started.isComplete()).isFalse();
+    assertThat(restarted.ready()).isFalse();
+    scheduler.advance(1);
+    scheduler.advance(1);
+    assertThat(started.succeeded()).isTrue();
+    assertThat(restarted.ready()).isTrue();
+    assertThat(tracker2.pendingCount()).isEqualTo(count);
+  }
 }
