@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +69,7 @@ public final class Coordinator {
   private int writesInFlight;
   private final Map<String, List<Promise<TrackedMessage>>> waiters = new HashMap<>();
   private Consumer<ReplyResult> replyObserver = r -> { };
+  private Supplier<String> admission = () -> null;
   private boolean ready;
   private boolean stopped;
 
@@ -106,6 +108,10 @@ public final class Coordinator {
       return Future.failedFuture(new RejectedException(
           "too many pending messages (" + tracker.pendingCount() + " >= pending.max " + maxPending + ")", false,
           null));
+    }
+    String refusal = admission.get();
+    if (refusal != null) {
+      return Future.failedFuture(new RejectedException(refusal, false, null));
     }
     if (tracker.isPending(id)) {
       return Future.failedFuture(new RejectedException("message " + id + " is already pending", true, null));
@@ -205,6 +211,14 @@ public final class Coordinator {
     timer.arm(tracker.nextDeadline());
     replyObserver.accept(result);
     return result;
+  }
+
+  /**
+   * An extra check before each submission (A's heap, say): it returns why A cannot take one more message now, or
+   * {@code null}. A refusal is a 503, like a full {@code pending.max}.
+   */
+  public void admission(Supplier<String> check) {
+    this.admission = check;
   }
 
   /** Lets the verticle observe replies (for latency recording). */

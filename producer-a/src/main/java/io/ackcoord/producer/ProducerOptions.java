@@ -19,6 +19,7 @@ import org.apache.kafka.common.utils.Utils;
  * @param retry              timeouts and backoff
  * @param maxMessageBytes    largest payload accepted
  * @param maxPending         pending messages at which new submissions are refused (503) instead of growing forever
+ * @param heapLimit          fraction of the heap, in use after GC, above which new submissions are refused (503)
  * @param historySize        final messages remembered for lookups and duplicate-ACK detection
  * @param eventBusAddress    where in-process callers submit
  * @param burstSize          most deadlines handled in one timer tick; the rest follow at once, on the next tick
@@ -33,6 +34,7 @@ public record ProducerOptions(
     RetryPolicy retry,
     int maxMessageBytes,
     int maxPending,
+    double heapLimit,
     int historySize,
     String eventBusAddress,
     int burstSize,
@@ -53,6 +55,7 @@ public record ProducerOptions(
   public static final String BURST = "retry.burst.max";
   public static final String MAX_BYTES = "message.max.bytes";
   public static final String MAX_PENDING = "pending.max";
+  public static final String HEAP_LIMIT = "pending.heap.limit";
   public static final String HISTORY = "history.max";
   public static final String EVENT_BUS = "eventbus.address";
   public static final String PUSH_INTERVAL = "status.push.interval.ms";
@@ -100,6 +103,10 @@ public record ProducerOptions(
                 + "message.max.bytes.")
         .define(MAX_PENDING, Type.INT, 2_000_000, ConfigDef.atLeast(1),
             "Pending messages at which new submissions are refused with 503 until some are ACKed.")
+        .define(HEAP_LIMIT, Type.DOUBLE, 0.9, ConfigDef.between(0.1, 1),
+            "Fraction of A's maximum heap, in use after the last garbage collection, above which new submissions "
+                + "are refused with 503 (Retry-After) instead of running A out of memory; 1 turns the check off. "
+                + "Pending messages cost about 320 bytes each plus the payload.")
         .define(HISTORY, Type.INT, 100_000, ConfigDef.atLeast(0),
             "Final (ACKed or dead-lettered) messages remembered for GET /api/messages/{id} and to tell duplicate "
                 + "ACKs from unknown ones.")
@@ -118,7 +125,8 @@ public record ProducerOptions(
 
   /** The same options with a reloaded retry policy and the raw values it came from. */
   public ProducerOptions withRetry(RetryPolicy newRetry, Config newConfig) {
-    return new ProducerOptions(producerId, replyPartition, newRetry, maxMessageBytes, maxPending, historySize,
+    return new ProducerOptions(producerId, replyPartition, newRetry, maxMessageBytes, maxPending, heapLimit,
+        historySize,
         eventBusAddress, burstSize, statusPage, kafka, http, newConfig);
   }
 
@@ -127,7 +135,7 @@ public record ProducerOptions(
     RetryPolicy retry = new RetryPolicy(c.getLong(ACK_TIMEOUT), c.getInt(MAX_ATTEMPTS), c.getDouble(MULTIPLIER),
         c.getLong(MAX_BACKOFF), c.getDouble(JITTER), c.getLong(RETRY_DELAY), c.getLong(MAX_EXTENSION));
     return new ProducerOptions(c.getString(PRODUCER_ID), c.getInt(REPLY_PARTITION), retry, c.getInt(MAX_BYTES),
-        c.getInt(MAX_PENDING), c.getInt(HISTORY), c.getString(EVENT_BUS), c.getInt(BURST),
+        c.getInt(MAX_PENDING), c.getDouble(HEAP_LIMIT), c.getInt(HISTORY), c.getString(EVENT_BUS), c.getInt(BURST),
         new StatusPageOptions(c.getLong(PUSH_INTERVAL), c.getInt(RATE_WINDOW), c.getInt(RECENT_MAX),
             c.getLong(CONSUMER_STALE)),
         KafkaSettings.from(c), HttpSettings.from(c), c);

@@ -73,6 +73,7 @@ public class ProducerVerticle extends VerticleBase {
   private StatusService statusService;
   private EventStream events;
   private AckMetrics metrics;
+  private HeapGuard heapGuard;
 
   /** The production verticle, on the system clock. */
   public ProducerVerticle() {
@@ -206,6 +207,10 @@ public class ProducerVerticle extends VerticleBase {
     };
     Coordinator c = new Coordinator(tracker, outbound, ledger, scheduler, clock, options.producerId(),
         replyPartition, options.burstSize(), options.maxPending());
+    if (heapGuard == null) {
+      heapGuard = HeapGuard.forThisJvm(options.heapLimit());
+    }
+    c.admission(heapGuard);
     c.onReplyResult(r -> {
       if (r.outcome() == ReplyOutcome.ACKED) {
         latency.record(r.message().latencyMillis());
@@ -426,6 +431,9 @@ public class ProducerVerticle extends VerticleBase {
       }
       if (metrics != null) {
         metrics.close();
+      }
+      if (heapGuard != null) {
+        heapGuard.close();
       }
       if (eventBus != null) {
         closing.add(eventBus.unregister());

@@ -337,4 +337,17 @@ class CoordinatorTest {
     assertThat(restarted.ready()).isTrue();
     assertThat(tracker2.pendingCount()).isEqualTo(count);
   }
+
+  @Test
+  @DisplayName("a refusing admission check (A's heap) refuses the submission with its reason; nothing is sent")
+  void admissionRefuses() {
+    coordinator.admission(() -> "heap full");
+
+    Future<TrackedMessage> f = coordinator.submit("m1", new byte[0], null, 0);
+
+    assertThat(f.cause()).isInstanceOf(Coordinator.RejectedException.class).hasMessage("heap full");
+    assertThat(((Coordinator.RejectedException) f.cause()).conflict()).isFalse();
+    assertThat(outbound.sent).isEmpty();
+    assertThat(tracker.pendingCount()).isZero();
+  }
 }
