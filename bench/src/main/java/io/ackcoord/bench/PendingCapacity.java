@@ -1,6 +1,7 @@
 package io.ackcoord.bench;
 
 import io.ackcoord.testkit.ManagedProcess;
+import io.ackcoord.testkit.Ports;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;

@@ -6,11 +6,11 @@ import io.ackcoord.testkit.Books;
 import io.ackcoord.testkit.BooksChecker;
 import io.ackcoord.testkit.LocalKafkaProcess;
 import io.ackcoord.testkit.ManagedProcess;
+import io.ackcoord.testkit.Ports;
 import io.ackcoord.testkit.TestTopics;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -145,7 +145,7 @@ final class Deployment implements AutoCloseable {
 
   /** The HTTP port of the A with this producer id (chosen once, kept across restarts). */
   int port(String producerId) {
-    return producerPorts.computeIfAbsent(producerId, id -> freePort());
+    return producerPorts.computeIfAbsent(producerId, id -> Ports.free());
   }
 
   /** The default A's {@code /api/status}, or {@code null} when it does not answer. */
@@ -225,13 +225,5 @@ final class Deployment implements AutoCloseable {
       throw new IllegalStateException("bin/vertx not found above " + System.getProperty("user.dir"));
     }
     return p;
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

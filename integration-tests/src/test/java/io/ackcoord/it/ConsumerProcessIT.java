@@ -14,14 +14,13 @@ import io.ackcoord.testkit.KafkaBroker;
 import io.ackcoord.testkit.KafkaBrokerExtension;
 import io.ackcoord.testkit.KafkaTestClients;
 import io.ackcoord.testkit.ManagedProcess;
+import io.ackcoord.testkit.Ports;
 import io.ackcoord.testkit.TestTopics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,7 +35,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -86,7 +84,7 @@ class ConsumerProcessIT {
   @DisplayName("SIGTERM: B finishes the records in hand, replies, commits and exits")
   void sigtermFinishesInFlight(KafkaBroker broker, TestInfo info) throws Exception {
     setUp(broker, info);
-    int port = freePort();
+    int port = Ports.free();
     process = startB("b-term", port, new JsonObject().put("handler.work.ms", 3_000));
     send(20);
     await().until(() -> status(port).getLong("inFlight") == 20);
@@ -108,7 +106,7 @@ class ConsumerProcessIT {
   @DisplayName("SIGSTOP past the session: another B takes over; resumed, the first writes, replies and commits nothing")
   void frozenZombie(ProcessingGuarantee guarantee, Vertx vertx, KafkaBroker broker, TestInfo info) throws Exception {
     setUp(broker, info);
-    int port = freePort();
+    int port = Ports.free();
     JsonObject common = new JsonObject()
         .put("processing.guarantee", guarantee.configValue())
         // The broker's minimum: the takeover happens 6 s after the freeze.
@@ -221,12 +219,6 @@ class ConsumerProcessIT {
             URI.create("http://127.0.0.1:" + port + "/api/status")).timeout(Duration.ofSeconds(5)).build(),
         HttpResponse.BodyHandlers.ofString());
     return new JsonObject(response.body());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return socket.getLocalPort();
-    }
   }
 
   private static Path repositoryRoot() {

@@ -2,8 +2,6 @@ package io.ackcoord.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -212,14 +210,6 @@ public final class LocalKafkaProcess implements KafkaBroker, AutoCloseable {
         "no " + LAUNCHER + " in " + start + " or above; run from the repository or set -D" + ROOT_PROPERTY);
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port on " + HOST, e);
-    }
-  }
-
   private static void deleteRecursively(Path dir) {
     try (Stream<Path> paths = Files.walk(dir)) {
       paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -293,7 +283,7 @@ public final class LocalKafkaProcess implements KafkaBroker, AutoCloseable {
         throw new UncheckedIOException("cannot create the broker work dir", e);
       }
       LocalKafkaProcess broker = new LocalKafkaProcess(this, dir.toAbsolutePath(), temporary,
-          port != 0 ? port : freePort());
+          port != 0 ? port : Ports.free());
       try {
         synchronized (broker.lifecycle) {
           broker.launch();
