@@ -192,6 +192,11 @@ public final class MessageTracker {
    * on (an ACK can overtake the producer's own confirmation).
    */
   public void sendConfirmed(TrackedMessage m, int attempt) {
+    if (attempt == 1) {
+      // Counted even when the ACK overtook this confirmation: the record was written either way.
+      stats.sent++;
+      listeners.forEach(l -> l.sent(m));
+    }
     if (m.state() != MessageState.SENDING || m.attempt() != attempt) {
       return;
     }
@@ -199,10 +204,6 @@ public final class MessageTracker {
     m.attemptConfirmed(clock.wallMillis(), timeout);
     m.await(clock.monotonicMillis() + timeout);
     deadlines.schedule(m);
-    if (attempt == 1) {
-      stats.sent++;
-      listeners.forEach(l -> l.sent(m));
-    }
   }
 
   /**

@@ -311,4 +311,17 @@ class MessageTrackerTest {
     assertThat(small.onReply(reply(Reply.Type.ACK, "a", 1)).outcome()).isEqualTo(ReplyOutcome.UNKNOWN);
     assertThat(small.onReply(reply(Reply.Type.ACK, "c", 1)).outcome()).isEqualTo(ReplyOutcome.DUPLICATE);
   }
+
+  @Test
+  @DisplayName("an ACK that overtakes the producer's confirmation still leaves the message counted as sent")
+  void ackOvertakesConfirmation() {
+    TrackedMessage m = tracker.accept("fast", new byte[0], null, 0);
+
+    assertThat(tracker.onReply(reply(Reply.Type.ACK, "fast", 1)).outcome()).isEqualTo(ReplyOutcome.ACKED);
+    tracker.sendConfirmed(m, 1);
+
+    assertThat(tracker.stats().sent()).isEqualTo(1);
+    assertThat(tracker.stats().acked()).isEqualTo(1);
+    assertThat(m.state()).isEqualTo(MessageState.ACKED);
+  }
 }
