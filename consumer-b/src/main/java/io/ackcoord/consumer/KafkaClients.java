@@ -1,5 +1,6 @@
 package io.ackcoord.consumer;
 
+import io.ackcoord.kafka.KafkaClientFactory;
 import io.ackcoord.kafka.KafkaSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -42,10 +43,8 @@ final class KafkaClients {
     Map<String, String> config = enforce(kafka.producerConfig(defaults), Map.of(
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"));
-    return vertx.executeBlocking(
-            () -> new KafkaProducer<>(asObjects(config), new StringSerializer(), new ByteArraySerializer()), false)
-        .map(producer -> {
-          KafkaWriteStream<String, byte[]> stream = KafkaWriteStream.create(vertx, producer);
+    return KafkaClientFactory.producer(vertx, config)
+        .map(stream -> {
           // Every send's own Future reports its failure; without a handler Vert.x would log each one again.
           stream.exceptionHandler(err -> LOG.debug("Producer {}: {}", clientId, err.toString()));
           return stream;

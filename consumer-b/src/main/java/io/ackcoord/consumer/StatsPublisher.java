@@ -1,5 +1,6 @@
 package io.ackcoord.consumer;
 
+import io.ackcoord.kafka.KafkaClientFactory;
 import io.ackcoord.kafka.KafkaSettings;
 import io.ackcoord.time.Clock;
 import io.vertx.core.Future;
@@ -10,10 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +55,7 @@ final class StatsPublisher {
       Supplier<JsonObject> snapshot, Clock clock) {
     Map<String, String> defaults = new HashMap<>();
     defaults.put("client.id", "ackcoord-b-stats-" + instanceId);
-    Map<String, Object> config = new HashMap<>(kafka.producerConfig(defaults));
+    Map<String, String> config = new HashMap<>(kafka.producerConfig(defaults));
     // Telemetry: latest value wins, so no retries worth waiting for, and nothing to deduplicate.
     config.put("acks", "1");
     config.put("enable.idempotence", "false");
@@ -65,10 +63,8 @@ final class StatsPublisher {
     config.put("max.block.ms", "2000");
     config.put("request.timeout.ms", "2000");
     config.put("delivery.timeout.ms", "3000");
-    return vertx.executeBlocking(() -> new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer()),
-            false)
-        .map(producer -> {
-          KafkaWriteStream<String, byte[]> stream = KafkaWriteStream.create(vertx, producer);
+    return KafkaClientFactory.producer(vertx, config)
+        .map(stream -> {
           // Each send's own Future reports its failure; without a handler Vert.x would log each one again.
           stream.exceptionHandler(err -> LOG.debug("Stats producer: {}", err.toString()));
           StatsPublisher publisher = new StatsPublisher(vertx, stream, kafka.topics().stats(), instanceId, snapshot,

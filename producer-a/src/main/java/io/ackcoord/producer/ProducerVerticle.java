@@ -3,6 +3,7 @@ package io.ackcoord.producer;
 import io.ackcoord.config.Config;
 import io.ackcoord.config.ConfigException;
 import io.ackcoord.config.ConfigLoader;
+import io.ackcoord.kafka.KafkaClientFactory;
 import io.ackcoord.kafka.TopicAdmin;
 import io.ackcoord.producer.MessageTracker.ReplyOutcome;
 import io.ackcoord.time.Clock;
@@ -24,13 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -180,8 +175,8 @@ public class ProducerVerticle extends VerticleBase {
     consumerConfig.put("group.id", "ackcoord-a-" + options.producerId());
     consumerConfig.put("enable.auto.commit", "false");
 
-    return newProducer(options.kafka().producerConfig(producerDefaults))
-        .compose(producer -> newConsumer(consumerConfig)
+    return KafkaClientFactory.producer(vertx, options.kafka().producerConfig(producerDefaults))
+        .compose(producer -> KafkaClientFactory.consumer(vertx, consumerConfig)
             .onFailure(err -> producer.close())
             .compose(consumer -> startPipeline(ledgerPartitions, producer, consumer, consumerConfig)));
   }
@@ -257,30 +252,14 @@ public class ProducerVerticle extends VerticleBase {
     adminConfig.put("request.timeout.ms", "2000");
     adminConfig.put("default.api.timeout.ms", Long.toString(StatusPage.HEALTH_TIMEOUT_MS - 500));
     adminConfig.put("client.id", "ackcoord-a-" + options.producerId() + "-health");
-    // Creating a Kafka client resolves the bootstrap addresses, which may block: on a worker.
-    return newConsumer(options.kafka().consumerConfig(consumerDefaults))
+    return KafkaClientFactory.consumer(vertx, options.kafka().consumerConfig(consumerDefaults))
         .compose(consumer -> {
           consumerStats = new ConsumerStatsListener(consumer, options.kafka().topics().stats(), reports,
               page.consumerStaleMillis() * ConsumerReports.DROP_FACTOR, clock);
-          return vertx.executeBlocking(() -> org.apache.kafka.clients.admin.AdminClient.create(
-              new HashMap<String, Object>(adminConfig)), false);
+          return KafkaClientFactory.admin(vertx, adminConfig);
         })
-        .onSuccess(a -> admin = KafkaAdminClient.create(vertx, a))
+        .onSuccess(a -> admin = a)
         .compose(a -> consumerStats.start());
-  }
-
-  // Creating a Kafka client loads its classes and resolves the bootstrap addresses: seconds on a busy machine, so
-  // on a worker; the Vert.x wrapper is made back on the event loop.
-  private Future<KafkaWriteStream<String, byte[]>> newProducer(Map<String, String> config) {
-    return vertx.executeBlocking(() -> new KafkaProducer<>(new HashMap<String, Object>(config),
-            new StringSerializer(), new ByteArraySerializer()), false)
-        .map(producer -> KafkaWriteStream.create(vertx, producer));
-  }
-
-  private Future<KafkaReadStream<String, byte[]>> newConsumer(Map<String, String> config) {
-    return vertx.executeBlocking(() -> new KafkaConsumer<>(new HashMap<String, Object>(config),
-            new StringDeserializer(), new ByteArrayDeserializer()), false)
-        .map(consumer -> KafkaReadStream.create(vertx, consumer));
   }
 
   // Behind the gate, once connected: the status page, its API, and submissions.

@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -76,15 +75,10 @@ public final class TopicAdmin {
             .orElse(Long.MAX_VALUE)));
   }
 
-  // Creating a Kafka client loads its classes and resolves the bootstrap addresses: seconds on a busy machine, so
-  // on a worker, never on the event loop.
   private static <T> Future<T> withAdmin(Vertx vertx, KafkaSettings settings,
       Function<KafkaAdminClient, Future<T>> use) {
-    return vertx.executeBlocking(() -> AdminClient.create(new HashMap<String, Object>(settings.adminConfig())), false)
-        .compose(client -> {
-          KafkaAdminClient admin = KafkaAdminClient.create(vertx, client);
-          return use.apply(admin).eventually(() -> admin.close());
-        });
+    return KafkaClientFactory.admin(vertx, settings.adminConfig())
+        .compose(admin -> use.apply(admin).eventually(() -> admin.close()));
   }
 
   // Metadata of a topic created a moment ago can lag on the broker that answers: "unknown topic" then only means
