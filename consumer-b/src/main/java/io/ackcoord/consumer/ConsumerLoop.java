@@ -73,6 +73,11 @@ final class ConsumerLoop {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
   /** B's transaction.timeout.ms: the longest a previous owner's transaction can keep its offsets pending. */
   private static final Duration STABLE_POSITION_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * Bound on one offset commit. A commit the coordinator does not answer fails, and B commits again later; Kafka's
+   * default (60 s) would hold the poll thread, and with it B's stop, that long while the broker is gone.
+   */
+  static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
 
   private final Consumer<String, byte[]> consumer;
   private final Context context;
@@ -273,7 +278,7 @@ final class ConsumerLoop {
       return owned;
     }
     long sentAt = clock.monotonicMillis();
-    consumer.commitSync(owned);
+    consumer.commitSync(owned, COMMIT_TIMEOUT);
     lease.confirmed(sentAt);
     return owned;
   }

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -60,8 +61,13 @@ public class ConsumerVerticle extends VerticleBase {
 
   /** How long one poll waits for records; also bounds how long a commit or a stop waits for a running poll. */
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
+  /**
+   * After shutdown.timeout.ms, how long the rest of a stop (the last commit, closing the clients) may take, broker
+   * or not: without a bound, a broker that is gone holds B for Kafka's own timeouts (a commit 60 s, a send 2 min).
+   */
+  static final long CLOSE_BUDGET_MS = 10_000;
   /** Bound on closing the consumer (the last revocation commits inside it). */
-  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofMillis(CLOSE_BUDGET_MS);
   /** Beyond shutdown.timeout.ms, how long a revocation waits for B's event loop before letting go anyway. */
   private static final long REVOKE_MARGIN_MS = 5_000;
 
@@ -148,7 +154,8 @@ public class ConsumerVerticle extends VerticleBase {
 
   /**
    * Stops fetching, waits up to {@code shutdown.timeout.ms} for records in flight, makes what is complete durable,
-   * then closes the consumer, the handler, the producers and the HTTP server, in that order.
+   * then closes the consumer, the handler, the producers and the HTTP server, in that order; everything after the
+   * wait within {@link #CLOSE_BUDGET_MS}, so a stop ends in bounded time even with the broker gone.
    */
   @Override
   public Future<?> stop() {
@@ -159,9 +166,10 @@ public class ConsumerVerticle extends VerticleBase {
     loop.pause(true);
     // Records waiting for a restore never start: the next owner reads them.
     stats.inFlight.addAndGet(-gate.drain(epochs.owned()));
-    return awaitIdle(options.shutdownTimeoutMillis())
-        .compose(v -> guarantee.flush())
-        .eventually(this::closeResources);
+    return awaitIdle(options.shutdownTimeoutMillis()).compose(v -> {
+      long deadline = clock.monotonicMillis() + CLOSE_BUDGET_MS;
+      return within("last commit", guarantee.flush(), deadline).eventually(() -> closeResources(deadline));
+    });
   }
 
   /** B's counters; safe to read from any thread. */
@@ -584,27 +592,40 @@ public class ConsumerVerticle extends VerticleBase {
     return idle.future().onComplete(ar -> vertx.cancelTimer(timer));
   }
 
-  /** Closes whatever start-up created, each step even if an earlier one failed. */
   private Future<Void> closeResources() {
+    return closeResources(clock.monotonicMillis() + CLOSE_BUDGET_MS);
+  }
+
+  /**
+   * Closes whatever start-up created, each step even if an earlier one failed, all by {@code deadline}: a step
+   * still waiting then is left behind (it ends with the process) and a producer closes without waiting for sends
+   * the broker never confirmed.
+   */
+  private Future<Void> closeResources(long deadline) {
     stopping = true;
     // The consumer first: its last revocation still commits through the strategy.
-    return closeQuietly("consumer", loop == null ? null : loop::close)
+    return closeQuietly("consumer", loop == null ? null : loop::close, deadline)
         .compose(v -> {
           if (replies != null) {
             replies.close();
           }
-          return closeQuietly("processing guarantee", guarantee == null ? null : guarantee::close);
+          return closeQuietly("processing guarantee", guarantee == null ? null : guarantee::close, deadline);
         })
-        .compose(v -> closeQuietly("handler", handlerStarted ? handler::close : null))
-        .compose(v -> closeQuietly("transactional producer", transactions == null ? null : transactions::close))
-        .compose(v -> closeQuietly("stats publisher", statsPublisher == null ? null : statsPublisher::close))
-        .compose(v -> closeQuietly("reply producer", producer == null ? null : producer::close))
-        .compose(v -> closeQuietly("HTTP server", server == null ? null : server::close))
+        .compose(v -> closeQuietly("handler", handlerStarted ? handler::close : null, deadline))
+        .compose(v -> closeQuietly("transactional producer", transactions == null ? null : transactions::close,
+            deadline))
+        .compose(v -> closeQuietly("stats publisher", statsPublisher == null ? null : statsPublisher::close,
+            deadline))
+        // KafkaWriteStream reads a timeout of 0 as "no bound".
+        .compose(v -> closeQuietly("reply producer",
+            producer == null ? null : () -> producer.close(Math.max(1, deadline - clock.monotonicMillis())),
+            deadline))
+        .compose(v -> closeQuietly("HTTP server", server == null ? null : server::close, deadline))
         .onComplete(v -> LOG.info("Consumer B {} stopped: {}", options == null ? "?" : options.instanceId(),
             stats.toJson().encode()));
   }
 
-  private static Future<Void> closeQuietly(String what, Supplier<Future<Void>> close) {
+  private Future<Void> closeQuietly(String what, Supplier<Future<Void>> close, long deadline) {
     if (close == null) {
       return Future.succeededFuture();
     }
@@ -614,10 +635,22 @@ public class ConsumerVerticle extends VerticleBase {
     } catch (RuntimeException e) {
       closing = Future.failedFuture(e);
     }
-    return closing.recover(err -> {
-      LOG.warn("Closing the {} failed: {}", what, err.toString());
-      return Future.succeededFuture();
+    return within("closing the " + what, closing, deadline);
+  }
+
+  // Waits for the operation until the deadline at most; never fails (a stop goes on whatever a step did). The next
+  // step runs on B's context whichever thread answered (a timeout, or a client's own thread).
+  private Future<Void> within(String what, Future<Void> operation, long deadline) {
+    long left = Math.max(1, deadline - clock.monotonicMillis());
+    Promise<Void> done = Promise.promise();
+    operation.timeout(left, TimeUnit.MILLISECONDS).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("{} failed: {}", what.substring(0, 1).toUpperCase(Locale.ROOT) + what.substring(1),
+            ar.cause() instanceof TimeoutException ? "not done by the stop deadline" : ar.cause().toString());
+      }
+      context.runOnContext(v -> done.complete());
     });
+    return done.future();
   }
 
   /**

@@ -44,7 +44,12 @@ final class KafkaOutbound implements Coordinator.Outbound {
     return producer.send(PoisonRecord.of(topics.poison(), record, error)).mapEmpty();
   }
 
-  Future<Void> close() {
-    return producer.close();
+  /**
+   * Closes the producer, waiting up to {@code timeoutMillis} for sends in flight; what is still unconfirmed then
+   * fails (a broker that does not answer must not hold A's stop for Kafka's delivery timeout).
+   */
+  Future<Void> close(long timeoutMillis) {
+    // KafkaWriteStream reads 0 as "no bound".
+    return producer.close(Math.max(1, timeoutMillis));
   }
 }

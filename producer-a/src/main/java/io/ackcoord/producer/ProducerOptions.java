@@ -23,6 +23,7 @@ import org.apache.kafka.common.utils.Utils;
  * @param historySize        final messages remembered for lookups and duplicate-ACK detection
  * @param eventBusAddress    where in-process callers submit
  * @param burstSize          most deadlines handled in one timer tick; the rest follow at once, on the next tick
+ * @param shutdownTimeoutMillis how long a stop waits for writes in flight before closing the producer anyway
  * @param statusPage         the status page's push interval, chart window, recent-event list and B staleness
  * @param kafka              cluster, topics and client properties
  * @param http               HTTP server
@@ -38,6 +39,7 @@ public record ProducerOptions(
     int historySize,
     String eventBusAddress,
     int burstSize,
+    long shutdownTimeoutMillis,
     StatusPageOptions statusPage,
     KafkaSettings kafka,
     HttpSettings http,
@@ -62,6 +64,7 @@ public record ProducerOptions(
   public static final String RATE_WINDOW = "status.rate.window.s";
   public static final String RECENT_MAX = "status.recent.max";
   public static final String CONSUMER_STALE = "status.consumer.stale.ms";
+  public static final String SHUTDOWN_TIMEOUT = "shutdown.timeout.ms";
 
   /** Every key A reads. */
   public static ConfigDef definition() {
@@ -98,6 +101,11 @@ public record ProducerOptions(
             "Most expired deadlines handled in one timer tick, and most re-sends and dead-letter writes awaiting "
                 + "the broker at once; a larger backlog is worked off tick by tick so a burst of overdue timers "
                 + "floods neither the producer nor B.")
+        .define(SHUTDOWN_TIMEOUT, Type.LONG, 10_000L, ConfigDef.between(0, 3_600_000),
+            "How long a stop (SIGTERM, undeploy) waits for writes in flight (first sends, re-sends, ledger entries, "
+                + "tombstones) to be confirmed before closing the producer anyway, in ms; a broker that does not "
+                + "answer cannot hold A longer. Accepted messages are already in the ledger: what a stop cuts off "
+                + "is re-sent after the next start.")
         .define(MAX_BYTES, Type.INT, 1_048_576, ConfigDef.between(1, 100 * 1_048_576),
             "Largest payload accepted, in bytes; larger HTTP bodies get 413. Keep it under the broker's "
                 + "message.max.bytes.")
@@ -126,8 +134,7 @@ public record ProducerOptions(
   /** The same options with a reloaded retry policy and the raw values it came from. */
   public ProducerOptions withRetry(RetryPolicy newRetry, Config newConfig) {
     return new ProducerOptions(producerId, replyPartition, newRetry, maxMessageBytes, maxPending, heapLimit,
-        historySize,
-        eventBusAddress, burstSize, statusPage, kafka, http, newConfig);
+        historySize, eventBusAddress, burstSize, shutdownTimeoutMillis, statusPage, kafka, http, newConfig);
   }
 
   /** Reads validated configuration. */
@@ -136,6 +143,7 @@ public record ProducerOptions(
         c.getLong(MAX_BACKOFF), c.getDouble(JITTER), c.getLong(RETRY_DELAY), c.getLong(MAX_EXTENSION));
     return new ProducerOptions(c.getString(PRODUCER_ID), c.getInt(REPLY_PARTITION), retry, c.getInt(MAX_BYTES),
         c.getInt(MAX_PENDING), c.getDouble(HEAP_LIMIT), c.getInt(HISTORY), c.getString(EVENT_BUS), c.getInt(BURST),
+        c.getLong(SHUTDOWN_TIMEOUT),
         new StatusPageOptions(c.getLong(PUSH_INTERVAL), c.getInt(RATE_WINDOW), c.getInt(RECENT_MAX),
             c.getLong(CONSUMER_STALE)),
         KafkaSettings.from(c), HttpSettings.from(c), c);

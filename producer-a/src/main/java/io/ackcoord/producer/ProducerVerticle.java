@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -371,14 +372,38 @@ public class ProducerVerticle extends VerticleBase {
   }
 
   // Replies first: a reply taken while the producer closes could not write its ledger tombstone. Then the
-  // producer, whose close waits for its in-flight sends, so what was accepted is durable before A exits.
+  // producer, whose close waits for its in-flight sends. Both within shutdown.timeout.ms of the call: with the
+  // broker gone they would otherwise wait out Kafka's own timeouts (a commit 60 s, a send 2 min).
   private Future<Void> closePipeline() {
+    long deadline = shutdownDeadline();
     ReplyListener r = replies;
     KafkaOutbound o = outbound;
     replies = null;
     outbound = null;
-    Future<Void> repliesClosed = r == null ? Future.succeededFuture() : r.stop();
-    return repliesClosed.transform(ignored -> o == null ? Future.<Void>succeededFuture() : o.close());
+    Future<Void> repliesClosed = r == null ? Future.succeededFuture() : within(r.stop(), deadline);
+    return repliesClosed.transform(ignored -> o == null ? Future.<Void>succeededFuture() : o.close(left(deadline)));
+  }
+
+  private long shutdownDeadline() {
+    long timeout = options == null ? 10_000 : options.shutdownTimeoutMillis();
+    return clock.monotonicMillis() + timeout;
+  }
+
+  private long left(long deadline) {
+    return Math.max(1, deadline - clock.monotonicMillis());
+  }
+
+  // Gives up waiting at the deadline (the operation goes on in the background and dies with A); never fails. What
+  // follows runs on A's context whichever thread answered (a timeout, or a client's own thread).
+  private Future<Void> within(Future<?> operation, long deadline) {
+    Promise<Void> done = Promise.promise();
+    operation.timeout(left(deadline), TimeUnit.MILLISECONDS).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.debug("Not waiting any longer on stop: {}", ar.cause().toString());
+      }
+      context.runOnContext(v -> done.complete());
+    });
+    return done.future();
   }
 
   // Order matters on SIGTERM: stop taking messages, let durable writes finish, then close the doors.
@@ -397,6 +422,7 @@ public class ProducerVerticle extends VerticleBase {
     if (events != null) {
       events.close();
     }
+    long deadline = shutdownDeadline();
     return closePipeline().transform(ignored -> {
       List<Future<?>> closing = new ArrayList<>();
       if (server != null) {
@@ -417,7 +443,7 @@ public class ProducerVerticle extends VerticleBase {
       if (eventBus != null) {
         closing.add(eventBus.unregister());
       }
-      return Future.join(closing).mapEmpty();
+      return within(Future.join(closing), deadline);
     });
   }
 }

@@ -14,6 +14,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Kafka clients for A and B, created without blocking the event loop. Creating one loads its classes and resolves
@@ -22,13 +24,18 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class KafkaClientFactory {
 
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaClientFactory.class);
+
   private KafkaClientFactory() {
   }
 
   public static Future<KafkaWriteStream<String, byte[]>> producer(Vertx vertx, Map<String, String> config) {
     return vertx.executeBlocking(() -> new KafkaProducer<>(new HashMap<String, Object>(config),
             new StringSerializer(), new ByteArraySerializer()), false)
-        .map(producer -> KafkaWriteStream.create(vertx, producer));
+        .map(producer -> KafkaWriteStream.<String, byte[]>create(vertx, producer)
+            // Each send's Future reports its own failure to the code that sent it. Without a handler, the stream
+            // would also report it as an "Unhandled exception" on the event loop: an outage would log every send.
+            .exceptionHandler(err -> LOG.debug("Send failed (reported to its sender): {}", err.toString())));
   }
 
   public static Future<KafkaReadStream<String, byte[]>> consumer(Vertx vertx, Map<String, String> config) {
