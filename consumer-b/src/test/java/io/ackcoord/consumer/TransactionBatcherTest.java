@@ -5,6 +5,7 @@ import static io.ackcoord.consumer.TestEnvelopes.envelope;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ackcoord.kafka.TopicNames;
 import io.ackcoord.time.ManualClock;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -41,6 +42,7 @@ class TransactionBatcherTest {
   private static final ConsumerGroupMetadata GROUP = new ConsumerGroupMetadata("g", 7, "member-1",
       java.util.Optional.empty());
 
+  private static final TopicNames TOPICS = new TopicNames("unit.");
   private final ManualClock clock = new ManualClock();
   private final ConsumerStats stats = new ConsumerStats();
   private final OffsetTracker offsets = new OffsetTracker();
@@ -69,7 +71,7 @@ class TransactionBatcherTest {
 
   private void batcher(Vertx vertx, int maxRecords, long maxMillis) {
     batcher = new TransactionBatcher(vertx, producer, offsets, epochs, lease, () -> GROUP, maxRecords, maxMillis,
-        new Backoff(1, 5), stats, fenced::set);
+        new Backoff(1, 5), stats, fenced::set, new TransactionRecords(TOPICS, "b-test", clock)::of);
   }
 
   @Test
