@@ -121,6 +121,9 @@ class ConsumerLoadIT {
       assertThat(r.reply().type()).isEqualTo(Reply.Type.ACK);
       assertThat(r.partition()).isEqualTo(Integer.parseInt(r.reply().id().substring(5)) % 3);
     });
+    // Committed records only: in exactly-once mode the transaction markers are not records a reader sees.
+    LOG.info("B ({}) wrote the {} replies in {} records and the markers in {} records", guarantee, MESSAGES,
+        kafka.readAll(topics.acks()).size(), kafka.readAll(topics.processed()).size());
     Map<TopicPartition, OffsetAndMetadata> everything = kafka.endOffsets(topics.messages()).entrySet().stream()
         .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue())));
     await().untilAsserted(() -> assertThat(kafka.committed(prefix + "b")).isEqualTo(everything));
