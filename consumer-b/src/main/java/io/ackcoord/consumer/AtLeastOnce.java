@@ -1,8 +1,6 @@
 package io.ackcoord.consumer;
 
-import io.ackcoord.kafka.TopicNames;
 import io.ackcoord.protocol.Envelope;
-import io.ackcoord.protocol.ProcessedMarker;
 import io.ackcoord.time.Clock;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -33,23 +31,19 @@ final class AtLeastOnce implements Guarantee {
   private final PartitionEpochs epochs;
   private final OffsetTracker offsets;
   private final OffsetCommitter committer;
-  private final TopicNames topics;
-  private final String consumerId;
   private final Clock clock;
   private final Context context;
   private final ConsumerStats stats;
 
   AtLeastOnce(ReplySender replies, KafkaWriteStream<String, byte[]> producer, LeaseGuard guard,
-      PartitionEpochs epochs, OffsetTracker offsets, OffsetCommitter committer, TopicNames topics, String consumerId,
-      Clock clock, Context context, ConsumerStats stats) {
+      PartitionEpochs epochs, OffsetTracker offsets, OffsetCommitter committer, Clock clock, Context context,
+      ConsumerStats stats) {
     this.replies = replies;
     this.producer = producer;
     this.guard = guard;
     this.epochs = epochs;
     this.offsets = offsets;
     this.committer = committer;
-    this.topics = topics;
-    this.consumerId = consumerId;
     this.clock = clock;
     this.context = context;
     this.stats = stats;
@@ -65,10 +59,9 @@ final class AtLeastOnce implements Guarantee {
     if (!epochs.isCurrent(in.partition(), in.epoch())) {
       return Future.failedFuture(new OwnershipLostException("this B no longer owns " + in.partition()));
     }
-    // 6) marker and reply side by side; the offset waits for both.
+    // 6) marker and reply side by side, each in a batch (ReplySender); the offset waits for both.
     Future<Void> marker = mark
-        ? replies.marker(ProcessedMarker.toRecord(topics.processed(), in.partition().partition(), envelope,
-            consumerId, clock.wallMillis()))
+        ? replies.marker(in.partition().partition(), envelope.id())
         : Future.succeededFuture();
     Future<Void> reply = replies.reply(envelope, outcome);
     return Future.all(marker, reply).compose(v -> complete(in));

@@ -324,14 +324,13 @@ public class ConsumerVerticle extends VerticleBase {
 
   private Guarantee atLeastOnce(LeaseGuard guard) {
     OffsetCommitter committer = new OffsetCommitter(vertx, offsets, loop::commit, stats, Backoff.DEFAULT);
-    return new AtLeastOnce(replies, producer, guard, epochs, offsets, committer, options.kafka().topics(),
-        options.instanceId(), clock, context, stats);
+    return new AtLeastOnce(replies, producer, guard, epochs, offsets, committer, clock, context, stats);
   }
 
   private Guarantee exactlyOnce(LeaseGuard guard) {
     TransactionBatcher batcher = new TransactionBatcher(vertx, transactions, offsets, epochs, lease,
         loop::groupMetadata, options.transactionMaxRecords(), options.transactionMaxMillis(), Backoff.DEFAULT, stats,
-        this::standDown);
+        this::standDown, new TransactionRecords(options.kafka().topics(), options.instanceId(), clock)::of);
     return new ExactlyOnce(batcher, guard, epochs, options.kafka().topics(), options.instanceId(), clock, context,
         stats);
   }

@@ -3,12 +3,9 @@ package io.ackcoord.consumer;
 import io.ackcoord.kafka.TopicNames;
 import io.ackcoord.protocol.Envelope;
 import io.ackcoord.protocol.PoisonRecord;
-import io.ackcoord.protocol.ProcessedMarker;
-import io.ackcoord.protocol.ReplyCodec;
 import io.ackcoord.time.Clock;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,19 +58,14 @@ final class ExactlyOnce implements Guarantee {
     if (!epochs.isCurrent(in.partition(), in.epoch())) {
       return Future.failedFuture(new OwnershipLostException("this B no longer owns " + in.partition()));
     }
-    List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
     // A failed handler's staged effects are dropped: only its NACK is written.
-    if (outcome.success() && effects instanceof StagedEffects staged) {
-      records.addAll(staged.records());
-    }
-    if (mark) {
-      records.add(ProcessedMarker.toRecord(topics.processed(), in.partition().partition(), envelope, consumerId,
-          clock.wallMillis()));
-    }
-    records.add(ReplyCodec.toRecord(topics.acks(), envelope.replyPartition(),
-        outcome.replyFor(envelope, consumerId, clock.wallMillis())));
-    int effectCount = records.size() - 1 - (mark ? 1 : 0);
-    return batcher.stage(in, records).onSuccess(v -> {
+    List<ProducerRecord<String, byte[]>> records = outcome.success() && effects instanceof StagedEffects staged
+        ? staged.records() : List.of();
+    int effectCount = records.size();
+    // The marker and the reply join those of the other records of the transaction (TransactionRecords).
+    Owed owed = new Owed(records, in.partition().partition(), mark ? envelope.id() : null,
+        outcome.replyFor(envelope, consumerId, clock.wallMillis()), envelope.replyPartition());
+    return batcher.stage(in, owed).onSuccess(v -> {
       (outcome.success() ? stats.acksSent : stats.nacksSent).incrementAndGet();
       stats.effectsWritten.addAndGet(effectCount);
     });

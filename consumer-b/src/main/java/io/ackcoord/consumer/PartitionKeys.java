@@ -1,6 +1,8 @@
 package io.ackcoord.consumer;
 
 import io.ackcoord.kafka.KafkaSettings;
+import io.ackcoord.protocol.InvalidRecordException;
+import io.ackcoord.protocol.ProcessedMarker;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -10,11 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the keys of some partitions of a topic from the beginning to their end: how B and the default handler
@@ -27,6 +32,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * moment later.
  */
 public final class PartitionKeys {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionKeys.class);
 
   /** Bound on one read; the caller retries. Longer than the transaction timeout B's producers use (30 s). */
   static final Duration READ_TIMEOUT = Duration.ofSeconds(90);
@@ -44,15 +51,37 @@ public final class PartitionKeys {
    */
   public static Future<Map<Integer, List<String>>> read(Vertx vertx, KafkaSettings kafka, String topic,
       Set<Integer> partitions, boolean readCommitted, String clientId) {
-    return vertx.executeBlocking(() -> readBlocking(kafka, topic, partitions, readCommitted, clientId), false);
+    Deserializer<Void> skipValues = (t, data) -> null;
+    return vertx.executeBlocking(() -> readBlocking(kafka, topic, partitions, readCommitted, clientId, skipValues,
+        (key, value) -> key == null ? List.of() : List.of(key)), false);
   }
 
-  private static Map<Integer, List<String>> readBlocking(KafkaSettings kafka, String topic, Set<Integer> partitions,
-      boolean readCommitted, String clientId) throws TimeoutException {
+  /**
+   * The processed ids that the markers in {@code partitions} of a processed topic name, per partition number, oldest
+   * first: both batched markers (v2, the ids in the value) and per-id markers (v1, the key). An unreadable batched
+   * marker is logged and skipped.
+   */
+  static Future<Map<Integer, List<String>>> readProcessedIds(Vertx vertx, KafkaSettings kafka, String topic,
+      Set<Integer> partitions, boolean readCommitted, String clientId) {
+    return vertx.executeBlocking(() -> readBlocking(kafka, topic, partitions, readCommitted, clientId,
+        new ByteArrayDeserializer(), PartitionKeys::markedIds), false);
+  }
+
+  private static List<String> markedIds(String key, byte[] value) {
+    try {
+      return ProcessedMarker.ids(key, value);
+    } catch (InvalidRecordException e) {
+      LOG.warn("Skipping an unreadable processed marker (key {}): {}", key, e.getMessage());
+      return List.of();
+    }
+  }
+
+  private static <V> Map<Integer, List<String>> readBlocking(KafkaSettings kafka, String topic,
+      Set<Integer> partitions, boolean readCommitted, String clientId, Deserializer<V> values,
+      BiFunction<String, V, List<String>> ids) throws TimeoutException {
     List<TopicPartition> tps = partitions.stream().map(p -> new TopicPartition(topic, p)).toList();
     Map<Integer, List<String>> keys = new HashMap<>();
     partitions.forEach(p -> keys.put(p, new ArrayList<>()));
-    Deserializer<Void> skipValues = (t, data) -> null;
     Map<TopicPartition, Long> end;
     // The high watermark needs a read_uncommitted request: a read_committed one answers the last stable offset,
     // which stops before a transaction still open.
@@ -61,8 +90,7 @@ public final class PartitionKeys {
       end = probe.endOffsets(tps, READ_TIMEOUT);
     }
     long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-    try (KafkaConsumer<String, Void> reader = KafkaClients.readerConsumer(kafka, clientId, readCommitted,
-        skipValues)) {
+    try (KafkaConsumer<String, V> reader = KafkaClients.readerConsumer(kafka, clientId, readCommitted, values)) {
       reader.assign(tps);
       reader.seekToBeginning(tps);
       while (!reachedEnd(reader, end)) {
@@ -70,9 +98,9 @@ public final class PartitionKeys {
           throw new TimeoutException("reading " + topic + " partitions " + partitions + " to " + end + " took over "
               + READ_TIMEOUT);
         }
-        for (ConsumerRecord<String, Void> record : reader.poll(POLL)) {
-          if (record.key() != null && record.offset() < end.get(new TopicPartition(topic, record.partition()))) {
-            keys.get(record.partition()).add(record.key());
+        for (ConsumerRecord<String, V> record : reader.poll(POLL)) {
+          if (record.offset() < end.get(new TopicPartition(topic, record.partition()))) {
+            keys.get(record.partition()).addAll(ids.apply(record.key(), record.value()));
           }
         }
       }

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The durable {@link DedupeStore}: ids live in memory ({@link ProcessedIds}) and are restored, when a topic-1
  * partition is assigned, from the partition with the same index of the compacted {@code <prefix>processed} topic,
- * where B writes one marker per processed id.
+ * where B writes markers: batched ones naming many ids, and (before batching) one per id, keyed by it.
  *
  * <p>Guarantee: once a marker is durable, every B that owns the partition later knows the id, however B died in
  * between (kill -9 included), as long as the marker is retained ({@code topic.processed.retention.ms}) and among the
@@ -48,7 +48,7 @@ public final class ProcessedTopicStore implements DedupeStore {
     Set<Integer> numbers = partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
     String topic = kafka.topics().processed();
     long start = System.nanoTime();
-    return PartitionKeys.read(vertx, kafka, topic, numbers, readCommitted, clientId).map(keys -> {
+    return PartitionKeys.readProcessedIds(vertx, kafka, topic, numbers, readCommitted, clientId).map(keys -> {
       int restored = 0;
       for (TopicPartition tp : partitions) {
         List<String> partitionKeys = keys.getOrDefault(tp.partition(), List.of());

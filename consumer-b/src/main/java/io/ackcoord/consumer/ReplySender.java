@@ -3,12 +3,15 @@ package io.ackcoord.consumer;
 import io.ackcoord.kafka.TopicNames;
 import io.ackcoord.protocol.Envelope;
 import io.ackcoord.protocol.PoisonRecord;
+import io.ackcoord.protocol.ProcessedMarker;
 import io.ackcoord.protocol.Reply;
 import io.ackcoord.protocol.ReplyCodec;
 import io.ackcoord.time.Clock;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaWriteStream;
+import java.util.List;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * processed-id markers, and unreadable records on the poison topic, through one idempotent producer. In
  * exactly-once mode only IN_PROGRESS goes this way (it must reach A while the work runs); the rest is written in
  * transactions.
+ *
+ * <p>ACKs and NACKs are batched per reply partition and producer (one v2 record, {@link ReplyCodec}), markers per
+ * processed partition (one v2 marker record), by {@link Coalescer}: the first one for an idle destination goes on
+ * the next event-loop turn with whatever else arrived in that turn, and while a record is in flight the next batch
+ * gathers behind it. IN_PROGRESS and poison copies stay one record each.
  *
  * <p>Guarantee (step 6): an ACK or NACK, and a poison copy, is re-sent with {@link Backoff} until the broker confirms
  * it or B closes; the returned Future completes only then, and only then may the record's offset be committed. A
@@ -43,7 +51,14 @@ final class ReplySender {
   private final Clock clock;
   private final ConsumerStats stats;
   private final Backoff backoff;
+  private final MarkerKeys markerKeys;
+  private final Coalescer<ReplyDestination, Reply> replyBatches;
+  private final Coalescer<Integer, String> markerBatches;
   private boolean closed;
+
+  /** Where a batch of replies goes: the reply partition and the A they are for. */
+  private record ReplyDestination(int partition, String producerId) {
+  }
 
   ReplySender(Vertx vertx, KafkaWriteStream<String, byte[]> producer, TopicNames topics, String consumerId,
       Clock clock, ConsumerStats stats, Backoff backoff) {
@@ -54,13 +69,22 @@ final class ReplySender {
     this.clock = clock;
     this.stats = stats;
     this.backoff = backoff;
+    this.markerKeys = new MarkerKeys(consumerId);
+    // Created on B's event loop: batches are flushed on a later turn of it.
+    Context context = vertx.getOrCreateContext();
+    this.replyBatches = new Coalescer<>(task -> context.runOnContext(v -> task.run()), this::writeReplies,
+        ReplyCodec.MAX_BATCH_REPLIES, ReplyCodec.MAX_BATCH_BYTES, ReplyCodec::estimatedBytes);
+    this.markerBatches = new Coalescer<>(task -> context.runOnContext(v -> task.run()), this::writeMarkers,
+        ProcessedMarker.MAX_IDS, ProcessedMarker.MAX_BYTES, ProcessedMarker::estimatedBytes);
   }
 
-  /** Sends the ACK or NACK for one copy; completes when the broker confirmed it. */
+  /**
+   * Sends the ACK or NACK for one copy, in a batch with others for the same reply partition and producer; completes
+   * when the broker confirmed the record holding it.
+   */
   Future<Void> reply(Envelope envelope, Outcome outcome) {
     Reply reply = outcome.replyFor(envelope, consumerId, clock.wallMillis());
-    ProducerRecord<String, byte[]> record = ReplyCodec.toRecord(topics.acks(), envelope.replyPartition(), reply);
-    return sendUntilConfirmed(record, reply.type() + " for " + envelope.id(), err -> false, 1)
+    return replyBatches.add(new ReplyDestination(envelope.replyPartition(), envelope.producerId()), reply)
         .onSuccess(v -> (outcome.success() ? stats.acksSent : stats.nacksSent).incrementAndGet());
   }
 
@@ -93,16 +117,29 @@ final class ReplySender {
   }
 
   /**
-   * Writes a processed-id marker (at-least-once mode), re-sent with backoff until the broker confirms it or B
-   * closes: the record's offset may be committed only after it.
+   * Marks {@code id} processed (at-least-once mode), in a batch with other ids read from topic-1 partition
+   * {@code sourcePartition}; re-sent with backoff until the broker confirms it or B closes: the record's offset may
+   * be committed only after it.
    */
-  Future<Void> marker(ProducerRecord<String, byte[]> marker) {
-    return sendUntilConfirmed(marker, "processed marker for " + marker.key(), err -> false, 1);
+  Future<Void> marker(int sourcePartition, String id) {
+    return markerBatches.add(sourcePartition, id);
   }
 
   /** Stops retrying: sends still waiting fail, so B can close. */
   void close() {
     closed = true;
+  }
+
+  private Future<Void> writeReplies(ReplyDestination to, List<Reply> batch) {
+    ProducerRecord<String, byte[]> record = ReplyCodec.toBatchRecord(topics.acks(), to.partition(), to.producerId(),
+        consumerId, clock.wallMillis(), batch);
+    return sendUntilConfirmed(record, batch.size() + " replies to " + to.producerId(), err -> false, 1);
+  }
+
+  private Future<Void> writeMarkers(int partition, List<String> ids) {
+    ProducerRecord<String, byte[]> record = ProcessedMarker.toRecord(topics.processed(), partition,
+        markerKeys.next(), ids, consumerId, clock.wallMillis());
+    return sendUntilConfirmed(record, "processed marker for " + ids.size() + " ids", err -> false, 1);
   }
 
   private Future<Void> sendUntilConfirmed(ProducerRecord<String, byte[]> record, String what,

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -20,10 +21,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Exactly-once step 7: groups finished records into Kafka transactions. A record is staged with everything it owes
- * (its effects, marker, reply, or poison copy); a transaction takes every staged record once {@code maxRecords} are
+ * ({@link Owed}: its effects, marker, reply, or poison copy); a transaction takes every staged record once {@code maxRecords} are
  * staged or {@code maxMillis} after the first of them, writes their records, adds the consumer positions that became
  * safe ({@code sendOffsetsToTransaction} with the group metadata, so a B of an old group generation is refused), and
- * commits. One transaction at a time; records staged meanwhile wait for the next.
+ * commits. The markers and replies of a transaction's records are gathered into a few records
+ * ({@link TransactionRecords}) when it is written, so a retry without some records writes only the others'. One transaction at a time; records staged meanwhile wait for the next.
  *
  * <p>Guarantee: a staged record's Future completes only once its transaction committed; then its output and the
  * positions it made safe became visible together. A transaction that fails is aborted and retried with backoff,
@@ -36,7 +38,7 @@ final class TransactionBatcher {
   private static final Logger LOG = LoggerFactory.getLogger(TransactionBatcher.class);
 
   /** One record's share of a transaction. */
-  private record Staged(Inbound in, List<ProducerRecord<String, byte[]>> records, Promise<Void> done) {
+  private record Staged(Inbound in, Owed owed, Promise<Void> done) {
   }
 
   /** A transaction being written (or retried). */
@@ -65,6 +67,7 @@ final class TransactionBatcher {
   private final Backoff backoff;
   private final ConsumerStats stats;
   private final Consumer<Throwable> onFenced;
+  private final Function<List<Owed>, List<ProducerRecord<String, byte[]>>> toRecords;
 
   private List<Staged> pending = new ArrayList<>();
   private Batch inFlight;
@@ -75,11 +78,13 @@ final class TransactionBatcher {
 
   /**
    * @param group    the consumer's current group metadata (generation, member id)
-   * @param onFenced called once when the producer is fenced
+   * @param onFenced  called once when the producer is fenced
+   * @param toRecords a transaction's records from what its staged records owe ({@link TransactionRecords})
    */
   TransactionBatcher(Vertx vertx, TransactionalProducer producer, OffsetTracker offsets, PartitionEpochs epochs,
       Lease lease, Supplier<ConsumerGroupMetadata> group, int maxRecords, long maxMillis, Backoff backoff,
-      ConsumerStats stats, Consumer<Throwable> onFenced) {
+      ConsumerStats stats, Consumer<Throwable> onFenced,
+      Function<List<Owed>, List<ProducerRecord<String, byte[]>>> toRecords) {
     this.vertx = vertx;
     this.producer = producer;
     this.offsets = offsets;
@@ -91,21 +96,23 @@ final class TransactionBatcher {
     this.backoff = backoff;
     this.stats = stats;
     this.onFenced = onFenced;
+    this.toRecords = toRecords;
   }
 
-  /**
-   * Stages a finished record and what it owes; completes once a transaction with them committed.
-   *
-   * @param records written in this order in the transaction
-   */
+  /** Stages a finished record that owes only {@code records}, written in this order. */
   Future<Void> stage(Inbound in, List<ProducerRecord<String, byte[]>> records) {
+    return stage(in, Owed.records(records));
+  }
+
+  /** Stages a finished record and what it owes; completes once a transaction with them committed. */
+  Future<Void> stage(Inbound in, Owed owed) {
     if (fenced != null) {
       return Future.failedFuture(new IllegalStateException("fenced", fenced));
     }
     if (closed) {
       return Future.failedFuture(new IllegalStateException("B is stopping"));
     }
-    Staged staged = new Staged(in, records, Promise.promise());
+    Staged staged = new Staged(in, owed, Promise.promise());
     pending.add(staged);
     if (pending.size() >= maxRecords) {
       due = true;
@@ -206,8 +213,9 @@ final class TransactionBatcher {
       finished();
       return;
     }
-    List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-    batch.items.forEach(s -> records.addAll(s.records()));
+    List<Owed> owed = new ArrayList<>(batch.items.size());
+    batch.items.forEach(s -> owed.add(s.owed()));
+    List<ProducerRecord<String, byte[]>> records = toRecords.apply(owed);
     producer.commit(records, batch.positions, group.get()).onComplete(ar -> {
       if (ar.succeeded()) {
         if (ar.result() >= 0) {

@@ -8,6 +8,7 @@ import io.ackcoord.consumer.KafkaTestClient.PartitionReply;
 import io.ackcoord.kafka.TopicNames;
 import io.ackcoord.protocol.Envelope;
 import io.ackcoord.protocol.EnvelopeCodec;
+import io.ackcoord.protocol.ProcessedMarker;
 import io.ackcoord.protocol.Reply;
 import io.ackcoord.testkit.KafkaBroker;
 import io.ackcoord.testkit.KafkaBrokerExtension;
@@ -110,6 +111,24 @@ class ConsumerVerticleIT {
   }
 
   @Test
+  @DisplayName("the restore reads both marker versions: per-id (v1, written before batching) and batched (v2)")
+  void restoresBothMarkerVersions() {
+    KafkaTestClients.createTopics(fixture.broker.bootstrapServers(), 1, topics.messages(), topics.processed());
+    kafka.produce(List.of(
+        new ProducerRecord<>(topics.processed(), 0, "old-1",
+            "{\"v\":1,\"id\":\"old-1\",\"attempt\":1,\"consumer\":\"b0\",\"at\":1}".getBytes()),
+        ProcessedMarker.toRecord(topics.processed(), 0, "b0#run#0", List.of("new-1", "new-2"), "b0", 1)));
+    ConsumerVerticle b = deploy(new ConsumerVerticle(), config().put("topic.partitions", 1));
+
+    send(List.of(envelope("old-1", 0, 30_000), envelope("new-2", 0, 30_000), envelope("fresh", 0, 30_000)));
+
+    assertThat(awaitReplies(3)).extracting(r -> r.reply().type()).containsOnly(Reply.Type.ACK);
+    assertThat(kafka.countByKey(topics.results())).containsOnlyKeys("fresh");
+    assertThat(b.stats().duplicates()).isEqualTo(2);
+    assertThat(kafka.countMarked(topics.processed())).containsOnlyKeys("old-1", "new-1", "new-2", "fresh");
+  }
+
+  @Test
   @DisplayName("a garbage record goes to poison and later valid records still flow")
   void garbageToPoisonThenValidFlows() {
     ConsumerVerticle b = deploy(new ConsumerVerticle(), config().put("topic.partitions", 1));
@@ -164,10 +183,10 @@ class ConsumerVerticleIT {
 
     Map<String, Integer> messagePartition = new java.util.HashMap<>();
     kafka.readAll(topics.messages()).forEach(r -> messagePartition.put(r.key(), r.partition()));
-    List<ConsumerRecord<String, byte[]>> markers = kafka.readAll(topics.processed());
-    assertThat(markers).hasSize(12)
-        .allSatisfy(m -> assertThat(m.partition()).as("marker of %s", m.key())
-            .isEqualTo(messagePartition.get(m.key())));
+    List<Map.Entry<String, Integer>> marked = kafka.markedIds(topics.processed());
+    assertThat(marked).hasSize(12)
+        .allSatisfy(m -> assertThat(m.getValue()).as("marker of %s", m.getKey())
+            .isEqualTo(messagePartition.get(m.getKey())));
     kafka.readAll(topics.results()).forEach(r ->
         assertThat(r.partition()).as("result of %s", r.key()).isEqualTo(messagePartition.get(r.key())));
   }
@@ -410,7 +429,7 @@ class ConsumerVerticleIT {
   }
 
   private List<PartitionReply> awaitReplies(int n) {
-    await().untilAsserted(() -> assertThat(kafka.readAll(topics.acks())).hasSizeGreaterThanOrEqualTo(n));
+    await().untilAsserted(() -> assertThat(kafka.replies(topics.acks())).hasSizeGreaterThanOrEqualTo(n));
     List<PartitionReply> replies = kafka.replies(topics.acks());
     assertThat(replies).hasSize(n);
     return replies;

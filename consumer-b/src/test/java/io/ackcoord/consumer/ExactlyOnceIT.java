@@ -71,7 +71,7 @@ class ExactlyOnceIT {
     String[] ids = envelopes.stream().map(Envelope::id).toArray(String[]::new);
     assertOncePerId(b.acks(), ids);
     assertOncePerId(b.results(true), ids);
-    assertOncePerId(b.kafka.countByKey(b.topics.processed()), ids);
+    assertOncePerId(b.kafka.countMarked(b.topics.processed()), ids);
     Map<TopicPartition, OffsetAndMetadata> end = b.kafka.endOffsets(b.topics.messages()).entrySet().stream()
         .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue())));
     BFixture.await().untilAsserted(() -> assertThat(b.kafka.committed(b.groupId())).isEqualTo(end));
@@ -104,7 +104,7 @@ class ExactlyOnceIT {
         .containsOnly(Reply.Type.ACK);
     assertOncePerId(b.results(true), "good-1", "good-2", "good-3");
     assertOncePerId(b.results(false), "good-1", "good-2", "good-3");
-    assertThat(b.kafka.countByKey(b.topics.processed())).containsOnlyKeys("good-1", "good-2", "good-3");
+    assertThat(b.kafka.countMarked(b.topics.processed())).containsOnlyKeys("good-1", "good-2", "good-3");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.ackcoord.consumer;
 
 import io.ackcoord.protocol.InvalidRecordException;
+import io.ackcoord.protocol.ProcessedMarker;
 import io.ackcoord.protocol.Reply;
 import io.ackcoord.protocol.ReplyCodec;
 import io.ackcoord.testkit.KafkaBroker;
@@ -98,15 +99,40 @@ final class KafkaTestClient implements AutoCloseable {
     }
   }
 
-  /** The replies on topic 2, decoded, with the partition each was on. */
+  /** The replies on topic 2, decoded (a batch record gives each of its replies), with the partition each was on. */
   List<PartitionReply> replies(String acksTopic) {
-    return readAll(acksTopic).stream().map(r -> {
+    return readAll(acksTopic).stream().flatMap(r -> repliesIn(r).stream()
+        .map(reply -> new PartitionReply(r.partition(), reply))).toList();
+  }
+
+  /** The replies one record of topic 2 holds; a test fails on an invalid one. */
+  static List<Reply> repliesIn(ConsumerRecord<String, byte[]> record) {
+    try {
+      ReplyCodec.Decoded decoded = ReplyCodec.decodeAll(record.value());
+      if (!decoded.invalid().isEmpty()) {
+        throw new AssertionError("invalid replies on " + record.topic() + ": " + decoded.invalid());
+      }
+      return decoded.replies();
+    } catch (InvalidRecordException e) {
+      throw new AssertionError("not a reply on " + record.topic() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The ids the committed markers on {@code processedTopic} name, each with the partition of its marker. */
+  List<Map.Entry<String, Integer>> markedIds(String processedTopic) {
+    return readAll(processedTopic).stream().flatMap(r -> {
       try {
-        return new PartitionReply(r.partition(), ReplyCodec.fromRecord(r));
+        return ProcessedMarker.ids(r.key(), r.value()).stream().map(id -> Map.entry(id, r.partition()));
       } catch (InvalidRecordException e) {
-        throw new AssertionError("not a reply on " + acksTopic + ": " + e.getMessage(), e);
+        throw new AssertionError("not a marker on " + processedTopic + ": " + e.getMessage(), e);
       }
     }).toList();
+  }
+
+  /** How many committed markers name each id on {@code processedTopic}. */
+  Map<String, Long> countMarked(String processedTopic) {
+    return markedIds(processedTopic).stream()
+        .collect(Collectors.groupingBy(Map.Entry::getKey, Collectors.counting()));
   }
 
   /** How many committed records each key has on {@code topic}. */

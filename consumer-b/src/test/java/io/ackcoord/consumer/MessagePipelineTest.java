@@ -9,6 +9,7 @@ import io.ackcoord.kafka.TopicNames;
 import io.ackcoord.protocol.Envelope;
 import io.ackcoord.protocol.EnvelopeCodec;
 import io.ackcoord.protocol.InvalidRecordException;
+import io.ackcoord.protocol.ProcessedMarker;
 import io.ackcoord.protocol.Reply;
 import io.ackcoord.protocol.ReplyCodec;
 import io.ackcoord.time.ManualClock;
@@ -104,8 +105,8 @@ class MessagePipelineTest {
         return Future.succeededFuture();
       }, stats, new Backoff(1, 5));
       guard = new LeaseGuard(vertx, clock, epochs, lease, () -> renewal.get(), new Backoff(1, 5), stats);
-      Guarantee guarantee = new AtLeastOnce(replies, stream, guard, epochs, offsets, committer, TOPICS, "b-test",
-          clock, context, stats);
+      Guarantee guarantee = new AtLeastOnce(replies, stream, guard, epochs, offsets, committer, clock, context,
+          stats);
       return Future.succeededFuture(new MessagePipeline(vertx, context, handler, new ProcessedIds(100), guarantee,
           guard, replies, epochs, clock, stats, autoExtend, REPLY_PARTITIONS,
           () -> Future.succeededFuture(REPLY_PARTITIONS)));
@@ -258,14 +259,15 @@ class MessagePipelineTest {
 
   @Test
   @DisplayName("the first successful copy writes a processed marker to the partition with the record's index")
-  void markerOnSuccess() {
+  void markerOnSuccess() throws InvalidRecordException {
     accept(envelope("m1", 2, 30_000), 0);
     accept(envelope("m1", 2, 30_000).forAttempt(2, 0, 30_000), 1);
     behaviour = m -> Future.failedFuture(new IllegalStateException("db down"));
     accept(envelope("m2", 2, 30_000), 2);
 
     ProducerRecord<String, byte[]> marker = only(sentTo(TOPICS.processed()));
-    assertThat(marker.key()).isEqualTo("m1");
+    assertThat(ProcessedMarker.ids(marker.key(), marker.value())).containsExactly("m1");
+    assertThat(marker.key()).startsWith("b-test#");
     assertThat(marker.partition()).isEqualTo(P0.partition());
     assertThat(new JsonObject(new String(marker.value(), StandardCharsets.UTF_8)).getString("consumer"))
         .isEqualTo("b-test");
@@ -502,9 +504,10 @@ class MessagePipelineTest {
     return list.get(0);
   }
 
+  /** The one reply a record holds (a v1 record, or a batch of one). */
   private static Reply decode(ProducerRecord<String, byte[]> record) {
     try {
-      return ReplyCodec.decode(record.value());
+      return only(ReplyCodec.decodeAll(record.value()).replies());
     } catch (InvalidRecordException e) {
       throw new AssertionError("not a reply: " + e.getMessage(), e);
     }

@@ -5,6 +5,11 @@ import static io.ackcoord.consumer.TestEnvelopes.envelope;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ackcoord.kafka.TopicNames;
+import io.ackcoord.protocol.Envelope;
+import io.ackcoord.protocol.ProcessedMarker;
+import io.ackcoord.protocol.Reply;
+import io.ackcoord.protocol.ReplyCodec;
 import io.ackcoord.time.ManualClock;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -41,6 +46,7 @@ class TransactionBatcherTest {
   private static final ConsumerGroupMetadata GROUP = new ConsumerGroupMetadata("g", 7, "member-1",
       java.util.Optional.empty());
 
+  private static final TopicNames TOPICS = new TopicNames("unit.");
   private final ManualClock clock = new ManualClock();
   private final ConsumerStats stats = new ConsumerStats();
   private final OffsetTracker offsets = new OffsetTracker();
@@ -69,7 +75,7 @@ class TransactionBatcherTest {
 
   private void batcher(Vertx vertx, int maxRecords, long maxMillis) {
     batcher = new TransactionBatcher(vertx, producer, offsets, epochs, lease, () -> GROUP, maxRecords, maxMillis,
-        new Backoff(1, 5), stats, fenced::set);
+        new Backoff(1, 5), stats, fenced::set, new TransactionRecords(TOPICS, "b-test", clock)::of);
   }
 
   @Test
@@ -86,6 +92,39 @@ class TransactionBatcherTest {
         new OffsetAndMetadata(3))));
     assertThat(stats.transactions()).isEqualTo(1);
     assertThat(lease.valid()).as("accepted offsets confirm the group generation").isTrue();
+  }
+
+  @Test
+  @DisplayName("one transaction: the effects, then one marker record per partition and one reply record per reply "
+      + "partition for the whole batch")
+  void markersAndRepliesBatched(Vertx vertx) throws Exception {
+    batcher(vertx, 3, 60_000);
+    List<CompletableFuture<Void>> staged = new ArrayList<>();
+    for (long offset = 0; offset < 3; offset++) {
+      long o = offset;
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      staged.add(done);
+      context.runOnContext(v -> {
+        Inbound in = inbound(o);
+        offsets.track(in.partition(), in.offset(), in.epoch());
+        Envelope e = envelope("m" + o, (int) (o % 2), 30_000);
+        Owed owed = new Owed(List.of(new ProducerRecord<>("results", 0, "r" + o, new byte[0])), 0,
+            o == 1 ? null : e.id(), Outcome.SUCCESS.replyFor(e, "b-test", 1), e.replyPartition());
+        batcher.stage(in, owed).onComplete(ar -> done.complete(null));
+      });
+    }
+
+    assertThat(staged).allSatisfy(f -> assertThat(f).succeedsWithin(Duration.ofSeconds(5)));
+    assertThat(mock.transactionCommitted()).isTrue();
+    List<ProducerRecord<String, byte[]>> written = mock.history();
+    assertThat(written).extracting(ProducerRecord::topic)
+        .containsExactly("results", "results", "results", TOPICS.processed(), TOPICS.acks(), TOPICS.acks());
+    assertThat(ProcessedMarker.ids(written.get(3).key(), written.get(3).value())).containsExactly("m0", "m2");
+    assertThat(ReplyCodec.decodeAll(written.get(4).value()).replies()).extracting(Reply::id)
+        .containsExactly("m0", "m2");
+    assertThat(written.get(4).partition()).isZero();
+    assertThat(ReplyCodec.decodeAll(written.get(5).value()).replies()).extracting(Reply::id).containsExactly("m1");
+    assertThat(written.get(5).partition()).isEqualTo(1);
   }
 
   @Test

@@ -187,9 +187,9 @@ class ConsumerProcessIT {
   }
 
   private List<Reply> replies() {
-    return readAll(topics.acks()).stream().map(r -> {
+    return readAll(topics.acks()).stream().flatMap(r -> {
       try {
-        return ReplyCodec.fromRecord(r);
+        return ReplyCodec.decodeAll(r.value()).replies().stream();
       } catch (InvalidRecordException e) {
         throw new AssertionError(e.getMessage(), e);
       }

@@ -117,6 +117,27 @@ class FailuresIT extends AckLoopTest {
   }
 
   @Test
+  @DisplayName("an invalid entry in a reply batch is counted; the batch's valid replies are applied, nothing parked")
+  void invalidEntryInBatch(Vertx vertx, KafkaBroker broker, TestInfo info) {
+    AckLoop loop = loop(vertx, broker, info);
+    loop.deployProducer(new JsonObject());
+    int replyPartition = loop.status().getInteger("replyPartition");
+    List<String> ids = loop.submit(2);
+    String producer = "a-it"; // AckLoop.producerConfig
+
+    String batch = "{\"v\":2,\"producer\":\"" + producer + "\",\"consumer\":\"b\",\"at\":1,\"replies\":["
+        + "{\"type\":\"ACK\",\"id\":\"" + ids.get(0) + "\",\"attempt\":1},"
+        + "{\"type\":\"MAYBE\",\"id\":\"x\",\"attempt\":1},"
+        + "{\"type\":\"ACK\",\"id\":\"" + ids.get(1) + "\",\"attempt\":1}]}";
+    loop.produceRaw(loop.topics.acks(), replyPartition, producer, batch.getBytes(StandardCharsets.UTF_8));
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> loop.stat("acked") == 2);
+    assertThat(loop.stat("invalidReplies")).isEqualTo(1);
+    assertThat(loop.stat("pending")).isZero();
+    assertThat(loop.records(loop.topics.poison())).isEmpty();
+  }
+
+  @Test
   @DisplayName("a reply from another producer is counted, not taken as this A's")
   void foreignReplyIgnored(Vertx vertx, KafkaBroker broker, TestInfo info) {
     AckLoop loop = loop(vertx, broker, info);

@@ -18,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads this A's partition of topic 2 and hands each reply to the {@link Coordinator}.
+ * Reads this A's partition of topic 2 and hands each reply to the {@link Coordinator}: a record holds one reply
+ * (v1) or a batch of them (v2, {@link ReplyCodec}).
  *
  * <p>The partition is assigned, not subscribed: A owns it by its producer id, so there is no group rebalance to wait
  * for. The position is committed under the group {@code ackcoord-a-<producerId>} every
@@ -97,7 +98,10 @@ final class ReplyListener {
     return consumer.assignment().map(assignment -> assignment.contains(partition));
   }
 
-  /** Records on topic 2 that were not valid replies (sent to the poison topic). */
+  /**
+   * Records on topic 2 that were not valid replies (sent to the poison topic), plus invalid entries of otherwise
+   * valid reply batches (logged; the batch's valid entries are applied).
+   */
   long invalidReplies() {
     return invalid.sum();
   }
@@ -127,9 +131,10 @@ final class ReplyListener {
 
   private void onRecord(ConsumerRecord<String, byte[]> record) {
     processed = record.offset() + 1;
-    Reply reply;
+    ReplyCodec.Decoded decoded;
     try {
-      reply = ReplyCodec.fromRecord(record);
+      // One record holds one reply (v1) or a batch of them for one producer (v2).
+      decoded = ReplyCodec.decodeAll(record.value());
     } catch (InvalidRecordException e) {
       invalid.increment();
       LOG.warn("Invalid reply at {}/{}/{}: {}", record.topic(), record.partition(), record.offset(),
@@ -138,15 +143,22 @@ final class ReplyListener {
           "Could not park invalid reply at offset {} on the poison topic: {}", record.offset(), err.getMessage()));
       return;
     }
-    if (!producerId.equals(reply.producerId())) {
-      if (foreign.seen(reply.producerId())) {
+    if (!decoded.invalid().isEmpty()) {
+      // The valid entries still count; the bad ones cannot be retried from here, so they are counted and logged.
+      invalid.add(decoded.invalid().size());
+      LOG.warn("{} invalid entries in the reply batch at {}/{}/{} (its {} valid ones applied), first: {}",
+          decoded.invalid().size(), record.topic(), record.partition(), record.offset(), decoded.replies().size(),
+          decoded.invalid().get(0));
+    }
+    for (Reply reply : decoded.replies()) {
+      if (producerId.equals(reply.producerId())) {
+        coordinator.onReply(reply);
+      } else if (foreign.seen(reply.producerId())) {
         // Expected when As share a partition; said once per producer, not per record.
         LOG.info("{} is shared with producer '{}': this A reads its replies and skips them (foreignReplies on "
             + "/api/status); give each A its own partition with ack.reply.partition to avoid it", partition,
             reply.producerId());
       }
-      return;
     }
-    coordinator.onReply(reply);
   }
 }

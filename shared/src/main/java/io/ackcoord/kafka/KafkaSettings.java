@@ -61,7 +61,8 @@ public record KafkaSettings(
         .define(TOPIC_CREATE, Type.BOOLEAN, true, "Create missing topics at start-up.")
         .define(PROCESSED_RETENTION, Type.LONG, DEFAULT_PROCESSED_RETENTION_MS,
             v -> (Long) v == -1 || (Long) v >= 60_000 ? null : "must be -1 (forever) or at least 60000",
-            "Retention of <prefix>processed (compacted, one record per processed id) when created at start-up, in "
+            "Retention of <prefix>processed (markers naming the processed ids, many per record) when created at "
+                + "start-up, in "
                 + "ms; -1 keeps every id. B answers a re-send without processing it again only while its id is "
                 + "retained: keep this well above A's longest retry horizon.")
         .define(CLIENT_PROPS, Type.OBJECT, new JsonObject(),

@@ -154,8 +154,9 @@ public final class TopicAdmin {
   }
 
   /**
-   * Topic-level settings a topic is created with. The processed-ids topic is compacted, so it holds one record per
-   * id however often an id is marked, and also time-limited, so the set B restores stays bounded. The results topic
+   * Topic-level settings a topic is created with. The processed-ids topic is time-limited, so the set B restores
+   * stays bounded, and compacted: a batched marker has a key of its own, so compaction only folds a marker record
+   * re-sent after a failed try (and, for per-id markers written before batching, repeats of an id). The results topic
    * refuses records stamped more than {@link #EFFECT_FENCE_MS} before they arrive: B stamps each effect with the
    * moment it last confirmed it owns the partition, so a write of a B that was paused past its lease is refused.
    */

@@ -26,7 +26,7 @@ public record Reply(
     boolean retryable,
     long extendMillis) {
 
-  /** The reply version this build writes. */
+  /** The version of a record holding one reply; batches are {@link ReplyCodec#BATCH_VERSION}. */
   public static final int VERSION = 1;
 
   /** The kinds of reply. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -96,12 +97,87 @@ class CodecTest {
   }
 
   @Test
+  @DisplayName("a v2 batch carries many replies for one producer, keyed by it; each comes back as it went")
+  void replyBatchRoundTrip() throws Exception {
+    Envelope e1 = new Envelope("m1", "a1", 2, 100, 200, 1, 5000, null, new byte[0]);
+    Envelope e2 = new Envelope("m\"2\u00e9", "a1", 1, 100, 200, 1, 5000, null, new byte[0]);
+    List<Reply> sent = List.of(Reply.ack(e1, "ignored", 1), Reply.nack(e2, "ignored", 1, "db \"down\"", true),
+        Reply.nack(e1, "ignored", 1, "bad", false));
+
+    ProducerRecord<String, byte[]> record = ReplyCodec.toBatchRecord("t2", 1, "a1", "b1", 9, sent);
+    assertThat(record.key()).isEqualTo("a1");
+    assertThat(record.partition()).isEqualTo(1);
+    ReplyCodec.Decoded decoded = ReplyCodec.decodeAll(record.value());
+
+    assertThat(decoded.invalid()).isEmpty();
+    assertThat(decoded.replies()).containsExactly(
+        new Reply(Reply.Type.ACK, "m1", "a1", 2, "b1", 9, null, false, 0),
+        new Reply(Reply.Type.NACK, "m\"2\u00e9", "a1", 1, "b1", 9, "db \"down\"", true, 0),
+        new Reply(Reply.Type.NACK, "m1", "a1", 2, "b1", 9, "bad", false, 0));
+    assertThatThrownBy(() -> ReplyCodec.encodeBatch("a2", "b1", 9, sent))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  @DisplayName("decodeAll reads v1 records too (rolling upgrade), as a batch of one")
+  void v1ThroughDecodeAll() throws Exception {
+    Envelope e = new Envelope("m1", "a1", 2, 100, 200, 1, 5000, null, new byte[0]);
+    Reply progress = Reply.inProgress(e, "b1", 9, 30_000);
+    assertThat(ReplyCodec.decodeAll(ReplyCodec.encode(progress)).replies()).containsExactly(progress);
+  }
+
+  @Test
+  @DisplayName("an invalid entry of a batch is reported and the valid ones are kept; a bad batch header is fatal")
+  void invalidBatchEntries() throws Exception {
+    ReplyCodec.Decoded decoded = ReplyCodec.decodeAll(("{\"replies\":[{\"type\":\"ACK\",\"id\":\"m1\","
+        + "\"attempt\":1},7,{\"type\":\"MAYBE\",\"id\":\"m2\",\"attempt\":1},{\"type\":\"ACK\",\"id\":\"m3\","
+        + "\"attempt\":0},{\"type\":\"ACK\",\"id\":\"m4\",\"attempt\":2,\"x\":{\"y\":[1]}}],"
+        + "\"v\":2,\"producer\":\"a1\",\"at\":5}").getBytes(StandardCharsets.UTF_8));
+
+    assertThat(decoded.replies()).extracting(Reply::id).containsExactly("m1", "m4");
+    assertThat(decoded.replies()).allSatisfy(r -> assertThat(r.producerId()).isEqualTo("a1"));
+    assertThat(decoded.invalid()).hasSize(3);
+    assertThat(decoded.invalid().get(0)).startsWith("replies[1]");
+    assertThat(decoded.invalid().get(1)).contains("unknown reply type 'MAYBE'");
+    assertThat(decoded.invalid().get(2)).contains("attempt out of range");
+
+    assertThatThrownBy(() -> ReplyCodec.decodeAll("{\"v\":2,\"replies\":[]}".getBytes()))
+        .hasMessageContaining("'producer'");
+    assertThatThrownBy(() -> ReplyCodec.decodeAll("{\"v\":2,\"producer\":\"a1\",\"replies\":{}}".getBytes()))
+        .hasMessageContaining("'replies'");
+    assertThatThrownBy(() -> ReplyCodec.decodeAll("{\"v\":2,\"producer\":\"a1\",\"replies\":[".getBytes()))
+        .isInstanceOf(InvalidRecordException.class);
+  }
+
+  @Test
+  @DisplayName("processed markers: a v2 record names many ids, a v1 marker (or any other value) its key")
+  void processedMarkers() throws Exception {
+    ProducerRecord<String, byte[]> batch = ProcessedMarker.toRecord("p", 2, "b1#run#7", List.of("m1", "m\"2"),
+        "b1", 9);
+    assertThat(batch.key()).isEqualTo("b1#run#7");
+    assertThat(batch.partition()).isEqualTo(2);
+    assertThat(ProcessedMarker.ids(batch.key(), batch.value())).containsExactly("m1", "m\"2");
+
+    byte[] v1 = "{\"v\":1,\"id\":\"m3\",\"attempt\":1,\"consumer\":\"b1\",\"at\":9}".getBytes();
+    assertThat(ProcessedMarker.ids("m3", v1)).containsExactly("m3");
+    assertThat(ProcessedMarker.ids("m4", new byte[0])).containsExactly("m4");
+    assertThat(ProcessedMarker.ids("m5", null)).containsExactly("m5");
+    assertThat(ProcessedMarker.ids(null, null)).isEmpty();
+    assertThatThrownBy(() -> ProcessedMarker.ids("k", "{\"v\":2,\"ids\":[1]}".getBytes()))
+        .isInstanceOf(InvalidRecordException.class);
+    assertThatThrownBy(() -> ProcessedMarker.ids("k", "{\"v\":2,\"at\":1}".getBytes()))
+        .hasMessageContaining("'ids'");
+  }
+
+  @Test
   @DisplayName("invalid replies are rejected with the field named")
   void invalidReplies() {
     assertThatThrownBy(() -> ReplyCodec.decode("garbage".getBytes())).isInstanceOf(InvalidRecordException.class)
         .hasMessageStartingWith("reply is not a JSON object");
     assertThatThrownBy(() -> ReplyCodec.decode("{\"v\":2}".getBytes()))
         .hasMessageContaining("unsupported reply version '2'");
+    assertThatThrownBy(() -> ReplyCodec.decodeAll("{\"v\":3}".getBytes()))
+        .hasMessageContaining("unsupported reply version '3'");
     assertThatThrownBy(() -> ReplyCodec.decode("{\"v\":1,\"type\":\"MAYBE\"}".getBytes()))
         .hasMessage("unknown reply type 'MAYBE'");
     assertThatThrownBy(() -> ReplyCodec.decode(

@@ -17,7 +17,7 @@ import java.util.Map;
  * @param indeterminate    ids submitted but not accepted (the caller saw an error) that were processed anyway:
  *                         allowed, since the caller may retry with the same id; reported, not counted as unexpected
  * @param resends          records on topic 1 beyond one per id: A's re-sends
- * @param replies          records on topic 2
+ * @param replies          replies on topic 2 (each of a batch record's)
  * @param samples          a few offending ids per failing figure, for the report
  */
 public record Books(

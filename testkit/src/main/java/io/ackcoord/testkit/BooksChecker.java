@@ -1,6 +1,8 @@
 package io.ackcoord.testkit;
 
 import io.ackcoord.kafka.TopicNames;
+import io.ackcoord.protocol.InvalidRecordException;
+import io.ackcoord.protocol.ReplyCodec;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -91,7 +93,21 @@ public final class BooksChecker {
     deadOnly.removeAll(effects.keySet());
     return new Books(acceptedIds.size(), effects.size(), deadOnly.size(), lost.size(), duplicates,
         unexpected.size(), pendingInLedger + lag, indeterminate.size(), messages.size() - (long) onTopic1.size(),
-        read(topics.acks()).size(), samples);
+        replies(), samples);
+  }
+
+  /** Replies on topic 2: each entry of a batch record (v2) counts, an unreadable record once. */
+  private long replies() {
+    long replies = 0;
+    for (ConsumerRecord<String, byte[]> r : read(topics.acks())) {
+      try {
+        ReplyCodec.Decoded decoded = ReplyCodec.decodeAll(r.value());
+        replies += decoded.replies().size() + decoded.invalid().size();
+      } catch (InvalidRecordException e) {
+        replies++;
+      }
+    }
+    return replies;
   }
 
   private long livingLedgerEntries() {
