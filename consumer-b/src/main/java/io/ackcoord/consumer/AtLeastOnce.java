@@ -1,10 +1,10 @@
 package io.ackcoord.consumer;
 
+import io.ackcoord.kafka.KafkaSender;
 import io.ackcoord.protocol.Envelope;
 import io.ackcoord.time.Clock;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.kafka.client.producer.KafkaWriteStream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +26,7 @@ import org.apache.kafka.common.TopicPartition;
 final class AtLeastOnce implements Guarantee {
 
   private final ReplySender replies;
-  private final KafkaWriteStream<String, byte[]> producer;
+  private final KafkaSender producer;
   private final LeaseGuard guard;
   private final PartitionEpochs epochs;
   private final OffsetTracker offsets;
@@ -35,7 +35,7 @@ final class AtLeastOnce implements Guarantee {
   private final Context context;
   private final ConsumerStats stats;
 
-  AtLeastOnce(ReplySender replies, KafkaWriteStream<String, byte[]> producer, LeaseGuard guard,
+  AtLeastOnce(ReplySender replies, KafkaSender producer, LeaseGuard guard,
       PartitionEpochs epochs, OffsetTracker offsets, OffsetCommitter committer, Clock clock, Context context,
       ConsumerStats stats) {
     this.replies = replies;

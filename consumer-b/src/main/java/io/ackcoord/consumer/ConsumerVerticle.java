@@ -2,6 +2,7 @@ package io.ackcoord.consumer;
 
 import io.ackcoord.config.ConfigException;
 import io.ackcoord.config.ConfigLoader;
+import io.ackcoord.kafka.KafkaSender;
 import io.ackcoord.kafka.KafkaSettings;
 import io.ackcoord.kafka.TopicAdmin;
 import io.ackcoord.kafka.TopicNames;
@@ -14,7 +15,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.kafka.client.producer.KafkaWriteStream;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -83,7 +83,7 @@ public class ConsumerVerticle extends VerticleBase {
   private MessageHandler handler;
   private boolean handlerStarted;
   private DedupeStore dedupe;
-  private KafkaWriteStream<String, byte[]> producer;
+  private KafkaSender producer;
   private ReplySender replies;
   private TransactionalProducer transactions;
   private Lease lease;
@@ -615,10 +615,8 @@ public class ConsumerVerticle extends VerticleBase {
             deadline))
         .compose(v -> closeQuietly("stats publisher", statsPublisher == null ? null : statsPublisher::close,
             deadline))
-        // KafkaWriteStream reads a timeout of 0 as "no bound".
         .compose(v -> closeQuietly("reply producer",
-            producer == null ? null : () -> producer.close(Math.max(1, deadline - clock.monotonicMillis())),
-            deadline))
+            producer == null ? null : () -> producer.close(deadline - clock.monotonicMillis()), deadline))
         .compose(v -> closeQuietly("HTTP server", server == null ? null : server::close, deadline))
         .onComplete(v -> LOG.info("Consumer B {} stopped: {}", options == null ? "?" : options.instanceId(),
             stats.toJson().encode()));

@@ -1,10 +1,10 @@
 package io.ackcoord.consumer;
 
+import io.ackcoord.kafka.KafkaSender;
 import io.ackcoord.time.Clock;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.kafka.client.producer.KafkaWriteStream;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.InvalidTimestampException;
@@ -29,12 +29,12 @@ final class DirectEffects implements Effects {
 
   private final Inbound in;
   private final LeaseGuard guard;
-  private final KafkaWriteStream<String, byte[]> producer;
+  private final KafkaSender producer;
   private final Context context;
   private final ConsumerStats stats;
   private final Clock clock;
 
-  DirectEffects(Inbound in, LeaseGuard guard, KafkaWriteStream<String, byte[]> producer, Context context,
+  DirectEffects(Inbound in, LeaseGuard guard, KafkaSender producer, Context context,
       ConsumerStats stats, Clock clock) {
     this.in = in;
     this.guard = guard;

@@ -1,10 +1,10 @@
 package io.ackcoord.consumer;
 
 import io.ackcoord.kafka.KafkaClientFactory;
+import io.ackcoord.kafka.KafkaSender;
 import io.ackcoord.kafka.KafkaSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.kafka.client.producer.KafkaWriteStream;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -36,19 +36,16 @@ final class KafkaClients {
   private KafkaClients() {
   }
 
-  /** An idempotent producer that waits for all in-sync replicas: a confirmed send is durable and not doubled. */
-  static Future<KafkaWriteStream<String, byte[]>> idempotentProducer(Vertx vertx, KafkaSettings kafka,
-      String clientId) {
+  /**
+   * An idempotent producer that waits for all in-sync replicas: a confirmed send is durable and not doubled. Its
+   * futures complete on the caller's context.
+   */
+  static Future<KafkaSender> idempotentProducer(Vertx vertx, KafkaSettings kafka, String clientId) {
     Map<String, String> defaults = Map.of(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     Map<String, String> config = enforce(kafka.producerConfig(defaults), Map.of(
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"));
-    return KafkaClientFactory.producer(vertx, config)
-        .map(stream -> {
-          // Every send's own Future reports its failure; without a handler Vert.x would log each one again.
-          stream.exceptionHandler(err -> LOG.debug("Producer {}: {}", clientId, err.toString()));
-          return stream;
-        });
+    return KafkaClientFactory.sender(vertx, config, clientId);
   }
 
   /**

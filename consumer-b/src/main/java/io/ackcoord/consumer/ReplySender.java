@@ -1,5 +1,6 @@
 package io.ackcoord.consumer;
 
+import io.ackcoord.kafka.KafkaSender;
 import io.ackcoord.kafka.TopicNames;
 import io.ackcoord.protocol.Envelope;
 import io.ackcoord.protocol.PoisonRecord;
@@ -10,7 +11,6 @@ import io.ackcoord.time.Clock;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.kafka.client.producer.KafkaWriteStream;
 import java.util.List;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -45,7 +45,7 @@ final class ReplySender {
   private static final Logger LOG = LoggerFactory.getLogger(ReplySender.class);
 
   private final Vertx vertx;
-  private final KafkaWriteStream<String, byte[]> producer;
+  private final KafkaSender producer;
   private final TopicNames topics;
   private final String consumerId;
   private final Clock clock;
@@ -60,7 +60,7 @@ final class ReplySender {
   private record ReplyDestination(int partition, String producerId) {
   }
 
-  ReplySender(Vertx vertx, KafkaWriteStream<String, byte[]> producer, TopicNames topics, String consumerId,
+  ReplySender(Vertx vertx, KafkaSender producer, TopicNames topics, String consumerId,
       Clock clock, ConsumerStats stats, Backoff backoff) {
     this.vertx = vertx;
     this.producer = producer;

@@ -3,6 +3,7 @@ package io.ackcoord.consumer;
 import static io.ackcoord.consumer.BFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ackcoord.kafka.KafkaSender;
 import io.ackcoord.kafka.KafkaSettings;
 import io.ackcoord.kafka.TopicAdmin;
 import io.ackcoord.testkit.KafkaBroker;
@@ -12,7 +13,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.kafka.client.producer.KafkaWriteStream;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +41,7 @@ class EffectFenceIT {
       await(TopicAdmin.ensureTopics(vertx, kafka));
       assertThat(await(TopicAdmin.maxTimestampAge(vertx, kafka, b.topics.results())))
           .isEqualTo(TopicAdmin.EFFECT_FENCE_MS);
-      KafkaWriteStream<String, byte[]> producer = await(KafkaClients.idempotentProducer(vertx, kafka, "fence-it"));
+      KafkaSender producer = await(KafkaClients.idempotentProducer(vertx, kafka, "fence-it"));
 
       ManualClock clock = new ManualClock(System.currentTimeMillis() - TopicAdmin.EFFECT_FENCE_MS - 1_000);
       ConsumerStats stats = new ConsumerStats();
@@ -65,7 +65,7 @@ class EffectFenceIT {
       await(effects.send(result(b, "m-fresh")));
 
       assertThat(b.results(false)).isEqualTo(Map.of("m-fresh", 1L));
-      await(producer.close());
+      await(producer.close(5_000));
     }
   }
 

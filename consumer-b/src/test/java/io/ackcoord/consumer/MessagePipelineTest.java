@@ -5,6 +5,7 @@ import static io.ackcoord.consumer.TestEnvelopes.envelope;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ackcoord.kafka.KafkaSender;
 import io.ackcoord.kafka.TopicNames;
 import io.ackcoord.protocol.Envelope;
 import io.ackcoord.protocol.EnvelopeCodec;
@@ -24,7 +25,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.kafka.client.producer.KafkaWriteStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -97,8 +97,7 @@ class MessagePipelineTest {
   private void usePipeline(MockProducer<String, byte[]> producer, boolean autoExtend, MessageHandler handler) {
     this.mock = producer;
     pipeline = onContext(() -> {
-      KafkaWriteStream<String, byte[]> stream = KafkaWriteStream.create(vertx, producer);
-      stream.exceptionHandler(err -> { }); // each send's Future carries its failure
+      KafkaSender stream = new KafkaSender(producer, context, "test");
       replies = new ReplySender(vertx, stream, TOPICS, "b-test", clock, stats, new Backoff(1, 5));
       OffsetCommitter committer = new OffsetCommitter(vertx, offsets, (positions, readEpochs) -> {
         commits.add(positions);

@@ -1,5 +1,6 @@
 package io.ackcoord.kafka;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.admin.KafkaAdminClient;
@@ -36,6 +37,17 @@ public final class KafkaClientFactory {
             // Each send's Future reports its own failure to the code that sent it. Without a handler, the stream
             // would also report it as an "Unhandled exception" on the event loop: an outage would log every send.
             .exceptionHandler(err -> LOG.debug("Send failed (reported to its sender): {}", err.toString())));
+  }
+
+  /**
+   * A {@link KafkaSender} for the caller's context: for producers on the hot path, where a worker hop per record
+   * would cost more than the send.
+   */
+  public static Future<KafkaSender> sender(Vertx vertx, Map<String, String> config, String name) {
+    Context context = vertx.getOrCreateContext();
+    return vertx.executeBlocking(() -> new KafkaProducer<>(new HashMap<String, Object>(config),
+            new StringSerializer(), new ByteArraySerializer()), false)
+        .map(producer -> new KafkaSender(producer, context, name));
   }
 
   public static Future<KafkaReadStream<String, byte[]>> consumer(Vertx vertx, Map<String, String> config) {
