@@ -18,7 +18,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  *
  * <p>Version 2 (written): header {@value #HEADER} = version byte {@code 2}, varints for attempt, accepted-at,
  * sent-at (difference from accepted-at), base timeout and deadline (difference from sent-at), then the content
- * type as length-prefixed UTF-8 if there is one. The id and the producer are the key's, not repeated. Version 1
+ * type as UTF-8 prefixed with its length plus one ({@code 0}: none). The id and the producer are the key's, not repeated. Version 1
  * (read, for ledgers written before an upgrade): header {@value #VERSION_1_HEADER} = {@code 1} and each field in a
  * readable header, as in a version-1 envelope plus {@value #DEADLINE}.
  */
@@ -46,18 +46,17 @@ final class LedgerCodec {
     String contentType = e.contentType();
     int size = 1 + CompactWriter.varlongSize(e.attempt()) + CompactWriter.varlongSize(e.acceptedAtMillis())
         + CompactWriter.zigzagSize(sentDelta) + CompactWriter.varlongSize(e.baseTimeoutMillis())
-        + CompactWriter.zigzagSize(deadlineDelta) + (contentType == null ? 0 : CompactWriter.stringSize(contentType));
-    CompactWriter w = new CompactWriter(size)
+        + CompactWriter.zigzagSize(deadlineDelta) + CompactWriter.nullableStringSize(contentType);
+    byte[] value = new CompactWriter(size)
         .writeByte(2)
         .varlong(e.attempt())
         .varlong(e.acceptedAtMillis())
         .zigzag(sentDelta)
         .varlong(e.baseTimeoutMillis())
-        .zigzag(deadlineDelta);
-    if (contentType != null) {
-      w.string(contentType);
-    }
-    Header[] headers = {new RecordHeader(HEADER, w.toBytes())};
+        .zigzag(deadlineDelta)
+        .nullableString(contentType)
+        .toBytes();
+    Header[] headers = {new RecordHeader(HEADER, value)};
     return new ProducerRecord<>(topic, partition, key(e.producerId(), e.id()), e.payload(),
         new RecordHeaders(headers));
   }
@@ -103,7 +102,7 @@ final class LedgerCodec {
     // Wall times in a ledger only move a deadline; a corrupt difference yields a deadline that fires at once or late,
     // never an exception.
     long deadline = sentAt + in.zigzag("deadline");
-    String contentType = in.hasMore() ? in.string("content type", MAX_CONTENT_TYPE_BYTES) : null;
+    String contentType = in.nullableString("content type", MAX_CONTENT_TYPE_BYTES);
     in.end();
     return new LedgerEntry(idOf(r.key()), producerId, attempt, acceptedAt, sentAt, baseTimeout, deadline,
         contentType, r.value());

@@ -22,10 +22,6 @@ public final class CompactReader {
     this.what = what;
   }
 
-  public boolean hasMore() {
-    return position < bytes.length;
-  }
-
   public int readByte(String field) throws InvalidRecordException {
     if (position >= bytes.length) {
       throw truncated(field);
@@ -52,7 +48,16 @@ public final class CompactReader {
 
   /** A length-prefixed UTF-8 string of at most {@code maxBytes} bytes. */
   public String string(String field, int maxBytes) throws InvalidRecordException {
-    int length = (int) varlong(field + " length", 0, maxBytes);
+    return utf8(field, (int) varlong(field + " length", 0, maxBytes));
+  }
+
+  /** What {@link CompactWriter#nullableString} wrote: a string of at most {@code maxBytes} bytes, or {@code null}. */
+  public String nullableString(String field, int maxBytes) throws InvalidRecordException {
+    int lengthPlusOne = (int) varlong(field + " length", 0, maxBytes + 1L);
+    return lengthPlusOne == 0 ? null : utf8(field, lengthPlusOne - 1);
+  }
+
+  private String utf8(String field, int length) throws InvalidRecordException {
     if (length > bytes.length - position) {
       throw new InvalidRecordException(what + ": " + field + " is " + length + " bytes but only "
           + (bytes.length - position) + " remain");

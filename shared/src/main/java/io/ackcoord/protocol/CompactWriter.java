@@ -37,6 +37,15 @@ public final class CompactWriter {
     return varlongSize(length) + length;
   }
 
+  /** Bytes {@link #nullableString} takes for {@code s}. */
+  public static int nullableStringSize(String s) {
+    if (s == null) {
+      return 1;
+    }
+    int length = utf8Length(s);
+    return varlongSize(length + 1L) + length;
+  }
+
   public CompactWriter writeByte(int value) {
     bytes[position++] = (byte) value;
     return this;
@@ -64,6 +73,22 @@ public final class CompactWriter {
    */
   public CompactWriter string(String s) {
     varlong(utf8Length(s));
+    return utf8(s);
+  }
+
+  /**
+   * {@code s} or {@code null}: a varint of the UTF-8 length plus one ({@code 0} for {@code null}), then the bytes.
+   * Every field stays present, so a value cut short is always detected.
+   */
+  public CompactWriter nullableString(String s) {
+    if (s == null) {
+      return writeByte(0);
+    }
+    varlong(utf8Length(s) + 1L);
+    return utf8(s);
+  }
+
+  private CompactWriter utf8(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c < 0x80) {

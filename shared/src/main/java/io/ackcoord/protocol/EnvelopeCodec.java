@@ -17,8 +17,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * <ul>
  *   <li><b>Version 2</b> (written to topic 1): one header {@value #HEADER} whose value is the version byte
  *       {@code 2}, then varints for attempt, created-at, sent-at (as the signed difference from created-at),
- *       reply partition and timeout, then the producer id and, if present, the content type, each as
- *       length-prefixed UTF-8. The message id is the record key. One short header instead of eight long ones is
+ *       reply partition and timeout, then the producer id as length-prefixed UTF-8 and the content type
+ *       as UTF-8 prefixed with its length plus one ({@code 0}: none). The message id is the record key. One short header instead of eight long ones is
  *       what makes it cheap: the producer serializes every header's key and value per record.</li>
  *   <li><b>Version 1</b>: eight readable {@code ackcoord-*} headers (numbers in decimal ASCII) plus
  *       {@code content-type}. Still read, for records written before an upgrade, and still written for dead letters
@@ -65,19 +65,18 @@ public final class EnvelopeCodec {
     int size = 1 + CompactWriter.varlongSize(e.attempt()) + CompactWriter.varlongSize(e.createdAtMillis())
         + CompactWriter.zigzagSize(sentDelta) + CompactWriter.varlongSize(e.replyPartition())
         + CompactWriter.varlongSize(e.timeoutMillis()) + CompactWriter.stringSize(e.producerId())
-        + (contentType == null ? 0 : CompactWriter.stringSize(contentType));
-    CompactWriter w = new CompactWriter(size)
+        + CompactWriter.nullableStringSize(contentType);
+    byte[] value = new CompactWriter(size)
         .writeByte(2)
         .varlong(e.attempt())
         .varlong(e.createdAtMillis())
         .zigzag(sentDelta)
         .varlong(e.replyPartition())
         .varlong(e.timeoutMillis())
-        .string(e.producerId());
-    if (contentType != null) {
-      w.string(contentType);
-    }
-    Header[] headers = {new RecordHeader(HEADER, w.toBytes())};
+        .string(e.producerId())
+        .nullableString(contentType)
+        .toBytes();
+    Header[] headers = {new RecordHeader(HEADER, value)};
     return new ProducerRecord<>(topic, null, e.id(), e.payload(), new RecordHeaders(headers));
   }
 
@@ -199,9 +198,7 @@ public final class EnvelopeCodec {
     if (f.producerId.isEmpty()) {
       throw new InvalidRecordException("header " + HEADER + ": empty producer id");
     }
-    if (r.hasMore()) {
-      f.contentType = r.string("content type", MAX_STRING_BYTES);
-    }
+    f.contentType = r.nullableString("content type", MAX_STRING_BYTES);
     r.end();
     return f;
   }

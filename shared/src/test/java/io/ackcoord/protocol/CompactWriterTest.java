@@ -48,6 +48,20 @@ class CompactWriterTest {
           .as(text).containsExactly(expected);
       assertThat(new CompactReader(written, "t").string("s", 100))
           .isEqualTo(new String(expected, StandardCharsets.UTF_8));
+      byte[] nullable = new CompactWriter(CompactWriter.nullableStringSize(text)).nullableString(text).toBytes();
+      assertThat(new CompactReader(nullable, "t").nullableString("s", 100))
+          .isEqualTo(new String(expected, StandardCharsets.UTF_8));
     }
+  }
+
+  @Test
+  @DisplayName("a null string is one zero byte, and reads back as null, not as the empty string")
+  void nullableStrings() throws Exception {
+    assertThat(new CompactWriter(CompactWriter.nullableStringSize(null)).nullableString(null).toBytes())
+        .containsExactly(0);
+    assertThat(new CompactReader(new byte[] {0}, "t").nullableString("s", 10)).isNull();
+    assertThat(new CompactWriter(CompactWriter.nullableStringSize("")).nullableString("").toBytes())
+        .containsExactly(1);
+    assertThat(new CompactReader(new byte[] {1}, "t").nullableString("s", 10)).isEmpty();
   }
 }

@@ -30,7 +30,7 @@ class EnvelopeCodecTest {
       2,                                        // reply partition
       (byte) 0x88, 0x27,                        // timeout 5000
       2, 'a', '1',                              // producer id
-      10, 't', 'e', 'x', 't', '/', 'p', 'l', 'a', 'i', 'n'};  // content type
+      11, 't', 'e', 'x', 't', '/', 'p', 'l', 'a', 'i', 'n'};  // content type: length + 1, UTF-8
 
   private static ConsumerRecord<String, byte[]> consumed(String key, byte[] value, Header... headers) {
     return new ConsumerRecord<>("t1", 0, 7L, 0L, TimestampType.CREATE_TIME, 0, 0, key, value,
@@ -168,15 +168,17 @@ class EnvelopeCodecTest {
   @Test
   @DisplayName("version 2: every truncation is rejected and names where it stopped")
   void truncatedVersion2() throws Exception {
-    byte[] full = EnvelopeCodec.toRecord("t1", new Envelope("m", "a1", 300, 1_700_000_000_123L, 1_700_000_000_200L,
-        2, 30_000, null, new byte[0])).headers().lastHeader(EnvelopeCodec.HEADER).value();
-    for (int length = 1; length < full.length; length++) {
-      byte[] cut = Arrays.copyOf(full, length);
-      assertThatThrownBy(() -> EnvelopeCodec.fromRecord(v2(cut))).as("first %d bytes", length)
-          .isInstanceOf(InvalidRecordException.class).hasMessageStartingWith("header ackcoord: ")
-          .satisfies(t -> assertThat(t.getMessage()).containsAnyOf("truncated at", "only", "empty producer id"));
+    for (Envelope e : new Envelope[] {E, new Envelope("m", "a1", 300, 1_700_000_000_123L, 1_700_000_000_200L, 2,
+        30_000, null, new byte[0])}) {
+      byte[] full = EnvelopeCodec.toRecord("t1", e).headers().lastHeader(EnvelopeCodec.HEADER).value();
+      for (int length = 1; length < full.length; length++) {
+        byte[] cut = Arrays.copyOf(full, length);
+        assertThatThrownBy(() -> EnvelopeCodec.fromRecord(v2(cut))).as("first %d bytes", length)
+            .isInstanceOf(InvalidRecordException.class).hasMessageStartingWith("header ackcoord: ")
+            .satisfies(t -> assertThat(t.getMessage()).containsAnyOf("truncated at", "remain"));
+      }
     }
-    assertThatThrownBy(() -> EnvelopeCodec.fromRecord(v2(Arrays.copyOf(full, 2))))
+    assertThatThrownBy(() -> EnvelopeCodec.fromRecord(v2(new byte[] {2, (byte) 0xAC})))
         .hasMessage("header ackcoord: truncated at attempt (2 bytes)");
     // Cut inside the content type: the length says more than is left.
     assertThatThrownBy(() -> EnvelopeCodec.fromRecord(v2(Arrays.copyOf(E_V2, E_V2.length - 1))))
@@ -200,8 +202,10 @@ class EnvelopeCodecTest {
         .hasMessageContaining("sent-at out of range");
     assertThatThrownBy(() -> EnvelopeCodec.fromRecord(v2(new byte[] {2, 1, 0, 0, 0, 0, -1, -1, -1, -1, 7, 'a'})))
         .hasMessage("header ackcoord: producer id length out of range [0, 32767]: 2147483647");
-    assertThatThrownBy(() -> EnvelopeCodec.fromRecord(v2(new byte[] {2, 1, 0, 0, 0, 0, 0})))
+    assertThatThrownBy(() -> EnvelopeCodec.fromRecord(v2(new byte[] {2, 1, 0, 0, 0, 0, 0, 0})))
         .hasMessage("header ackcoord: empty producer id");
+    assertThatThrownBy(() -> EnvelopeCodec.fromRecord(v2(new byte[] {2, 1, 0, 0, 0, 0, 1, 'p', -1, -1, 3})))
+        .hasMessage("header ackcoord: content type length out of range [0, 32768]: 65535");
     byte[] trailing = Arrays.copyOf(E_V2, E_V2.length + 1);
     assertThatThrownBy(() -> EnvelopeCodec.fromRecord(v2(trailing)))
         .hasMessage("header ackcoord: 1 unexpected byte(s) after the last field");
