@@ -17,9 +17,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * <ul>
  *   <li><b>Version 2</b> (written to topic 1): one header {@value #HEADER} whose value is the version byte
  *       {@code 2}, then varints for attempt, created-at, sent-at (as the signed difference from created-at),
- *       reply partition and timeout, then the producer id as length-prefixed UTF-8 and the content type
- *       as UTF-8 prefixed with its length plus one ({@code 0}: none). The message id is the record key. One short header instead of eight long ones is
- *       what makes it cheap: the producer serializes every header's key and value per record.</li>
+ *       reply partition and timeout, then the producer id as length-prefixed UTF-8 and the content type as
+ *       UTF-8 prefixed with its length plus one ({@code 0}: none). The message id is the record key. One short
+ *       header instead of eight long ones is what makes it cheap: the producer serializes every header's key and
+ *       value per record.</li>
  *   <li><b>Version 1</b>: eight readable {@code ackcoord-*} headers (numbers in decimal ASCII) plus
  *       {@code content-type}. Still read, for records written before an upgrade, and still written for dead letters
  *       ({@link #toReadableRecord}), which people read with any Kafka tool.</li>

@@ -8,6 +8,7 @@ import io.ackcoord.protocol.PoisonRecord;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -24,41 +25,27 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class Inspect {
 
+  private static final String USAGE = """
+      usage: bin/inspect [--bootstrap host:port] [--prefix topic-prefix] [--topic messages|dead-letters|poison] \
+      [--id message-id]
+        one JSON line per record; defaults from KAFKA_BOOTSTRAP_SERVERS, TOPIC_PREFIX, else 127.0.0.1:9092, \
+      ackcoord.""";
+
   private Inspect() {
   }
 
   public static void main(String[] args) {
-    String bootstrap = env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
-    String prefix = env("TOPIC_PREFIX", "ackcoord.");
-    String topic = "messages";
-    String id = null;
-    for (int i = 0; i < args.length; i++) {
-      String value = i + 1 < args.length ? args[i + 1] : null;
-      switch (args[i]) {
-        case "--bootstrap" -> bootstrap = required(args[i], value);
-        case "--prefix" -> prefix = required(args[i], value);
-        case "--topic" -> topic = required(args[i], value);
-        case "--id" -> id = required(args[i], value);
-        case "-h", "--help" -> {
-          usage();
-          return;
-        }
-        default -> {
-          System.err.println("unknown argument: " + args[i]);
-          usage();
-          System.exit(2);
-        }
-      }
-      i++;
-    }
-    TopicNames topics = new TopicNames(prefix);
+    ToolArgs a = ToolArgs.parse(args, USAGE, Set.of("--bootstrap", "--prefix", "--topic", "--id"));
+    String bootstrap = a.get("--bootstrap", "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
+    TopicNames topics = new TopicNames(a.get("--prefix", "TOPIC_PREFIX", "ackcoord."));
+    String id = a.get("--id", null, null);
+    String topic = a.get("--topic", null, "messages");
     String name = switch (topic) {
       case "messages" -> topics.messages();
       case "dead-letters" -> topics.deadLetters();
       case "poison" -> topics.poison();
       default -> {
-        System.err.println("--topic must be messages, dead-letters or poison, was " + topic);
-        System.exit(2);
+        ToolArgs.fail("--topic must be messages, dead-letters or poison, was " + topic, USAGE);
         yield null;
       }
     };
@@ -95,25 +82,5 @@ public final class Inspect {
       }
     }
     return out;
-  }
-
-  private static String env(String name, String fallback) {
-    String v = System.getenv(name);
-    return v == null || v.isBlank() ? fallback : v;
-  }
-
-  private static String required(String flag, String value) {
-    if (value == null) {
-      System.err.println(flag + " needs a value");
-      System.exit(2);
-    }
-    return value;
-  }
-
-  private static void usage() {
-    System.out.println("usage: bin/inspect [--bootstrap host:port] [--prefix topic-prefix] "
-        + "[--topic messages|dead-letters|poison] [--id message-id]");
-    System.out.println("  one JSON line per record; defaults from KAFKA_BOOTSTRAP_SERVERS, TOPIC_PREFIX, else "
-        + "127.0.0.1:9092, ackcoord.");
   }
 }
