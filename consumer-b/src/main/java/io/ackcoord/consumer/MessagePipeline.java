@@ -90,8 +90,8 @@ final class MessagePipeline {
       }
       return envelope.replyPartition() < replyPartitions
           ? dedupe(envelope, in)
-          : quarantine(in, "header " + EnvelopeCodec.REPLY_PARTITION + " names partition "
-              + envelope.replyPartition() + " but the reply topic has only " + replyPartitions + " partitions");
+          : quarantine(in, "the envelope names partition " + envelope.replyPartition()
+              + " for its reply but the reply topic has only " + replyPartitions + " partitions");
     });
   }
 

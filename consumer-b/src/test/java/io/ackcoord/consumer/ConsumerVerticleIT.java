@@ -153,24 +153,28 @@ class ConsumerVerticleIT {
   }
 
   @Test
-  @DisplayName("an envelope of a version this build does not read goes to poison; the next one still flows")
+  @DisplayName("envelopes of versions 1 and 2 are processed; one of a version this build does not read goes to poison")
   void unknownVersionToPoison() {
     ConsumerVerticle b = deploy(new ConsumerVerticle(), config().put("topic.partitions", 1));
-    ProducerRecord<String, byte[]> v2 = EnvelopeCodec.toRecord(topics.messages(), envelope("v2", 0, 30_000));
-    v2.headers().remove(EnvelopeCodec.VERSION);
-    v2.headers().add(EnvelopeCodec.VERSION, "2".getBytes(StandardCharsets.UTF_8));
-    kafka.produce(List.of(v2));
-    send(List.of(envelope("v1", 0, 30_000)));
+    // A later build's envelope: the compact header with version byte 3.
+    ProducerRecord<String, byte[]> v3 = EnvelopeCodec.toRecord(topics.messages(), envelope("v3", 0, 30_000));
+    byte[] header = v3.headers().lastHeader(EnvelopeCodec.HEADER).value().clone();
+    header[0] = 3;
+    v3.headers().remove(EnvelopeCodec.HEADER).add(EnvelopeCodec.HEADER, header);
+    // The previous build's envelope (eight readable headers), as left on the topic by an A not yet upgraded.
+    ProducerRecord<String, byte[]> v1 = EnvelopeCodec.toReadableRecord(topics.messages(), envelope("v1", 0, 30_000));
+    kafka.produce(List.of(v3, v1));
+    send(List.of(envelope("v2", 0, 30_000)));
 
-    assertThat(awaitReplies(1).get(0).reply().id()).isEqualTo("v1");
+    assertThat(awaitReplies(2)).extracting(r -> r.reply().id()).containsExactlyInAnyOrder("v1", "v2");
     await().untilAsserted(() -> assertThat(kafka.readAll(topics.poison())).hasSize(1));
     ConsumerRecord<String, byte[]> poison = kafka.readAll(topics.poison()).get(0);
-    assertThat(poison.key()).isEqualTo("v2");
-    assertThat(header(poison, "ackcoord-error")).contains("unsupported envelope version '2'");
+    assertThat(poison.key()).isEqualTo("v3");
+    assertThat(header(poison, "ackcoord-error")).contains("unsupported envelope version '3'");
     assertThat(b.stats().poison()).isEqualTo(1);
-    assertThat(kafka.countByKey(topics.results())).containsOnlyKeys("v1");
+    assertThat(kafka.countByKey(topics.results())).containsOnlyKeys("v1", "v2");
     await().untilAsserted(() -> assertThat(kafka.committed(groupId()))
-        .containsEntry(new TopicPartition(topics.messages(), 0), new OffsetAndMetadata(2)));
+        .containsEntry(new TopicPartition(topics.messages(), 0), new OffsetAndMetadata(3)));
   }
 
   @Test

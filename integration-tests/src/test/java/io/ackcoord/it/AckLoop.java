@@ -183,10 +183,16 @@ final class AckLoop implements AutoCloseable {
 
   /** Writes one raw record, bypassing ackcoord's codecs, to a chosen partition (or any, when {@code null}). */
   void produceRaw(String topic, Integer partition, String key, byte[] value) {
+    produceRaw(new ProducerRecord<>(topic, partition, key, value));
+  }
+
+  /** Writes one record built by the test, headers included, bypassing ackcoord's codecs. */
+  void produceRaw(ProducerRecord<String, byte[]> record) {
+    String topic = record.topic();
     Map<String, Object> props = Map.of("bootstrap.servers", bootstrap, "acks", "all");
     try (KafkaProducer<String, byte[]> producer =
              new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(topic, partition, key, value)).get(30, TimeUnit.SECONDS);
+      producer.send(record).get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new AssertionError("could not write to " + topic + ": " + e.getMessage(), e);
     }

@@ -3,12 +3,16 @@ package io.ackcoord.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ackcoord.protocol.EnvelopeCodec;
 import io.ackcoord.testkit.KafkaBroker;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -60,6 +64,38 @@ class ProducerRestartIT extends AckLoopTest {
     assertThat(status.getLong("pending")).isZero();
     assertThat(status.getLong("retries")).isZero();
     assertThat(loop.effects().values()).allMatch(c -> c == 1);
+  }
+
+  @Test
+  @DisplayName("an A upgraded on a ledger written by the previous version restores those entries and sends them")
+  void restoresVersion1LedgerEntries(Vertx vertx, KafkaBroker broker, TestInfo info) {
+    loop(vertx, broker, info);
+    loop.deployConsumer(null, new JsonObject());
+    // What the previous build wrote for three pending messages of a-it (reply partition 1, so ledger partition 1):
+    // eight readable headers each, deadlines already past.
+    long now = System.currentTimeMillis();
+    List<String> ids = List.of("old-1", "old-2", "old-3");
+    for (String id : ids) {
+      ProducerRecord<String, byte[]> entry = new ProducerRecord<>(loop.topics.ledger(), 1, "a-it|" + id,
+          ("{\"was\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8));
+      Map.of("ackcoord-ledger-version", "1", "ackcoord-id", id, "ackcoord-producer", "a-it",
+          "ackcoord-attempt", "2", "ackcoord-created-at", Long.toString(now - 60_000),
+          "ackcoord-sent-at", Long.toString(now - 30_000), "ackcoord-timeout-ms", "2000",
+          "ackcoord-deadline", Long.toString(now - 1_000), "content-type", "application/json")
+          .forEach((name, value) -> entry.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+      loop.produceRaw(entry);
+    }
+
+    loop.deployProducer(new JsonObject().put("ack.reply.partition", 1));
+    await().atMost(Duration.ofSeconds(30)).until(() -> loop.stat("acked") == ids.size());
+    assertThat(loop.status().getLong("recovered")).isEqualTo(ids.size());
+    assertThat(loop.effects().keySet()).containsExactlyInAnyOrderElementsOf(ids);
+    // Re-sent as attempt 3 (or later, on a slow machine), in the compact envelope.
+    assertThat(loop.records(loop.topics.messages())).isNotEmpty().allSatisfy(r -> {
+      assertThat(Integer.parseInt(EnvelopeCodec.optional(r.headers(), EnvelopeCodec.ATTEMPT)))
+          .isGreaterThanOrEqualTo(3);
+      assertThat(r.headers().lastHeader(EnvelopeCodec.HEADER)).isNotNull();
+    });
   }
 
   @Test

@@ -32,9 +32,10 @@ final class KafkaOutbound implements Coordinator.Outbound {
     return producer.send(EnvelopeCodec.toRecord(topics.messages(), envelope)).mapEmpty();
   }
 
+  // Dead letters keep the readable version-1 headers: they are rare, and people read them with any Kafka tool.
   @Override
   public Future<Void> deadLetter(Envelope envelope, String reason) {
-    ProducerRecord<String, byte[]> record = EnvelopeCodec.toRecord(topics.deadLetters(), envelope);
+    ProducerRecord<String, byte[]> record = EnvelopeCodec.toReadableRecord(topics.deadLetters(), envelope);
     record.headers().add(DEAD_LETTER_REASON, reason.getBytes(StandardCharsets.UTF_8));
     return producer.send(record).mapEmpty();
   }

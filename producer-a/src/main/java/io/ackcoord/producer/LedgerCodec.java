@@ -1,8 +1,9 @@
 package io.ackcoord.producer;
 
+import io.ackcoord.protocol.CompactReader;
+import io.ackcoord.protocol.CompactWriter;
 import io.ackcoord.protocol.EnvelopeCodec;
 import io.ackcoord.protocol.InvalidRecordException;
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -12,16 +13,25 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Ledger records on the compacted ledger topic: key {@code <producerId>|<messageId>} (so producers sharing a
- * partition never overwrite each other), value = payload, state in headers like an envelope; a tombstone (null
- * value) once the message is final.
+ * partition never overwrite each other), value = payload, state in one compact header; a tombstone (null value) once
+ * the message is final.
+ *
+ * <p>Version 2 (written): header {@value #HEADER} = version byte {@code 2}, varints for attempt, accepted-at,
+ * sent-at (difference from accepted-at), base timeout and deadline (difference from sent-at), then the content
+ * type as UTF-8 prefixed with its length plus one ({@code 0}: none). The id and the producer are the key's, not repeated. Version 1
+ * (read, for ledgers written before an upgrade): header {@value #VERSION_1_HEADER} = {@code 1} and each field in a
+ * readable header, as in a version-1 envelope plus {@value #DEADLINE}.
  */
 final class LedgerCodec {
 
-  static final String VERSION = "ackcoord-ledger-version";
+  /** The one header of a version-2 ledger entry. */
+  static final String HEADER = "ackcoord-ledger";
+  /** Version 1: the entry's version header. */
+  static final String VERSION_1_HEADER = "ackcoord-ledger-version";
+  /** Version 1: when the reply to the attempt is due. */
   static final String DEADLINE = "ackcoord-deadline";
 
-  // Never modified once built (Kafka only reads header values), so shared.
-  private static final byte[] VERSION_1 = {'1'};
+  private static final int MAX_CONTENT_TYPE_BYTES = Short.MAX_VALUE;
 
   private LedgerCodec() {
   }
@@ -31,19 +41,24 @@ final class LedgerCodec {
   }
 
   static ProducerRecord<String, byte[]> toRecord(String topic, int partition, LedgerEntry e) {
-    Header[] h = new Header[e.contentType() == null ? 8 : 9];
-    h[0] = new RecordHeader(VERSION, VERSION_1);
-    h[1] = new RecordHeader(EnvelopeCodec.ID, utf8(e.id()));
-    h[2] = new RecordHeader(EnvelopeCodec.PRODUCER, utf8(e.producerId()));
-    h[3] = new RecordHeader(EnvelopeCodec.ATTEMPT, EnvelopeCodec.ascii(e.attempt()));
-    h[4] = new RecordHeader(EnvelopeCodec.CREATED_AT, EnvelopeCodec.ascii(e.acceptedAtMillis()));
-    h[5] = new RecordHeader(EnvelopeCodec.SENT_AT, EnvelopeCodec.ascii(e.sentAtMillis()));
-    h[6] = new RecordHeader(EnvelopeCodec.TIMEOUT_MS, EnvelopeCodec.ascii(e.baseTimeoutMillis()));
-    h[7] = new RecordHeader(DEADLINE, EnvelopeCodec.ascii(e.deadlineMillis()));
-    if (e.contentType() != null) {
-      h[8] = new RecordHeader(EnvelopeCodec.CONTENT_TYPE, utf8(e.contentType()));
-    }
-    return new ProducerRecord<>(topic, partition, key(e.producerId(), e.id()), e.payload(), new RecordHeaders(h));
+    long sentDelta = e.sentAtMillis() - e.acceptedAtMillis();
+    long deadlineDelta = e.deadlineMillis() - e.sentAtMillis();
+    String contentType = e.contentType();
+    int size = 1 + CompactWriter.varlongSize(e.attempt()) + CompactWriter.varlongSize(e.acceptedAtMillis())
+        + CompactWriter.zigzagSize(sentDelta) + CompactWriter.varlongSize(e.baseTimeoutMillis())
+        + CompactWriter.zigzagSize(deadlineDelta) + CompactWriter.nullableStringSize(contentType);
+    byte[] value = new CompactWriter(size)
+        .writeByte(2)
+        .varlong(e.attempt())
+        .varlong(e.acceptedAtMillis())
+        .zigzag(sentDelta)
+        .varlong(e.baseTimeoutMillis())
+        .zigzag(deadlineDelta)
+        .nullableString(contentType)
+        .toBytes();
+    Header[] headers = {new RecordHeader(HEADER, value)};
+    return new ProducerRecord<>(topic, partition, key(e.producerId(), e.id()), e.payload(),
+        new RecordHeaders(headers));
   }
 
   static ProducerRecord<String, byte[]> tombstone(String topic, int partition, String producerId, String id) {
@@ -61,11 +76,43 @@ final class LedgerCodec {
     return key.substring(key.indexOf('|') + 1);
   }
 
-  /** Parses a live (non-tombstone) ledger record. */
+  /** Parses a live (non-tombstone) ledger record of either version; its key must be a ledger key. */
   static LedgerEntry fromRecord(ConsumerRecord<String, byte[]> r) throws InvalidRecordException {
     Headers h = r.headers();
-    if (!"1".equals(EnvelopeCodec.optional(h, VERSION))) {
-      throw new InvalidRecordException("unsupported ledger version '" + EnvelopeCodec.optional(h, VERSION) + "'");
+    if (h.lastHeader(VERSION_1_HEADER) != null) {
+      return fromVersion1(r);
+    }
+    Header header = h.lastHeader(HEADER);
+    if (header == null || header.value() == null || header.value().length == 0) {
+      throw new InvalidRecordException("ledger record without header " + HEADER + " or " + VERSION_1_HEADER);
+    }
+    String producerId = producerOf(r.key());
+    if (producerId == null) {
+      throw new InvalidRecordException("ledger key '" + r.key() + "' is not <producerId>|<id>");
+    }
+    CompactReader in = new CompactReader(header.value(), "ledger header " + HEADER);
+    int version = in.readByte("version");
+    if (version != 2) {
+      throw new InvalidRecordException("unsupported ledger version '" + version + "'");
+    }
+    int attempt = (int) in.varlong("attempt", 1, Integer.MAX_VALUE);
+    long acceptedAt = in.varlong("accepted-at", 0, Long.MAX_VALUE);
+    long sentAt = acceptedAt + in.zigzag("sent-at");
+    long baseTimeout = in.varlong("timeout", 0, Long.MAX_VALUE);
+    // Wall times in a ledger only move a deadline; a corrupt difference yields a deadline that fires at once or late,
+    // never an exception.
+    long deadline = sentAt + in.zigzag("deadline");
+    String contentType = in.nullableString("content type", MAX_CONTENT_TYPE_BYTES);
+    in.end();
+    return new LedgerEntry(idOf(r.key()), producerId, attempt, acceptedAt, sentAt, baseTimeout, deadline,
+        contentType, r.value());
+  }
+
+  private static LedgerEntry fromVersion1(ConsumerRecord<String, byte[]> r) throws InvalidRecordException {
+    Headers h = r.headers();
+    if (!"1".equals(EnvelopeCodec.optional(h, VERSION_1_HEADER))) {
+      throw new InvalidRecordException("unsupported ledger version '"
+          + EnvelopeCodec.optional(h, VERSION_1_HEADER) + "'");
     }
     return new LedgerEntry(
         required(h, EnvelopeCodec.ID),
@@ -77,10 +124,6 @@ final class LedgerCodec {
         number(h, DEADLINE),
         EnvelopeCodec.optional(h, EnvelopeCodec.CONTENT_TYPE),
         r.value());
-  }
-
-  private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   private static String required(Headers h, String name) throws InvalidRecordException {

@@ -15,7 +15,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Measures A's own work per message on the submit → ACK path, without a broker: what {@link HttpApi} does with a
- * JSON body (validation, payload copy), {@link Coordinator#submit} with the topic-1 and ledger records built, the
+ * JSON body (validation, payload copy), {@link Coordinator#submit} with the topic-1 and ledger records built and
+ * serialized as the Kafka producer does it ({@link WireFormat}), the
  * ACK decoded as {@link ReplyListener} does, {@link Coordinator#onReply} and its tombstone, with the status page's
  * listeners attached. Prints CPU time and bytes allocated per message on this thread: figures that a loaded machine
  * changes far less than wall-clock throughput (issue 5). Not a test; README's Development section has the command.
@@ -90,7 +91,7 @@ public final class SubmitCost {
 
     @Override
     public Future<Void> send(Envelope envelope) {
-      records += EnvelopeCodec.toRecord(topics.messages(), envelope).headers().toArray().length;
+      records += WireFormat.serialize(EnvelopeCodec.toRecord(topics.messages(), envelope));
       return Future.succeededFuture();
     }
 
@@ -109,13 +110,13 @@ public final class SubmitCost {
 
     @Override
     public Future<Void> record(LedgerEntry entry) {
-      LedgerCodec.toRecord(topics.ledger(), 0, entry);
+      WireFormat.serialize(LedgerCodec.toRecord(topics.ledger(), 0, entry));
       return Future.succeededFuture();
     }
 
     @Override
     public Future<Void> forget(String id) {
-      LedgerCodec.tombstone(topics.ledger(), 0, "cost", id);
+      WireFormat.serialize(LedgerCodec.tombstone(topics.ledger(), 0, "cost", id));
       return Future.succeededFuture();
     }
 

@@ -6,8 +6,9 @@ import java.util.Objects;
  * One attempt at delivering one message on topic 1: the caller's payload plus what B needs to process it
  * idempotently and to reply to the right producer.
  *
- * <p>On the wire the payload is the record value, untouched, and everything else travels in record headers (see
- * {@link EnvelopeCodec}), so any Kafka tool reads the payload as the caller sent it.
+ * <p>On the wire the id is the record key, the payload is the record value, untouched, and everything else travels
+ * in one compact record header (see {@link EnvelopeCodec}), so any Kafka tool reads the payload as the caller sent
+ * it.
  *
  * @param id              the message id; stable across re-sends, the key of the record and of B's dedupe
  * @param producerId      the A instance that owns the message and waits for its reply
@@ -31,10 +32,10 @@ public record Envelope(
     byte[] payload) {
 
   /** The envelope version this build writes. Readers accept every version in {@link #SUPPORTED_VERSIONS}. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   /** Versions this build can read. */
-  public static final int[] SUPPORTED_VERSIONS = {1};
+  public static final int[] SUPPORTED_VERSIONS = {1, 2};
 
   public Envelope {
     Objects.requireNonNull(id, "id");

@@ -49,42 +49,6 @@ class CodecTest {
   }
 
   @Test
-  @DisplayName("an envelope survives the trip through a Kafka record, payload untouched")
-  void envelopeRoundTrip() throws Exception {
-    Envelope e = new Envelope("id-1", "a1", 3, 100, 200, 2, 5000, "application/json",
-        "{\"x\":1}".getBytes(StandardCharsets.UTF_8));
-    ProducerRecord<String, byte[]> record = EnvelopeCodec.toRecord("t1", e);
-
-    assertThat(record.key()).isEqualTo("id-1");
-    assertThat(record.value()).isEqualTo(e.payload());
-    assertThat(EnvelopeCodec.fromRecord(asConsumed(record))).isEqualTo(e);
-  }
-
-  @Test
-  @DisplayName("records that are not envelopes are rejected with the header named")
-  void invalidEnvelopes() {
-    ConsumerRecord<String, byte[]> bare = asConsumed(new ProducerRecord<>("t1", "k", new byte[] {1}));
-    assertThatThrownBy(() -> EnvelopeCodec.fromRecord(bare)).isInstanceOf(InvalidRecordException.class)
-        .hasMessage("missing header ackcoord-version");
-
-    Envelope e = new Envelope("id-1", "a1", 1, 100, 200, 0, 5000, null, new byte[0]);
-    ProducerRecord<String, byte[]> future = EnvelopeCodec.toRecord("t1", e);
-    future.headers().remove(EnvelopeCodec.VERSION).add(EnvelopeCodec.VERSION, "9".getBytes());
-    assertThatThrownBy(() -> EnvelopeCodec.fromRecord(asConsumed(future)))
-        .hasMessageContaining("unsupported envelope version '9'");
-
-    ProducerRecord<String, byte[]> badAttempt = EnvelopeCodec.toRecord("t1", e);
-    badAttempt.headers().remove(EnvelopeCodec.ATTEMPT).add(EnvelopeCodec.ATTEMPT, "x".getBytes());
-    assertThatThrownBy(() -> EnvelopeCodec.fromRecord(asConsumed(badAttempt)))
-        .hasMessage("header ackcoord-attempt is not a number: 'x'");
-
-    ProducerRecord<String, byte[]> wrongKey = new ProducerRecord<>("t1", null, "other", new byte[0],
-        EnvelopeCodec.toRecord("t1", e).headers());
-    assertThatThrownBy(() -> EnvelopeCodec.fromRecord(asConsumed(wrongKey)))
-        .hasMessageContaining("differs from header ackcoord-id");
-  }
-
-  @Test
   @DisplayName("each reply type survives a round trip")
   void replyRoundTrip() throws Exception {
     Envelope e = new Envelope("id-1", "a1", 2, 100, 200, 1, 5000, null, new byte[0]);
