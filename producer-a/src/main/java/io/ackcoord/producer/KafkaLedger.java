@@ -1,9 +1,9 @@
 package io.ackcoord.producer;
 
+import io.ackcoord.kafka.KafkaSender;
 import io.ackcoord.protocol.InvalidRecordException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.kafka.client.producer.KafkaWriteStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,7 +28,7 @@ final class KafkaLedger implements Ledger {
   private static final Duration POLL = Duration.ofMillis(200);
 
   private final Vertx vertx;
-  private final KafkaWriteStream<String, byte[]> producer;
+  private final KafkaSender producer;
   private final TopicPartition partition;
   private final String producerId;
   private final Map<String, Object> consumerConfig;
@@ -37,7 +37,7 @@ final class KafkaLedger implements Ledger {
   /**
    * @param consumerConfig config for the one-off consumer that reads the partition back (bootstrap, security)
    */
-  KafkaLedger(Vertx vertx, KafkaWriteStream<String, byte[]> producer, TopicPartition partition, String producerId,
+  KafkaLedger(Vertx vertx, KafkaSender producer, TopicPartition partition, String producerId,
       Map<String, String> consumerConfig, Duration recoveryTimeout) {
     this.vertx = vertx;
     this.producer = producer;

@@ -1,11 +1,11 @@
 package io.ackcoord.producer;
 
+import io.ackcoord.kafka.KafkaSender;
 import io.ackcoord.kafka.TopicNames;
 import io.ackcoord.protocol.Envelope;
 import io.ackcoord.protocol.EnvelopeCodec;
 import io.ackcoord.protocol.PoisonRecord;
 import io.vertx.core.Future;
-import io.vertx.kafka.client.producer.KafkaWriteStream;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -19,10 +19,10 @@ final class KafkaOutbound implements Coordinator.Outbound {
   /** Why a message was dead-lettered. */
   static final String DEAD_LETTER_REASON = "ackcoord-dead-letter-reason";
 
-  private final KafkaWriteStream<String, byte[]> producer;
+  private final KafkaSender producer;
   private final TopicNames topics;
 
-  KafkaOutbound(KafkaWriteStream<String, byte[]> producer, TopicNames topics) {
+  KafkaOutbound(KafkaSender producer, TopicNames topics) {
     this.producer = producer;
     this.topics = topics;
   }
@@ -50,7 +50,6 @@ final class KafkaOutbound implements Coordinator.Outbound {
    * fails (a broker that does not answer must not hold A's stop for Kafka's delivery timeout).
    */
   Future<Void> close(long timeoutMillis) {
-    // KafkaWriteStream reads 0 as "no bound".
-    return producer.close(Math.max(1, timeoutMillis));
+    return producer.close(timeoutMillis);
   }
 }

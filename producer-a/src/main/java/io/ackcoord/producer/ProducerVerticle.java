@@ -4,6 +4,7 @@ import io.ackcoord.config.Config;
 import io.ackcoord.config.ConfigException;
 import io.ackcoord.config.ConfigLoader;
 import io.ackcoord.kafka.KafkaClientFactory;
+import io.ackcoord.kafka.KafkaSender;
 import io.ackcoord.kafka.TopicAdmin;
 import io.ackcoord.producer.MessageTracker.ReplyOutcome;
 import io.ackcoord.time.Clock;
@@ -17,7 +18,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
-import io.vertx.kafka.client.producer.KafkaWriteStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -176,13 +176,14 @@ public class ProducerVerticle extends VerticleBase {
     consumerConfig.put("group.id", "ackcoord-a-" + options.producerId());
     consumerConfig.put("enable.auto.commit", "false");
 
-    return KafkaClientFactory.producer(vertx, options.kafka().producerConfig(producerDefaults))
+    return KafkaClientFactory.sender(vertx, options.kafka().producerConfig(producerDefaults),
+            "ackcoord-a-" + options.producerId())
         .compose(producer -> KafkaClientFactory.consumer(vertx, consumerConfig)
-            .onFailure(err -> producer.close())
+            .onFailure(err -> producer.close(0))
             .compose(consumer -> startPipeline(ledgerPartitions, producer, consumer, consumerConfig)));
   }
 
-  private Future<Void> startPipeline(int ledgerPartitions, KafkaWriteStream<String, byte[]> producer,
+  private Future<Void> startPipeline(int ledgerPartitions, KafkaSender producer,
       KafkaReadStream<String, byte[]> consumer, Map<String, String> consumerConfig) {
     outbound = new KafkaOutbound(producer, options.kafka().topics());
     Ledger ledger = new KafkaLedger(vertx, producer,
