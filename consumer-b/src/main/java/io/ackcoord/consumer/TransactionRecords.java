@@ -5,11 +5,11 @@ import io.ackcoord.protocol.ProcessedMarker;
 import io.ackcoord.protocol.Reply;
 import io.ackcoord.protocol.ReplyCodec;
 import io.ackcoord.time.Clock;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The records of one transaction (exactly-once mode), from what its finished records owe: every effect and poison

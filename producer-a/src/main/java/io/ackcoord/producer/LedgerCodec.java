@@ -18,8 +18,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  *
  * <p>Version 2 (written): header {@value #HEADER} = version byte {@code 2}, varints for attempt, accepted-at,
  * sent-at (difference from accepted-at), base timeout and deadline (difference from sent-at), then the content
- * type as UTF-8 prefixed with its length plus one ({@code 0}: none). The id and the producer are the key's, not repeated. Version 1
- * (read, for ledgers written before an upgrade): header {@value #VERSION_1_HEADER} = {@code 1} and each field in a
+ * type as UTF-8 prefixed with its length plus one ({@code 0}: none). The id and the producer are the key's, not
+ * repeated. Version 1 (read, for ledgers written before an upgrade): header {@value #VERSION_1_HEADER} = {@code 1} and each field in a
  * readable header, as in a version-1 envelope plus {@value #DEADLINE}.
  */
 final class LedgerCodec {
