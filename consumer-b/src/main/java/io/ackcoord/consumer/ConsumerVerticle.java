@@ -7,6 +7,7 @@ import io.ackcoord.kafka.KafkaSettings;
 import io.ackcoord.kafka.TopicAdmin;
 import io.ackcoord.kafka.TopicNames;
 import io.ackcoord.time.Clock;
+import io.ackcoord.time.Deadline;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -167,8 +168,8 @@ public class ConsumerVerticle extends VerticleBase {
     // Records waiting for a restore never start: the next owner reads them.
     stats.inFlight.addAndGet(-gate.drain(epochs.owned()));
     return awaitIdle(options.shutdownTimeoutMillis()).compose(v -> {
-      long deadline = clock.monotonicMillis() + CLOSE_BUDGET_MS;
-      return within("last commit", guarantee.flush(), deadline).eventually(() -> closeResources(deadline));
+      Deadline deadline = Deadline.in(clock, CLOSE_BUDGET_MS);
+      return bounded("last commit", guarantee.flush(), deadline).eventually(() -> closeResources(deadline));
     });
   }
 
@@ -592,7 +593,7 @@ public class ConsumerVerticle extends VerticleBase {
   }
 
   private Future<Void> closeResources() {
-    return closeResources(clock.monotonicMillis() + CLOSE_BUDGET_MS);
+    return closeResources(Deadline.in(clock, CLOSE_BUDGET_MS));
   }
 
   /**
@@ -600,7 +601,7 @@ public class ConsumerVerticle extends VerticleBase {
    * still waiting then is left behind (it ends with the process) and a producer closes without waiting for sends
    * the broker never confirmed.
    */
-  private Future<Void> closeResources(long deadline) {
+  private Future<Void> closeResources(Deadline deadline) {
     stopping = true;
     // The consumer first: its last revocation still commits through the strategy.
     return closeQuietly("consumer", loop == null ? null : loop::close, deadline)
@@ -616,13 +617,13 @@ public class ConsumerVerticle extends VerticleBase {
         .compose(v -> closeQuietly("stats publisher", statsPublisher == null ? null : statsPublisher::close,
             deadline))
         .compose(v -> closeQuietly("reply producer",
-            producer == null ? null : () -> producer.close(deadline - clock.monotonicMillis()), deadline))
+            producer == null ? null : () -> producer.close(deadline.leftMillis()), deadline))
         .compose(v -> closeQuietly("HTTP server", server == null ? null : server::close, deadline))
         .onComplete(v -> LOG.info("Consumer B {} stopped: {}", options == null ? "?" : options.instanceId(),
             stats.toJson().encode()));
   }
 
-  private Future<Void> closeQuietly(String what, Supplier<Future<Void>> close, long deadline) {
+  private Future<Void> closeQuietly(String what, Supplier<Future<Void>> close, Deadline deadline) {
     if (close == null) {
       return Future.succeededFuture();
     }
@@ -632,23 +633,16 @@ public class ConsumerVerticle extends VerticleBase {
     } catch (RuntimeException e) {
       closing = Future.failedFuture(e);
     }
-    return within("closing the " + what, closing, deadline);
+    return bounded("closing the " + what, closing, deadline);
   }
 
-  // Waits for the operation until the deadline at most; never fails (a stop goes on whatever a step did). The next
-  // step runs on B's context whichever thread answered (a timeout, or a client's own thread).
-  private Future<Void> within(String what, Future<Void> operation, long deadline) {
-    long left = Math.max(1, deadline - clock.monotonicMillis());
-    Promise<Void> done = Promise.promise();
-    operation.timeout(left, TimeUnit.MILLISECONDS).onComplete(ar -> {
-      if (ar.failed()) {
-        LOG.warn("{} failed: {}", what.substring(0, 1).toUpperCase(Locale.ROOT) + what.substring(1),
-            ar.cause() instanceof TimeoutException ? "not done by the stop deadline" : ar.cause().toString());
-      }
-      context.runOnContext(v -> done.complete());
-    });
-    return done.future();
+  // A stop goes on whatever a step did: its failure, or the deadline passing first, is only logged.
+  private Future<Void> bounded(String what, Future<Void> operation, Deadline deadline) {
+    return deadline.await(context, operation, err -> LOG.warn("{} failed: {}",
+        what.substring(0, 1).toUpperCase(Locale.ROOT) + what.substring(1),
+        err instanceof TimeoutException ? "not done by the stop deadline" : err.toString()));
   }
+
 
   /**
    * Runs one start-up step; its failure fails the deployment with the step named. A {@link ConfigException} passes

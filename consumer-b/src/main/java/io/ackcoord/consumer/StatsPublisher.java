@@ -65,8 +65,6 @@ final class StatsPublisher {
     config.put("delivery.timeout.ms", "3000");
     return KafkaClientFactory.producer(vertx, config)
         .map(stream -> {
-          // Each send's own Future reports its failure; without a handler Vert.x would log each one again.
-          stream.exceptionHandler(err -> LOG.debug("Stats producer: {}", err.toString()));
           StatsPublisher publisher = new StatsPublisher(vertx, stream, kafka.topics().stats(), instanceId, snapshot,
               clock);
           publisher.publish(false);

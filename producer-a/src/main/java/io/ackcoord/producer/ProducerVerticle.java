@@ -8,6 +8,7 @@ import io.ackcoord.kafka.KafkaSender;
 import io.ackcoord.kafka.TopicAdmin;
 import io.ackcoord.producer.MessageTracker.ReplyOutcome;
 import io.ackcoord.time.Clock;
+import io.ackcoord.time.Deadline;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -146,7 +146,7 @@ public class ProducerVerticle extends VerticleBase {
           }
           kafkaProblem = "Kafka at " + options.kafka().bootstrapServers() + " not usable: " + err.getMessage();
           LOG.warn("{}; answering 503 to submissions and retrying in {} ms", kafkaProblem, nextRetryMs);
-          return closePipeline().transform(ignored -> {
+          return closePipeline(shutdownDeadline()).transform(ignored -> {
             Promise<Void> retried = Promise.promise();
             retryTimer = vertx.setTimer(nextRetryMs, id -> {
               retryTimer = -1;
@@ -373,38 +373,26 @@ public class ProducerVerticle extends VerticleBase {
   }
 
   // Replies first: a reply taken while the producer closes could not write its ledger tombstone. Then the
-  // producer, whose close waits for its in-flight sends. Both within shutdown.timeout.ms of the call: with the
-  // broker gone they would otherwise wait out Kafka's own timeouts (a commit 60 s, a send 2 min).
-  private Future<Void> closePipeline() {
-    long deadline = shutdownDeadline();
+  // producer, whose close waits for its in-flight sends. Both by the deadline: with the broker gone they would
+  // otherwise wait out Kafka's own timeouts (a commit 60 s, a send 2 min).
+  private Future<Void> closePipeline(Deadline deadline) {
     ReplyListener r = replies;
     KafkaOutbound o = outbound;
     replies = null;
     outbound = null;
-    Future<Void> repliesClosed = r == null ? Future.succeededFuture() : within(r.stop(), deadline);
-    return repliesClosed.transform(ignored -> o == null ? Future.<Void>succeededFuture() : o.close(left(deadline)));
+    Future<Void> repliesClosed = r == null ? Future.succeededFuture() : bounded(r.stop(), deadline);
+    return repliesClosed.transform(ignored -> o == null ? Future.<Void>succeededFuture()
+        : o.close(deadline.leftMillis()));
   }
 
-  private long shutdownDeadline() {
-    long timeout = options == null ? 10_000 : options.shutdownTimeoutMillis();
-    return clock.monotonicMillis() + timeout;
+  private Deadline shutdownDeadline() {
+    return Deadline.in(clock, options == null ? 10_000 : options.shutdownTimeoutMillis());
   }
 
-  private long left(long deadline) {
-    return Math.max(1, deadline - clock.monotonicMillis());
-  }
-
-  // Gives up waiting at the deadline (the operation goes on in the background and dies with A); never fails. What
-  // follows runs on A's context whichever thread answered (a timeout, or a client's own thread).
-  private Future<Void> within(Future<?> operation, long deadline) {
-    Promise<Void> done = Promise.promise();
-    operation.timeout(left(deadline), TimeUnit.MILLISECONDS).onComplete(ar -> {
-      if (ar.failed()) {
-        LOG.debug("Not waiting any longer on stop: {}", ar.cause().toString());
-      }
-      context.runOnContext(v -> done.complete());
-    });
-    return done.future();
+  // The operation goes on in the background past the deadline and dies with A.
+  private Future<Void> bounded(Future<?> operation, Deadline deadline) {
+    return deadline.await(context, operation,
+        err -> LOG.debug("Not waiting any longer on stop: {}", err.toString()));
   }
 
   // Order matters on SIGTERM: stop taking messages, let durable writes finish, then close the doors.
@@ -423,8 +411,8 @@ public class ProducerVerticle extends VerticleBase {
     if (events != null) {
       events.close();
     }
-    long deadline = shutdownDeadline();
-    return closePipeline().transform(ignored -> {
+    Deadline deadline = shutdownDeadline();
+    return closePipeline(deadline).transform(ignored -> {
       List<Future<?>> closing = new ArrayList<>();
       if (server != null) {
         closing.add(server.close());
@@ -444,7 +432,7 @@ public class ProducerVerticle extends VerticleBase {
       if (eventBus != null) {
         closing.add(eventBus.unregister());
       }
-      return within(Future.join(closing), deadline);
+      return bounded(Future.join(closing), deadline);
     });
   }
 }

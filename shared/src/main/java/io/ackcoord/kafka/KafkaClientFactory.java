@@ -31,8 +31,7 @@ public final class KafkaClientFactory {
   }
 
   public static Future<KafkaWriteStream<String, byte[]>> producer(Vertx vertx, Map<String, String> config) {
-    return vertx.executeBlocking(() -> new KafkaProducer<>(new HashMap<String, Object>(config),
-            new StringSerializer(), new ByteArraySerializer()), false)
+    return newProducer(vertx, config)
         .map(producer -> KafkaWriteStream.<String, byte[]>create(vertx, producer)
             // Each send's Future reports its own failure to the code that sent it. Without a handler, the stream
             // would also report it as an "Unhandled exception" on the event loop: an outage would log every send.
@@ -45,9 +44,12 @@ public final class KafkaClientFactory {
    */
   public static Future<KafkaSender> sender(Vertx vertx, Map<String, String> config, String name) {
     Context context = vertx.getOrCreateContext();
+    return newProducer(vertx, config).map(producer -> new KafkaSender(producer, context, name));
+  }
+
+  private static Future<KafkaProducer<String, byte[]>> newProducer(Vertx vertx, Map<String, String> config) {
     return vertx.executeBlocking(() -> new KafkaProducer<>(new HashMap<String, Object>(config),
-            new StringSerializer(), new ByteArraySerializer()), false)
-        .map(producer -> new KafkaSender(producer, context, name));
+        new StringSerializer(), new ByteArraySerializer()), false);
   }
 
   public static Future<KafkaReadStream<String, byte[]>> consumer(Vertx vertx, Map<String, String> config) {
