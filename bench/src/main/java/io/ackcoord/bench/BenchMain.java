@@ -31,7 +31,7 @@ import jdk.jfr.Recording;
  * {@code BENCHMARKS.md} and the plots, and ends with the one-line verdict.
  *
  * <pre>BenchMain --bootstrap HOST:PORT --root DIR --out DIR [--quick] [--kafka-version V] [--payload-bytes N]
- *           [--pending N] [--command TEXT]</pre>
+ *           [--pending N] [--window N] [--command TEXT]</pre>
  *
  * <p>A command-line tool: its progress and verdict on stdout are its interface, not logging.
  */
@@ -66,6 +66,9 @@ public final class BenchMain {
     }
     if (a.pending > 0) {
       settings = settings.withPendingCount(a.pending);
+    }
+    if (a.window > 0) {
+      settings = settings.withWindow(a.window);
     }
     BenchMain bench = new BenchMain(settings, a.bootstrap, a.root, a.root.resolve("bench/target/bench-run"));
     String started = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
@@ -319,6 +322,7 @@ public final class BenchMain {
     String command = "bin/bench";
     int payloadBytes;
     long pending;
+    int window;
 
     static Args parse(String[] args) {
       Args a = new Args();
@@ -336,6 +340,7 @@ public final class BenchMain {
           case "--command" -> a.command = v;
           case "--payload-bytes" -> a.payloadBytes = Integer.parseInt(v);
           case "--pending" -> a.pending = Long.parseLong(v);
+          case "--window" -> a.window = Integer.parseInt(v);
           default -> usage("unknown argument: " + args[i]);
         }
         if (v == null) {
@@ -352,7 +357,7 @@ public final class BenchMain {
     private static void usage(String problem) {
       System.err.println(problem);
       System.err.println("usage: BenchMain --bootstrap HOST:PORT --out DIR [--root DIR] [--quick] [--kafka-version V]"
-          + " [--payload-bytes N] [--pending N] [--command TEXT]  (normally run through bin/bench)");
+          + " [--payload-bytes N] [--pending N] [--window N] [--command TEXT]  (normally run through bin/bench)");
       System.exit(2);
     }
   }

@@ -72,4 +72,10 @@ record BenchSettings(Duration warmup, Duration saturation, int rounds, Duration 
         rateFractions, window, httpWarmup, http, count, pendingHeap, pendingAckTimeout, pendingShortTimeout,
         pendingDrain, payloadBytes, partitions);
   }
+
+  BenchSettings withWindow(int messages) {
+    return new BenchSettings(warmup, saturation, rounds, profile, rateWarmup, rateMeasure, drain, settle,
+        rateFractions, messages, httpWarmup, http, pendingCount, pendingHeap, pendingAckTimeout, pendingShortTimeout,
+        pendingDrain, payloadBytes, partitions);
+  }
 }
