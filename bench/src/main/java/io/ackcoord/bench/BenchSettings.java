@@ -17,7 +17,9 @@ import java.util.List;
  * @param drain           longest wait for stragglers after a phase; what is unfinished then counts as incomplete
  * @param settle          longest further wait, unrecorded, for an overloaded phase's backlog to clear
  * @param rateFractions   offered rates as fractions of the baseline's saturation; must contain 0.25
- * @param window          messages in flight in the closed loop
+ * @param window          messages in flight in the closed loop: by Little's law a system's closed-loop throughput is
+ *                        at most this over its round trip, so it must be large enough for the slowest round trip
+ *                        measured (ackcoord's); the baseline measured the same at 1,000 and 4,000
  * @param httpWarmup      warm-up of A's HTTP submit path: its code is cold after the event-bus phases
  * @param http            measured interval of A's HTTP submit path
  * @param pendingCount    messages submitted in the pending-capacity scenario
@@ -49,14 +51,14 @@ record BenchSettings(Duration warmup, Duration saturation, int rounds, Duration 
     return new BenchSettings(Duration.ofSeconds(45), Duration.ofSeconds(10), 3, Duration.ofSeconds(30),
         Duration.ofSeconds(3), Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofMinutes(5),
         List.of(0.05, 0.1, 0.25, 0.5, 0.75),
-        1000, Duration.ofSeconds(30), Duration.ofSeconds(15), 1_000_000, "512m", Duration.ofMinutes(30),
+        4000, Duration.ofSeconds(30), Duration.ofSeconds(15), 1_000_000, "512m", Duration.ofMinutes(30),
         Duration.ofSeconds(30), Duration.ofMinutes(20), 100, 3);
   }
 
   static BenchSettings quick() {
     return new BenchSettings(Duration.ofSeconds(8), Duration.ofSeconds(3), 3, Duration.ZERO,
         Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofMinutes(1),
-        List.of(0.1, 0.25, 0.5), 1000,
+        List.of(0.1, 0.25, 0.5), 4000,
         Duration.ofSeconds(5), Duration.ofSeconds(3), 100_000, "512m", Duration.ofMinutes(3),
         Duration.ofSeconds(10), Duration.ofMinutes(3), 100, 3);
   }

@@ -74,7 +74,7 @@ public record ConsumerOptions(
   public static final String DEFAULT_GROUP_ID = "ackcoord-consumer-b";
   public static final String DEFAULT_HANDLER_CLASS = ResultTopicHandler.class.getName();
   public static final long DEFAULT_HANDLER_WORK_MS = 0;
-  public static final int DEFAULT_MAX_IN_FLIGHT = 500;
+  public static final int DEFAULT_MAX_IN_FLIGHT = 4000;
   public static final int DEFAULT_DEDUPE_CAPACITY = 1_000_000;
   public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
   public static final ProcessingGuarantee DEFAULT_GUARANTEE = ProcessingGuarantee.AT_LEAST_ONCE;
@@ -113,7 +113,9 @@ public record ConsumerOptions(
         .define(HANDLER_CONFIG, Type.OBJECT, new JsonObject(),
             "Configuration passed to the handler's init as is.")
         .define(MAX_IN_FLIGHT, Type.INT, DEFAULT_MAX_IN_FLIGHT, ConfigDef.between(1, 100_000),
-            "Unfinished records at which B pauses fetching; it resumes below half of it.")
+            "Unfinished records at which B pauses fetching; it resumes below half of it. B's throughput is at most "
+                + "this many over the time one record takes (handler, result, reply, about 20 ms on one local "
+                + "broker), so a low value caps it.")
         .define(DEDUPE_CAPACITY, Type.INT, DEFAULT_DEDUPE_CAPACITY, ConfigDef.atLeast(1),
             "How many processed message ids B keeps in memory to answer re-sends without processing them again; "
                 + "they are restored from <prefix>processed for the partitions B owns, so they survive a restart.")

@@ -109,8 +109,8 @@ class ConsumerLoadIT {
     double seconds = (System.nanoTime() - start) / 1e9;
     RATES.put(guarantee, MESSAGES / seconds);
     LOG.info("B ({}) processed and ACKed {} messages in {} s: {} messages/s (default handler, work 0 ms, "
-        + "3 partitions, max in flight 500)", guarantee, MESSAGES, String.format("%.2f", seconds),
-        String.format("%.0f", MESSAGES / seconds));
+        + "3 partitions, max in flight {})", guarantee, MESSAGES, String.format("%.2f", seconds),
+        String.format("%.0f", MESSAGES / seconds), ConsumerOptions.DEFAULT_MAX_IN_FLIGHT);
 
     Map<String, Long> results = kafka.countByKey(topics.results());
     assertThat(kafka.countMarked(topics.processed())).hasSize(MESSAGES);

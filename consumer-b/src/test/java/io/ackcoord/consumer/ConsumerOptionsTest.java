@@ -24,7 +24,7 @@ class ConsumerOptionsTest {
     assertThat(o.handlerClass()).isEqualTo(ResultTopicHandler.class.getName());
     assertThat(o.handlerWorkMillis()).isZero();
     assertThat(o.handlerConfig()).isEqualTo(new JsonObject());
-    assertThat(o.maxInFlight()).isEqualTo(500);
+    assertThat(o.maxInFlight()).isEqualTo(4000);
     assertThat(o.dedupeCapacity()).isEqualTo(1_000_000);
     assertThat(o.progressAutoExtend()).isFalse();
     assertThat(o.shutdownTimeoutMillis()).isEqualTo(10_000);
