@@ -114,7 +114,7 @@ public record ConsumerOptions(
             "Configuration passed to the handler's init as is.")
         .define(MAX_IN_FLIGHT, Type.INT, DEFAULT_MAX_IN_FLIGHT, ConfigDef.between(1, 100_000),
             "Unfinished records at which B pauses fetching; it resumes below half of it.")
-        .define(DEDUPE_CAPACITY, Type.INT, DEFAULT_DEDUPE_CAPACITY, ConfigDef.atLeast(1),
+        .define(DEDUPE_CAPACITY, Type.INT, DEFAULT_DEDUPE_CAPACITY, ConfigDef.between(1, ProcessedIds.MAX_CAPACITY),
             "How many processed message ids B keeps in memory to answer re-sends without processing them again; "
                 + "they are restored from <prefix>processed for the partitions B owns, so they survive a restart.")
         .define(PROGRESS_AUTO_EXTEND, Type.BOOLEAN, false,

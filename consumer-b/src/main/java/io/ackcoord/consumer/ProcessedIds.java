@@ -46,8 +46,8 @@ public final class ProcessedIds implements DedupeStore {
 
   private static final int NONE = -1;
   private static final int FIRST_ENTRIES = 1024;
-  /** The table (twice the entries, a power of 2) must fit an int array. */
-  private static final int MAX_CAPACITY = 1 << 29;
+  /** The most ids a store can hold: its table (a power of 2, at least twice that) must fit an int array. */
+  static final int MAX_CAPACITY = 1 << 29;
   private static final SecureRandom KEYS = new SecureRandom();
 
   private final int capacity;
