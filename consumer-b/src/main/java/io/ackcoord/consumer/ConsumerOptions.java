@@ -116,7 +116,7 @@ public record ConsumerOptions(
             "Unfinished records at which B pauses fetching; it resumes below half of it. B's throughput is at most "
                 + "this many over the time one record takes (handler, result, reply, about 20 ms on one local "
                 + "broker), so a low value caps it.")
-        .define(DEDUPE_CAPACITY, Type.INT, DEFAULT_DEDUPE_CAPACITY, ConfigDef.atLeast(1),
+        .define(DEDUPE_CAPACITY, Type.INT, DEFAULT_DEDUPE_CAPACITY, ConfigDef.between(1, ProcessedIds.MAX_CAPACITY),
             "How many processed message ids B keeps in memory to answer re-sends without processing them again; "
                 + "they are restored from <prefix>processed for the partitions B owns, so they survive a restart.")
         .define(PROGRESS_AUTO_EXTEND, Type.BOOLEAN, false,

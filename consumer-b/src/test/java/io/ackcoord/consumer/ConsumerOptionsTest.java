@@ -102,6 +102,7 @@ class ConsumerOptionsTest {
         Arguments.of("processing.max.in.flight", 0),
         Arguments.of("processing.max.in.flight", 100_001),
         Arguments.of("dedupe.capacity", 0),
+        Arguments.of("dedupe.capacity", ProcessedIds.MAX_CAPACITY + 1),
         Arguments.of("progress.auto.extend", "maybe"),
         Arguments.of("shutdown.timeout.ms", -5),
         Arguments.of("http.port", 70_000),

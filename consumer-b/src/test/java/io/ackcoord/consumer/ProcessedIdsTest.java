@@ -3,15 +3,25 @@ package io.ackcoord.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.management.ThreadMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
 import java.util.Set;
+import java.util.UUID;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ProcessedIdsTest {
 
   private static final TopicPartition P0 = new TopicPartition("messages", 0);
   private static final TopicPartition P1 = new TopicPartition("messages", 1);
+  private static final TopicPartition P2 = new TopicPartition("messages", 2);
 
   @Test
   @DisplayName("an added id is contained, an unknown one is not")
@@ -40,6 +50,39 @@ class ProcessedIdsTest {
   }
 
   @Test
+  @DisplayName("without lookups, ids are evicted in the order they were added")
+  void evictsInInsertionOrder() {
+    ProcessedIds ids = new ProcessedIds(3);
+    ids.add(P0, "a");
+    ids.add(P1, "b");
+    ids.add(P0, "c");
+
+    ids.add(P0, "d");
+    ids.add(P0, "e");
+
+    assertThat(ids.size()).isEqualTo(3);
+    assertThat(ids.contains("c")).isTrue();
+    assertThat(ids.contains("d")).isTrue();
+    assertThat(ids.contains("e")).isTrue();
+    assertThat(ids.contains("a")).isFalse();
+    assertThat(ids.contains("b")).isFalse();
+  }
+
+  @Test
+  @DisplayName("adding a known id again makes it the most recent")
+  void reAddRefreshes() {
+    ProcessedIds ids = new ProcessedIds(2);
+    ids.add(P0, "a");
+    ids.add(P0, "b");
+    ids.add(P0, "a");
+
+    ids.add(P0, "c");
+
+    assertThat(ids.contains("a")).isTrue();
+    assertThat(ids.contains("b")).isFalse();
+  }
+
+  @Test
   @DisplayName("adding an id twice keeps one entry")
   void addTwice() {
     ProcessedIds ids = new ProcessedIds(2);
@@ -58,6 +101,9 @@ class ProcessedIdsTest {
 
     assertThat(ids.contains("a")).isFalse();
     assertThat(ids.contains("b")).isTrue();
+    assertThat(ids.size()).isEqualTo(1);
+    ids.add(P0, "b");
+    assertThat(ids.size()).isEqualTo(1);
   }
 
   @Test
@@ -91,5 +137,117 @@ class ProcessedIdsTest {
 
     assertThat(ids.contains("b")).isTrue();
     assertThat(ids.size()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("an id added again from another partition belongs to that one")
+  void reAddMovesPartition() {
+    ProcessedIds ids = new ProcessedIds(10);
+    ids.add(P0, "a");
+    ids.add(P1, "a");
+
+    ids.forget(Set.of(P0));
+    assertThat(ids.contains("a")).isTrue();
+
+    ids.forget(Set.of(P1));
+    assertThat(ids.contains("a")).isFalse();
+    assertThat(ids.size()).isZero();
+  }
+
+  @Test
+  @DisplayName("after forgetting, the partition's ids can be added again and the freed room is used first")
+  void forgetThenReAdd() {
+    ProcessedIds ids = new ProcessedIds(3);
+    ids.add(P0, "a");
+    ids.add(P1, "b");
+    ids.add(P0, "c");
+    ids.forget(Set.of(P0, P2));
+
+    ids.add(P0, "a");
+    ids.add(P2, "d");
+
+    assertThat(ids.size()).isEqualTo(3);
+    assertThat(ids.contains("a")).isTrue();
+    assertThat(ids.contains("b")).isTrue();
+    assertThat(ids.contains("c")).isFalse();
+    assertThat(ids.contains("d")).isTrue();
+  }
+
+  @Test
+  @DisplayName("grows past its first arrays up to the capacity and keeps every id")
+  void grows() {
+    ProcessedIds ids = new ProcessedIds(5000);
+    for (int i = 0; i < 6000; i++) {
+      ids.add(i % 2 == 0 ? P0 : P1, "id-" + i);
+    }
+
+    assertThat(ids.size()).isEqualTo(5000);
+    for (int i = 0; i < 6000; i++) {
+      assertThat(ids.contains("id-" + i)).as("id-%d", i).isEqualTo(i >= 1000);
+    }
+  }
+
+  @ParameterizedTest(name = "capacity {0}, {1} ids, seed {2}")
+  @CsvSource({"1, 4, 1", "3, 8, 2", "7, 12, 3", "16, 40, 4", "64, 100, 5", "1500, 3000, 6"})
+  @DisplayName("behaves like an access-ordered LinkedHashMap over random operations")
+  void matchesModel(int capacity, int idSpace, long seed) {
+    Random random = new Random(seed);
+    ProcessedIds ids = new ProcessedIds(capacity);
+    Map<String, TopicPartition> model = new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, TopicPartition> eldest) {
+        return size() > capacity;
+      }
+    };
+    TopicPartition[] partitions = {P0, P1, P2, new TopicPartition("other", 0)};
+    for (int op = 0; op < 35_000; op++) {
+      String id = "id-" + random.nextInt(idSpace);
+      int kind = random.nextInt(100);
+      if (kind < 45) {
+        assertThat(ids.contains(id)).as("op %d contains %s", op, id).isEqualTo(model.get(id) != null);
+      } else if (kind < 99) {
+        TopicPartition tp = partitions[random.nextInt(partitions.length)];
+        ids.add(tp, id);
+        model.put(id, tp);
+      } else {
+        Set<TopicPartition> revoked = new HashSet<>();
+        revoked.add(partitions[random.nextInt(partitions.length)]);
+        revoked.add(partitions[random.nextInt(partitions.length)]);
+        ids.forget(revoked);
+        model.values().removeIf(revoked::contains);
+      }
+      assertThat(ids.size()).as("op %d size", op).isEqualTo(model.size());
+    }
+  }
+
+  @Test
+  @DisplayName("a full store allocates nothing per add or lookup")
+  void noAllocationWhenFull() {
+    int capacity = 50_000;
+    String[] distinct = new String[2 * capacity];
+    for (int i = 0; i < distinct.length; i++) {
+      distinct[i] = UUID.randomUUID().toString();
+    }
+    ProcessedIds ids = new ProcessedIds(capacity);
+    // Fill it and run a while so that the arrays have grown and the code is compiled.
+    for (int i = 0; i < 4 * distinct.length; i++) {
+      ids.contains(distinct[i % distinct.length]);
+      ids.add(P0, distinct[i % distinct.length]);
+    }
+    ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long thread = Thread.currentThread().getId();
+    int adds = 1_000_000;
+
+    long before = threads.getThreadAllocatedBytes(thread);
+    for (int i = 0; i < adds; i++) {
+      // Each id was evicted capacity adds ago: a miss, an insert and an eviction every time.
+      String id = distinct[i % distinct.length];
+      ids.contains(id);
+      ids.add(P0, id);
+    }
+    long allocated = threads.getThreadAllocatedBytes(thread) - before;
+
+    assertThat(ids.size()).isEqualTo(capacity);
+    assertThat((double) allocated / adds).as("bytes allocated per add (%d in all)", allocated).isLessThan(16);
   }
 }
