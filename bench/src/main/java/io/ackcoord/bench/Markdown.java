@@ -163,12 +163,13 @@ final class Markdown {
         .append(Format.count(p.shortTimeoutMs())).append(" ms, so that their timers fire, and fire again, while A "
             + "holds the rest; messages submitted over HTTP (").append(HttpSubmitPipeline.CONNECTIONS)
         .append(" keep-alive connections, ").append(HttpSubmitPipeline.IN_FLIGHT)
-        .append(" in flight). Heap figures are A's used "
-            + "heap after a full GC (`jcmd GC.run`, `GC.heap_info`). Once the short deadlines passed, B is continued "
-            + "(SIGCONT) and the drain time runs until A reports nothing pending.\n\n");
+        .append(" in flight). Once everything is submitted and the short deadlines have passed, A's timer figures are "
+            + "read, then A's used heap after the one full GC the scenario forces (`jcmd GC.run`, `GC.heap_info`): "
+            + "forced between steps, such stop-the-world collections stalled A's timers and submissions. Then B is "
+            + "continued (SIGCONT) and the drain time runs until A reports nothing pending.\n\n");
     md.append("| | |\n|---|---|\n");
     row(md, "submitted / accepted (202)", Format.count(p.submitted()) + " / " + Format.count(p.accepted()));
-    row(md, "submit rate, B frozen", Format.count(p.submitRate()) + " msg/s");
+    row(md, "submit rate, B frozen (time spent submitting)", Format.count(p.submitRate()) + " msg/s");
     row(md, "A's used heap, idle → pending", Format.mb(p.heapIdleBytes()) + " → " + Format.mb(p.heapPendingBytes())
         + " (" + Format.count(p.pending()) + " pending)");
     row(md, "heap per pending message", Format.count(p.bytesPerPending()) + " bytes");
@@ -182,9 +183,9 @@ final class Markdown {
     if (p.timers() == null) {
       row(md, "timer lateness", "not reported by this build");
     } else {
-      row(md, "timers fired / p99 late / max late / over 100 ms", Format.count(p.timers().fired()) + " / "
-          + Format.ms(p.timers().lateP99Ms()) + " / " + Format.ms(p.timers().lateMaxMs()) + " / "
-          + Format.count(p.timers().lateOver100Ms()));
+      row(md, "timers fired before the heap measurement / p99 late / max late / over 100 ms",
+          Format.count(p.timers().fired()) + " / " + Format.ms(p.timers().lateP99Ms()) + " / "
+              + Format.ms(p.timers().lateMaxMs()) + " / " + Format.count(p.timers().lateOver100Ms()));
     }
     row(md, "drain time after B continued", p.drainSeconds() < 0 ? "**did not drain**"
         : String.format(Locale.ROOT, "%.1f s", p.drainSeconds()));

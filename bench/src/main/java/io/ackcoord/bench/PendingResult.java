@@ -5,11 +5,12 @@ package io.ackcoord.bench;
  *
  * @param submitted        messages submitted over HTTP
  * @param accepted         of them, answered 202
- * @param submitRate       accepted per second while submitting (B frozen: A's submit path alone)
+ * @param submitRate       accepted per second of submitting (B frozen: A's submit path alone; the status reads
+ *                         between steps not counted)
  * @param maxHeapBytes     A's {@code -Xmx}
  * @param heapIdleBytes    A's used heap after a full GC before the submissions
- * @param heapPendingBytes A's used heap after a full GC with {@code pending} messages pending (the last measurement
- *                         before a failure, if A failed)
+ * @param heapPendingBytes A's used heap after a full GC with {@code pending} messages pending (if A failed, the last
+ *                         reading before the failure, taken without a GC)
  * @param pending          A's pending count at that moment
  * @param ackTimeoutMs     A's {@code ack.timeout.ms} in this scenario
  * @param shortCount       messages submitted first with a short timeout of their own
@@ -18,7 +19,8 @@ package io.ackcoord.bench;
  * @param deadLettered     messages A dead-lettered
  * @param failure          what happened to A if it did not stay up (out of heap, not answering), else {@code null}
  * @param drainSeconds     from B's resume until A's pending count was 0; negative if it never got there
- * @param timers           A's {@code timers} status object, or {@code null} when this build does not report it
+ * @param timers           A's {@code timers} status object read before the scenario's one forced full GC, or
+ *                         {@code null} when this build does not report it
  */
 public record PendingResult(long submitted, long accepted, double submitRate, long maxHeapBytes, long heapIdleBytes,
     long heapPendingBytes, long pending, long ackTimeoutMs, long shortCount, long shortTimeoutMs, long resends,
