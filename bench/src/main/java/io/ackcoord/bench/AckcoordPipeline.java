@@ -18,9 +18,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class AckcoordPipeline implements Pipeline {
 
-  private static final String ADDRESS = "ackcoord.producer.send";
   private final Vertx vertx;
   private final String name;
+  // One address per A: on a shared one the event bus would spread each system's messages over both As.
+  private final String address;
   private final ProducerVerticle verticle = new ProducerVerticle();
   private final Context caller;
   private final DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(600_000);
@@ -35,8 +36,9 @@ final class AckcoordPipeline implements Pipeline {
     this.vertx = vertx;
     this.name = name;
     this.caller = vertx.getOrCreateContext();
+    this.address = "ackcoord.producer.send." + name;
     deployment = join(vertx.deployVerticle(verticle, new DeploymentOptions()
-        .setConfig(config.copy().put("eventbus.address", ADDRESS))).toCompletionStage(), Duration.ofSeconds(90));
+        .setConfig(config.copy().put("eventbus.address", address))).toCompletionStage(), Duration.ofSeconds(90));
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (verticle.coordinator() == null) {
       if (System.nanoTime() > deadline) {
@@ -60,7 +62,7 @@ final class AckcoordPipeline implements Pipeline {
   public CompletionStage<?> submit(String id, byte[] payload) {
     CompletableFuture<Object> acked = new CompletableFuture<>();
     // One context for every request, so replies are not spread over fresh contexts the driver thread would create.
-    caller.runOnContext(v -> vertx.eventBus().request(ADDRESS, payload, new DeliveryOptions(delivery)
+    caller.runOnContext(v -> vertx.eventBus().request(address, payload, new DeliveryOptions(delivery)
             .addHeader("id", id))
         .onComplete(ar -> {
           if (ar.succeeded()) {

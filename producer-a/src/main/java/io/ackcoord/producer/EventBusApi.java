@@ -1,11 +1,13 @@
 package io.ackcoord.producer;
 
 import io.ackcoord.producer.Coordinator.RejectedException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.MessageConsumerOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -19,6 +21,12 @@ import java.util.UUID;
  * {@code timeoutMs}. Reply: {@code {"id", "state":"ACKED", "attempts", "latencyMs"}}; failure codes:
  * {@value #BAD_REQUEST} bad input, {@value #CONFLICT} id pending, {@value #UNAVAILABLE} not accepted,
  * {@value #DEAD_LETTERED} dead-lettered (message = reason).
+ *
+ * <p>Requests are taken {@value #PER_TURN} per event-loop turn: the next slice waits behind the tasks already queued
+ * on A's event loop (replies from B, the broker's confirmations), so callers that submit faster than A can finish
+ * messages cannot starve the ACK path. Taken all at once, a backlog held the loop for seconds, and every ACK waited
+ * behind it. At most {@value #MAX_WAITING} requests wait; beyond that the event bus refuses one at once
+ * ({@code ReplyFailure.TIMEOUT}, "Discarded the request"), so nothing is accepted that A cannot hold.
  */
 final class EventBusApi {
 
@@ -26,16 +34,37 @@ final class EventBusApi {
   static final int CONFLICT = 409;
   static final int DEAD_LETTERED = 410;
   static final int UNAVAILABLE = 503;
+  /** Requests handled per event-loop turn. */
+  static final int PER_TURN = 512;
+  /** Requests waiting for their turn at most. */
+  static final int MAX_WAITING = 65_536;
 
   private final java.util.function.Supplier<Coordinator> coordinator;
+  private int budget;
 
   EventBusApi(java.util.function.Supplier<Coordinator> coordinator) {
     this.coordinator = coordinator;
   }
 
+  /** Registers on {@code address}; call on A's context, which handles the requests. */
   Future<MessageConsumer<Object>> register(Vertx vertx, String address) {
-    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, this::onMessage);
+    Context context = vertx.getOrCreateContext();
+    MessageConsumer<Object> consumer = vertx.eventBus()
+        .consumer(new MessageConsumerOptions().setAddress(address).setMaxBufferedMessages(MAX_WAITING));
+    consumer.pause();
+    consumer.handler(msg -> {
+      onMessage(msg);
+      if (--budget == 0) {
+        context.runOnContext(v -> take(consumer));
+      }
+    });
+    take(consumer);
     return consumer.completion().map(consumer);
+  }
+
+  private void take(MessageConsumer<Object> consumer) {
+    budget = PER_TURN;
+    consumer.fetch(PER_TURN);
   }
 
   private void onMessage(Message<Object> msg) {
