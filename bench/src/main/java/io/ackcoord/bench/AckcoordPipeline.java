@@ -36,7 +36,7 @@ final class AckcoordPipeline implements Pipeline {
     this.vertx = vertx;
     this.name = name;
     this.caller = vertx.getOrCreateContext();
-    this.address = "ackcoord.producer.send." + name;
+    this.address = "ackcoord.producer.send." + name.replaceAll("\\s+", "-");
     deployment = join(vertx.deployVerticle(verticle, new DeploymentOptions()
         .setConfig(config.copy().put("eventbus.address", address))).toCompletionStage(), Duration.ofSeconds(90));
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();

@@ -281,6 +281,9 @@ public final class BenchMain {
         new BenchReport.Setting("A's HTTP submit path", HttpSubmitPipeline.CONNECTIONS + " keep-alive connections, "
             + HttpSubmitPipeline.IN_FLIGHT + " requests in flight, " + s.httpWarmup().toSeconds() + " s warm-up, "
             + s.http().toSeconds() + " s measured"),
+        new BenchReport.Setting("JVM options added to every JVM but the broker's (BENCH_JAVA_OPTS)",
+            System.getenv().getOrDefault("BENCH_JAVA_OPTS", "").isBlank() ? "none"
+                : "`" + System.getenv("BENCH_JAVA_OPTS").trim() + "`"),
         new BenchReport.Setting("JFR profile", s.profile().isZero() ? "none (--quick)"
             : s.profile().toSeconds() + " s of an extra at-least-once saturation phase"),
         new BenchReport.Setting("pending capacity", s.pendingCount() + " messages, A -Xmx" + s.pendingHeap()

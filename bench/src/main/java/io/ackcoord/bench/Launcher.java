@@ -20,9 +20,13 @@ final class Launcher {
   private static final Pattern BASELINE_READY = Pattern.compile(Pattern.quote(BaselineConsumer.READY));
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
+  /** B's heap, and the baseline consumer's (the same). */
+  private static final String BASELINE_HEAP = "-Xms256m -Xmx512m";
   private final Path root;
   private final Path logDir;
   private final String bootstrap;
+  /** JVM options added to every JVM started here, as bin/bench adds them to its own (a GC setting under test). */
+  private final String extraJavaOpts = System.getenv().getOrDefault("BENCH_JAVA_OPTS", "").trim();
   private int started;
 
   Launcher(Path root, Path logDir, String bootstrap) {
@@ -33,7 +37,7 @@ final class Launcher {
 
   /** Consumer B, default handler, in {@code guarantee} mode, on the topics of {@code prefix}. */
   ManagedProcess consumerB(String name, String prefix, String guarantee) {
-    return vertx(name, "io.ackcoord.consumer.ConsumerVerticle", prefix, "-Xms256m -Xmx512m", Map.of(
+    return vertx(name, "io.ackcoord.consumer.ConsumerVerticle", prefix, BASELINE_HEAP, Map.of(
         "CONSUMER_GROUP_ID", prefix + "b",
         "CONSUMER_INSTANCE_ID", name,
         "PROCESSING_GUARANTEE", guarantee,
@@ -47,9 +51,10 @@ final class Launcher {
 
   /** The baseline's consumer ({@link BaselineConsumer}), with the same heap as B. */
   ManagedProcess baselineConsumer(String prefix, int partitions) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms256m", "-Xmx512m",
-        "-Dlogback.configurationFile=" + root.resolve("conf/logback.xml"),
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of((BASELINE_HEAP + " " + extraJavaOpts).trim().split("\\s+")));
+    command.addAll(List.of("-Dlogback.configurationFile=" + root.resolve("conf/logback.xml"),
         "-cp", System.getProperty("java.class.path"), BaselineConsumer.class.getName(),
         bootstrap, prefix, prefix + "b", Integer.toString(partitions)));
     ManagedProcess p = ManagedProcess.builder("baseline-consumer", command)
@@ -68,7 +73,7 @@ final class Launcher {
         .logFile(logDir.resolve(name + "-" + (++started) + ".log"))
         .env("KAFKA_BOOTSTRAP_SERVERS", bootstrap)
         .env("TOPIC_PREFIX", prefix)
-        .env("ACKCOORD_JAVA_OPTS", javaOpts)
+        .env("ACKCOORD_JAVA_OPTS", (javaOpts + " " + extraJavaOpts).trim())
         .env("VERTX_CONFIG_PATH", "")
         .env("ACKCOORD_NO_BUILD", "1");
     env.forEach(builder::env);

@@ -118,7 +118,8 @@ public record ProducerOptions(
         .define(HISTORY, Type.INT, 100_000, ConfigDef.atLeast(0),
             "Final (ACKed or dead-lettered) messages remembered for GET /api/messages/{id} and to tell duplicate "
                 + "ACKs from unknown ones.")
-        .define(EVENT_BUS, Type.STRING, "ackcoord.producer.send", ConfigDef.matches("\\S+", "non-empty"),
+        .define(EVENT_BUS, Type.STRING, "ackcoord.producer.send",
+            ConfigDef.matches("\\S+", "non-empty, without whitespace"),
             "Event-bus address for in-process submissions; the reply comes on ACK or dead-letter.")
         .define(PUSH_INTERVAL, Type.LONG, 1000L, ConfigDef.between(100, 60_000),
             "How often the status page's event stream (GET /api/events) pushes a snapshot to each open page, in ms.")
