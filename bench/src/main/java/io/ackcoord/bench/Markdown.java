@@ -164,8 +164,9 @@ final class Markdown {
         .append(" keep-alive connections, ").append(HttpSubmitPipeline.IN_FLIGHT)
         .append(" in flight). Once everything is submitted and the short deadlines have passed, A's timer figures are "
             + "read, then A's used heap after the one full GC the scenario forces (`jcmd GC.run`, `GC.heap_info`): "
-            + "forced between steps, such stop-the-world collections stalled A's timers and submissions. Then B is "
-            + "continued (SIGCONT) and the drain time runs until A reports nothing pending.\n\n");
+            + "forced after every step, as runs before 2026-11-22 19:30 UTC did, such stop-the-world collections of a "
+            + "few hundred MB stalled A's timers. Then B is continued (SIGCONT) and the drain time runs until A "
+            + "reports nothing pending.\n\n");
     md.append("| | |\n|---|---|\n");
     row(md, "submitted / accepted (202)", Format.count(p.submitted()) + " / " + Format.count(p.accepted()));
     row(md, "submit rate, B frozen (time spent submitting)", Format.count(p.submitRate()) + " msg/s");
