@@ -89,7 +89,7 @@ final class PendingCapacity {
         }
         pending = s.getLong("pending", 0L);
         // No full GC between steps: a forced stop-the-world collection of a few hundred MB would stall A's
-        // timers and its submit path, and the figures would measure the benchmark, not A.
+        // timers, and the figures would measure the benchmark, not A.
         heapPending = Jcmd.usedHeap(Jcmd.run(a.pid(), "GC.heap_info"));
         log.accept(String.format("%d submitted, %d pending, A's heap %s (before GC)", sent, pending,
             Format.mb(heapPending)));
