@@ -282,8 +282,7 @@ public final class BenchMain {
             + HttpSubmitPipeline.IN_FLIGHT + " requests in flight, " + s.httpWarmup().toSeconds() + " s warm-up, "
             + s.http().toSeconds() + " s measured"),
         new BenchReport.Setting("JVM options added to every JVM but the broker's (BENCH_JAVA_OPTS)",
-            System.getenv().getOrDefault("BENCH_JAVA_OPTS", "").isBlank() ? "none"
-                : "`" + System.getenv("BENCH_JAVA_OPTS").trim() + "`"),
+            launcher.extraJavaOpts().isEmpty() ? "none" : "`" + launcher.extraJavaOpts() + "`"),
         new BenchReport.Setting("JFR profile", s.profile().isZero() ? "none (--quick)"
             : s.profile().toSeconds() + " s of an extra at-least-once saturation phase"),
         new BenchReport.Setting("pending capacity", s.pendingCount() + " messages, A -Xmx" + s.pendingHeap()

@@ -35,6 +35,11 @@ final class Launcher {
     this.bootstrap = bootstrap;
   }
 
+  /** The JVM options added to every JVM started here ({@code BENCH_JAVA_OPTS}), empty if none. */
+  String extraJavaOpts() {
+    return extraJavaOpts;
+  }
+
   /** Consumer B, default handler, in {@code guarantee} mode, on the topics of {@code prefix}. */
   ManagedProcess consumerB(String name, String prefix, String guarantee) {
     return vertx(name, "io.ackcoord.consumer.ConsumerVerticle", prefix, BASELINE_HEAP, Map.of(
