@@ -643,7 +643,6 @@ public class ConsumerVerticle extends VerticleBase {
         err instanceof TimeoutException ? "not done by the stop deadline" : err.toString()));
   }
 
-
   /**
    * Runs one start-up step; its failure fails the deployment with the step named. A {@link ConfigException} passes
    * unchanged: its message already names the key and the value.
