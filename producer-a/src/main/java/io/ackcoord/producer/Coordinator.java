@@ -129,6 +129,8 @@ public final class Coordinator {
         .recover(err -> {
           if (m.state().isPending()) {
             tracker.reject(m);
+            // Either write may have landed: the ledger must not hold on to a message the caller was refused.
+            ledger.forget(m.id());
           }
           if (m.state() == MessageState.ACKED) {
             // The record did land and B already answered; the producer's error was about the acknowledgement.
@@ -202,7 +204,7 @@ public final class Coordinator {
     ReplyResult result = tracker.onReply(reply);
     switch (result.outcome()) {
       case ACKED -> {
-        forget(result.message());
+        ledger.forget(result.message().id());
         notifyWaiters(result.message());
       }
       case DEAD_LETTER -> writeDeadLetter(result.message());
@@ -295,7 +297,7 @@ public final class Coordinator {
       timer.arm(tracker.nextDeadline());
       if (ar.succeeded()) {
         tracker.deadLetterWritten(m);
-        forget(m);
+        ledger.forget(m.id());
         notifyWaiters(m);
       } else if (!stopped) {
         long delay = Math.max(1000, tracker.policy().retryDelayFor(1, 0.5));
@@ -303,13 +305,6 @@ public final class Coordinator {
         scheduler.schedule(delay, () -> writeDeadLetter(m));
       }
     });
-  }
-
-  // A tombstone that fails to land leaves an entry for a final message: after a restart that message is re-sent
-  // once and B answers it from its dedupe record. Not worth retrying.
-  private void forget(TrackedMessage m) {
-    ledger.forget(m.id()).onFailure(err ->
-        LOG.warn("Ledger tombstone for {} failed (a restart would re-send it once): {}", m.id(), err.getMessage()));
   }
 
   private void notifyWaiters(TrackedMessage m) {

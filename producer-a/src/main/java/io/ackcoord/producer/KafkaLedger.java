@@ -1,15 +1,17 @@
 package io.ackcoord.producer;
 
 import io.ackcoord.kafka.KafkaSender;
-import io.ackcoord.protocol.InvalidRecordException;
+import io.ackcoord.time.Clock;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -21,11 +23,26 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link Ledger} on a compacted Kafka topic. Each A writes to one partition (the index of its reply partition),
  * so recovery reads one partition, not the whole topic. Writes share A's idempotent {@code acks=all} producer.
+ *
+ * <p>Entries go out in batches, one record per event-loop turn for all the messages accepted or re-sent in it;
+ * {@link LedgerBatches} decides which record holds which message and when a record is tombstoned. Recovery reads
+ * every version {@link LedgerCodec} knows, so an A upgraded on a ledger of per-message records resumes them.
  */
 final class KafkaLedger implements Ledger {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaLedger.class);
   private static final Duration POLL = Duration.ofMillis(200);
+  /** Most entries in one batch record. */
+  static final int BATCH_MAX_ENTRIES = 1000;
+  /** Batch records are cut at this size, far below the broker's and the producer's 1 MiB defaults. */
+  static final int BATCH_MAX_BYTES = 256 * 1024;
+  /**
+   * Batches that lose members are rewritten after this long (see {@link LedgerBatches}); keep the ledger topic's
+   * {@code delete.retention.ms} (24 h by default) above it.
+   */
+  static final long REWRITE_AFTER_MILLIS = Duration.ofHours(1).toMillis();
+  private static final long SWEEP_MILLIS = Duration.ofMinutes(1).toMillis();
+  private static final long RETRY_MILLIS = 1000;
 
   private final Vertx vertx;
   private final KafkaSender producer;
@@ -33,45 +50,88 @@ final class KafkaLedger implements Ledger {
   private final String producerId;
   private final Map<String, Object> consumerConfig;
   private final Duration recoveryTimeout;
+  private final Function<String, Optional<LedgerEntry>> current;
+  private final LedgerBatches batches;
 
   /**
    * @param consumerConfig config for the one-off consumer that reads the partition back (bootstrap, security)
+   * @param current        a pending message's entry as it is now, for rewriting old batches; empty once final
    */
   KafkaLedger(Vertx vertx, KafkaSender producer, TopicPartition partition, String producerId,
-      Map<String, String> consumerConfig, Duration recoveryTimeout) {
+      Map<String, String> consumerConfig, Duration recoveryTimeout, Clock clock,
+      Function<String, Optional<LedgerEntry>> current) {
     this.vertx = vertx;
     this.producer = producer;
     this.partition = partition;
     this.producerId = producerId;
     this.consumerConfig = new HashMap<>(consumerConfig);
     this.recoveryTimeout = recoveryTimeout;
+    this.current = current;
+    Context context = vertx.getOrCreateContext();
+    // Unique per start, so no batch of this run takes the key of one an earlier run left live.
+    String run = Long.toString(new SecureRandom().nextLong() & Long.MAX_VALUE, 36);
+    this.batches = new LedgerBatches(producerId, run, new LedgerBatches.Writes() {
+      @Override
+      public Future<Void> write(String key, List<LedgerEntry> entries) {
+        return producer.send(LedgerCodec.batchRecord(partition.topic(), partition.partition(), key, entries))
+            .mapEmpty();
+      }
+
+      @Override
+      public void tombstone(String key) {
+        producer.send(LedgerCodec.tombstone(partition.topic(), partition.partition(), key)).onFailure(err ->
+            LOG.warn("Ledger tombstone {} failed (a restart would re-send its final messages once): {}", key,
+                err.getMessage()));
+      }
+
+      @Override
+      public void schedule(long delayMillis, Runnable task) {
+        vertx.setTimer(Math.max(1, delayMillis), id -> task.run());
+      }
+    }, clock, task -> context.runOnContext(v -> task.run()), BATCH_MAX_ENTRIES, BATCH_MAX_BYTES,
+        REWRITE_AFTER_MILLIS, RETRY_MILLIS);
   }
 
   @Override
   public Future<Void> record(LedgerEntry entry) {
-    return producer.send(LedgerCodec.toRecord(partition.topic(), partition.partition(), entry)).mapEmpty();
+    return batches.add(entry);
   }
 
   @Override
-  public Future<Void> forget(String id) {
-    return producer.send(LedgerCodec.tombstone(partition.topic(), partition.partition(), producerId, id))
-        .mapEmpty();
+  public void forget(String id) {
+    batches.forget(id);
   }
 
   // Reading to the end is a loop of blocking polls: it runs on a worker, once, before A takes messages.
   @Override
   public Future<List<LedgerEntry>> recover() {
-    return vertx.executeBlocking(this::readPartition, false);
+    return vertx.executeBlocking(this::readPartition, false).map(read -> {
+      read.holders().forEach((key, ids) -> batches.adopt(key, ids, read.members().getOrDefault(key, ids.size())));
+      vertx.setPeriodic(SWEEP_MILLIS, SWEEP_MILLIS, id -> rewriteStale());
+      return read.entries();
+    });
   }
 
-  private List<LedgerEntry> readPartition() {
+  private void rewriteStale() {
+    List<String> ids = batches.stale();
+    if (!ids.isEmpty()) {
+      LOG.info("Rewriting {} pending message(s) out of ledger batches older than {} ms", ids.size(),
+          REWRITE_AFTER_MILLIS);
+    }
+    for (String id : ids) {
+      current.apply(id).ifPresentOrElse(
+          e -> batches.add(e).onFailure(err -> LOG.warn("Ledger rewrite of {} failed: {}", id, err.getMessage())),
+          () -> batches.forget(id));
+    }
+  }
+
+  LedgerReplay.Result readPartition() {
     Map<String, Object> config = new HashMap<>(consumerConfig);
     config.remove("group.id");
     config.put("enable.auto.commit", "false");
     config.put("isolation.level", "read_committed");
     config.put("client.id", "ackcoord-a-" + producerId + "-ledger-recovery");
-    Map<String, LedgerEntry> live = new LinkedHashMap<>();
-    int invalid = 0;
+    LedgerReplay replay = new LedgerReplay(producerId);
     long deadline = System.nanoTime() + recoveryTimeout.toNanos();
     try (KafkaConsumer<String, byte[]> consumer =
              new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
@@ -84,25 +144,16 @@ final class KafkaLedger implements Ledger {
               + recoveryTimeout);
         }
         for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
-          if (r.offset() >= end || !producerId.equals(LedgerCodec.producerOf(r.key()))) {
-            continue;
-          }
-          String id = LedgerCodec.idOf(r.key());
-          if (r.value() == null) {
-            live.remove(id);
-            continue;
-          }
-          try {
-            live.put(id, LedgerCodec.fromRecord(r));
-          } catch (InvalidRecordException e) {
-            invalid++;
-            LOG.warn("Skipping unreadable ledger record at {}/{}: {}", partition, r.offset(), e.getMessage());
+          if (r.offset() < end) {
+            replay.accept(r);
           }
         }
       }
     }
-    LOG.info("Ledger {}: {} message(s) of producer {} still pending{}", partition, live.size(), producerId,
-        invalid == 0 ? "" : " (" + invalid + " unreadable record(s) skipped)");
-    return new ArrayList<>(live.values());
+    LedgerReplay.Result read = replay.result();
+    LOG.info("Ledger {}: {} message(s) of producer {} still pending in {} record(s){}", partition,
+        read.entries().size(), producerId, read.holders().size(),
+        replay.invalid() == 0 ? "" : " (" + replay.invalid() + " unreadable record(s) skipped)");
+    return read;
   }
 }

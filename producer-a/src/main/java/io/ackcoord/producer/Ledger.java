@@ -18,8 +18,7 @@ public interface Ledger {
     }
 
     @Override
-    public Future<Void> forget(String id) {
-      return Future.succeededFuture();
+    public void forget(String id) {
     }
 
     @Override
@@ -31,8 +30,12 @@ public interface Ledger {
   /** Stores (or replaces) the entry of a pending message; completes once durable. */
   Future<Void> record(LedgerEntry entry);
 
-  /** Drops a message that is final; completes once durable. */
-  Future<Void> forget(String id);
+  /**
+   * Drops a message that is final, or that was never accepted after all. Writing that down is the ledger's own
+   * business (a failure to do so costs at most one more send of the message after a restart, which B answers from
+   * its dedupe record).
+   */
+  void forget(String id);
 
   /** Every entry this producer left pending, latest state per id. */
   Future<List<LedgerEntry>> recover();

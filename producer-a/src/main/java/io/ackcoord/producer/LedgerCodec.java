@@ -4,6 +4,8 @@ import io.ackcoord.protocol.CompactReader;
 import io.ackcoord.protocol.CompactWriter;
 import io.ackcoord.protocol.EnvelopeCodec;
 import io.ackcoord.protocol.InvalidRecordException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -12,15 +14,16 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Ledger records on the compacted ledger topic: key {@code <producerId>|<messageId>} (so producers sharing a
- * partition never overwrite each other), value = payload, state in one compact header; a tombstone (null value) once
- * the message is final.
+ * Ledger records on the compacted ledger topic. Keys start with {@code <producerId>|}, so producers sharing a
+ * partition never overwrite each other; a tombstone (null value) under a key ends what the key held.
  *
- * <p>Version 2 (written): header {@value #HEADER} = version byte {@code 2}, varints for attempt, accepted-at,
- * sent-at (difference from accepted-at), base timeout and deadline (difference from sent-at), then the content
- * type as UTF-8 prefixed with its length plus one ({@code 0}: none). The id and the producer are the key's, not
- * repeated. Version 1 (read, for ledgers written before an upgrade): header {@value #VERSION_1_HEADER} = {@code 1} and each field in a
- * readable header, as in a version-1 envelope plus {@value #DEADLINE}.
+ * <p>Version 3 (written): a batch, key {@code <producerId>|#<batch name>}, holding the entries of many messages
+ * ({@link #batchRecord}). Version 2 (read, for ledgers written before batches): one message per record, key
+ * {@code <producerId>|<messageId>}, value = payload, header {@value #HEADER} = version byte {@code 2}, varints for
+ * attempt, accepted-at, sent-at (difference from accepted-at), base timeout and deadline (difference from sent-at),
+ * then the content type as UTF-8 prefixed with its length plus one ({@code 0}: none). Version 3 repeats those
+ * fields per entry. Version 1 (read): header {@value #VERSION_1_HEADER} = {@code 1} and each field in a readable
+ * header, as in a version-1 envelope plus {@value #DEADLINE}.
  */
 final class LedgerCodec {
 
@@ -31,7 +34,11 @@ final class LedgerCodec {
   /** Version 1: when the reply to the attempt is due. */
   static final String DEADLINE = "ackcoord-deadline";
 
+  /** Version 3: the header of a batch record. */
+  static final String BATCH_HEADER = "ackcoord-ledger-batch";
+
   private static final int MAX_CONTENT_TYPE_BYTES = Short.MAX_VALUE;
+  private static final int MAX_ID_BYTES = 4 * MessageIds.MAX_LENGTH;
 
   private LedgerCodec() {
   }
@@ -40,29 +47,121 @@ final class LedgerCodec {
     return producerId + "|" + id;
   }
 
+  /**
+   * A version-2 record: one entry under the message's own key. A writes {@linkplain #batchRecord batches} now; this
+   * stays for reading (and testing the reading of) ledgers written before.
+   */
   static ProducerRecord<String, byte[]> toRecord(String topic, int partition, LedgerEntry e) {
-    long sentDelta = e.sentAtMillis() - e.acceptedAtMillis();
-    long deadlineDelta = e.deadlineMillis() - e.sentAtMillis();
-    String contentType = e.contentType();
-    int size = 1 + CompactWriter.varlongSize(e.attempt()) + CompactWriter.varlongSize(e.acceptedAtMillis())
-        + CompactWriter.zigzagSize(sentDelta) + CompactWriter.varlongSize(e.baseTimeoutMillis())
-        + CompactWriter.zigzagSize(deadlineDelta) + CompactWriter.nullableStringSize(contentType);
-    byte[] value = new CompactWriter(size)
-        .writeByte(2)
-        .varlong(e.attempt())
-        .varlong(e.acceptedAtMillis())
-        .zigzag(sentDelta)
-        .varlong(e.baseTimeoutMillis())
-        .zigzag(deadlineDelta)
-        .nullableString(contentType)
-        .toBytes();
+    byte[] value = writeFields(new CompactWriter(1 + fieldsSize(e)).writeByte(2), e).toBytes();
     Header[] headers = {new RecordHeader(HEADER, value)};
     return new ProducerRecord<>(topic, partition, key(e.producerId(), e.id()), e.payload(),
         new RecordHeaders(headers));
   }
 
-  static ProducerRecord<String, byte[]> tombstone(String topic, int partition, String producerId, String id) {
-    return new ProducerRecord<>(topic, partition, key(producerId, id), null);
+  /** Bytes an entry takes in a {@linkplain #batchRecord batch}. */
+  static int batchEntrySize(LedgerEntry e) {
+    return CompactWriter.stringSize(e.id()) + fieldsSize(e) + CompactWriter.bytesSize(e.payload().length);
+  }
+
+  /**
+   * A version-3 record: the entries of many messages of one producer under one key, {@code <producerId>|#<name>}.
+   * Value: version byte {@code 3}, a varint count, then per entry its id, the version-2 fields and the payload
+   * (length-prefixed). Header {@value #BATCH_HEADER} = {@code 3} marks it.
+   */
+  static ProducerRecord<String, byte[]> batchRecord(String topic, int partition, String key,
+      List<LedgerEntry> entries) {
+    int size = 1 + CompactWriter.varlongSize(entries.size());
+    for (LedgerEntry e : entries) {
+      size += batchEntrySize(e);
+    }
+    CompactWriter w = new CompactWriter(size).writeByte(3).varlong(entries.size());
+    for (LedgerEntry e : entries) {
+      writeFields(w.string(e.id()), e).bytes(e.payload());
+    }
+    Header[] headers = {new RecordHeader(BATCH_HEADER, new byte[] {3})};
+    return new ProducerRecord<>(topic, partition, key, w.toBytes(), new RecordHeaders(headers));
+  }
+
+  /** The tombstone that ends what {@code key} held. */
+  static ProducerRecord<String, byte[]> tombstone(String topic, int partition, String key) {
+    return new ProducerRecord<>(topic, partition, key, null);
+  }
+
+  /** The key of a batch record; message ids never contain {@code #}, so it is no message's key. */
+  static String batchKey(String producerId, String name) {
+    return producerId + "|#" + name;
+  }
+
+  /** Whether a ledger key (of a record or a tombstone) is a batch's. */
+  static boolean isBatchKey(String key) {
+    int bar = key.indexOf('|');
+    return bar >= 0 && bar + 1 < key.length() && key.charAt(bar + 1) == '#';
+  }
+
+  /** The entries of a live batch record, in the order written (a later one for an id supersedes an earlier one). */
+  static List<LedgerEntry> fromBatch(ConsumerRecord<String, byte[]> r) throws InvalidRecordException {
+    Header header = r.headers().lastHeader(BATCH_HEADER);
+    if (header == null || header.value() == null || header.value().length != 1 || header.value()[0] != 3) {
+      throw new InvalidRecordException("ledger batch without header " + BATCH_HEADER + " = 3");
+    }
+    String producerId = producerOf(r.key());
+    if (producerId == null || !isBatchKey(r.key())) {
+      throw new InvalidRecordException("ledger key '" + r.key() + "' is not <producerId>|#<batch>");
+    }
+    CompactReader in = new CompactReader(r.value(), "ledger batch " + r.key());
+    int version = in.readByte("version");
+    if (version != 3) {
+      throw new InvalidRecordException("unsupported ledger batch version '" + version + "'");
+    }
+    // Each entry takes at least a few bytes: a count larger than the value is corrupt, not a reason to allocate.
+    int count = (int) in.varlong("count", 0, r.value().length);
+    List<LedgerEntry> entries = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      String id = in.string("id", MAX_ID_BYTES);
+      Fields f = readFields(in);
+      entries.add(f.entry(id, producerId, in.bytes("payload", Integer.MAX_VALUE)));
+    }
+    in.end();
+    return entries;
+  }
+
+  private static int fieldsSize(LedgerEntry e) {
+    return CompactWriter.varlongSize(e.attempt()) + CompactWriter.varlongSize(e.acceptedAtMillis())
+        + CompactWriter.zigzagSize(e.sentAtMillis() - e.acceptedAtMillis())
+        + CompactWriter.varlongSize(e.baseTimeoutMillis())
+        + CompactWriter.zigzagSize(e.deadlineMillis() - e.sentAtMillis())
+        + CompactWriter.nullableStringSize(e.contentType());
+  }
+
+  private static CompactWriter writeFields(CompactWriter w, LedgerEntry e) {
+    return w.varlong(e.attempt())
+        .varlong(e.acceptedAtMillis())
+        .zigzag(e.sentAtMillis() - e.acceptedAtMillis())
+        .varlong(e.baseTimeoutMillis())
+        .zigzag(e.deadlineMillis() - e.sentAtMillis())
+        .nullableString(e.contentType());
+  }
+
+  /** An entry's fields as version 2 and 3 write them, without id, producer and payload. */
+  private record Fields(int attempt, long acceptedAt, long sentAt, long baseTimeout, long deadline,
+      String contentType) {
+
+    LedgerEntry entry(String id, String producerId, byte[] payload) {
+      return new LedgerEntry(id, producerId, attempt, acceptedAt, sentAt, baseTimeout, deadline, contentType,
+          payload);
+    }
+  }
+
+  private static Fields readFields(CompactReader in) throws InvalidRecordException {
+    int attempt = (int) in.varlong("attempt", 1, Integer.MAX_VALUE);
+    long acceptedAt = in.varlong("accepted-at", 0, Long.MAX_VALUE);
+    long sentAt = acceptedAt + in.zigzag("sent-at");
+    long baseTimeout = in.varlong("timeout", 0, Long.MAX_VALUE);
+    // Wall times in a ledger only move a deadline; a corrupt difference yields a deadline that fires at once or late,
+    // never an exception.
+    long deadline = sentAt + in.zigzag("deadline");
+    String contentType = in.nullableString("content type", MAX_CONTENT_TYPE_BYTES);
+    return new Fields(attempt, acceptedAt, sentAt, baseTimeout, deadline, contentType);
   }
 
   /** The producer id of a ledger key, or {@code null} if the key is not one. */
@@ -95,17 +194,9 @@ final class LedgerCodec {
     if (version != 2) {
       throw new InvalidRecordException("unsupported ledger version '" + version + "'");
     }
-    int attempt = (int) in.varlong("attempt", 1, Integer.MAX_VALUE);
-    long acceptedAt = in.varlong("accepted-at", 0, Long.MAX_VALUE);
-    long sentAt = acceptedAt + in.zigzag("sent-at");
-    long baseTimeout = in.varlong("timeout", 0, Long.MAX_VALUE);
-    // Wall times in a ledger only move a deadline; a corrupt difference yields a deadline that fires at once or late,
-    // never an exception.
-    long deadline = sentAt + in.zigzag("deadline");
-    String contentType = in.nullableString("content type", MAX_CONTENT_TYPE_BYTES);
+    Fields f = readFields(in);
     in.end();
-    return new LedgerEntry(idOf(r.key()), producerId, attempt, acceptedAt, sentAt, baseTimeout, deadline,
-        contentType, r.value());
+    return f.entry(idOf(r.key()), producerId, r.value());
   }
 
   private static LedgerEntry fromVersion1(ConsumerRecord<String, byte[]> r) throws InvalidRecordException {

@@ -186,11 +186,13 @@ public class ProducerVerticle extends VerticleBase {
   private Future<Void> startPipeline(int ledgerPartitions, KafkaSender producer,
       KafkaReadStream<String, byte[]> consumer, Map<String, String> consumerConfig) {
     outbound = new KafkaOutbound(producer, options.kafka().topics());
-    Ledger ledger = new KafkaLedger(vertx, producer,
-        new TopicPartition(options.kafka().topics().ledger(), replyPartition % ledgerPartitions),
-        options.producerId(), consumerConfig, Duration.ofSeconds(60));
     MessageTracker tracker = new MessageTracker(clock, options.retry(),
         () -> ThreadLocalRandom.current().nextDouble(), options.historySize());
+    Ledger ledger = new KafkaLedger(vertx, producer,
+        new TopicPartition(options.kafka().topics().ledger(), replyPartition % ledgerPartitions),
+        options.producerId(), consumerConfig, Duration.ofSeconds(60), clock,
+        id -> tracker.find(id).filter(m -> m.state().isPending())
+            .map(m -> tracker.ledgerEntry(m, options.producerId())));
     Scheduler scheduler = new Scheduler() {
       @Override
       public long schedule(long delayMillis, Runnable task) {

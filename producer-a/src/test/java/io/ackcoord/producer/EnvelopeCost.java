@@ -31,7 +31,7 @@ public final class EnvelopeCost {
     System.out.printf("topic-1 record %d bytes, ledger entry %d bytes, tombstone %d bytes (payload %d, id %d)%n",
         WireFormat.serialize(EnvelopeCodec.toRecord(topics.messages(), envelopes[0])),
         WireFormat.serialize(LedgerCodec.toRecord(topics.ledger(), 0, entry(envelopes[0]))),
-        WireFormat.serialize(LedgerCodec.tombstone(topics.ledger(), 0, "producer-a", envelopes[0].id())),
+        WireFormat.serialize(LedgerCodec.tombstone(topics.ledger(), 0, LedgerCodec.key("producer-a", envelopes[0].id()))),
         payloadBytes, envelopes[0].id().length());
     byte[][] wire = new byte[n][];
     for (int i = 0; i < n; i++) {
@@ -46,7 +46,7 @@ public final class EnvelopeCost {
       for (Envelope e : envelopes) {
         bytes += WireFormat.serialize(EnvelopeCodec.toRecord(topics.messages(), e));
         bytes += WireFormat.serialize(LedgerCodec.toRecord(topics.ledger(), 0, entry(e)));
-        bytes += WireFormat.serialize(LedgerCodec.tombstone(topics.ledger(), 0, e.producerId(), e.id()));
+        bytes += WireFormat.serialize(LedgerCodec.tombstone(topics.ledger(), 0, LedgerCodec.key(e.producerId(), e.id())));
       }
       long cpuA = threads.getCurrentThreadCpuTime() - cpu0;
       long allocA = threads.getThreadAllocatedBytes(tid) - alloc0;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ackcoord.protocol.InvalidRecordException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -90,5 +91,56 @@ class LedgerCodecTest {
           new RecordHeader(LedgerCodec.HEADER, cut)))).as("first %d bytes", length)
           .isInstanceOf(InvalidRecordException.class).hasMessageStartingWith("ledger header ackcoord-ledger: ");
     }
+  }
+
+  @Test
+  @DisplayName("a batch carries many entries under one key, restores each field for field, and is no message's key")
+  void batchRoundTrip() throws Exception {
+    LedgerEntry second = new LedgerEntry("m-2", "a1", 1, 5, 5, 0, 2, null, new byte[0]);
+    LedgerEntry back = new LedgerEntry("m:3@x", "a1", 2, 1000, 900, 10, 800, "text/plain; charset=é", new byte[] {1});
+    String key = LedgerCodec.batchKey("a1", "k3x.7");
+    ProducerRecord<String, byte[]> record = LedgerCodec.batchRecord("ledger", 1, key, List.of(ENTRY, second, back));
+
+    assertThat(record.key()).isEqualTo("a1|#k3x.7");
+    assertThat(LedgerCodec.producerOf(record.key())).isEqualTo("a1");
+    assertThat(LedgerCodec.isBatchKey(record.key())).isTrue();
+    assertThat(LedgerCodec.isBatchKey(LedgerCodec.key("a1", "m-1"))).isFalse();
+    assertThat(record.value()).hasSize(2 + LedgerCodec.batchEntrySize(ENTRY) + LedgerCodec.batchEntrySize(second)
+        + LedgerCodec.batchEntrySize(back));
+    List<LedgerEntry> read = LedgerCodec.fromBatch(consumed(record));
+    assertThat(read).hasSize(3);
+    assertSameEntry(read.get(0), ENTRY);
+    assertSameEntry(read.get(1), second);
+    assertSameEntry(read.get(2), back);
+    assertThat(LedgerCodec.fromBatch(consumed(LedgerCodec.batchRecord("ledger", 1, key, List.of())))).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a batch cut short, with a wrong count or without its header is refused, naming the problem")
+  void invalidBatches() {
+    ProducerRecord<String, byte[]> record = LedgerCodec.batchRecord("ledger", 0, LedgerCodec.batchKey("a1", "b"),
+        List.of(ENTRY, ENTRY));
+    byte[] full = record.value();
+    for (int length = 0; length < full.length; length++) {
+      byte[] cut = Arrays.copyOf(full, length);
+      assertThatThrownBy(() -> LedgerCodec.fromBatch(consumed("a1|#b", cut, record.headers().toArray())))
+          .as("first %d bytes", length).isInstanceOf(InvalidRecordException.class)
+          .hasMessageStartingWith("ledger batch a1|#b: ");
+    }
+    byte[] oneMore = full.clone();
+    oneMore[1] = 3;
+    assertThatThrownBy(() -> LedgerCodec.fromBatch(consumed("a1|#b", oneMore, record.headers().toArray())))
+        .isInstanceOf(InvalidRecordException.class);
+    byte[] trailing = Arrays.copyOf(full, full.length + 1);
+    assertThatThrownBy(() -> LedgerCodec.fromBatch(consumed("a1|#b", trailing, record.headers().toArray())))
+        .hasMessageContaining("unexpected byte(s) after the last field");
+    assertThatThrownBy(() -> LedgerCodec.fromBatch(consumed("a1|#b", full)))
+        .hasMessage("ledger batch without header ackcoord-ledger-batch = 3");
+    assertThatThrownBy(() -> LedgerCodec.fromBatch(consumed("a1|b", full, record.headers().toArray())))
+        .hasMessage("ledger key 'a1|b' is not <producerId>|#<batch>");
+    byte[] version4 = full.clone();
+    version4[0] = 4;
+    assertThatThrownBy(() -> LedgerCodec.fromBatch(consumed("a1|#b", version4, record.headers().toArray())))
+        .hasMessage("unsupported ledger batch version '4'");
   }
 }

@@ -95,8 +95,8 @@ public final class PendingFootprint {
     }
 
     @Override
-    public io.vertx.core.Future<Void> forget(String id) {
-      return io.vertx.core.Future.succeededFuture();
+    public void forget(String id) {
+      // nothing is kept
     }
 
     @Override

@@ -115,9 +115,8 @@ public final class SubmitCost {
     }
 
     @Override
-    public Future<Void> forget(String id) {
-      WireFormat.serialize(LedgerCodec.tombstone(topics.ledger(), 0, "cost", id));
-      return Future.succeededFuture();
+    public void forget(String id) {
+      WireFormat.serialize(LedgerCodec.tombstone(topics.ledger(), 0, LedgerCodec.key("cost", id)));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.ackcoord.protocol;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads the fields {@link CompactWriter} wrote, checking every varint and length against what is left, so that a
@@ -57,14 +58,32 @@ public final class CompactReader {
     return lengthPlusOne == 0 ? null : utf8(field, lengthPlusOne - 1);
   }
 
+  /** What {@link CompactWriter#bytes} wrote: at most {@code maxBytes} bytes. */
+  public byte[] bytes(String field, int maxBytes) throws InvalidRecordException {
+    int length = (int) varlong(field + " length", 0, maxBytes);
+    need(field, length);
+    byte[] b = Arrays.copyOfRange(bytes, position, position + length);
+    position += length;
+    return b;
+  }
+
+  /** Whether bytes are left to read. */
+  public boolean hasMore() {
+    return position < bytes.length;
+  }
+
   private String utf8(String field, int length) throws InvalidRecordException {
+    need(field, length);
+    String s = new String(bytes, position, length, StandardCharsets.UTF_8);
+    position += length;
+    return s;
+  }
+
+  private void need(String field, int length) throws InvalidRecordException {
     if (length > bytes.length - position) {
       throw new InvalidRecordException(what + ": " + field + " is " + length + " bytes but only "
           + (bytes.length - position) + " remain");
     }
-    String s = new String(bytes, position, length, StandardCharsets.UTF_8);
-    position += length;
-    return s;
   }
 
   /** Fails if bytes are left over: a value of a known version has nothing after its last field. */

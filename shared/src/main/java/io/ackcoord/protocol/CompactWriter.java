@@ -46,6 +46,11 @@ public final class CompactWriter {
     return varlongSize(length + 1L) + length;
   }
 
+  /** Bytes {@link #bytes} takes for {@code length} bytes: the length as a varint, then the bytes. */
+  public static int bytesSize(int length) {
+    return varlongSize(length) + length;
+  }
+
   public CompactWriter writeByte(int value) {
     bytes[position++] = (byte) value;
     return this;
@@ -86,6 +91,14 @@ public final class CompactWriter {
     }
     varlong(utf8Length(s) + 1L);
     return utf8(s);
+  }
+
+  /** {@code b} as its length (a varint) and its bytes. */
+  public CompactWriter bytes(byte[] b) {
+    varlong(b.length);
+    System.arraycopy(b, 0, bytes, position, b.length);
+    position += b.length;
+    return this;
   }
 
   private CompactWriter utf8(String s) {

@@ -1,8 +1,10 @@
 package io.ackcoord.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -26,6 +28,32 @@ class CompactWriterTest {
     assertThat(CompactWriter.varlongSize(128)).isEqualTo(2);
     assertThat(CompactWriter.zigzagSize(-64)).isEqualTo(1);
     assertThat(CompactWriter.varlongSize(-1)).isEqualTo(10);
+  }
+
+  @Test
+  @DisplayName("byte arrays read back, an empty one included, and a length past the end is refused")
+  void byteArrays() throws Exception {
+    byte[] first = {1, 2, (byte) 0xFF};
+    byte[] second = new byte[200];
+    second[199] = 9;
+    byte[] written = new CompactWriter(CompactWriter.bytesSize(3) + CompactWriter.bytesSize(0)
+        + CompactWriter.bytesSize(200)).bytes(first).bytes(new byte[0]).bytes(second).toBytes();
+    CompactReader r = new CompactReader(written, "t");
+    assertThat(r.bytes("a", 3)).containsExactly(first);
+    assertThat(r.hasMore()).isTrue();
+    assertThat(r.bytes("b", 3)).isEmpty();
+    assertThat(r.bytes("c", 200)).containsExactly(second);
+    assertThat(r.hasMore()).isFalse();
+    r.end();
+
+    byte[] cut = Arrays.copyOf(written, written.length - 1);
+    CompactReader short1 = new CompactReader(cut, "t");
+    short1.bytes("a", 3);
+    short1.bytes("b", 3);
+    assertThatThrownBy(() -> short1.bytes("c", 200))
+        .isInstanceOf(InvalidRecordException.class).hasMessageContaining("c is 200 bytes but only 199 remain");
+    assertThatThrownBy(() -> new CompactReader(written, "t").bytes("a", 2))
+        .isInstanceOf(InvalidRecordException.class).hasMessageContaining("out of range");
   }
 
   @Test
