@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * The {@link Ledger} on a compacted Kafka topic. Each A writes to one partition (the index of its reply partition),
  * so recovery reads one partition, not the whole topic. Writes share A's idempotent {@code acks=all} producer.
  *
- * <p>Entries go out in batches, one record per event-loop turn for all the messages accepted or re-sent in it;
- * {@link LedgerBatches} decides which record holds which message and when a record is tombstoned. Recovery reads
+ * <p>Entries go out in batches, one record per event-loop turn for all the messages accepted or re-sent in it, and
+ * one end record per turn names the messages that became final; {@link LedgerBatches} decides which record holds
+ * which message and when a record is tombstoned. Recovery reads
  * every version {@link LedgerCodec} knows, so an A upgraded on a ledger of per-message records resumes them.
  */
 final class KafkaLedger implements Ledger {
@@ -37,8 +38,8 @@ final class KafkaLedger implements Ledger {
   /** Batch records are cut at this size, far below the broker's and the producer's 1 MiB defaults. */
   static final int BATCH_MAX_BYTES = 256 * 1024;
   /**
-   * Batches that lose members are rewritten after this long (see {@link LedgerBatches}); keep the ledger topic's
-   * {@code delete.retention.ms} (24 h by default) above it.
+   * Batches that lose members are rewritten after this long (see {@link LedgerBatches}), so that one long-pending
+   * message does not keep old batches, and every end record written after them, in the topic.
    */
   static final long REWRITE_AFTER_MILLIS = Duration.ofHours(1).toMillis();
   private static final long SWEEP_MILLIS = Duration.ofMinutes(1).toMillis();
@@ -78,9 +79,15 @@ final class KafkaLedger implements Ledger {
       }
 
       @Override
+      public Future<Void> end(String key, List<String> ids) {
+        return producer.send(LedgerCodec.endRecord(partition.topic(), partition.partition(), key, ids))
+            .mapEmpty();
+      }
+
+      @Override
       public void tombstone(String key) {
         producer.send(LedgerCodec.tombstone(partition.topic(), partition.partition(), key)).onFailure(err ->
-            LOG.warn("Ledger tombstone {} failed (a restart would re-send its final messages once): {}", key,
+            LOG.warn("Ledger tombstone {} failed (it stays in the ledger until a restart takes it over): {}", key,
                 err.getMessage()));
       }
 
@@ -107,6 +114,7 @@ final class KafkaLedger implements Ledger {
   public Future<List<LedgerEntry>> recover() {
     return vertx.executeBlocking(this::readPartition, false).map(read -> {
       read.holders().forEach((key, ids) -> batches.adopt(key, ids, read.members().getOrDefault(key, ids.size())));
+      read.ends().forEach(batches::adoptEnd);
       vertx.setPeriodic(SWEEP_MILLIS, SWEEP_MILLIS, id -> rewriteStale());
       return read.entries();
     });

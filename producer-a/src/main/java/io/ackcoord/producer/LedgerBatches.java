@@ -3,6 +3,7 @@ package io.ackcoord.producer;
 import io.ackcoord.time.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,21 +17,24 @@ import java.util.function.Consumer;
  *
  * <p>Every entry recorded during a turn goes into one batch record (cut at {@code maxEntries} or {@code maxBytes}).
  * A message is <em>held</em> by the newest batch its entry went into; the batch that held it before is released once
- * the new one is durable, so at every moment some durable record has the message's latest durable entry. A batch is
- * tombstoned when it holds nothing any more: every message in it is final or held by a newer batch. One record and
- * one tombstone per batch replace one of each per message.
+ * the new one is durable, so at every moment some durable record has the message's latest durable entry. The
+ * messages that become final during a turn are named in one <em>end record</em>, written after the turn's batch; it
+ * ends them whichever batches still carry their entries. A batch is tombstoned when it holds nothing any more
+ * (every message in it final or held by a newer batch); an end record once every batch written before it is
+ * tombstoned, since only those can carry what it ends. So a turn costs one record and one tombstone of each kind,
+ * not a record and a tombstone per message, and the compacted topic keeps one tombstone per turn, not per message.
  *
- * <p>Compaction and old batches: reading a ledger, a later record of an id supersedes an earlier one, and a batch's
- * tombstone drops only the ids it still held. A batch record that stays live because one message in it is pending
- * for long also still carries its other messages' old entries; once the records that superseded those (and their
- * tombstones) are compacted away, a restart would take them for pending again. So a batch older than
- * {@code rewriteAfterMillis} that no longer holds all its messages is handed back through {@link #stale}: its
- * remaining messages are recorded anew, and it is tombstoned. This keeps every batch younger than the ledger topic's
- * {@code delete.retention.ms} (24 h by default) before its tombstone: keep that above {@code rewriteAfterMillis}.
+ * <p>Compaction: tombstones are deleted after the topic's {@code delete.retention.ms} (24 h by default), but an end
+ * record's tombstone always comes after the tombstones of the batches it covers, so compaction never drops an end
+ * record while a batch it covers is still live. A batch that stays live because one message in it is pending for
+ * long keeps every end record written after it; so a batch older than {@code rewriteAfterMillis} that no longer
+ * holds all its messages is handed back through {@link #stale}: its remaining messages are recorded anew, and it
+ * is tombstoned.
  *
  * <p>A failed batch write fails the futures of its entries and is written again (only with the entries it still
  * holds) after {@code retryDelayMillis}; the batches it replaces stay held until it is durable. A caller whose
- * first entry failed must {@link #forget} the message (the coordinator does, when it rejects the submission).
+ * first entry failed must {@link #forget} the message (the coordinator does, when it rejects the submission). A
+ * failed end record is written again until it lands.
  *
  * <p>Not thread-safe: it lives on A's event loop.
  */
@@ -42,7 +46,10 @@ final class LedgerBatches {
     /** Writes a batch record; completes once it is durable. */
     Future<Void> write(String key, List<LedgerEntry> entries);
 
-    /** Writes the tombstone of a record that holds no message any more; failures are the writer's to log. */
+    /** Writes an end record naming messages that are final; completes once it is durable. */
+    Future<Void> end(String key, List<String> ids);
+
+    /** Writes the tombstone of a record no longer needed; failures are the writer's to log. */
     void tombstone(String key);
 
     /** Runs {@code task} after {@code delayMillis}. */
@@ -52,14 +59,14 @@ final class LedgerBatches {
   /** A ledger record that holds entries: a batch of this run, or a record adopted from an earlier run's ledger. */
   static final class Batch {
     final String key;
+    // Creation order among all batches of this ledger, adopted ones first.
+    final long order;
     final long createdAt;
     final List<String> ids = new ArrayList<>();
     // The batch that held ids.get(i) before this one, or null; released once this batch is durable.
     List<Batch> previous = new ArrayList<>();
     // What the record carries; dropped once durable.
     List<LedgerEntry> entries = new ArrayList<>();
-    // Messages that ended before the batch was written: their tombstones follow it.
-    List<String> endedWhileOpen = new ArrayList<>();
     final Promise<Void> durable = Promise.promise();
     int bytes;
     // Distinct ids this batch has held, and how many of them it still holds: the tombstone is due at 0.
@@ -71,9 +78,25 @@ final class LedgerBatches {
     Batch older;
     Batch newer;
 
-    Batch(String key, long createdAt) {
+    Batch(String key, long order, long createdAt) {
       this.key = key;
+      this.order = order;
       this.createdAt = createdAt;
+    }
+  }
+
+  /** An end record: the messages that became final in one turn. */
+  private static final class End {
+    final String key;
+    // The newest batch when it was written: it is tombstoned once no batch of this order or older is live.
+    final long covers;
+    List<String> ids;
+    boolean durable;
+
+    End(String key, long covers, List<String> ids) {
+      this.key = key;
+      this.covers = covers;
+      this.ids = ids;
     }
   }
 
@@ -88,7 +111,12 @@ final class LedgerBatches {
   private final long retryDelayMillis;
   private final Map<String, Batch> holder = new HashMap<>();
   private Batch open;
+  private List<String> ending = new ArrayList<>();
+  // Written or being written, oldest first.
+  private final ArrayDeque<End> ends = new ArrayDeque<>();
+  private boolean flushScheduled;
   private long nextSeq;
+  private long lastOrder;
   private Batch oldest;
   private Batch newest;
 
@@ -117,9 +145,10 @@ final class LedgerBatches {
       flush();
     }
     if (open == null) {
-      open = new Batch(LedgerCodec.batchKey(producerId, run + "." + nextSeq++), clock.monotonicMillis());
+      open = new Batch(LedgerCodec.batchKey(producerId, run + "." + nextSeq++), ++lastOrder,
+          clock.monotonicMillis());
       link(open);
-      later.accept(this::flush);
+      flushLater();
     }
     Batch b = open;
     Batch before = holder.put(e.id(), b);
@@ -140,8 +169,8 @@ final class LedgerBatches {
   }
 
   /**
-   * The message is final (or was never accepted): a tombstone under its own key says so, whichever records carry
-   * it. (A batch's tombstone alone would not: once compaction drops the batch's record, an older batch that still
+   * The message is final (or was never accepted): this turn's end record will say so, whichever records carry it.
+   * (A batch's tombstone alone would not: once compaction drops the batch's record, an older batch that still
    * carries the message's earlier entry would bring it back.) The batch holding it is tombstoned when it holds none.
    */
   void forget(String id) {
@@ -149,22 +178,17 @@ final class LedgerBatches {
     if (b == null) {
       return;
     }
-    if (b == open) {
-      // Its entry goes out with the batch at the end of the turn: the tombstone must follow it.
-      b.endedWhileOpen.add(id);
-    } else {
-      writes.tombstone(LedgerCodec.key(producerId, id));
-    }
+    ending.add(id);
+    flushLater();
     release(b);
   }
 
   /** Takes over a record an earlier run left live, holding {@code ids}; {@code members} ids were written in it. */
   void adopt(String key, List<String> ids, int members) {
-    Batch b = new Batch(key, clock.monotonicMillis());
+    Batch b = new Batch(key, ++lastOrder, clock.monotonicMillis());
     b.written = true;
     b.entries = null;
     b.previous = null;
-    b.endedWhileOpen = null;
     b.durable.complete();
     b.members = members;
     for (String id : ids) {
@@ -178,6 +202,14 @@ final class LedgerBatches {
     }
     link(b);
     tombstoneIfEmpty(b);
+  }
+
+  /** Takes over an end record an earlier run left live; adopt its batches first, since it may cover them. */
+  void adoptEnd(String key) {
+    End e = new End(key, lastOrder, null);
+    e.durable = true;
+    ends.add(e);
+    tombstoneEnds();
   }
 
   /**
@@ -213,16 +245,51 @@ final class LedgerBatches {
     return n;
   }
 
-  /** Writes the open batch now, if there is one. */
+  /** End records not yet tombstoned (for tests). */
+  int liveEnds() {
+    return ends.size();
+  }
+
+  /** Writes the open batch now, then the end record of the messages that ended since the last one. */
   void flush() {
+    flushScheduled = false;
     Batch b = open;
-    if (b == null) {
-      return;
+    if (b != null) {
+      open = null;
+      write(b, b.entries);
     }
-    open = null;
-    write(b, b.entries);
-    b.endedWhileOpen.forEach(id -> writes.tombstone(LedgerCodec.key(producerId, id)));
-    b.endedWhileOpen = null;
+    if (!ending.isEmpty()) {
+      End e = new End(LedgerCodec.endKey(producerId, run + "." + nextSeq++), lastOrder, ending);
+      ending = new ArrayList<>();
+      ends.add(e);
+      writeEnd(e);
+    }
+  }
+
+  private void flushLater() {
+    if (!flushScheduled) {
+      flushScheduled = true;
+      later.accept(this::flush);
+    }
+  }
+
+  private void writeEnd(End e) {
+    writes.end(e.key, e.ids).onComplete(ar -> {
+      if (ar.succeeded()) {
+        e.durable = true;
+        e.ids = null;
+        tombstoneEnds();
+      } else {
+        writes.schedule(retryDelayMillis, () -> writeEnd(e));
+      }
+    });
+  }
+
+  // In order: an end record written later never covers fewer batches.
+  private void tombstoneEnds() {
+    while (!ends.isEmpty() && ends.peek().durable && (oldest == null || oldest.order > ends.peek().covers)) {
+      writes.tombstone(ends.poll().key);
+    }
   }
 
   private void write(Batch b, List<LedgerEntry> entries) {
@@ -277,6 +344,7 @@ final class LedgerBatches {
       b.tombstoned = true;
       unlink(b);
       writes.tombstone(b.key);
+      tombstoneEnds();
     }
   }
 

@@ -18,7 +18,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * partition never overwrite each other; a tombstone (null value) under a key ends what the key held.
  *
  * <p>Version 3 (written): a batch, key {@code <producerId>|#<batch name>}, holding the entries of many messages
- * ({@link #batchRecord}). Version 2 (read, for ledgers written before batches): one message per record, key
+ * ({@link #batchRecord}), and an end record, key {@code <producerId>|!<name>}, naming messages that are final
+ * ({@link #endRecord}). Version 2 (read, for ledgers written before batches): one message per record, key
  * {@code <producerId>|<messageId>}, value = payload, header {@value #HEADER} = version byte {@code 2}, varints for
  * attempt, accepted-at, sent-at (difference from accepted-at), base timeout and deadline (difference from sent-at),
  * then the content type as UTF-8 prefixed with its length plus one ({@code 0}: none). Version 3 repeats those
@@ -36,6 +37,8 @@ final class LedgerCodec {
 
   /** Version 3: the header of a batch record. */
   static final String BATCH_HEADER = "ackcoord-ledger-batch";
+  /** Version 3: the header of an end record. */
+  static final String END_HEADER = "ackcoord-ledger-end";
 
   private static final int MAX_CONTENT_TYPE_BYTES = Short.MAX_VALUE;
   private static final int MAX_ID_BYTES = 4 * MessageIds.MAX_LENGTH;
@@ -94,25 +97,73 @@ final class LedgerCodec {
 
   /** Whether a ledger key (of a record or a tombstone) is a batch's. */
   static boolean isBatchKey(String key) {
+    return kindOf(key) == '#';
+  }
+
+  /** The key of an end record; message ids never contain {@code !}. */
+  static String endKey(String producerId, String name) {
+    return producerId + "|!" + name;
+  }
+
+  /** Whether a ledger key (of a record or a tombstone) is an end record's. */
+  static boolean isEndKey(String key) {
+    return kindOf(key) == '!';
+  }
+
+  private static char kindOf(String key) {
     int bar = key.indexOf('|');
-    return bar >= 0 && bar + 1 < key.length() && key.charAt(bar + 1) == '#';
+    return bar >= 0 && bar + 1 < key.length() ? key.charAt(bar + 1) : 0;
+  }
+
+  /**
+   * A version-3 end record: the ids of messages that became final, under {@code <producerId>|!<name>}. Value:
+   * version byte {@code 3}, a varint count, the ids. Header {@value #END_HEADER} = {@code 3} marks it.
+   */
+  static ProducerRecord<String, byte[]> endRecord(String topic, int partition, String key, List<String> ids) {
+    int size = 1 + CompactWriter.varlongSize(ids.size());
+    for (String id : ids) {
+      size += CompactWriter.stringSize(id);
+    }
+    CompactWriter w = new CompactWriter(size).writeByte(3).varlong(ids.size());
+    ids.forEach(w::string);
+    Header[] headers = {new RecordHeader(END_HEADER, new byte[] {3})};
+    return new ProducerRecord<>(topic, partition, key, w.toBytes(), new RecordHeaders(headers));
+  }
+
+  /** The ids of a live end record. */
+  static List<String> fromEnd(ConsumerRecord<String, byte[]> r) throws InvalidRecordException {
+    CompactReader in = version3(r, END_HEADER, isEndKey(r.key()), "<producerId>|!<end>", "ledger end ");
+    int count = (int) in.varlong("count", 0, r.value().length);
+    List<String> ids = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      ids.add(in.string("id", MAX_ID_BYTES));
+    }
+    in.end();
+    return ids;
+  }
+
+  // The value of a version-3 record, positioned after its version byte, once its header and key are checked.
+  private static CompactReader version3(ConsumerRecord<String, byte[]> r, String header, boolean keyFits,
+      String keyForm, String what) throws InvalidRecordException {
+    Header h = r.headers().lastHeader(header);
+    if (h == null || h.value() == null || h.value().length != 1 || h.value()[0] != 3) {
+      throw new InvalidRecordException(what.trim() + " without header " + header + " = 3");
+    }
+    if (producerOf(r.key()) == null || !keyFits) {
+      throw new InvalidRecordException("ledger key '" + r.key() + "' is not " + keyForm);
+    }
+    CompactReader in = new CompactReader(r.value(), what + r.key());
+    int version = in.readByte("version");
+    if (version != 3) {
+      throw new InvalidRecordException("unsupported " + what + "version '" + version + "'");
+    }
+    return in;
   }
 
   /** The entries of a live batch record, in the order written (a later one for an id supersedes an earlier one). */
   static List<LedgerEntry> fromBatch(ConsumerRecord<String, byte[]> r) throws InvalidRecordException {
-    Header header = r.headers().lastHeader(BATCH_HEADER);
-    if (header == null || header.value() == null || header.value().length != 1 || header.value()[0] != 3) {
-      throw new InvalidRecordException("ledger batch without header " + BATCH_HEADER + " = 3");
-    }
+    CompactReader in = version3(r, BATCH_HEADER, isBatchKey(r.key()), "<producerId>|#<batch>", "ledger batch ");
     String producerId = producerOf(r.key());
-    if (producerId == null || !isBatchKey(r.key())) {
-      throw new InvalidRecordException("ledger key '" + r.key() + "' is not <producerId>|#<batch>");
-    }
-    CompactReader in = new CompactReader(r.value(), "ledger batch " + r.key());
-    int version = in.readByte("version");
-    if (version != 3) {
-      throw new InvalidRecordException("unsupported ledger batch version '" + version + "'");
-    }
     // Each entry takes at least a few bytes: a count larger than the value is corrupt, not a reason to allocate.
     int count = (int) in.varlong("count", 0, r.value().length);
     List<LedgerEntry> entries = new ArrayList<>(count);

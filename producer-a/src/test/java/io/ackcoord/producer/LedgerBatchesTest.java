@@ -34,13 +34,23 @@ class LedgerBatchesTest {
   private final ManualClock clock = new ManualClock();
   private int writes;
   private int tombstones;
-  private int messageTombstones;
+  private int endRecords;
+  private int endTombstones;
 
   private final LedgerBatches.Writes fake = new LedgerBatches.Writes() {
     @Override
     public Future<Void> write(String key, List<LedgerEntry> entries) {
       writes++;
-      ProducerRecord<String, byte[]> r = LedgerCodec.batchRecord("ledger", 0, key, entries);
+      return send(LedgerCodec.batchRecord("ledger", 0, key, entries));
+    }
+
+    @Override
+    public Future<Void> end(String key, List<String> ids) {
+      endRecords++;
+      return send(LedgerCodec.endRecord("ledger", 0, key, ids));
+    }
+
+    private Future<Void> send(ProducerRecord<String, byte[]> r) {
       log.add(r);
       inFlightRecords.add(r);
       Promise<Void> p = Promise.promise();
@@ -53,7 +63,7 @@ class LedgerBatchesTest {
       if (LedgerCodec.isBatchKey(key)) {
         tombstones++;
       } else {
-        messageTombstones++;
+        endTombstones++;
       }
       log.add(LedgerCodec.tombstone("ledger", 0, key));
     }
@@ -101,6 +111,11 @@ class LedgerBatchesTest {
 
   /** What a restarted A would read: the log replayed, optionally after compaction (latest record per key). */
   private LedgerReplay.Result replay(boolean compacted) {
+    return replay(compacted, false);
+  }
+
+  /** ... and with {@code tombstonesExpired}, after compaction has deleted every tombstone too. */
+  private LedgerReplay.Result replay(boolean compacted, boolean tombstonesExpired) {
     List<ProducerRecord<String, byte[]>> records = log;
     if (compacted) {
       Map<String, Integer> last = new HashMap<>();
@@ -109,7 +124,7 @@ class LedgerBatchesTest {
       }
       records = new ArrayList<>();
       for (int i = 0; i < log.size(); i++) {
-        if (last.get(log.get(i).key()) == i) {
+        if (last.get(log.get(i).key()) == i && !(tombstonesExpired && log.get(i).value() == null)) {
           records.add(log.get(i));
         }
       }
@@ -175,31 +190,45 @@ class LedgerBatchesTest {
   }
 
   @Test
-  @DisplayName("a final message is ended under its own key, a batch once it holds none; never before its record")
-  void tombstoneWhenEmpty() {
+  @DisplayName("the messages that end in a turn are named in one end record after the turn's batch; a batch is "
+      + "tombstoned once it holds none, an end record once no batch before it is left")
+  void endsAndTombstones() {
     LedgerBatches b = batches(1000, 1 << 20);
     b.add(entry("m1", 1));
     b.add(entry("m2", 1));
     endTurn();
     confirmAll();
     b.forget("m1");
+    assertThat(endRecords).as("not before the turn ends").isZero();
+    endTurn();
+    assertThat(endRecords).isEqualTo(1);
+    confirmAll();
     assertThat(tombstones).isZero();
-    assertThat(messageTombstones).as("m1 ends under its own key while m2 keeps the batch").isEqualTo(1);
+    assertThat(endTombstones).as("the batch still carries m1's entry").isZero();
+    assertThat(attempts(replay(true))).containsExactly(Map.entry("m2", 1));
+
     b.forget("m2");
     assertThat(tombstones).isEqualTo(1);
-    assertThat(messageTombstones).isEqualTo(2);
-    assertThat(b.liveBatches()).isZero();
-    assertThat(replay(false).entries()).isEmpty();
-
-    // Final before its batch was even written: the tombstone still follows the record.
-    b.add(entry("m3", 1));
-    b.forget("m3");
-    assertThat(tombstones).isEqualTo(1);
+    assertThat(endTombstones).as("m1's end record, once the only batch before it is gone").isEqualTo(1);
     endTurn();
     confirmAll();
+    assertThat(endTombstones).isEqualTo(2);
+    assertThat(b.liveBatches()).isZero();
+    assertThat(b.liveEnds()).isZero();
+    assertThat(replay(false).entries()).isEmpty();
+
+    // Final in the turn it was accepted in: one batch record, then one end record, then both tombstones.
+    b.add(entry("m3", 1));
+    b.forget("m3");
+    endTurn();
+    assertThat(log.subList(log.size() - 2, log.size())).extracting(ProducerRecord::key)
+        .containsExactly("a1|#run.3", "a1|!run.4");
+    confirmAll();
     assertThat(tombstones).isEqualTo(2);
+    assertThat(endTombstones).isEqualTo(3);
     assertThat(log.get(log.size() - 1).value()).isNull();
     assertThat(replay(false).entries()).isEmpty();
+    assertThat(replay(true).holders()).isEmpty();
   }
 
   @Test
@@ -349,6 +378,8 @@ class LedgerBatchesTest {
           assertThat(attempts(replay(false))).as("seed %d turn %d", seed, turn).isEqualTo(new TreeMap<>(recorded));
           assertThat(attempts(replay(true))).as("seed %d turn %d, compacted", seed, turn)
               .isEqualTo(new TreeMap<>(recorded));
+          assertThat(attempts(replay(true, true))).as("seed %d turn %d, compacted, tombstones deleted", seed, turn)
+              .isEqualTo(new TreeMap<>(recorded));
         } else {
           // Mid-flight a restart may find an entry not yet confirmed, but never lose a durable one.
           Map<String, Integer> found = attempts(replay(true));
@@ -368,6 +399,7 @@ class LedgerBatchesTest {
       }
       assertThat(replay(true).entries()).as("seed %d: all final", seed).isEmpty();
       assertThat(replay(true).holders()).isEmpty();
+      assertThat(replay(true).ends()).as("seed %d: no end record left", seed).isEmpty();
       assertThat(b.liveBatches()).as("seed %d: no batch left", seed).isZero();
       assertThat(b.held()).isZero();
     }

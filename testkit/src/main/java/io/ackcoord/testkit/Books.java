@@ -13,7 +13,8 @@ import java.util.Map;
  * @param lost             accepted ids with neither an effect nor a dead letter
  * @param duplicateEffects effects beyond the first, summed over ids
  * @param unexpected       effects for ids nobody ever submitted
- * @param stuck            messages still pending in A's ledger plus records B has not committed
+ * @param stuck            live records in A's ledger (each holds pending messages or ends some) plus records B has
+ *                         not committed
  * @param indeterminate    ids submitted but not accepted (the caller saw an error) that were processed anyway:
  *                         allowed, since the caller may retry with the same id; reported, not counted as unexpected
  * @param resends          records on topic 1 beyond one per id: A's re-sends

@@ -84,7 +84,7 @@ public final class BooksChecker {
     long pendingInLedger = livingLedgerEntries();
     long lag = consumerGroup == null ? 0 : lag(consumerGroup);
     if (pendingInLedger > 0) {
-      samples.put("stuck", List.of(pendingInLedger + " ledger entries", lag + " uncommitted records"));
+      samples.put("stuck", List.of(pendingInLedger + " live ledger records", lag + " uncommitted records"));
     } else if (lag > 0) {
       samples.put("stuck", List.of(lag + " uncommitted records on " + topics.messages()));
     }
