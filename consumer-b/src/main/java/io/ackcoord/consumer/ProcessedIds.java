@@ -1,6 +1,5 @@
 package io.ackcoord.consumer;
 
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -20,15 +19,19 @@ import org.apache.kafka.common.TopicPartition;
  * recent, since more copies may follow. Not thread-safe: one event loop owns it.
  *
  * <p>Layout: no object per id, so a full store allocates nothing and leaves the GC nothing to trace. Each id is an
- * <em>entry</em> number in parallel primitive arrays: a 128-bit fingerprint (the 128-bit {@link SipHash} of the id
- * under a key drawn from {@link SecureRandom} for each store), its partition as an index into a small table, and
- * {@code older}/{@code newer} links of a doubly linked recency list: an O(1) move to the back, so the order is exactly
- * the access order of the {@code LinkedHashMap} this replaced (a FIFO ring of entries would need stale-position
- * bookkeeping for that). Entries freed by {@link #forget} are chained through {@code newer} and used first. The lookup
- * is an open-addressing table of entry numbers, linear probing, at most half full, with backward-shift deletion (no
- * tombstones). The arrays start at 1,024 entries and double up to {@code capacity}, so only growing allocates: B keeps
- * two stores of {@code dedupe.capacity} ids (this one and the default handler's), and a B that sees few ids should not
- * hold 73 MB for them from the start.
+ * <em>entry</em> number in parallel primitive arrays: a 128-bit fingerprint (the 128-bit {@link SipHash} of the id,
+ * see {@link Fingerprints}), its partition as an index into a small table, and {@code older}/{@code newer} links of a
+ * doubly linked recency list: an O(1) move to the back, so the order is exactly the access order of the
+ * {@code LinkedHashMap} this replaced (a FIFO ring of entries would need stale-position bookkeeping for that). Entries
+ * freed by {@link #forget} are chained through {@code newer} and used first. The lookup is an open-addressing table
+ * of entry numbers, linear probing, at most half full, with backward-shift deletion (no tombstones). The
+ * arrays start at 1,024 entries and double up to {@code capacity}, so only growing allocates: B keeps two stores of
+ * {@code dedupe.capacity} ids (this one and the default handler's), and a B that sees few ids should not hold 73 MB
+ * for them from the start.
+ *
+ * <p>B hashes each message id once ({@link Fingerprints}) and hands the fingerprint to both of its stores
+ * ({@link #contains(long, long)}, {@link #add(TopicPartition, long, long)}); the {@link DedupeStore} methods that take
+ * the id hash it themselves, to the same fingerprint.
  *
  * <p>Memory per id at the default capacity (1,000,000): 16 bytes of fingerprint, 4 of partition, 8 of links, and
  * 4 × 2,097,152 / 1,000,000 = 8.4 of lookup table: 36.4 bytes, 36 MB in all. The {@code LinkedHashMap} and
@@ -48,10 +51,9 @@ public final class ProcessedIds implements DedupeStore {
   private static final int FIRST_ENTRIES = 1024;
   /** The most ids a store can hold: its table (a power of 2, at least twice that) must fit an int array. */
   static final int MAX_CAPACITY = 1 << 29;
-  private static final SecureRandom KEYS = new SecureRandom();
 
   private final int capacity;
-  private final SipHash sip = new SipHash(KEYS.nextLong(), KEYS.nextLong());
+  private final Fingerprints fingerprints = new Fingerprints();
 
   // Per entry. partitionOf is NONE for a free entry.
   private long[] fingerprintHigh;
@@ -73,10 +75,6 @@ public final class ProcessedIds implements DedupeStore {
   private final List<TopicPartition> partitions = new ArrayList<>();
   private final Map<TopicPartition, Integer> partitionIndex = new HashMap<>();
 
-  // The fingerprint fingerprint() computed last.
-  private long idHigh;
-  private long idLow;
-
   /** @param capacity how many ids to remember, 1 to 2^29 */
   public ProcessedIds(int capacity) {
     if (capacity < 1 || capacity > MAX_CAPACITY) {
@@ -88,8 +86,13 @@ public final class ProcessedIds implements DedupeStore {
 
   @Override
   public boolean contains(String id) {
-    fingerprint(id);
-    int entry = slots[probe(idHigh, idLow)] - 1;
+    long high = fingerprints.high(id);
+    return contains(high, fingerprints.low());
+  }
+
+  /** {@link #contains(String)} of the id with the {@link Fingerprints} fingerprint {@code high}, {@code low}. */
+  boolean contains(long high, long low) {
+    int entry = slots[probe(high, low)] - 1;
     if (entry == NONE) {
       return false;
     }
@@ -99,9 +102,14 @@ public final class ProcessedIds implements DedupeStore {
 
   @Override
   public void add(TopicPartition partition, String id) {
+    long high = fingerprints.high(id);
+    add(partition, high, fingerprints.low());
+  }
+
+  /** {@link #add(TopicPartition, String)} of the id with the {@link Fingerprints} fingerprint {@code high}, {@code low}. */
+  void add(TopicPartition partition, long high, long low) {
     int p = partitionIndex(partition);
-    fingerprint(id);
-    int slot = probe(idHigh, idLow);
+    int slot = probe(high, low);
     int entry = slots[slot] - 1;
     if (entry != NONE) {
       partitionOf[entry] = p;
@@ -110,10 +118,10 @@ public final class ProcessedIds implements DedupeStore {
     }
     if (size == capacity) {
       remove(eldest);
-      slot = probe(idHigh, idLow); // the backward shift may have moved the empty slot
+      slot = probe(high, low); // the backward shift may have moved the empty slot
     } else if (free == NONE && used == partitionOf.length) {
       resize(Math.min(capacity, 2 * used));
-      slot = probe(idHigh, idLow);
+      slot = probe(high, low);
     }
     if (free != NONE) {
       entry = free;
@@ -121,8 +129,8 @@ public final class ProcessedIds implements DedupeStore {
     } else {
       entry = used++;
     }
-    fingerprintHigh[entry] = idHigh;
-    fingerprintLow[entry] = idLow;
+    fingerprintHigh[entry] = high;
+    fingerprintLow[entry] = low;
     partitionOf[entry] = p;
     slots[slot] = entry + 1;
     append(entry);
@@ -158,11 +166,6 @@ public final class ProcessedIds implements DedupeStore {
   /** The most ids remembered at once. */
   public int capacity() {
     return capacity;
-  }
-
-  private void fingerprint(String id) {
-    idHigh = sip.hash128(id);
-    idLow = sip.second();
   }
 
   private int home(long fpLow) {

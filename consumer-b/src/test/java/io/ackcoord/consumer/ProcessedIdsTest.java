@@ -191,7 +191,20 @@ class ProcessedIdsTest {
   @CsvSource({"1, 4, 1", "3, 8, 2", "7, 12, 3", "16, 40, 4", "64, 100, 5", "1500, 3000, 6"})
   @DisplayName("behaves like an access-ordered LinkedHashMap over random operations")
   void matchesModel(int capacity, int idSpace, long seed) {
+    checkAgainstModel(capacity, idSpace, seed, false);
+  }
+
+  @ParameterizedTest(name = "capacity {0}, {1} ids, seed {2}")
+  @CsvSource({"1, 4, 11", "3, 8, 12", "16, 40, 14", "1500, 3000, 16"})
+  @DisplayName("behaves like an access-ordered LinkedHashMap when ids and fingerprints are mixed at random")
+  void matchesModelMixingFingerprints(int capacity, int idSpace, long seed) {
+    checkAgainstModel(capacity, idSpace, seed, true);
+  }
+
+  /** Random operations on a store and on a model; with {@code mixed}, half of them go by fingerprint. */
+  private static void checkAgainstModel(int capacity, int idSpace, long seed, boolean mixed) {
     Random random = new Random(seed);
+    Fingerprints fingerprints = new Fingerprints();
     ProcessedIds ids = new ProcessedIds(capacity);
     Map<String, TopicPartition> model = new LinkedHashMap<>(16, 0.75f, true) {
       @Override
@@ -203,11 +216,19 @@ class ProcessedIdsTest {
     for (int op = 0; op < 35_000; op++) {
       String id = "id-" + random.nextInt(idSpace);
       int kind = random.nextInt(100);
+      boolean byFingerprint = mixed && random.nextBoolean();
+      long high = fingerprints.high(id);
+      long low = fingerprints.low();
       if (kind < 45) {
-        assertThat(ids.contains(id)).as("op %d contains %s", op, id).isEqualTo(model.get(id) != null);
+        boolean found = byFingerprint ? ids.contains(high, low) : ids.contains(id);
+        assertThat(found).as("op %d contains %s", op, id).isEqualTo(model.get(id) != null);
       } else if (kind < 99) {
         TopicPartition tp = partitions[random.nextInt(partitions.length)];
-        ids.add(tp, id);
+        if (byFingerprint) {
+          ids.add(tp, high, low);
+        } else {
+          ids.add(tp, id);
+        }
         model.put(id, tp);
       } else {
         Set<TopicPartition> revoked = new HashSet<>();
@@ -218,6 +239,40 @@ class ProcessedIdsTest {
       }
       assertThat(ids.size()).as("op %d size", op).isEqualTo(model.size());
     }
+  }
+
+  @Test
+  @DisplayName("an id added by fingerprint is found by id, and one added by id is found by fingerprint")
+  void fingerprintsAndIdsAgree() {
+    Fingerprints fingerprints = new Fingerprints();
+    ProcessedIds ids = new ProcessedIds(10);
+    long aHigh = fingerprints.high("a");
+    long aLow = fingerprints.low();
+    ids.add(P0, aHigh, aLow);
+    ids.add(P0, "b");
+
+    assertThat(ids.contains("a")).isTrue();
+    long bHigh = fingerprints.high("b");
+    assertThat(ids.contains(bHigh, fingerprints.low())).isTrue();
+    assertThat(ids.contains(aLow, aHigh)).as("the halves swapped").isFalse();
+    assertThat(ids.contains(fingerprints.high("c"), fingerprints.low())).isFalse();
+    ids.add(P1, "a");
+    assertThat(ids.size()).as("the same id either way is one entry").isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("every store of the process takes the same fingerprint for an id: one hash serves them all")
+  void storesShareTheKey() {
+    ProcessedIds dedupe = new ProcessedIds(10);
+    ProcessedIds written = new ProcessedIds(10);
+    dedupe.add(P0, "a");
+    written.add(P0, "a");
+    Fingerprints once = new Fingerprints();
+    long high = once.high("a");
+    long low = once.low();
+
+    assertThat(dedupe.contains(high, low)).isTrue();
+    assertThat(written.contains(high, low)).isTrue();
   }
 
   @Test
@@ -249,5 +304,45 @@ class ProcessedIdsTest {
 
     assertThat(ids.size()).isEqualTo(capacity);
     assertThat((double) allocated / adds).as("bytes allocated per add (%d in all)", allocated).isLessThan(16);
+  }
+
+  @Test
+  @DisplayName("hashing once for two full stores allocates nothing per message")
+  void noAllocationByFingerprint() {
+    int capacity = 50_000;
+    String[] distinct = new String[2 * capacity];
+    for (int i = 0; i < distinct.length; i++) {
+      distinct[i] = UUID.randomUUID().toString();
+    }
+    ProcessedIds dedupe = new ProcessedIds(capacity);
+    ProcessedIds written = new ProcessedIds(capacity);
+    Fingerprints fingerprints = new Fingerprints();
+    for (int i = 0; i < 4 * distinct.length; i++) {
+      message(distinct[i % distinct.length], fingerprints, dedupe, written);
+    }
+    ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long thread = Thread.currentThread().getId();
+    int messages = 1_000_000;
+
+    long before = threads.getThreadAllocatedBytes(thread);
+    for (int i = 0; i < messages; i++) {
+      message(distinct[i % distinct.length], fingerprints, dedupe, written);
+    }
+    long allocated = threads.getThreadAllocatedBytes(thread) - before;
+
+    assertThat(dedupe.size()).isEqualTo(capacity);
+    assertThat(written.size()).isEqualTo(capacity);
+    assertThat((double) allocated / messages).as("bytes allocated per message (%d in all)", allocated)
+        .isLessThan(16);
+  }
+
+  /** What B does for a new message: one hash, then a miss and an add in each store. */
+  private static void message(String id, Fingerprints fingerprints, ProcessedIds dedupe, ProcessedIds written) {
+    long high = fingerprints.high(id);
+    long low = fingerprints.low();
+    if (!dedupe.contains(high, low) && !written.contains(high, low)) {
+      written.add(P0, high, low);
+    }
+    dedupe.add(P0, high, low);
   }
 }
