@@ -19,15 +19,19 @@ import org.apache.kafka.common.TopicPartition;
  * recent, since more copies may follow. Not thread-safe: one event loop owns it.
  *
  * <p>Layout: no object per id, so a full store allocates nothing and leaves the GC nothing to trace. Each id is an
- * <em>entry</em> number in parallel primitive arrays: a 128-bit fingerprint (the 128-bit {@link SipHash} of the id,
- * see {@link Fingerprints}), its partition as an index into a small table, and {@code older}/{@code newer} links of a
+ * <em>entry</em> number in parallel primitive arrays: a 128-bit fingerprint (the 128-bit {@link SipHash} of the id, see
+ * {@link Fingerprints}), its partition as an index into a small table, and {@code older}/{@code newer} links of a
  * doubly linked recency list: an O(1) move to the back, so the order is exactly the access order of the
- * {@code LinkedHashMap} this replaced (a FIFO ring of entries would need stale-position bookkeeping for that). Entries
- * freed by {@link #forget} are chained through {@code newer} and used first. The lookup is an open-addressing table
- * of entry numbers, linear probing, at most half full, with backward-shift deletion (no tombstones). The
- * arrays start at 1,024 entries and double up to {@code capacity}, so only growing allocates: B keeps two stores of
- * {@code dedupe.capacity} ids (this one and the default handler's), and a B that sees few ids should not hold 73 MB
- * for them from the start.
+ * {@code LinkedHashMap} this replaced (a FIFO ring of entries would need stale-position bookkeeping for that).
+ * Entries freed by {@link #forget} are chained through {@code newer} and used first. The lookup is an
+ * open-addressing table of entry numbers, linear probing, at most half full, with backward-shift deletion (no
+ * tombstones). A slot's int holds entry number + 1 in as few low bits as {@code capacity} needs and a <em>tag</em>,
+ * bits of the fingerprint, in the rest (12 at the default capacity): a probe that meets another id's slot reads its
+ * fingerprint only if the tags agree, so a lookup of an unknown id, the common case, costs one cache miss in the
+ * table instead of about 2.3 (a full store of the default capacity is 48 % full; linear probing then meets 1.3 other
+ * ids). The arrays start at 1,024 entries and double up to {@code capacity}, so only growing allocates: B keeps two
+ * stores of {@code dedupe.capacity} ids (this one and the default handler's), and a B that sees few ids should not
+ * hold 73 MB for them from the start.
  *
  * <p>B hashes each message id once ({@link Fingerprints}) and hands the fingerprint to both of its stores
  * ({@link #contains(long, long)}, {@link #add(TopicPartition, long, long)}); the {@link DedupeStore} methods that take
@@ -61,9 +65,11 @@ public final class ProcessedIds implements DedupeStore {
   private int[] partitionOf;
   private int[] older;
   private int[] newer;
-  /** Entry number + 1 per slot, 0 = empty. */
+  /** Per slot: 0 = empty, else entry number + 1 in the bits of entryMask and the entry's tag in the others. */
   private int[] slots;
   private int mask;
+  /** The bits of a slot that hold entry number + 1: as few as capacity needs, the rest hold the tag. */
+  private final int entryMask;
 
   private int size;
   /** Entries handed out at least once: 0 .. used - 1. */
@@ -81,6 +87,7 @@ public final class ProcessedIds implements DedupeStore {
       throw new IllegalArgumentException("capacity must be in [1, " + MAX_CAPACITY + "], was " + capacity);
     }
     this.capacity = capacity;
+    this.entryMask = (Integer.highestOneBit(capacity) << 1) - 1;
     resize(Math.min(capacity, FIRST_ENTRIES));
   }
 
@@ -90,9 +97,9 @@ public final class ProcessedIds implements DedupeStore {
     return contains(high, fingerprints.low());
   }
 
-  /** {@link #contains(String)} of the id with the {@link Fingerprints} fingerprint {@code high}, {@code low}. */
+  /** {@link #contains(String)} of the id whose {@link Fingerprints} fingerprint is {@code high, low}. */
   boolean contains(long high, long low) {
-    int entry = slots[probe(high, low)] - 1;
+    int entry = entryAt(probe(high, low));
     if (entry == NONE) {
       return false;
     }
@@ -106,11 +113,11 @@ public final class ProcessedIds implements DedupeStore {
     add(partition, high, fingerprints.low());
   }
 
-  /** {@link #add(TopicPartition, String)} of the id with the {@link Fingerprints} fingerprint {@code high}, {@code low}. */
+  /** {@link #add(TopicPartition, String)} of the id whose {@link Fingerprints} fingerprint is {@code high, low}. */
   void add(TopicPartition partition, long high, long low) {
     int p = partitionIndex(partition);
     int slot = probe(high, low);
-    int entry = slots[slot] - 1;
+    int entry = entryAt(slot);
     if (entry != NONE) {
       partitionOf[entry] = p;
       touch(entry);
@@ -132,7 +139,7 @@ public final class ProcessedIds implements DedupeStore {
     fingerprintHigh[entry] = high;
     fingerprintLow[entry] = low;
     partitionOf[entry] = p;
-    slots[slot] = entry + 1;
+    slots[slot] = tag(high) | (entry + 1);
     append(entry);
     size++;
   }
@@ -172,13 +179,34 @@ public final class ProcessedIds implements DedupeStore {
     return (int) fpLow & mask;
   }
 
+  /**
+   * The bits of a fingerprint that its slot keeps beside the entry number: at the default capacity 12 of them, so a
+   * probe passing another id's slot reads that id's fingerprint (a cache miss in a large store) once in 4,096 times.
+   * Taken from the high half; the home slot comes from the low one.
+   */
+  private int tag(long fpHigh) {
+    return (int) (fpHigh >>> 32) & ~entryMask;
+  }
+
+  /** The entry in a slot, NONE if it is empty. */
+  private int entryAt(int slot) {
+    return (slots[slot] & entryMask) - 1;
+  }
+
   /** The slot holding the given fingerprint, or the empty slot where it belongs. */
   private int probe(long fpHigh, long fpLow) {
+    int tag = tag(fpHigh);
     int slot = home(fpLow);
     while (true) {
-      int entry = slots[slot] - 1;
-      if (entry == NONE || fingerprintLow[entry] == fpLow && fingerprintHigh[entry] == fpHigh) {
+      int value = slots[slot];
+      if (value == 0) {
         return slot;
+      }
+      if ((value & ~entryMask) == tag) {
+        int entry = (value & entryMask) - 1;
+        if (fingerprintLow[entry] == fpLow && fingerprintHigh[entry] == fpHigh) {
+          return slot;
+        }
       }
       slot = (slot + 1) & mask;
     }
@@ -203,7 +231,7 @@ public final class ProcessedIds implements DedupeStore {
       if (value == 0) {
         return;
       }
-      int home = home(fingerprintLow[value - 1]);
+      int home = home(fingerprintLow[(value & entryMask) - 1]);
       // It may move into the hole if the hole lies between its home and where it is now.
       if (((slot - home) & mask) >= ((slot - hole) & mask)) {
         slots[hole] = value;
@@ -258,7 +286,7 @@ public final class ProcessedIds implements DedupeStore {
     mask = table - 1;
     for (int entry = 0; entry < used; entry++) {
       if (partitionOf[entry] != NONE) {
-        slots[probe(fingerprintHigh[entry], fingerprintLow[entry])] = entry + 1;
+        slots[probe(fingerprintHigh[entry], fingerprintLow[entry])] = tag(fingerprintHigh[entry]) | (entry + 1);
       }
     }
   }

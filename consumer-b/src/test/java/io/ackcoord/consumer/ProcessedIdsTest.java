@@ -107,6 +107,20 @@ class ProcessedIdsTest {
   }
 
   @Test
+  @DisplayName("the largest capacity, with the fewest slot bits left for tags, finds what it holds and nothing else")
+  void largestCapacity() {
+    ProcessedIds ids = new ProcessedIds(ProcessedIds.MAX_CAPACITY);
+    for (int i = 0; i < 5000; i++) {
+      ids.add(P0, "id-" + i);
+    }
+
+    for (int i = 0; i < 10_000; i++) {
+      assertThat(ids.contains("id-" + i)).as("id-%d", i).isEqualTo(i < 5000);
+    }
+    assertThat(ids.size()).isEqualTo(5000);
+  }
+
+  @Test
   @DisplayName("capacity below 1 is refused")
   void badCapacity() {
     assertThatThrownBy(() -> new ProcessedIds(0)).isInstanceOf(IllegalArgumentException.class);
@@ -188,14 +202,14 @@ class ProcessedIdsTest {
   }
 
   @ParameterizedTest(name = "capacity {0}, {1} ids, seed {2}")
-  @CsvSource({"1, 4, 1", "3, 8, 2", "7, 12, 3", "16, 40, 4", "64, 100, 5", "1500, 3000, 6"})
+  @CsvSource({"1, 4, 1", "3, 8, 2", "7, 12, 3", "16, 40, 4", "64, 100, 5", "1500, 3000, 6", "1024, 2500, 7"})
   @DisplayName("behaves like an access-ordered LinkedHashMap over random operations")
   void matchesModel(int capacity, int idSpace, long seed) {
     checkAgainstModel(capacity, idSpace, seed, false);
   }
 
   @ParameterizedTest(name = "capacity {0}, {1} ids, seed {2}")
-  @CsvSource({"1, 4, 11", "3, 8, 12", "16, 40, 14", "1500, 3000, 16"})
+  @CsvSource({"1, 4, 11", "3, 8, 12", "16, 40, 14", "1500, 3000, 16", "2048, 5000, 17"})
   @DisplayName("behaves like an access-ordered LinkedHashMap when ids and fingerprints are mixed at random")
   void matchesModelMixingFingerprints(int capacity, int idSpace, long seed) {
     checkAgainstModel(capacity, idSpace, seed, true);
