@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.IntConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -293,61 +294,61 @@ class ProcessedIdsTest {
   @DisplayName("a full store allocates nothing per add or lookup")
   void noAllocationWhenFull() {
     int capacity = 50_000;
-    String[] distinct = new String[2 * capacity];
-    for (int i = 0; i < distinct.length; i++) {
-      distinct[i] = UUID.randomUUID().toString();
-    }
+    String[] distinct = distinctIds(2 * capacity);
     ProcessedIds ids = new ProcessedIds(capacity);
-    // Fill it and run a while so that the arrays have grown and the code is compiled.
-    for (int i = 0; i < 4 * distinct.length; i++) {
-      ids.contains(distinct[i % distinct.length]);
-      ids.add(P0, distinct[i % distinct.length]);
-    }
-    ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long thread = Thread.currentThread().getId();
-    int adds = 1_000_000;
 
-    long before = threads.getThreadAllocatedBytes(thread);
-    for (int i = 0; i < adds; i++) {
-      // Each id was evicted capacity adds ago: a miss, an insert and an eviction every time.
+    // Each id was evicted capacity adds ago: a miss, an insert and an eviction every time.
+    double perAdd = bytesAllocatedPerCall(distinct.length, i -> {
       String id = distinct[i % distinct.length];
       ids.contains(id);
       ids.add(P0, id);
-    }
-    long allocated = threads.getThreadAllocatedBytes(thread) - before;
+    });
 
     assertThat(ids.size()).isEqualTo(capacity);
-    assertThat((double) allocated / adds).as("bytes allocated per add (%d in all)", allocated).isLessThan(16);
+    assertThat(perAdd).as("bytes allocated per add").isLessThan(16);
   }
 
   @Test
   @DisplayName("hashing once for two full stores allocates nothing per message")
   void noAllocationByFingerprint() {
     int capacity = 50_000;
-    String[] distinct = new String[2 * capacity];
-    for (int i = 0; i < distinct.length; i++) {
-      distinct[i] = UUID.randomUUID().toString();
-    }
+    String[] distinct = distinctIds(2 * capacity);
     ProcessedIds dedupe = new ProcessedIds(capacity);
     ProcessedIds written = new ProcessedIds(capacity);
     Fingerprints fingerprints = new Fingerprints();
-    for (int i = 0; i < 4 * distinct.length; i++) {
-      message(distinct[i % distinct.length], fingerprints, dedupe, written);
-    }
-    ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long thread = Thread.currentThread().getId();
-    int messages = 1_000_000;
 
-    long before = threads.getThreadAllocatedBytes(thread);
-    for (int i = 0; i < messages; i++) {
-      message(distinct[i % distinct.length], fingerprints, dedupe, written);
-    }
-    long allocated = threads.getThreadAllocatedBytes(thread) - before;
+    double perMessage = bytesAllocatedPerCall(distinct.length,
+        i -> message(distinct[i % distinct.length], fingerprints, dedupe, written));
 
     assertThat(dedupe.size()).isEqualTo(capacity);
     assertThat(written.size()).isEqualTo(capacity);
-    assertThat((double) allocated / messages).as("bytes allocated per message (%d in all)", allocated)
-        .isLessThan(16);
+    assertThat(perMessage).as("bytes allocated per message").isLessThan(16);
+  }
+
+  private static String[] distinctIds(int n) {
+    String[] ids = new String[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = UUID.randomUUID().toString();
+    }
+    return ids;
+  }
+
+  /**
+   * Bytes this thread allocates per call of {@code call} over 1,000,000 calls, after 4 × {@code warmUp} calls that
+   * let the arrays grow and the code be compiled.
+   */
+  private static double bytesAllocatedPerCall(int warmUp, IntConsumer call) {
+    for (int i = 0; i < 4 * warmUp; i++) {
+      call.accept(i);
+    }
+    ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long thread = Thread.currentThread().getId();
+    int calls = 1_000_000;
+    long before = threads.getThreadAllocatedBytes(thread);
+    for (int i = 0; i < calls; i++) {
+      call.accept(i);
+    }
+    return (double) (threads.getThreadAllocatedBytes(thread) - before) / calls;
   }
 
   /** What B does for a new message: one hash, then a miss and an add in each store. */
