@@ -11,7 +11,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * The {@link IncomingMessage} B hands to a handler: the envelope, the record's coordinates, the {@link Effects} of
  * the processing guarantee, and {@link #extendDeadline} routed back to B's event loop (a blocking handler calls it
- * from a worker thread).
+ * from a worker thread). Inside B it also carries the id's {@link Fingerprints} fingerprint, computed once for the
+ * dedupe record and the default handler's store; handlers outside this package do not see it.
  */
 final class Delivery implements IncomingMessage {
 
@@ -22,10 +23,13 @@ final class Delivery implements IncomingMessage {
   private final Context context;
   private final LongFunction<Future<Void>> sendInProgress;
   private final Effects effects;
+  private final long fingerprintHigh;
+  private final long fingerprintLow;
   private volatile boolean finished;
 
+  /** @param fingerprintHigh {@code envelope.id()}'s {@link Fingerprints} fingerprint, with {@code fingerprintLow} */
   Delivery(Envelope envelope, ConsumerRecord<?, ?> record, Context context,
-      LongFunction<Future<Void>> sendInProgress, Effects effects) {
+      LongFunction<Future<Void>> sendInProgress, Effects effects, long fingerprintHigh, long fingerprintLow) {
     this.envelope = envelope;
     this.topic = record.topic();
     this.partition = record.partition();
@@ -33,6 +37,8 @@ final class Delivery implements IncomingMessage {
     this.context = context;
     this.sendInProgress = sendInProgress;
     this.effects = effects;
+    this.fingerprintHigh = fingerprintHigh;
+    this.fingerprintLow = fingerprintLow;
   }
 
   @Override
@@ -75,6 +81,16 @@ final class Delivery implements IncomingMessage {
       }
     });
     return sent.future();
+  }
+
+  /** The high half of the id's {@link Fingerprints} fingerprint. */
+  long fingerprintHigh() {
+    return fingerprintHigh;
+  }
+
+  /** The low half of the id's {@link Fingerprints} fingerprint. */
+  long fingerprintLow() {
+    return fingerprintLow;
   }
 
   /** Called on the event loop when the handler finished; later extensions are refused. */

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,10 @@ final class MessagePipeline {
   private final Context context;
   private final MessageHandler handler;
   private final DedupeStore processed;
+  /** {@code processed}'s ids when it is one of B's own stores, which take the fingerprint; else {@code null}. */
+  private final ProcessedIds processedIds;
+  /** Hashes each id once; the fingerprint serves the dedupe record and travels in the {@link Delivery}. */
+  private final Fingerprints fingerprints = new Fingerprints();
   private final Guarantee guarantee;
   private final LeaseGuard guard;
   private final ReplySender replies;
@@ -58,6 +63,8 @@ final class MessagePipeline {
     this.context = context;
     this.handler = handler;
     this.processed = processed;
+    this.processedIds = processed instanceof ProcessedTopicStore store ? store.ids()
+        : processed instanceof ProcessedIds ids ? ids : null;
     this.guarantee = guarantee;
     this.guard = guard;
     this.replies = replies;
@@ -111,7 +118,9 @@ final class MessagePipeline {
   // 4) dedupe: an id answered before gets its ACK again (A may have missed it); an id running now waits for that
   // run's outcome. Neither calls the handler.
   private Future<Void> dedupe(Envelope envelope, Inbound in) {
-    if (processed.contains(envelope.id())) {
+    long high = fingerprints.high(envelope.id());
+    long low = fingerprints.low();
+    if (processedIds != null ? processedIds.contains(high, low) : processed.contains(envelope.id())) {
       stats.duplicates.incrementAndGet();
       LOG.debug("{} was processed before: ACK again without processing", envelope);
       return guarantee.settle(in, envelope, Outcome.SUCCESS, false, null);
@@ -122,17 +131,18 @@ final class MessagePipeline {
       LOG.debug("{} is being processed by an earlier copy: replying when it finishes", envelope);
       return first.compose(outcome -> guarantee.settle(in, envelope, outcome, false, null));
     }
-    return process(envelope, in);
+    return process(envelope, in, high, low);
   }
 
   // 5) permit, then handle: success → marker + ACK, failure → NACK, made durable by the guarantee (6). A failed id
   // is not remembered, so the next copy is processed again.
-  private Future<Void> process(Envelope envelope, Inbound in) {
+  private Future<Void> process(Envelope envelope, Inbound in, long fingerprintHigh, long fingerprintLow) {
     Promise<Outcome> outcome = Promise.promise();
     // Registered before the handler runs: a handler can complete synchronously.
     running.put(envelope.id(), outcome.future());
     Effects effects = guarantee.effects(in);
-    Delivery delivery = new Delivery(envelope, in.record(), context, ms -> extend(in, envelope, ms), effects);
+    Delivery delivery = new Delivery(envelope, in.record(), context, ms -> extend(in, envelope, ms), effects,
+        fingerprintHigh, fingerprintLow);
     Future<Outcome> done = guard.permit(in).compose(v -> {
       long extender = autoExtend ? startAutoExtend(in, delivery) : -1;
       return invoke(delivery).eventually(() -> {
@@ -153,7 +163,7 @@ final class MessagePipeline {
       running.remove(envelope.id());
       if (ar.succeeded()) {
         if (ar.result().success()) {
-          processed.add(in.partition(), envelope.id());
+          remember(in.partition(), delivery);
         }
         outcome.complete(ar.result());
       } else {
@@ -162,6 +172,14 @@ final class MessagePipeline {
       }
     });
     return done.mapEmpty();
+  }
+
+  private void remember(TopicPartition partition, Delivery delivery) {
+    if (processedIds != null) {
+      processedIds.add(partition, delivery.fingerprintHigh(), delivery.fingerprintLow());
+    } else {
+      processed.add(partition, delivery.id());
+    }
   }
 
   private Outcome settle(Envelope envelope, AsyncResult<Void> result) {

@@ -76,6 +76,14 @@ public final class ProcessedTopicStore implements DedupeStore {
     ids.add(partition, id);
   }
 
+  /**
+   * The ids in memory, for B's pipeline to hand the fingerprint it computed once per message
+   * ({@link ProcessedIds#contains(long, long)}); {@link #contains} and {@link #add} do nothing but delegate to them.
+   */
+  ProcessedIds ids() {
+    return ids;
+  }
+
   /** Ids in memory now. */
   int size() {
     return ids.size();

@@ -14,7 +14,9 @@ import io.ackcoord.protocol.ProcessedMarker;
 import io.ackcoord.protocol.Reply;
 import io.ackcoord.protocol.ReplyCodec;
 import io.ackcoord.time.ManualClock;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -70,6 +72,8 @@ class MessagePipelineTest {
   private Lease lease;
   private LeaseGuard guard;
   private Function<IncomingMessage, Future<Void>> behaviour = m -> Future.succeededFuture();
+  /** The dedupe record the next pipeline gets. */
+  private DedupeStore store = new ProcessedIds(100);
   /** What a lease renewal does; by default the group confirms at once. */
   private Supplier<Future<Void>> renewal = () -> {
     lease.confirmed(clock.monotonicMillis());
@@ -106,7 +110,7 @@ class MessagePipelineTest {
       guard = new LeaseGuard(vertx, clock, epochs, lease, () -> renewal.get(), new Backoff(1, 5), stats);
       Guarantee guarantee = new AtLeastOnce(replies, stream, guard, epochs, offsets, committer, clock, context,
           stats);
-      return Future.succeededFuture(new MessagePipeline(vertx, context, handler, new ProcessedIds(100), guarantee,
+      return Future.succeededFuture(new MessagePipeline(vertx, context, handler, store, guarantee,
           guard, replies, epochs, clock, stats, autoExtend, REPLY_PARTITIONS,
           () -> Future.succeededFuture(REPLY_PARTITIONS)));
     });
@@ -138,6 +142,56 @@ class MessagePipelineTest {
     assertThat(calls).hasValue(1);
     assertThat(replies()).extracting(r -> decode(r).type()).containsExactly(Reply.Type.ACK, Reply.Type.ACK);
     assertThat(decode(replies().get(1)).attempt()).isEqualTo(2);
+    assertThat(stats.duplicates()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("the handler's message carries its id's fingerprint, the one B's stores take for that id")
+  void deliveryCarriesFingerprint() {
+    List<IncomingMessage> seen = new CopyOnWriteArrayList<>();
+    behaviour = m -> {
+      seen.add(m);
+      return Future.succeededFuture();
+    };
+
+    accept(envelope("m1", 0, 30_000), 0);
+
+    Delivery delivery = (Delivery) seen.get(0);
+    Fingerprints fingerprints = new Fingerprints();
+    assertThat(delivery.fingerprintHigh()).isEqualTo(fingerprints.high("m1"));
+    assertThat(delivery.fingerprintLow()).isEqualTo(fingerprints.low());
+    assertThat(store.contains("m1")).as("remembered under the same fingerprint").isTrue();
+  }
+
+  @Test
+  @DisplayName("a dedupe store of another kind is asked and told by id")
+  void otherStoreByIds() {
+    Set<String> asked = new HashSet<>();
+    Set<String> added = new HashSet<>();
+    store = new DedupeStore() {
+      @Override
+      public void forget(Set<TopicPartition> partitions) {
+      }
+
+      @Override
+      public boolean contains(String id) {
+        asked.add(id);
+        return added.contains(id);
+      }
+
+      @Override
+      public void add(TopicPartition partition, String id) {
+        added.add(id);
+      }
+    };
+    useProducer(new MockProducer<>(true, new StringSerializer(), new ByteArraySerializer()), false);
+
+    accept(envelope("m1", 0, 30_000), 0);
+    accept(envelope("m1", 0, 30_000).forAttempt(2, 0, 30_000), 1);
+
+    assertThat(asked).containsExactly("m1");
+    assertThat(added).containsExactly("m1");
+    assertThat(calls).hasValue(1);
     assertThat(stats.duplicates()).isEqualTo(1);
   }
 

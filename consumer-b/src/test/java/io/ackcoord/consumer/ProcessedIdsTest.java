@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.IntConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -107,6 +108,20 @@ class ProcessedIdsTest {
   }
 
   @Test
+  @DisplayName("the largest capacity, with the fewest slot bits left for tags, finds what it holds and nothing else")
+  void largestCapacity() {
+    ProcessedIds ids = new ProcessedIds(ProcessedIds.MAX_CAPACITY);
+    for (int i = 0; i < 5000; i++) {
+      ids.add(P0, "id-" + i);
+    }
+
+    for (int i = 0; i < 10_000; i++) {
+      assertThat(ids.contains("id-" + i)).as("id-%d", i).isEqualTo(i < 5000);
+    }
+    assertThat(ids.size()).isEqualTo(5000);
+  }
+
+  @Test
   @DisplayName("capacity below 1 is refused")
   void badCapacity() {
     assertThatThrownBy(() -> new ProcessedIds(0)).isInstanceOf(IllegalArgumentException.class);
@@ -188,10 +203,23 @@ class ProcessedIdsTest {
   }
 
   @ParameterizedTest(name = "capacity {0}, {1} ids, seed {2}")
-  @CsvSource({"1, 4, 1", "3, 8, 2", "7, 12, 3", "16, 40, 4", "64, 100, 5", "1500, 3000, 6"})
+  @CsvSource({"1, 4, 1", "3, 8, 2", "7, 12, 3", "16, 40, 4", "64, 100, 5", "1500, 3000, 6", "1024, 2500, 7"})
   @DisplayName("behaves like an access-ordered LinkedHashMap over random operations")
   void matchesModel(int capacity, int idSpace, long seed) {
+    checkAgainstModel(capacity, idSpace, seed, false);
+  }
+
+  @ParameterizedTest(name = "capacity {0}, {1} ids, seed {2}")
+  @CsvSource({"1, 4, 11", "3, 8, 12", "16, 40, 14", "1500, 3000, 16", "2048, 5000, 17"})
+  @DisplayName("behaves like an access-ordered LinkedHashMap when ids and fingerprints are mixed at random")
+  void matchesModelMixingFingerprints(int capacity, int idSpace, long seed) {
+    checkAgainstModel(capacity, idSpace, seed, true);
+  }
+
+  /** Random operations on a store and on a model; with {@code mixed}, half of them go by fingerprint. */
+  private static void checkAgainstModel(int capacity, int idSpace, long seed, boolean mixed) {
     Random random = new Random(seed);
+    Fingerprints fingerprints = new Fingerprints();
     ProcessedIds ids = new ProcessedIds(capacity);
     Map<String, TopicPartition> model = new LinkedHashMap<>(16, 0.75f, true) {
       @Override
@@ -203,11 +231,19 @@ class ProcessedIdsTest {
     for (int op = 0; op < 35_000; op++) {
       String id = "id-" + random.nextInt(idSpace);
       int kind = random.nextInt(100);
+      boolean byFingerprint = mixed && random.nextBoolean();
+      long high = fingerprints.high(id);
+      long low = fingerprints.low();
       if (kind < 45) {
-        assertThat(ids.contains(id)).as("op %d contains %s", op, id).isEqualTo(model.get(id) != null);
+        boolean found = byFingerprint ? ids.contains(high, low) : ids.contains(id);
+        assertThat(found).as("op %d contains %s", op, id).isEqualTo(model.get(id) != null);
       } else if (kind < 99) {
         TopicPartition tp = partitions[random.nextInt(partitions.length)];
-        ids.add(tp, id);
+        if (byFingerprint) {
+          ids.add(tp, high, low);
+        } else {
+          ids.add(tp, id);
+        }
         model.put(id, tp);
       } else {
         Set<TopicPartition> revoked = new HashSet<>();
@@ -221,33 +257,107 @@ class ProcessedIdsTest {
   }
 
   @Test
+  @DisplayName("an id added by fingerprint is found by id, and one added by id is found by fingerprint")
+  void fingerprintsAndIdsAgree() {
+    Fingerprints fingerprints = new Fingerprints();
+    ProcessedIds ids = new ProcessedIds(10);
+    long aHigh = fingerprints.high("a");
+    long aLow = fingerprints.low();
+    ids.add(P0, aHigh, aLow);
+    ids.add(P0, "b");
+
+    assertThat(ids.contains("a")).isTrue();
+    long bHigh = fingerprints.high("b");
+    assertThat(ids.contains(bHigh, fingerprints.low())).isTrue();
+    assertThat(ids.contains(aLow, aHigh)).as("the halves swapped").isFalse();
+    assertThat(ids.contains(fingerprints.high("c"), fingerprints.low())).isFalse();
+    ids.add(P1, "a");
+    assertThat(ids.size()).as("the same id either way is one entry").isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("every store of the process takes the same fingerprint for an id: one hash serves them all")
+  void storesShareTheKey() {
+    ProcessedIds dedupe = new ProcessedIds(10);
+    ProcessedIds written = new ProcessedIds(10);
+    dedupe.add(P0, "a");
+    written.add(P0, "a");
+    Fingerprints once = new Fingerprints();
+    long high = once.high("a");
+    long low = once.low();
+
+    assertThat(dedupe.contains(high, low)).isTrue();
+    assertThat(written.contains(high, low)).isTrue();
+  }
+
+  @Test
   @DisplayName("a full store allocates nothing per add or lookup")
   void noAllocationWhenFull() {
     int capacity = 50_000;
-    String[] distinct = new String[2 * capacity];
-    for (int i = 0; i < distinct.length; i++) {
-      distinct[i] = UUID.randomUUID().toString();
-    }
+    String[] distinct = distinctIds(2 * capacity);
     ProcessedIds ids = new ProcessedIds(capacity);
-    // Fill it and run a while so that the arrays have grown and the code is compiled.
-    for (int i = 0; i < 4 * distinct.length; i++) {
-      ids.contains(distinct[i % distinct.length]);
-      ids.add(P0, distinct[i % distinct.length]);
-    }
-    ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long thread = Thread.currentThread().getId();
-    int adds = 1_000_000;
 
-    long before = threads.getThreadAllocatedBytes(thread);
-    for (int i = 0; i < adds; i++) {
-      // Each id was evicted capacity adds ago: a miss, an insert and an eviction every time.
+    // Each id was evicted capacity adds ago: a miss, an insert and an eviction every time.
+    double perAdd = bytesAllocatedPerCall(distinct.length, i -> {
       String id = distinct[i % distinct.length];
       ids.contains(id);
       ids.add(P0, id);
-    }
-    long allocated = threads.getThreadAllocatedBytes(thread) - before;
+    });
 
     assertThat(ids.size()).isEqualTo(capacity);
-    assertThat((double) allocated / adds).as("bytes allocated per add (%d in all)", allocated).isLessThan(16);
+    assertThat(perAdd).as("bytes allocated per add").isLessThan(16);
+  }
+
+  @Test
+  @DisplayName("hashing once for two full stores allocates nothing per message")
+  void noAllocationByFingerprint() {
+    int capacity = 50_000;
+    String[] distinct = distinctIds(2 * capacity);
+    ProcessedIds dedupe = new ProcessedIds(capacity);
+    ProcessedIds written = new ProcessedIds(capacity);
+    Fingerprints fingerprints = new Fingerprints();
+
+    double perMessage = bytesAllocatedPerCall(distinct.length,
+        i -> message(distinct[i % distinct.length], fingerprints, dedupe, written));
+
+    assertThat(dedupe.size()).isEqualTo(capacity);
+    assertThat(written.size()).isEqualTo(capacity);
+    assertThat(perMessage).as("bytes allocated per message").isLessThan(16);
+  }
+
+  private static String[] distinctIds(int n) {
+    String[] ids = new String[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = UUID.randomUUID().toString();
+    }
+    return ids;
+  }
+
+  /**
+   * Bytes this thread allocates per call of {@code call} over 1,000,000 calls, after 4 × {@code warmUp} calls that
+   * let the arrays grow and the code be compiled.
+   */
+  private static double bytesAllocatedPerCall(int warmUp, IntConsumer call) {
+    for (int i = 0; i < 4 * warmUp; i++) {
+      call.accept(i);
+    }
+    ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long thread = Thread.currentThread().getId();
+    int calls = 1_000_000;
+    long before = threads.getThreadAllocatedBytes(thread);
+    for (int i = 0; i < calls; i++) {
+      call.accept(i);
+    }
+    return (double) (threads.getThreadAllocatedBytes(thread) - before) / calls;
+  }
+
+  /** What B does for a new message: one hash, then a miss and an add in each store. */
+  private static void message(String id, Fingerprints fingerprints, ProcessedIds dedupe, ProcessedIds written) {
+    long high = fingerprints.high(id);
+    long low = fingerprints.low();
+    if (!dedupe.contains(high, low) && !written.contains(high, low)) {
+      written.add(P0, high, low);
+    }
+    dedupe.add(P0, high, low);
   }
 }
