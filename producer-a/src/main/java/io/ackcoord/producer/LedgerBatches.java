@@ -5,9 +5,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -58,16 +59,21 @@ final class LedgerBatches {
 
   /** A ledger record that holds entries: a batch of this run, or a record adopted from an earlier run's ledger. */
   static final class Batch {
+    // Set for a record adopted from an earlier run; this run's keys are made from the order when needed (a million
+    // pending messages submitted a few per turn make hundreds of thousands of batches, so each field counts).
     final String key;
     // Creation order among all batches of this ledger, adopted ones first.
     final long order;
     final long createdAt;
-    final List<String> ids = new ArrayList<>();
-    // The batch that held ids.get(i) before this one, or null; released once this batch is durable.
+    // The ids added, in order (an id may repeat); the array is cut to size once durable.
+    String[] ids = new String[8];
+    int count;
+    // The batch that held ids[i] before this one, or null; released once this batch is durable.
     List<Batch> previous = new ArrayList<>();
     // What the record carries; dropped once durable.
     List<LedgerEntry> entries = new ArrayList<>();
-    final Promise<Void> durable = Promise.promise();
+    // Completed, and dropped, once the record is durable.
+    Promise<Void> durable = Promise.promise();
     int bytes;
     // Distinct ids this batch has held, and how many of them it still holds: the tombstone is due at 0.
     int members;
@@ -82,6 +88,13 @@ final class LedgerBatches {
       this.key = key;
       this.order = order;
       this.createdAt = createdAt;
+    }
+
+    void addId(String id) {
+      if (count == ids.length) {
+        ids = Arrays.copyOf(ids, count * 2);
+      }
+      ids[count++] = id;
     }
   }
 
@@ -109,19 +122,21 @@ final class LedgerBatches {
   private final int maxBytes;
   private final long rewriteAfterMillis;
   private final long retryDelayMillis;
-  private final Map<String, Batch> holder = new HashMap<>();
+  private final StringTable<Batch> holder = new StringTable<>();
   private Batch open;
-  private List<String> ending = new ArrayList<>();
+  // Ended since the last end record. A set: an id that ends and is submitted again within one turn must get its
+  // end record before its new entry.
+  private Set<String> ending = new HashSet<>();
   // Written or being written, oldest first.
   private final ArrayDeque<End> ends = new ArrayDeque<>();
   private boolean flushScheduled;
-  private long nextSeq;
+  private long nextEnd;
   private long lastOrder;
   private Batch oldest;
   private Batch newest;
 
   /**
-   * @param run   names this process's batches (keys {@code <producerId>|#<run>.<seq>}); unique per start of A, so a
+   * @param run   names this process's records (keys {@code <producerId>|#<run>.<n>}); unique per start of A, so a
    *              batch never reuses the key of one an earlier run left in the ledger
    * @param later runs a task after the current event-loop turn: the batch of the turn is written then
    */
@@ -144,9 +159,11 @@ final class LedgerBatches {
     if (open != null && open.bytes + size > maxBytes) {
       flush();
     }
+    if (!ending.isEmpty() && ending.contains(e.id())) {
+      flush();
+    }
     if (open == null) {
-      open = new Batch(LedgerCodec.batchKey(producerId, run + "." + nextSeq++), ++lastOrder,
-          clock.monotonicMillis());
+      open = new Batch(null, ++lastOrder, clock.monotonicMillis());
       link(open);
       flushLater();
     }
@@ -156,7 +173,7 @@ final class LedgerBatches {
       b.members++;
       b.holding++;
     }
-    b.ids.add(e.id());
+    b.addId(e.id());
     // An id added twice to one batch: the later entry supersedes, and the first occurrence carries the release.
     b.previous.add(before == b ? null : before);
     b.entries.add(e);
@@ -189,7 +206,7 @@ final class LedgerBatches {
     b.written = true;
     b.entries = null;
     b.previous = null;
-    b.durable.complete();
+    b.durable = null;
     b.members = members;
     for (String id : ids) {
       Batch before = holder.put(id, b);
@@ -197,7 +214,7 @@ final class LedgerBatches {
         // The reader gives each id one holder; a repeat would be its bug, and counting it twice would pin the batch.
         throw new IllegalArgumentException("id " + id + " adopted twice");
       }
-      b.ids.add(id);
+      b.addId(id);
       b.holding++;
     }
     link(b);
@@ -221,9 +238,9 @@ final class LedgerBatches {
     List<String> ids = new ArrayList<>();
     for (Batch b = oldest; b != null && b.createdAt <= cutoff; b = b.newer) {
       if (b.written && b.holding < b.members) {
-        for (String id : b.ids) {
-          if (holder.get(id) == b) {
-            ids.add(id);
+        for (int i = 0; i < b.count; i++) {
+          if (holder.get(b.ids[i]) == b) {
+            ids.add(b.ids[i]);
           }
         }
       }
@@ -259,8 +276,8 @@ final class LedgerBatches {
       write(b, b.entries);
     }
     if (!ending.isEmpty()) {
-      End e = new End(LedgerCodec.endKey(producerId, run + "." + nextSeq++), lastOrder, ending);
-      ending = new ArrayList<>();
+      End e = new End(LedgerCodec.endKey(producerId, run + "." + nextEnd++), lastOrder, new ArrayList<>(ending));
+      ending = new HashSet<>();
       ends.add(e);
       writeEnd(e);
     }
@@ -280,9 +297,15 @@ final class LedgerBatches {
         e.ids = null;
         tombstoneEnds();
       } else {
-        writes.schedule(retryDelayMillis, () -> writeEnd(e));
+        writes.schedule(retryDelayMillis, () -> retryEnd(e));
       }
     });
+  }
+
+  // Not the ids submitted again since: their new entries went out after the first try, and must not be ended.
+  private void retryEnd(End e) {
+    e.ids.removeIf(id -> holder.get(id) != null);
+    writeEnd(e);
   }
 
   // In order: an end record written later never covers fewer batches.
@@ -292,8 +315,12 @@ final class LedgerBatches {
     }
   }
 
+  private String keyOf(Batch b) {
+    return b.key != null ? b.key : LedgerCodec.batchKey(producerId, run + "." + b.order);
+  }
+
   private void write(Batch b, List<LedgerEntry> entries) {
-    writes.write(b.key, entries).onComplete(ar -> {
+    writes.write(keyOf(b), entries).onComplete(ar -> {
       if (ar.succeeded()) {
         durable(b);
       } else {
@@ -306,8 +333,8 @@ final class LedgerBatches {
   // Only what the batch still holds: an entry superseded since, or of a final message, must not come back.
   private void retry(Batch b) {
     List<LedgerEntry> still = new ArrayList<>();
-    for (int i = 0; i < b.ids.size(); i++) {
-      if (holder.get(b.ids.get(i)) == b) {
+    for (int i = 0; i < b.count; i++) {
+      if (holder.get(b.ids[i]) == b) {
         still.add(b.entries.get(i));
       }
     }
@@ -321,9 +348,11 @@ final class LedgerBatches {
   private void durable(Batch b) {
     b.written = true;
     b.entries = null;
+    b.ids = Arrays.copyOf(b.ids, b.count);
     List<Batch> before = b.previous;
     b.previous = null;
     b.durable.tryComplete();
+    b.durable = null;
     for (Batch p : before) {
       if (p != null) {
         release(p);
@@ -343,7 +372,7 @@ final class LedgerBatches {
     if (b.holding == 0 && b.written && !b.tombstoned) {
       b.tombstoned = true;
       unlink(b);
-      writes.tombstone(b.key);
+      writes.tombstone(keyOf(b));
       tombstoneEnds();
     }
   }

@@ -222,7 +222,7 @@ class LedgerBatchesTest {
     b.forget("m3");
     endTurn();
     assertThat(log.subList(log.size() - 2, log.size())).extracting(ProducerRecord::key)
-        .containsExactly("a1|#run.3", "a1|!run.4");
+        .containsExactly("a1|#run.2", "a1|!run.2");
     confirmAll();
     assertThat(tombstones).isEqualTo(2);
     assertThat(endTombstones).isEqualTo(3);
@@ -275,6 +275,47 @@ class LedgerBatchesTest {
     confirmAll();
     assertThat(tombstones).as("the first batch, released by the retry").isEqualTo(1);
     assertThat(attempts(replay(true))).containsExactly(Map.entry("m1", 2));
+  }
+
+  @Test
+  @DisplayName("an id submitted again in the turn it ended gets its end record before its new entry")
+  void endedAndSubmittedAgainInOneTurn() {
+    LedgerBatches b = batches(1000, 1 << 20);
+    b.add(entry("m1", 3));
+    endTurn();
+    confirmAll();
+    b.forget("m1");
+    b.add(entry("m1", 1));
+    endTurn();
+    confirmAll();
+    assertThat(attempts(replay(false))).containsExactly(Map.entry("m1", 1));
+    assertThat(attempts(replay(true, true))).containsExactly(Map.entry("m1", 1));
+  }
+
+  @Test
+  @DisplayName("an end record written again after a failure leaves out the ids submitted again meanwhile")
+  void endRetryLeavesOutNewMessages() {
+    LedgerBatches b = batches(1000, 1 << 20);
+    b.add(entry("m1", 3));
+    b.add(entry("m2", 1));
+    endTurn();
+    confirmAll();
+    b.forget("m1");
+    b.forget("m2");
+    endTurn();
+    failNext();
+    b.add(entry("m1", 1));
+    endTurn();
+    confirmAll();
+    advance(RETRY);
+    confirmAll();
+    assertThat(attempts(replay(false))).containsExactly(Map.entry("m1", 1));
+    assertThat(attempts(replay(true))).containsExactly(Map.entry("m1", 1));
+    b.forget("m1");
+    endTurn();
+    confirmAll();
+    assertThat(replay(true, true).entries()).isEmpty();
+    assertThat(b.liveEnds()).isZero();
   }
 
   @Test
@@ -338,13 +379,20 @@ class LedgerBatchesTest {
       // Model: pending id -> attempt last made durable; attempt last recorded (maybe not yet durable).
       Map<String, Integer> durable = new LinkedHashMap<>();
       Map<String, Integer> recorded = new LinkedHashMap<>();
+      List<String> ended = new ArrayList<>();
       int next = 0;
       for (int turn = 0; turn < 300; turn++) {
         int ops = random.nextInt(6);
         for (int i = 0; i < ops; i++) {
           int op = random.nextInt(10);
           List<String> ids = new ArrayList<>(recorded.keySet());
-          if (op < 4 || ids.isEmpty()) {
+          if (op == 0 && !ended.isEmpty()) {
+            // The same id submitted again once final: a new message.
+            String id = ended.remove(random.nextInt(ended.size()));
+            incarnation.merge(id, 1, Integer::sum);
+            recorded.put(id, 1);
+            track(b.add(entry(id, 1)), id, 1, durable, recorded);
+          } else if (op < 4 || ids.isEmpty()) {
             String id = "m" + next++;
             recorded.put(id, 1);
             track(b.add(entry(id, 1)), id, 1, durable, recorded);
@@ -358,6 +406,7 @@ class LedgerBatchesTest {
             recorded.remove(id);
             durable.remove(id);
             b.forget(id);
+            ended.add(id);
           }
         }
         endTurn();
@@ -405,10 +454,15 @@ class LedgerBatchesTest {
     }
   }
 
-  private static void track(Future<Void> f, String id, int attempt, Map<String, Integer> durable,
+  // Incarnations of each id: a callback of an ended message must not count for the same id submitted again.
+  private final Map<String, Integer> incarnation = new HashMap<>();
+
+  private void track(Future<Void> f, String id, int attempt, Map<String, Integer> durable,
       Map<String, Integer> recorded) {
+    int mine = incarnation.getOrDefault(id, 0);
     f.onSuccess(v -> {
-      if (recorded.containsKey(id) && durable.getOrDefault(id, 0) < attempt) {
+      boolean same = recorded.containsKey(id) && incarnation.getOrDefault(id, 0) == mine;
+      if (same && durable.getOrDefault(id, 0) < attempt) {
         durable.put(id, attempt);
       }
     });
