@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * its {@code seek} drops records already fetched for every partition.
  *
  * <p>Flow control: after handing a poll's records to B the thread waits (up to one poll timeout) until B took them,
- * and polls with every partition paused while B has not, or while B asked for a pause ({@link #pause}). So polling
- * never stops (the group keeps B) and records never pile up on the event loop. No {@code wakeup()} is ever used: a
+ * and polls with every partition paused while B has not, or while B asked for a pause ({@link #pause}), in short
+ * polls (5 ms) so that a resume takes effect at once. So polling never stops (the group keeps B) and records never
+ * pile up on the event loop. No {@code wakeup()} is ever used: a
  * stop is seen within one poll timeout, and nothing logs an expected {@code WakeupException}.
  */
 final class ConsumerLoop {
@@ -78,6 +79,7 @@ final class ConsumerLoop {
    * default (60 s) would hold the poll thread, and with it B's stop, that long while the broker is gone.
    */
   static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration PAUSED_POLL = Duration.ofMillis(5);
 
   private final Consumer<String, byte[]> consumer;
   private final Context context;
@@ -85,6 +87,8 @@ final class ConsumerLoop {
   private final Lease lease;
   private final Clock clock;
   private final Duration pollTimeout;
+  /** The poll while every partition is paused: it only keeps the group alive and runs callbacks. */
+  private final Duration pausedPollTimeout;
   private final Duration closeTimeout;
   private final String name;
   private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
@@ -115,6 +119,7 @@ final class ConsumerLoop {
     this.lease = lease;
     this.clock = clock;
     this.pollTimeout = pollTimeout;
+    this.pausedPollTimeout = pollTimeout.compareTo(PAUSED_POLL) < 0 ? pollTimeout : PAUSED_POLL;
     this.closeTimeout = closeTimeout;
     this.name = name;
   }
@@ -200,8 +205,11 @@ final class ConsumerLoop {
           awaitingB = !taken.tryAcquire(pollTimeout.toMillis(), TimeUnit.MILLISECONDS);
           runTasks();
         }
-        applyPause(paused || awaitingB);
-        pollOnce();
+        boolean pause = paused || awaitingB;
+        applyPause(pause);
+        // A paused poll returns nothing; keep it short so that a resume (or a queued commit) waits milliseconds,
+        // not a whole poll timeout. Each pause used to cost up to 50 ms on top of its cause.
+        pollOnce(pause ? pausedPollTimeout : pollTimeout);
       }
     } catch (InterruptedException | InterruptException e) {
       LOG.debug("{} interrupted, closing", name);
@@ -210,11 +218,11 @@ final class ConsumerLoop {
     }
   }
 
-  private void pollOnce() throws InterruptedException {
+  private void pollOnce(Duration timeout) throws InterruptedException {
     pollStartedAt = clock.monotonicMillis();
     ConsumerRecords<String, byte[]> records;
     try {
-      records = consumer.poll(pollTimeout);
+      records = consumer.poll(timeout);
     } catch (WakeupException e) {
       return; // never requested by B; nothing to do
     } catch (InterruptException e) {

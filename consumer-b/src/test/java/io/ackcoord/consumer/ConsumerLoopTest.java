@@ -58,8 +58,12 @@ class ConsumerLoopTest {
       return super.position(partition, timeout);
     }
 
+    /** The timeout of the last poll. */
+    volatile Duration lastPollTimeout;
+
     @Override
     public ConsumerRecords<String, byte[]> poll(Duration timeout) {
+      lastPollTimeout = timeout;
       ConsumerRecords<String, byte[]> records = super.poll(timeout);
       if (records.isEmpty()) {
         synchronized (idle) {
@@ -200,8 +204,11 @@ class ConsumerLoopTest {
 
     loop.pause(true);
     await().atMost(Duration.ofSeconds(5)).until(() -> consumer.paused().size() == 2);
+    // Paused polls are short, so that the resume below is seen without waiting out a poll timeout.
+    await().atMost(Duration.ofSeconds(5)).until(() -> Duration.ofMillis(5).equals(consumer.lastPollTimeout));
     loop.pause(false);
 
     await().atMost(Duration.ofSeconds(5)).until(() -> consumer.paused().isEmpty());
+    await().atMost(Duration.ofSeconds(5)).until(() -> Duration.ofMillis(10).equals(consumer.lastPollTimeout));
   }
 }

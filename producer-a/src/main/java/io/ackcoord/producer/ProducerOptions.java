@@ -115,9 +115,11 @@ public record ProducerOptions(
             "Fraction of A's maximum heap, in use after the last garbage collection, above which new submissions "
                 + "are refused with 503 (Retry-After) instead of running A out of memory; 1 turns the check off. "
                 + "Pending messages cost about 320 bytes each plus the payload.")
-        .define(HISTORY, Type.INT, 100_000, ConfigDef.atLeast(0),
+        .define(HISTORY, Type.INT, 10_000, ConfigDef.atLeast(0),
             "Final (ACKed or dead-lettered) messages remembered for GET /api/messages/{id} and to tell duplicate "
-                + "ACKs from unknown ones.")
+                + "ACKs from unknown ones. Each stays on the heap until this many newer ones finished, long enough "
+                + "at a high rate for the garbage collector to copy it several times: 100000 at 38,000 msg/s made "
+                + "A's young collections 10 times as frequent and up to 34 ms long.")
         .define(EVENT_BUS, Type.STRING, "ackcoord.producer.send",
             ConfigDef.matches("\\S+", "non-empty, without whitespace"),
             "Event-bus address for in-process submissions; the reply comes on ACK or dead-letter.")
