@@ -5,6 +5,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -92,6 +93,8 @@ final class ConsumerLoop {
   private final Duration closeTimeout;
   private final String name;
   private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+  /** Commits sent and not answered, oldest first. Consumer thread only. */
+  private final ArrayDeque<PendingCommit> pendingCommits = new ArrayDeque<>();
   private final Semaphore taken = new Semaphore(0);
   private final Promise<Void> closed = Promise.promise();
   private Listener listener;
@@ -143,33 +146,45 @@ final class ConsumerLoop {
    */
   <T> Future<T> execute(Function<Consumer<String, byte[]>, T> task) {
     Promise<T> promise = Promise.promise();
-    Runnable run = () -> {
+    enqueue(() -> {
       try {
         T result = task.apply(consumer);
         context.runOnContext(v -> promise.complete(result));
       } catch (RuntimeException e) {
         context.runOnContext(v -> promise.fail(e));
       }
-    };
+    }, promise);
+    return promise.future();
+  }
+
+  private void enqueue(Runnable run, Promise<?> promise) {
     tasks.add(run);
     // Closed meanwhile: fail it here unless the closing thread already took it (and ran it against the closed
     // consumer, which fails it too).
     if (stopped && tasks.remove(run)) {
       promise.fail(new IllegalStateException(name + " is closed"));
     }
-    return promise.future();
   }
 
   /**
    * Commits {@code offsets}, each only if its partition is still owned under the epoch it was read with (checked on
    * the thread that changes ownership, so no rebalance can slip in between), and renews the lease when the group
-   * coordinator accepts it. Completes with what was committed.
+   * coordinator accepts it. The commit does not hold the poll: the Future completes with what was committed once the
+   * coordinator answered, or fails without an answer within {@link #COMMIT_TIMEOUT}.
    *
    * @param readEpochs the epoch each partition's position was computed under
    */
   Future<Map<TopicPartition, OffsetAndMetadata>> commit(Map<TopicPartition, OffsetAndMetadata> offsets,
       Map<TopicPartition, Long> readEpochs) {
-    return execute(c -> commitOwned(offsets, readEpochs));
+    Promise<Map<TopicPartition, OffsetAndMetadata>> promise = Promise.promise();
+    enqueue(() -> {
+      try {
+        commitOwnedAsync(offsets, readEpochs, promise);
+      } catch (RuntimeException e) {
+        context.runOnContext(v -> promise.tryFail(e));
+      }
+    }, promise);
+    return promise.future();
   }
 
   /** Pauses (or resumes) fetching of every assigned partition; polling goes on either way. Any thread. */
@@ -199,6 +214,7 @@ final class ConsumerLoop {
   private void run() {
     try {
       while (!closing) {
+        expireCommits(false);
         runTasks();
         if (awaitingB) {
           // Hand-over to the event loop normally takes microseconds; past one poll timeout, poll paused meanwhile.
@@ -273,7 +289,7 @@ final class ConsumerLoop {
     }
   }
 
-  private Map<TopicPartition, OffsetAndMetadata> commitOwned(Map<TopicPartition, OffsetAndMetadata> offsets,
+  private Map<TopicPartition, OffsetAndMetadata> owned(Map<TopicPartition, OffsetAndMetadata> offsets,
       Map<TopicPartition, Long> readEpochs) {
     Map<TopicPartition, OffsetAndMetadata> owned = new HashMap<>();
     offsets.forEach((tp, position) -> {
@@ -282,13 +298,68 @@ final class ConsumerLoop {
         owned.put(tp, position);
       }
     });
+    return owned;
+  }
+
+  /** In a revocation: the commit must land before the partitions go, so it waits. */
+  private void commitOwnedSync(Map<TopicPartition, OffsetAndMetadata> offsets, Map<TopicPartition, Long> readEpochs) {
+    Map<TopicPartition, OffsetAndMetadata> owned = owned(offsets, readEpochs);
+    if (!owned.isEmpty()) {
+      long sentAt = clock.monotonicMillis();
+      consumer.commitSync(owned, COMMIT_TIMEOUT);
+      lease.confirmed(sentAt);
+    }
+  }
+
+  /**
+   * Between polls: the commit goes out and the thread polls on while the coordinator answers, so fetching never
+   * waits for a commit (a synchronous one held the poll for a round trip, tens of ms on a loaded broker, up to 150
+   * times a second). The ownership check happens here, on the thread that changes ownership; the request carries
+   * the group generation of this moment, so a rebalance after it makes the coordinator refuse it. The answer comes
+   * in a later poll; without one within {@link #COMMIT_TIMEOUT} the commit fails (B commits again later).
+   */
+  private void commitOwnedAsync(Map<TopicPartition, OffsetAndMetadata> offsets, Map<TopicPartition, Long> readEpochs,
+      Promise<Map<TopicPartition, OffsetAndMetadata>> promise) {
+    Map<TopicPartition, OffsetAndMetadata> owned = owned(offsets, readEpochs);
     if (owned.isEmpty()) {
-      return owned;
+      context.runOnContext(v -> promise.tryComplete(owned));
+      return;
     }
     long sentAt = clock.monotonicMillis();
-    consumer.commitSync(owned, COMMIT_TIMEOUT);
-    lease.confirmed(sentAt);
-    return owned;
+    PendingCommit pending = new PendingCommit(sentAt, promise);
+    pendingCommits.add(pending);
+    try {
+      consumer.commitAsync(owned, (committed, error) -> {
+        pendingCommits.remove(pending);
+        if (error == null) {
+          lease.confirmed(sentAt);
+          context.runOnContext(v -> promise.tryComplete(owned));
+        } else {
+          context.runOnContext(v -> promise.tryFail(error));
+        }
+      });
+    } catch (RuntimeException e) {
+      pendingCommits.remove(pending);
+      throw e;
+    }
+  }
+
+  /** Fails the commits the coordinator has not answered within {@link #COMMIT_TIMEOUT}, or all of them. */
+  private void expireCommits(boolean all) {
+    long now = clock.monotonicMillis();
+    for (PendingCommit p = pendingCommits.peek(); p != null; p = pendingCommits.peek()) {
+      if (!all && now - p.sentAt < COMMIT_TIMEOUT.toMillis()) {
+        return;
+      }
+      PendingCommit expired = pendingCommits.poll();
+      Exception error = all ? new IllegalStateException(name + " is closed")
+          : new org.apache.kafka.common.errors.TimeoutException("commit not answered within " + COMMIT_TIMEOUT);
+      context.runOnContext(v -> expired.promise.tryFail(error));
+    }
+  }
+
+  /** A commit sent and not answered yet. Consumer thread only. */
+  private record PendingCommit(long sentAt, Promise<Map<TopicPartition, OffsetAndMetadata>> promise) {
   }
 
   private void closeConsumer() {
@@ -301,6 +372,8 @@ final class ConsumerLoop {
     } finally {
       stopped = true;
       failPendingTasks();
+      // close() waits for the answers to commits in flight; any still unanswered failed with it.
+      expireCommits(true);
       context.runOnContext(v -> closed.tryComplete());
     }
   }
@@ -361,7 +434,7 @@ final class ConsumerLoop {
         Map<TopicPartition, OffsetAndMetadata> positions = listener.revoking(revoked);
         Map<TopicPartition, Long> readEpochs = new HashMap<>();
         positions.keySet().forEach(tp -> readEpochs.put(tp, epochs.current(tp)));
-        commitOwned(positions, readEpochs);
+        commitOwnedSync(positions, readEpochs);
       } catch (RuntimeException e) {
         // The next owner starts from the last commit; dedupe absorbs what is read again.
         LOG.warn("Committing revoked partitions {} failed: {}", revoked, e.toString());

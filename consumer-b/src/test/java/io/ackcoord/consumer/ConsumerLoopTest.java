@@ -1,6 +1,7 @@
 package io.ackcoord.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.ackcoord.time.ManualClock;
@@ -11,12 +12,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetCommitCallback;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
@@ -42,8 +47,37 @@ class ConsumerLoopTest {
     @Override
     public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
       commits.add(Map.copyOf(offsets));
-      super.commitSync(offsets);
+      // MockConsumer's commitSync goes through commitAsync, which must not count it again.
+      inSync = true;
+      try {
+        super.commitSync(offsets);
+      } finally {
+        inSync = false;
+      }
     }
+
+    private boolean inSync;
+
+    /** Commits made without waiting (B's commits between polls); MockConsumer answers them at once. */
+    final List<Map<TopicPartition, OffsetAndMetadata>> asyncCommits = new CopyOnWriteArrayList<>();
+
+    @Override
+    public synchronized void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets,
+        OffsetCommitCallback callback) {
+      if (inSync) {
+        super.commitAsync(offsets, callback);
+        return;
+      }
+      commits.add(Map.copyOf(offsets));
+      asyncCommits.add(Map.copyOf(offsets));
+      if (answerCommits) {
+        super.commitAsync(offsets, callback);
+      }
+    }
+
+    /** False: commits go unanswered, as with a coordinator that does not respond. */
+    volatile boolean answerCommits = true;
+    final AtomicLong polls = new AtomicLong();
 
     /** Every partition whose position was asked for, in order. */
     final List<TopicPartition> positionsFetched = new CopyOnWriteArrayList<>();
@@ -64,6 +98,7 @@ class ConsumerLoopTest {
     @Override
     public ConsumerRecords<String, byte[]> poll(Duration timeout) {
       lastPollTimeout = timeout;
+      polls.incrementAndGet();
       ConsumerRecords<String, byte[]> records = super.poll(timeout);
       if (records.isEmpty()) {
         synchronized (idle) {
@@ -175,6 +210,7 @@ class ConsumerLoopTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> events.gone.containsKey(Set.of(P1)));
     assertThat(events.ownedWhileRevoking).as("draining, not gone, while B finishes").isTrue();
     assertThat(consumer.commits).containsExactly(Map.of(P1, new OffsetAndMetadata(7)));
+    assertThat(consumer.asyncCommits).as("the partitions may go only once it landed: a synchronous commit").isEmpty();
     assertThat(events.gone).containsEntry(Set.of(P1), false);
     assertThat(epochs.owned()).containsExactly(P0);
   }
@@ -194,6 +230,25 @@ class ConsumerLoopTest {
 
     assertThat(committed).containsOnlyKeys(P0);
     assertThat(consumer.commits).containsExactly(Map.of(P0, new OffsetAndMetadata(3)));
+    assertThat(consumer.asyncCommits).as("B's commits between polls do not hold the poll").hasSize(1);
+  }
+
+  @Test
+  @DisplayName("a commit the coordinator does not answer fails after the commit timeout, and the loop polls on meanwhile")
+  void unansweredCommitFails() throws Exception {
+    consumer.schedulePollTask(() -> consumer.rebalance(List.of(P0)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> epochs.owned().size() == 1);
+    consumer.answerCommits = false;
+
+    CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> committed = loop.commit(
+        Map.of(P0, new OffsetAndMetadata(3)), Map.of(P0, epochs.current(P0))).toCompletionStage().toCompletableFuture();
+    await().atMost(Duration.ofSeconds(5)).until(() -> consumer.asyncCommits.size() == 1);
+    long polls = consumer.polls.get();
+    await().atMost(Duration.ofSeconds(5)).until(() -> consumer.polls.get() > polls + 3);
+    assertThat(committed).isNotDone();
+
+    clock.advance(ConsumerLoop.COMMIT_TIMEOUT);
+    assertThatThrownBy(() -> committed.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(TimeoutException.class);
   }
 
   @Test
