@@ -2,9 +2,10 @@ package io.ackcoord.producer;
 
 /**
  * A map from message id to a value in two parallel arrays (open addressing, linear probing), for the per-message
- * maps of A that hold a million entries: a {@code HashMap} node costs 32 bytes plus its slot, this 16 to 32 bytes
- * an entry and nothing allocated per entry. Removal shifts the rest of the probe run back, as in
- * {@link IdTable}, so lookups stay short however much churn there is.
+ * maps of A that hold a million entries: a {@code HashMap} node costs 32 bytes plus its slot, this 24 to 48 bytes
+ * an entry and nothing allocated per entry. Removal shifts the rest of the probe run back, and each slot keeps its
+ * key's hash, as in {@link IdTable}: lookups stay short however much churn there is, and neither a probe nor a rehash
+ * reaches another entry's key.
  *
  * <p>Not thread-safe: it lives on A's event loop.
  *
@@ -16,6 +17,7 @@ final class StringTable<V> {
 
   private String[] keys = new String[MIN_CAPACITY];
   private Object[] values = new Object[MIN_CAPACITY];
+  private int[] hashes = new int[MIN_CAPACITY];
   private int size;
 
   int size() {
@@ -25,9 +27,10 @@ final class StringTable<V> {
   /** The value under {@code key}, or {@code null}. */
   @SuppressWarnings("unchecked")
   V get(String key) {
+    int h = IdTable.hash(key);
     int mask = keys.length - 1;
-    for (int i = indexOf(key, mask); keys[i] != null; i = (i + 1) & mask) {
-      if (keys[i].equals(key)) {
+    for (int i = h & mask; keys[i] != null; i = (i + 1) & mask) {
+      if (hashes[i] == h && keys[i].equals(key)) {
         return (V) values[i];
       }
     }
@@ -37,15 +40,16 @@ final class StringTable<V> {
   /** Puts {@code value} under {@code key}; returns the value it replaced, or {@code null}. */
   @SuppressWarnings("unchecked")
   V put(String key, V value) {
-    // Half full, not three quarters like IdTable: at a million entries each rehash holds the event loop for tens of
-    // milliseconds, and the two tables growing on the same message would stack their pauses.
+    // Half full, not three quarters like IdTable: the two tables then never grow on the same message, and their
+    // rehashes of a million entries do not stack.
     if ((size + 1) * 2L > keys.length) {
       resize(keys.length * 2);
     }
+    int h = IdTable.hash(key);
     int mask = keys.length - 1;
-    int i = indexOf(key, mask);
+    int i = h & mask;
     for (; keys[i] != null; i = (i + 1) & mask) {
-      if (keys[i].equals(key)) {
+      if (hashes[i] == h && keys[i].equals(key)) {
         V old = (V) values[i];
         values[i] = value;
         return old;
@@ -53,6 +57,7 @@ final class StringTable<V> {
     }
     keys[i] = key;
     values[i] = value;
+    hashes[i] = h;
     size++;
     return null;
   }
@@ -60,9 +65,10 @@ final class StringTable<V> {
   /** Removes {@code key}; returns its value, or {@code null} if it had none. */
   @SuppressWarnings("unchecked")
   V remove(String key) {
+    int h = IdTable.hash(key);
     int mask = keys.length - 1;
-    int i = indexOf(key, mask);
-    while (keys[i] != null && !keys[i].equals(key)) {
+    int i = h & mask;
+    while (keys[i] != null && !(hashes[i] == h && keys[i].equals(key))) {
       i = (i + 1) & mask;
     }
     if (keys[i] == null) {
@@ -74,10 +80,11 @@ final class StringTable<V> {
     size--;
     // Move back every later entry of the run that may no longer be reachable from its home slot.
     for (int j = (i + 1) & mask; keys[j] != null; j = (j + 1) & mask) {
-      int home = indexOf(keys[j], mask);
+      int home = hashes[j] & mask;
       if (((j - home) & mask) >= ((j - i) & mask)) {
         keys[i] = keys[j];
         values[i] = values[j];
+        hashes[i] = hashes[j];
         keys[j] = null;
         values[j] = null;
         i = j;
@@ -92,23 +99,21 @@ final class StringTable<V> {
   private void resize(int capacity) {
     String[] oldKeys = keys;
     Object[] oldValues = values;
+    int[] oldHashes = hashes;
     keys = new String[capacity];
     values = new Object[capacity];
+    hashes = new int[capacity];
     int mask = capacity - 1;
     for (int k = 0; k < oldKeys.length; k++) {
       if (oldKeys[k] != null) {
-        int i = indexOf(oldKeys[k], mask);
+        int i = oldHashes[k] & mask;
         while (keys[i] != null) {
           i = (i + 1) & mask;
         }
         keys[i] = oldKeys[k];
         values[i] = oldValues[k];
+        hashes[i] = oldHashes[k];
       }
     }
-  }
-
-  private static int indexOf(String key, int mask) {
-    int h = key.hashCode() * 0x9E3779B9;
-    return (h ^ (h >>> 16)) & mask;
   }
 }
