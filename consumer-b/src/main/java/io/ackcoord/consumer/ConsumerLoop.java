@@ -27,6 +27,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * <p>Flow control: after handing a poll's records to B the thread waits (up to one poll timeout) until B took them,
  * and polls with every partition paused while B has not, or while B asked for a pause ({@link #pause}), in short
  * polls (5 ms) so that a resume takes effect at once. So polling never stops (the group keeps B) and records never
- * pile up on the event loop. No {@code wakeup()} is ever used: a
- * stop is seen within one poll timeout, and nothing logs an expected {@code WakeupException}.
+ * pile up on the event loop. No {@code wakeup()} is ever used: a stop is seen within one poll timeout, and nothing
+ * logs an expected {@code WakeupException}.
  */
 final class ConsumerLoop {
 
@@ -224,7 +225,7 @@ final class ConsumerLoop {
         boolean pause = paused || awaitingB;
         applyPause(pause);
         // A paused poll returns nothing; keep it short so that a resume (or a queued commit) waits milliseconds,
-        // not a whole poll timeout. Each pause used to cost up to 50 ms on top of its cause.
+        // not a whole poll timeout.
         pollOnce(pause ? pausedPollTimeout : pollTimeout);
       }
     } catch (InterruptedException | InterruptException e) {
@@ -353,7 +354,7 @@ final class ConsumerLoop {
       }
       PendingCommit expired = pendingCommits.poll();
       Exception error = all ? new IllegalStateException(name + " is closed")
-          : new org.apache.kafka.common.errors.TimeoutException("commit not answered within " + COMMIT_TIMEOUT);
+          : new TimeoutException("commit not answered within " + COMMIT_TIMEOUT);
       context.runOnContext(v -> expired.promise.tryFail(error));
     }
   }
