@@ -19,7 +19,7 @@ class IdTableTest {
     for (int round = 0; round < 3; round++) {
       for (int i = 0; i < 30_000; i++) {
         // Round 2 uses ids with one hash code ("Aa" and "BB" blocks): equal slot hashes must still compare the ids.
-        String id = round == 2 ? collidingId(random.nextInt(64)) : "id-" + random.nextInt(20_000);
+        String id = round == 2 ? StringTableTest.collidingKey(random.nextInt(64)) : "id-" + random.nextInt(20_000);
         if (random.nextInt(3) > 0) {
           TrackedMessage m = new TrackedMessage(id, new byte[0], null, 1000, 0, 0);
           assertThat(table.put(m)).isSameAs(reference.put(id, m));
@@ -42,14 +42,6 @@ class IdTableTest {
     }
     assertThat(table.get("never")).isNull();
     assertThat(table.get("AaAaAaAaAaAb")).isNull();
-  }
-
-  private static String collidingId(int bits) {
-    StringBuilder s = new StringBuilder();
-    for (int b = 0; b < 6; b++) {
-      s.append((bits >> b & 1) == 0 ? "Aa" : "BB");
-    }
-    return s.toString();
   }
 
   @Test

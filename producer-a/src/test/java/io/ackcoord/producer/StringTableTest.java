@@ -43,8 +43,8 @@ class StringTableTest {
     assertThat(table.remove("never")).isNull();
   }
 
-  // Six two-character blocks, each "Aa" or "BB" (equal hash codes): 64 keys with one hash code.
-  private static String collidingKey(int bits) {
+  // Six two-character blocks, each "Aa" or "BB" (equal hash codes): 64 keys with one hash code. IdTableTest uses it.
+  static String collidingKey(int bits) {
     StringBuilder s = new StringBuilder();
     for (int b = 0; b < 6; b++) {
       s.append((bits >> b & 1) == 0 ? "Aa" : "BB");
