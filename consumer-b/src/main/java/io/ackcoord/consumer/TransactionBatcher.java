@@ -207,6 +207,11 @@ final class TransactionBatcher {
 
   private void write(Batch batch) {
     batch.attempt++;
+    // The generation first, then ownership. The consumer thread removes a lost partition's epoch before it joins
+    // the group again, so a generation read here that is newer than the records' implies their removal is visible
+    // below. Checked the other way round, a record of a lost partition could pass and then ride on the new
+    // generation, which the broker accepts: a zombie's work committed.
+    ConsumerGroupMetadata generation = group.get();
     batch.items = owned(batch.items);
     batch.positions.keySet().removeIf(tp -> !epochs.isCurrent(tp, batch.epochs.get(tp)));
     if (batch.items.isEmpty() && batch.positions.isEmpty()) {
@@ -214,10 +219,16 @@ final class TransactionBatcher {
       finished();
       return;
     }
+    if (generation == null || generation.generationId() < 0) {
+      // No generation (between losing membership and joining again): the broker would take such offsets without
+      // checking membership at all. Wait; the rebalance callbacks will have dropped what is no longer ours.
+      retry(batch, new IllegalStateException("not a member of the group right now"));
+      return;
+    }
     List<Owed> owed = new ArrayList<>(batch.items.size());
     batch.items.forEach(s -> owed.add(s.owed()));
     List<ProducerRecord<String, byte[]>> records = toRecords.apply(owed);
-    producer.commit(records, batch.positions, group.get()).onComplete(ar -> {
+    producer.commit(records, batch.positions, generation).onComplete(ar -> {
       if (ar.succeeded()) {
         if (ar.result() >= 0) {
           lease.confirmed(ar.result());
@@ -229,15 +240,19 @@ final class TransactionBatcher {
       } else if (ar.cause() instanceof TransactionalProducer.Fenced) {
         fence(ar.cause());
       } else {
-        stats.transactionAborts.incrementAndGet();
-        long delay = backoff.delayMillis(batch.attempt);
-        LOG.warn("Transaction of {} records aborted (try {}), retrying in {} ms: {}", batch.items.size(),
-            batch.attempt, delay, ar.cause().toString());
-        vertx.setTimer(delay, id -> {
-          if (fenced == null) {
-            write(batch);
-          }
-        });
+        retry(batch, ar.cause());
+      }
+    });
+  }
+
+  private void retry(Batch batch, Throwable cause) {
+    stats.transactionAborts.incrementAndGet();
+    long delay = backoff.delayMillis(batch.attempt);
+    LOG.warn("Transaction of {} records aborted (try {}), retrying in {} ms: {}", batch.items.size(),
+        batch.attempt, delay, cause.toString());
+    vertx.setTimer(delay, id -> {
+      if (fenced == null) {
+        write(batch);
       }
     });
   }

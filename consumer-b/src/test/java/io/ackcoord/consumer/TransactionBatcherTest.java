@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -74,7 +75,11 @@ class TransactionBatcherTest {
   }
 
   private void batcher(Vertx vertx, int maxRecords, long maxMillis) {
-    batcher = new TransactionBatcher(vertx, producer, offsets, epochs, lease, () -> GROUP, maxRecords, maxMillis,
+    batcher(vertx, maxRecords, maxMillis, () -> GROUP);
+  }
+
+  private void batcher(Vertx vertx, int maxRecords, long maxMillis, Supplier<ConsumerGroupMetadata> group) {
+    batcher = new TransactionBatcher(vertx, producer, offsets, epochs, lease, group, maxRecords, maxMillis,
         new Backoff(1, 5), stats, fenced::set, new TransactionRecords(TOPICS, "b-test", clock)::of);
   }
 
@@ -170,6 +175,49 @@ class TransactionBatcherTest {
         .havingRootCause().isInstanceOf(OwnershipLostException.class);
     assertThat(mock.history()).isEmpty();
     assertThat(stats.transactions()).isZero();
+  }
+
+  @Test
+  @DisplayName("a rejoin that completes as a batch is written: the records of the lost assignment are dropped, not "
+      + "committed under the new generation")
+  void rejoinDuringWrite(Vertx vertx) {
+    ConsumerGroupMetadata rejoined = new ConsumerGroupMetadata("g", 8, "member-2", java.util.Optional.empty());
+    AtomicBoolean first = new AtomicBoolean(true);
+    // The consumer thread's order: lost (epoch removed), joined again (new generation), assigned again (new epoch),
+    // all just before the batch reads the generation.
+    batcher(vertx, 1, 60_000, () -> {
+      if (first.getAndSet(false)) {
+        epochs.remove(List.of(P0));
+        epochs.assign(List.of(P0));
+      }
+      return rejoined;
+    });
+
+    List<CompletableFuture<Void>> staged = stageAll(0);
+
+    assertThat(staged.get(0)).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
+        .havingRootCause().isInstanceOf(OwnershipLostException.class);
+    assertThat(mock.history()).isEmpty();
+    assertThat(mock.consumerGroupOffsetsHistory()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("with no generation (membership lost, not joined again) nothing is sent: the broker would not check "
+      + "such offsets; the batch waits and commits once there is one")
+  void noGenerationWaits(Vertx vertx) {
+    ConsumerGroupMetadata none = new ConsumerGroupMetadata("g", -1, "", java.util.Optional.empty());
+    AtomicReference<ConsumerGroupMetadata> current = new AtomicReference<>(none);
+    batcher(vertx, 1, 60_000, current::get);
+
+    List<CompletableFuture<Void>> staged = stageAll(0);
+    await().until(() -> stats.transactionAborts() >= 2);
+    assertThat(mock.history()).isEmpty();
+    assertThat(mock.consumerGroupOffsetsHistory()).isEmpty();
+    assertThat(staged.get(0)).isNotDone();
+    current.set(GROUP);
+
+    assertThat(staged.get(0)).succeedsWithin(Duration.ofSeconds(5));
+    assertThat(mock.consumerGroupOffsetsHistory()).containsExactly(Map.of("g", Map.of(P0, new OffsetAndMetadata(1))));
   }
 
   @Test

@@ -131,7 +131,11 @@ class ConsumerProcessIT {
     await().until(() -> status(port).getLong("inFlight") == 0);
 
     List<Reply> replies = replies();
-    assertThat(replies).extracting(Reply::consumerId).as("no reply from the zombie").containsOnly("b2");
+    assertThat(replies).extracting(Reply::consumerId)
+        .as("no reply from the zombie; replies %s; the zombie's log:%n%s",
+            replies.stream().map(r -> r.consumerId() + ":" + r.type() + ":" + r.id()).toList(),
+            process.recentOutput())
+        .containsOnly("b2");
     assertThat(replies).hasSize(9);
     Map<String, Long> results = countByKey(topics.results());
     assertThat(results).hasSize(9).allSatisfy((id, n) -> assertThat(n).as("results for %s", id).isEqualTo(1L));
