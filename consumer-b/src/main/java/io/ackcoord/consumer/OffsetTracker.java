@@ -3,7 +3,6 @@ package io.ackcoord.consumer;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
@@ -22,7 +21,7 @@ import org.apache.kafka.common.TopicPartition;
 public final class OffsetTracker {
 
   private static final class PartitionState {
-    final TreeSet<Long> inFlight = new TreeSet<>();
+    final OffsetSet inFlight = new OffsetSet();
     final long epoch;
     long highestSeen;
     /** The position last handed out by a drain, or the first tracked offset (nothing to commit yet). */
