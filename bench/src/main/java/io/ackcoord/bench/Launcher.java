@@ -20,6 +20,11 @@ final class Launcher {
   private static final Pattern BASELINE_READY = Pattern.compile(Pattern.quote(BaselineConsumer.READY));
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
+  /**
+   * In every JVM of the run (bin/bench adds it to its own): JFR then charges a sample taken between safepoints to
+   * the method it was in. Without it samples pile up on whatever inlined code sits next to a safepoint's debug info.
+   */
+  static final String PROFILING_OPTS = "-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints";
   /** B's heap, and the baseline consumer's (the same). */
   private static final String BASELINE_HEAP = "-Xms256m -Xmx512m";
   private final Path root;
@@ -58,7 +63,7 @@ final class Launcher {
   ManagedProcess baselineConsumer(String prefix, int partitions) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of((BASELINE_HEAP + " " + extraJavaOpts).trim().split("\\s+")));
+    command.addAll(List.of((BASELINE_HEAP + " " + PROFILING_OPTS + " " + extraJavaOpts).trim().split("\\s+")));
     command.addAll(List.of("-Dlogback.configurationFile=" + root.resolve("conf/logback.xml"),
         "-cp", System.getProperty("java.class.path"), BaselineConsumer.class.getName(),
         bootstrap, prefix, prefix + "b", Integer.toString(partitions)));
@@ -78,7 +83,7 @@ final class Launcher {
         .logFile(logDir.resolve(name + "-" + (++started) + ".log"))
         .env("KAFKA_BOOTSTRAP_SERVERS", bootstrap)
         .env("TOPIC_PREFIX", prefix)
-        .env("ACKCOORD_JAVA_OPTS", (javaOpts + " " + extraJavaOpts).trim())
+        .env("ACKCOORD_JAVA_OPTS", (javaOpts + " " + PROFILING_OPTS + " " + extraJavaOpts).trim())
         .env("VERTX_CONFIG_PATH", "")
         .env("ACKCOORD_NO_BUILD", "1");
     env.forEach(builder::env);
