@@ -197,7 +197,7 @@ final class Markdown {
     md.append("JFR (`profile` settings) on the benchmark JVM (A embedded, plus the load generator) and on B's process "
         + "during the at-least-once saturation phase; shares of the execution samples. Every JVM of the run has "
         + "`-XX:+DebugNonSafepoints`, so a sample taken between safepoints is charged to the method it was in, not "
-        + "to the nearest safepoint's (runs before 2026-11-23 02:00 UTC lacked it; their tables are coarser).\n\n");
+        + "to the nearest safepoint's (runs before 2026-11-23 01:55 UTC lacked it; their tables are coarser).\n\n");
     if (r.profiles().isEmpty()) {
       md.append("Not profiled in this run (`--quick` skips JFR; the full run records it).\n\n");
     }
