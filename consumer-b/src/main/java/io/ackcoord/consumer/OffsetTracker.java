@@ -3,6 +3,7 @@ package io.ackcoord.consumer;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
@@ -113,6 +114,15 @@ public final class OffsetTracker {
       }
     }
     return out;
+  }
+
+  /**
+   * The position last handed out by a drain for {@code partition}, or the offset its tracking started at: a position
+   * that can be committed again without moving backwards. Empty if the partition is not tracked.
+   */
+  public OptionalLong handedOut(TopicPartition partition) {
+    PartitionState state = partitions.get(partition);
+    return state == null ? OptionalLong.empty() : OptionalLong.of(state.drained);
   }
 
   /**

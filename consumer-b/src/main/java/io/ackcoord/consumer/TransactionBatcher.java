@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * ({@link Owed}: its effects, marker, reply, or poison copy); a transaction takes every staged record once
  * {@code maxRecords} are staged or {@code maxMillis} after the first of them, writes their records, adds the consumer
  * positions that became safe ({@code sendOffsetsToTransaction} with the group metadata, so a B of an old group
- * generation is refused), and commits. The markers and replies of a transaction's records are gathered into a few
+ * generation is refused; a partition of its records whose position did not advance repeats the one handed out
+ * before, so no transaction with records goes unchecked), and commits. The markers and replies of a transaction's records are gathered into a few
  * records ({@link TransactionRecords}) when it is written, so a retry without some records writes only the others'.
  * One transaction at a time; records staged meanwhile wait for the next.
  *
@@ -198,6 +199,14 @@ final class TransactionBatcher {
       touched.add(s.in().partition());
     }
     Map<TopicPartition, OffsetAndMetadata> positions = offsets.drainCommittable(touched);
+    // A partition whose position did not advance (a record below is still running) repeats the position handed out
+    // before: the broker checks the group generation only on the offsets a transaction carries, so a transaction
+    // of records without them would commit even from a zombie.
+    for (TopicPartition tp : touched) {
+      if (!positions.containsKey(tp)) {
+        offsets.handedOut(tp).ifPresent(position -> positions.put(tp, new OffsetAndMetadata(position)));
+      }
+    }
     if (items.isEmpty() && positions.isEmpty()) {
       return;
     }
@@ -214,6 +223,8 @@ final class TransactionBatcher {
     ConsumerGroupMetadata generation = group.get();
     batch.items = owned(batch.items);
     batch.positions.keySet().removeIf(tp -> !epochs.isCurrent(tp, batch.epochs.get(tp)));
+    // Every record rides with an offset of its partition, so the broker checks the generation for it.
+    batch.items = fenceable(batch.items, batch.positions);
     if (batch.items.isEmpty() && batch.positions.isEmpty()) {
       batch.committed.tryComplete();
       finished();
@@ -299,6 +310,21 @@ final class TransactionBatcher {
     Map<TopicPartition, Long> readEpochs = new HashMap<>();
     positions.keySet().forEach(tp -> readEpochs.put(tp, offsets.epoch(tp)));
     return readEpochs;
+  }
+
+  /** The items whose partition has a position in the transaction; the others (none, normally) fail. */
+  private List<Staged> fenceable(List<Staged> items, Map<TopicPartition, OffsetAndMetadata> positions) {
+    List<Staged> kept = new ArrayList<>(items.size());
+    for (Staged s : items) {
+      if (positions.containsKey(s.in().partition())) {
+        kept.add(s);
+      } else {
+        LOG.error("No position of {} to send with {}: not written, so that no transaction goes unchecked",
+            s.in().partition(), s.in());
+        s.done().tryFail(lost(s.in()));
+      }
+    }
+    return kept;
   }
 
   /** The items whose partition is still owned under the epoch they were read with; the others fail. */

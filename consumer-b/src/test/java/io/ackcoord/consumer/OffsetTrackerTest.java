@@ -189,6 +189,24 @@ class OffsetTrackerTest {
   }
 
   @Test
+  @DisplayName("handedOut: where tracking started, then the last position drained; nothing for an untracked partition")
+  void handedOut() {
+    OffsetTracker tracker = new OffsetTracker();
+    TopicPartition tp = new TopicPartition("t", 0);
+    assertThat(tracker.handedOut(tp)).isEmpty();
+    tracker.track(tp, 5, 1);
+    tracker.track(tp, 6, 1);
+    assertThat(tracker.handedOut(tp)).hasValue(5);
+
+    tracker.complete(tp, 6);
+    assertThat(tracker.drainCommittable()).isEmpty();
+    assertThat(tracker.handedOut(tp)).as("6 done, 5 still running").hasValue(5);
+    tracker.complete(tp, 5);
+    assertThat(tracker.drainCommittable()).containsEntry(tp, new OffsetAndMetadata(7));
+    assertThat(tracker.handedOut(tp)).hasValue(7);
+  }
+
+  @Test
   @DisplayName("positions() reports the safe position without handing it out")
   void positionsDoNotDrain() {
     OffsetTracker tracker = new OffsetTracker();

@@ -221,6 +221,43 @@ class TransactionBatcherTest {
   }
 
   @Test
+  @DisplayName("records that leave their partition's position where it was still carry that position: the broker "
+      + "checks the group generation only on a transaction's offsets")
+  void positionRepeatedForFencing(Vertx vertx) throws Exception {
+    batcher(vertx, 1, 60_000);
+    // Offset 0 still running: finishing offset 1 does not move the position.
+    onContext(() -> {
+      offsets.track(P0, 0, epochs.current(P0));
+      return Future.succeededFuture();
+    });
+
+    List<CompletableFuture<Void>> staged = stageAll(1);
+
+    assertThat(staged.get(0)).succeedsWithin(Duration.ofSeconds(5));
+    assertThat(mock.history()).extracting(ProducerRecord::key).containsExactly("r1");
+    assertThat(mock.consumerGroupOffsetsHistory()).containsExactly(Map.of("g", Map.of(P0, new OffsetAndMetadata(0))));
+  }
+
+  @Test
+  @DisplayName("a zombie's records that do not move the position are refused with their transaction as well")
+  void staleGenerationWithoutProgress(Vertx vertx) {
+    batcher(vertx, 1, 60_000);
+    mock.sendOffsetsToTransactionException = new CommitFailedException();
+    onContext(() -> {
+      offsets.track(P0, 0, epochs.current(P0));
+      return Future.succeededFuture();
+    });
+
+    List<CompletableFuture<Void>> staged = stageAll(1);
+    await().until(() -> stats.transactionAborts() >= 1);
+    epochs.remove(List.of(P0));
+
+    assertThat(staged.get(0)).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
+        .havingRootCause().isInstanceOf(OwnershipLostException.class);
+    assertThat(mock.history()).isEmpty();
+  }
+
+  @Test
   @DisplayName("a fenced producer: everything staged fails and B is told to stand down")
   void fenced(Vertx vertx) {
     batcher(vertx, 1, 60_000);
