@@ -223,13 +223,10 @@ class TransactionBatcherTest {
   @Test
   @DisplayName("records that leave their partition's position where it was still carry that position: the broker "
       + "checks the group generation only on a transaction's offsets")
-  void positionRepeatedForFencing(Vertx vertx) throws Exception {
+  void positionRepeatedForFencing(Vertx vertx) {
     batcher(vertx, 1, 60_000);
     // Offset 0 still running: finishing offset 1 does not move the position.
-    onContext(() -> {
-      offsets.track(P0, 0, epochs.current(P0));
-      return Future.succeededFuture();
-    });
+    trackRunning(0);
 
     List<CompletableFuture<Void>> staged = stageAll(1);
 
@@ -243,10 +240,7 @@ class TransactionBatcherTest {
   void staleGenerationWithoutProgress(Vertx vertx) {
     batcher(vertx, 1, 60_000);
     mock.sendOffsetsToTransactionException = new CommitFailedException();
-    onContext(() -> {
-      offsets.track(P0, 0, epochs.current(P0));
-      return Future.succeededFuture();
-    });
+    trackRunning(0);
 
     List<CompletableFuture<Void>> staged = stageAll(1);
     await().until(() -> stats.transactionAborts() >= 1);
@@ -308,6 +302,14 @@ class TransactionBatcherTest {
       });
     }
     return out;
+  }
+
+  /** A record read and still being handled: tracked, never staged. */
+  private void trackRunning(long offset) {
+    onContext(() -> {
+      offsets.track(P0, offset, epochs.current(P0));
+      return Future.succeededFuture();
+    });
   }
 
   private Inbound inbound(long offset) {
