@@ -2,13 +2,10 @@ package io.ackcoord.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -147,10 +144,10 @@ public final class ReplyCodec {
 
   /** Parses v1 reply JSON bytes (one reply). */
   public static Reply decode(byte[] value) throws InvalidRecordException {
-    return single(Fields.parse(value));
+    return single(ReplyFields.parse(value));
   }
 
-  private static Reply single(Fields json) throws InvalidRecordException {
+  private static Reply single(ReplyFields json) throws InvalidRecordException {
     Object v = json.get("v");
     if (!(v instanceof Number n) || n.intValue() != Reply.VERSION) {
       throw new InvalidRecordException("unsupported reply version '" + v + "' (a single reply is version 1)");
@@ -167,7 +164,7 @@ public final class ReplyCodec {
    *     or a batch header that is invalid)
    */
   public static Decoded decodeAll(byte[] value) throws InvalidRecordException {
-    Fields json = Fields.parse(value);
+    ReplyFields json = ReplyFields.parse(value);
     Object v = json.get("v");
     if (v instanceof Number n && n.intValue() == Reply.VERSION) {
       return new Decoded(List.of(single(json)), List.of());
@@ -178,13 +175,13 @@ public final class ReplyCodec {
     String producer = string(json, "producer");
     String consumer = json.get("consumer") instanceof String s ? s : null;
     long at = json.get("at") instanceof Number a ? a.longValue() : 0L;
-    if (json.entries == null) {
+    if (json.entries() == null) {
       throw new InvalidRecordException("reply batch field 'replies' missing or not an array");
     }
-    List<Reply> replies = new ArrayList<>(json.entries.size());
+    List<Reply> replies = new ArrayList<>(json.entries().size());
     List<String> invalid = new ArrayList<>(0);
-    for (int i = 0; i < json.entries.size(); i++) {
-      Fields entry = json.entries.get(i);
+    for (int i = 0; i < json.entries().size(); i++) {
+      ReplyFields entry = json.entries().get(i);
       if (entry == null) {
         invalid.add("replies[" + i + "] is not a JSON object");
         continue;
@@ -199,7 +196,7 @@ public final class ReplyCodec {
   }
 
   /** One reply from its fields; {@code producer} from the batch, or {@code null} to read it from the fields. */
-  private static Reply reply(Fields json, String producer, String consumer, long at)
+  private static Reply reply(ReplyFields json, String producer, String consumer, long at)
       throws InvalidRecordException {
     Reply.Type type;
     String rawType = string(json, "type");
@@ -232,109 +229,7 @@ public final class ReplyCodec {
         extend);
   }
 
-  /**
-   * The fields of a flat JSON object, as scalars (String, Number, Boolean, or {@code null}); a nested object or
-   * array is skipped and stands as {@link #NESTED}, except a top-level {@code "replies"} array, whose objects are
-   * read as entries ({@code null} for an element that is not an object). A repeated field keeps its last value.
-   */
-  private static final class Fields {
-    private static final Object NESTED = new Object() {
-      @Override
-      public String toString() {
-        return "(object or array)";
-      }
-    };
-
-    private String[] names = new String[8];
-    private Object[] values = new Object[8];
-    private int size;
-    private List<Fields> entries;
-
-    static Fields parse(byte[] bytes) throws InvalidRecordException {
-      if (bytes == null || bytes.length == 0) {
-        throw new InvalidRecordException("empty reply");
-      }
-      try (JsonParser p = JSON.createParser(bytes)) {
-        if (p.nextToken() != JsonToken.START_OBJECT) {
-          throw new InvalidRecordException("reply is not a JSON object");
-        }
-        Fields fields = object(p, true);
-        if (p.nextToken() != null) {
-          throw new InvalidRecordException("reply is not a JSON object: trailing content");
-        }
-        return fields;
-      } catch (IOException e) {
-        throw new InvalidRecordException("reply is not a JSON object: " + e.getMessage());
-      }
-    }
-
-    /** Reads an object whose START_OBJECT was just read, up to its END_OBJECT. */
-    private static Fields object(JsonParser p, boolean top) throws IOException {
-      Fields fields = new Fields();
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken t = p.nextToken();
-        Object value = switch (t) {
-          case VALUE_STRING -> p.getText();
-          case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getNumberValue();
-          case VALUE_TRUE -> Boolean.TRUE;
-          case VALUE_FALSE -> Boolean.FALSE;
-          case VALUE_NULL -> null;
-          default -> {
-            if (top && t == JsonToken.START_ARRAY && name.equals("replies")) {
-              fields.entries = entries(p);
-            } else {
-              p.skipChildren();
-            }
-            yield NESTED;
-          }
-        };
-        fields.put(name, value);
-      }
-      return fields;
-    }
-
-    private static List<Fields> entries(JsonParser p) throws IOException {
-      List<Fields> entries = new ArrayList<>();
-      JsonToken t;
-      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-        if (t == JsonToken.START_OBJECT) {
-          entries.add(object(p, false));
-        } else {
-          p.skipChildren();
-          entries.add(null);
-        }
-      }
-      return entries;
-    }
-
-    // A reply has a handful of fields: a linear scan beats hashing them.
-    private void put(String name, Object value) {
-      for (int i = 0; i < size; i++) {
-        if (names[i].equals(name)) {
-          values[i] = value;
-          return;
-        }
-      }
-      if (size == names.length) {
-        names = Arrays.copyOf(names, size * 2);
-        values = Arrays.copyOf(values, size * 2);
-      }
-      names[size] = name;
-      values[size++] = value;
-    }
-
-    Object get(String name) {
-      for (int i = 0; i < size; i++) {
-        if (names[i].equals(name)) {
-          return values[i];
-        }
-      }
-      return null;
-    }
-  }
-
-  private static String string(Fields json, String field) throws InvalidRecordException {
+  private static String string(ReplyFields json, String field) throws InvalidRecordException {
     Object value = json.get(field);
     if (!(value instanceof String s) || s.isEmpty()) {
       throw new InvalidRecordException("reply field '" + field + "' missing or not a string: " + value);
@@ -342,7 +237,7 @@ public final class ReplyCodec {
     return s;
   }
 
-  private static long number(Fields json, String field) throws InvalidRecordException {
+  private static long number(ReplyFields json, String field) throws InvalidRecordException {
     Object value = json.get(field);
     if (!(value instanceof Number n)) {
       throw new InvalidRecordException("reply field '" + field + "' missing or not a number: " + value);
