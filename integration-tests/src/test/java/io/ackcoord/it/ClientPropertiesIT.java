@@ -3,6 +3,10 @@ package io.ackcoord.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.ackcoord.kafka.ClientConfig;
 import io.ackcoord.testkit.KafkaBroker;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -19,6 +23,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code kafka.properties} (where SASL and TLS settings go) reaches every Kafka client A and B create — producers,
@@ -119,5 +124,61 @@ class ClientPropertiesIT extends AckLoopTest {
           case "kafka.consumer" -> "consumer";
           default -> null;
         }));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"at-least-once", "exactly-once"})
+  @DisplayName("user properties cannot switch off what the guarantees depend on: acks=1, no idempotence, "
+      + "read_uncommitted and auto-commit are overridden on every client that depends on them, with a WARN each")
+  void guaranteesWinOverUserProperties(String guarantee, Vertx vertx, KafkaBroker broker, TestInfo info) {
+    AckLoop loop = loop(vertx, broker, info);
+    String marker = loop.topics.prefix() + guarantee;
+    JsonObject kafka = new JsonObject()
+        .put("kafka.properties", new JsonObject()
+            .put("metric.reporters", RecordingReporter.class.getName())
+            .put("ackcoord.test.marker", marker))
+        .put("kafka.producer.properties", new JsonObject().put("acks", "1").put("enable.idempotence", false))
+        .put("kafka.consumer.properties", new JsonObject().put("isolation.level", "read_uncommitted")
+            .put("enable.auto.commit", true));
+    ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+    Logger logger = (Logger) LoggerFactory.getLogger(ClientConfig.class);
+    warnings.start();
+    logger.addAppender(warnings);
+    try {
+      loop.deployConsumer(null, kafka.copy().put("consumer.instance.id", "b-strict")
+          .put("processing.guarantee", guarantee));
+      loop.deployProducer(kafka.copy().put("producer.id", "a-strict"));
+      loop.submit(3);
+      await().atMost(Duration.ofSeconds(60)).until(() -> loop.stat("acked") == 3);
+    } finally {
+      logger.detachAppender(warnings);
+    }
+
+    Map<String, Client> mine = CLIENTS.values().stream()
+        .filter(c -> marker.equals(c.config().get("ackcoord.test.marker")))
+        .collect(Collectors.toMap(c -> c.kind() + " " + c.clientId(), c -> c, (x, y) -> x));
+    List<String> durableProducers = new java.util.ArrayList<>(List.of(
+        "kafka.producer ackcoord-a-a-strict", "kafka.producer ackcoord-b-replies-b-strict"));
+    List<String> committedReaders = new java.util.ArrayList<>(List.of(
+        "kafka.consumer ackcoord-a-a-strict-replies", "kafka.consumer ackcoord-a-a-strict-ledger-recovery",
+        "kafka.consumer ackcoord-b-b-strict"));
+    if ("exactly-once".equals(guarantee)) {
+      durableProducers.add("kafka.producer ackcoord-b-txn-b-strict");
+      committedReaders.add("kafka.consumer ackcoord-b-dedupe-b-strict");
+    }
+    assertThat(mine).containsKeys(durableProducers.toArray(String[]::new))
+        .containsKeys(committedReaders.toArray(String[]::new));
+    durableProducers.forEach(name -> assertThat(mine.get(name).config())
+        .as(name).containsEntry("acks", "all").containsEntry("enable.idempotence", "true"));
+    committedReaders.forEach(name -> assertThat(mine.get(name).config())
+        .as(name).containsEntry("isolation.level", "read_committed"));
+    // No consumer of A or B commits on its own, whatever the user asked.
+    mine.forEach((name, c) -> assertThat(c.config().get("enable.auto.commit")).as(name).isNotEqualTo("true"));
+    assertThat(warnings.list).extracting(ILoggingEvent::getFormattedMessage)
+        .anySatisfy(w -> assertThat(w).contains("acks=1 ignored for client ackcoord-a-a-strict"))
+        .anySatisfy(w -> assertThat(w).contains("enable.idempotence=false ignored for client ackcoord-a-a-strict"))
+        .anySatisfy(w -> assertThat(w).contains("isolation.level=read_uncommitted ignored for client "
+            + "ackcoord-a-a-strict-replies"))
+        .anySatisfy(w -> assertThat(w).contains("acks=1 ignored for client ackcoord-b-replies-b-strict"));
   }
 }
