@@ -1,18 +1,13 @@
 package io.ackcoord.testkit;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +40,6 @@ import org.slf4j.LoggerFactory;
 public final class ManagedProcess implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ManagedProcess.class);
-  /** How many output lines are kept in memory for error messages. */
-  private static final int TAIL_LINES = 60;
-  /** Stdout lines kept so {@link #awaitLine} also finds a line printed before it was called. */
-  private static final int STDOUT_HISTORY_LINES = 1_000;
   /** Grace period of {@link #close()} and of the JVM shutdown hook. */
   private static final long DEFAULT_STOP_GRACE_SECONDS = 10;
   private static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(DEFAULT_STOP_GRACE_SECONDS);
@@ -63,27 +54,14 @@ public final class ManagedProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final Path logFile;
-  private final BufferedWriter logWriter;
-  private final Object lock = new Object();
-  /** Guarded by {@link #lock}. */
-  private final Deque<String> tail = new ArrayDeque<>();
-  /** Guarded by {@link #lock}. */
-  private final Deque<String> stdoutHistory = new ArrayDeque<>();
-  /** Guarded by {@link #lock}. */
-  private final List<LineWaiter> waiters = new ArrayList<>();
-  /** Guarded by {@link #lock}. */
-  private boolean stdoutClosed;
-  // Completes when both stdout and stderr reached end of file, i.e. everything the process printed was read.
-  private final CompletableFuture<Void> outputDrained = new CompletableFuture<>();
-  /** Guarded by {@link #lock}. */
-  private int openStreams = 2;
+  private final ProcessOutput output;
   private volatile boolean paused;
 
   private ManagedProcess(String name, Process process, Path logFile, BufferedWriter logWriter) {
     this.name = name;
     this.process = process;
     this.logFile = logFile;
-    this.logWriter = logWriter;
+    this.output = new ProcessOutput(name + " (pid " + process.pid() + ")", logFile, logWriter);
   }
 
   /**
@@ -128,33 +106,16 @@ public final class ManagedProcess implements AutoCloseable {
 
   /**
    * Waits for a stdout line that matches {@code pattern} (with {@link Matcher#find()}), including lines printed
-   * before this call (the last {@value #STDOUT_HISTORY_LINES} are kept).
+   * before this call (the last {@value ProcessOutput#STDOUT_HISTORY_LINES} are kept).
    *
    * @return the match, so callers can read groups such as a port
    * @throws IllegalStateException if the timeout passes or the process closes stdout (exits) first; the
    *     message carries the last lines of output
    */
   public MatchResult awaitLine(Pattern pattern, Duration timeout) {
-    LineWaiter waiter = new LineWaiter(pattern);
-    boolean closed;
-    synchronized (lock) {
-      for (String line : stdoutHistory) {
-        Matcher matcher = pattern.matcher(line);
-        if (matcher.find()) {
-          return matcher.toMatchResult();
-        }
-      }
-      closed = stdoutClosed;
-      if (!closed) {
-        waiters.add(waiter);
-      }
-    }
-    if (closed) {
-      awaitExit(KILL_WAIT);
-      throw new IllegalStateException(describeExit("exited before printing a line matching /" + pattern + "/"));
-    }
+    CompletableFuture<MatchResult> match = output.watch(pattern);
     try {
-      return waiter.result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return match.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       throw new IllegalStateException(failure("printed no line matching /" + pattern + "/ within " + timeout), e);
     } catch (ExecutionException e) {
@@ -165,9 +126,7 @@ public final class ManagedProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(failure("interrupted while waiting for /" + pattern + "/"), e);
     } finally {
-      synchronized (lock) {
-        waiters.remove(waiter);
-      }
+      output.unwatch(match);
     }
   }
 
@@ -235,9 +194,7 @@ public final class ManagedProcess implements AutoCloseable {
 
   /** The last lines of stdout and stderr, oldest first, for error messages. */
   public String recentOutput() {
-    synchronized (lock) {
-      return String.join(System.lineSeparator(), tail);
-    }
+    return output.recent();
   }
 
   @Override
@@ -298,14 +255,7 @@ public final class ManagedProcess implements AutoCloseable {
   }
 
   private String describeExit(String what) {
-    // stdout may close before stderr has been read to its end: wait (bounded) so the message has the last words.
-    try {
-      outputDrained.get(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      LOG.debug("{}: output not drained: {}", this, e.toString());
-    }
+    output.awaitDrained(KILL_WAIT);
     String status = process.isAlive() ? "still running" : "exit status " + process.exitValue();
     return failure(what + " (" + status + ")");
   }
@@ -313,73 +263,6 @@ public final class ManagedProcess implements AutoCloseable {
   private String failure(String what) {
     return this + " " + what + "; log: " + logFile + System.lineSeparator()
         + "--- last output ---" + System.lineSeparator() + recentOutput();
-  }
-
-  private void pump(InputStream stream, boolean stdout) {
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-        onLine(line, stdout);
-      }
-    } catch (IOException e) {
-      LOG.debug("{}: {} reader stopped: {}", this, stdout ? "stdout" : "stderr", e.toString());
-    } finally {
-      onStreamClosed(stdout);
-    }
-  }
-
-  private void onLine(String line, boolean stdout) {
-    List<LineWaiter> matched = new ArrayList<>();
-    synchronized (lock) {
-      writeLog(line);
-      tail.addLast(line);
-      if (tail.size() > TAIL_LINES) {
-        tail.removeFirst();
-      }
-      if (stdout) {
-        stdoutHistory.addLast(line);
-        if (stdoutHistory.size() > STDOUT_HISTORY_LINES) {
-          stdoutHistory.removeFirst();
-        }
-        for (LineWaiter waiter : waiters) {
-          Matcher matcher = waiter.pattern.matcher(line);
-          if (matcher.find()) {
-            waiter.match = matcher.toMatchResult();
-            matched.add(waiter);
-          }
-        }
-      }
-    }
-    // Completed outside the lock: a waiter's continuation must not run while we hold it.
-    matched.forEach(waiter -> waiter.result.complete(waiter.match));
-  }
-
-  private void onStreamClosed(boolean stdout) {
-    List<LineWaiter> orphaned = List.of();
-    synchronized (lock) {
-      if (stdout) {
-        stdoutClosed = true;
-        orphaned = List.copyOf(waiters);
-      }
-      if (--openStreams == 0) {
-        try {
-          logWriter.close();
-        } catch (IOException e) {
-          LOG.warn("{}: cannot close log {}: {}", this, logFile, e.toString());
-        }
-        outputDrained.complete(null);
-      }
-    }
-    orphaned.forEach(waiter -> waiter.result.completeExceptionally(new IllegalStateException("stdout closed")));
-  }
-
-  private void writeLog(String line) {
-    try {
-      logWriter.write(line);
-      logWriter.newLine();
-      logWriter.flush(); // the file is what people read when a test fails or hangs
-    } catch (IOException e) {
-      LOG.debug("{}: cannot write log {}: {}", this, logFile, e.toString());
-    }
   }
 
   private static void stopAllOnJvmExit() {
@@ -395,18 +278,6 @@ public final class ManagedProcess implements AutoCloseable {
       if (!p.awaitExit(Duration.ofNanos(left))) {
         p.processTree().forEach(ProcessHandle::destroyForcibly);
       }
-    }
-  }
-
-  /** One caller waiting in {@link #awaitLine}. */
-  private static final class LineWaiter {
-    final Pattern pattern;
-    final CompletableFuture<MatchResult> result = new CompletableFuture<>();
-    /** Written under the process lock, read after the future completes. */
-    MatchResult match;
-
-    LineWaiter(Pattern pattern) {
-      this.pattern = pattern;
     }
   }
 
@@ -472,8 +343,8 @@ public final class ManagedProcess implements AutoCloseable {
         ManagedProcess managed = new ManagedProcess(name, started, log, writer);
         LIVE.add(managed);
         started.onExit().thenRun(() -> LIVE.remove(managed));
-        startDaemon(name + "-stdout", () -> managed.pump(started.getInputStream(), true));
-        startDaemon(name + "-stderr", () -> managed.pump(started.getErrorStream(), false));
+        startDaemon(name + "-stdout", () -> managed.output.pump(started.getInputStream(), true));
+        startDaemon(name + "-stderr", () -> managed.output.pump(started.getErrorStream(), false));
         LOG.debug("started {}: {} (log {})", managed, String.join(" ", command), log);
         return managed;
       } catch (IOException e) {
