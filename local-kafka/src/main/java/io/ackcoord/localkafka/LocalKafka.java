@@ -1,21 +1,17 @@
 package io.ackcoord.localkafka;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -26,10 +22,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Node;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,10 +56,6 @@ public final class LocalKafka {
 
   private static final String USAGE =
       "usage: bin/local-kafka [--port N] [--controller-port N] [--data-dir DIR] [--host H] [--override key=value]...";
-  private static final int NODE_ID = 1;
-  private static final String CONTROLLER_LISTENER = "CONTROLLER";
-  /** Written by the formatter; its presence means "already formatted, reuse". */
-  private static final String META_PROPERTIES = "meta.properties";
   /** How long the Admin client may take to see the started broker before we call the start failed. */
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
@@ -146,8 +136,9 @@ public final class LocalKafka {
     int port = ports[0];
     int controllerPort = ports[1];
 
-    KafkaConfig config = new KafkaConfig(brokerProperties(dataDir, port, controllerPort), false);
-    formatIfNew(config, dataDir);
+    KraftNode node = new KraftNode(options, log);
+    KafkaConfig config = new KafkaConfig(node.properties(dataDir, port, controllerPort), false);
+    node.formatIfNew(config, dataDir);
 
     KafkaRaftServer started = new KafkaRaftServer(config, Time.SYSTEM);
     server = started;
@@ -156,71 +147,6 @@ public final class LocalKafka {
     String bootstrap = hostPort(options.host(), port);
     awaitVisible(bootstrap);
     return bootstrap;
-  }
-
-  private Properties brokerProperties(Path dataDir, int port, int controllerPort) {
-    String host = options.host();
-    Properties props = new Properties();
-    // Single node, KRaft combined mode, static quorum of one voter: the controller port may change between
-    // restarts on the same data dir (static voters are read from config, never stored in the metadata log).
-    props.put("process.roles", "broker,controller");
-    props.put("node.id", Integer.toString(NODE_ID));
-    props.put("controller.quorum.voters", NODE_ID + "@" + hostPort(host, controllerPort));
-    props.put("controller.listener.names", CONTROLLER_LISTENER);
-    props.put("listeners",
-        "PLAINTEXT://" + hostPort(host, port) + "," + CONTROLLER_LISTENER + "://" + hostPort(host, controllerPort));
-    props.put("advertised.listeners", "PLAINTEXT://" + hostPort(host, port));
-    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
-    props.put("inter.broker.listener.name", "PLAINTEXT");
-    props.put("log.dirs", dataDir.toString());
-    // Tuned for tests and demos: one replica everywhere, first group / transaction use is quick
-    // (few internal partitions, no rebalance delay), topics exist only when created on purpose.
-    props.put("group.initial.rebalance.delay.ms", "0");
-    props.put("offsets.topic.replication.factor", "1");
-    props.put("offsets.topic.num.partitions", "5");
-    props.put("transaction.state.log.replication.factor", "1");
-    props.put("transaction.state.log.min.isr", "1");
-    props.put("transaction.state.log.num.partitions", "5");
-    props.put("share.coordinator.state.topic.replication.factor", "1");
-    props.put("share.coordinator.state.topic.min.isr", "1");
-    props.put("auto.create.topics.enable", "false");
-    props.put("num.partitions", "3");
-    // After a SIGKILL the restarted controller waits for the dead incarnation's session to expire before the
-    // broker may register again: 3 s instead of the default 9 s keeps crash-and-restart tests quick.
-    props.put("broker.session.timeout.ms", "3000");
-    props.put("broker.heartbeat.interval.ms", "500");
-
-    Set<String> known = KafkaConfig.configDef().names();
-    options.overrides().forEach((key, value) -> {
-      if (!known.contains(key)) {
-        log.warn("--override {}: not a property this broker version knows; passing it on anyway", key);
-      }
-      props.put(key, value);
-    });
-    return props;
-  }
-
-  private void formatIfNew(KafkaConfig config, Path dataDir) throws Exception {
-    if (Files.exists(dataDir.resolve(META_PROPERTIES))) {
-      log.info("reusing formatted storage in {}", dataDir);
-      return;
-    }
-    String clusterId = Uuid.randomUuid().toString();
-    ByteArrayOutputStream formatterOutput = new ByteArrayOutputStream();
-    try (PrintStream formatterPrints = new PrintStream(formatterOutput, true, StandardCharsets.UTF_8)) {
-      new Formatter()
-          .setPrintStream(formatterPrints) // its default is System.out, which belongs to the ready line
-          .setNodeId(config.nodeId())
-          .setClusterId(clusterId)
-          .setControllerListenerName(CONTROLLER_LISTENER)
-          .setMetadataLogDirectory(config.metadataLogDir())
-          .setDirectories(List.of(dataDir.toString()))
-          .setUnstableFeatureVersionsEnabled(config.unstableFeatureVersionsEnabled())
-          .setHasDynamicQuorum(false)
-          .run();
-    }
-    log.info("formatted new storage in {} (cluster id {})", dataDir, clusterId);
-    log.debug("formatter output: {}", formatterOutput.toString(StandardCharsets.UTF_8).strip());
   }
 
   private void awaitVisible(String bootstrap)
@@ -321,7 +247,7 @@ public final class LocalKafka {
     }
   }
 
-  private static String hostPort(String host, int port) {
+  static String hostPort(String host, int port) {
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
   }
 
