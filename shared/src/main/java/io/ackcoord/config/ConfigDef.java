@@ -97,7 +97,7 @@ public final class ConfigDef {
   public Config parse(JsonObject raw) {
     for (String name : raw.fieldNames()) {
       if (!keys.containsKey(name)) {
-        throw new ConfigException(name, "unknown config key '" + name + "'" + suggestion(name)
+        throw new ConfigException(name, "unknown config key '" + name + "'" + DidYouMean.among(keys.keySet(), name)
             + "; known keys: " + String.join(", ", keys.keySet()));
       }
     }
@@ -130,38 +130,6 @@ public final class ConfigDef {
           .append(k.doc()).append(" |\n");
     }
     return sb.toString();
-  }
-
-  private String suggestion(String unknown) {
-    String best = null;
-    int bestDistance = 3;
-    for (String known : keys.keySet()) {
-      int d = distance(unknown, known);
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = known;
-      }
-    }
-    return best == null ? "" : " (did you mean '" + best + "'?)";
-  }
-
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 
   // Environment variables arrive as strings (or as numbers the env store guessed), so numbers and booleans are
