@@ -37,11 +37,6 @@ import jdk.jfr.Recording;
  */
 public final class BenchMain {
 
-  /**
-   * Offered rates above a system's own saturation are not run (except the reference rate): there the backlog only
-   * grows, the latency measures the phase's length, and the backlog of an overloaded run (messages waiting on the
-   * event bus and in A) once filled this JVM's 2 GB heap.
-   */
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
   private final BenchSettings settings;
   private final String bootstrap;
@@ -62,18 +57,8 @@ public final class BenchMain {
   }
 
   public static void main(String[] args) {
-    Args a = Args.parse(args);
-    BenchSettings settings = a.quick ? BenchSettings.quick() : BenchSettings.full();
-    if (a.payloadBytes > 0) {
-      settings = settings.withPayloadBytes(a.payloadBytes);
-    }
-    if (a.pending > 0) {
-      settings = settings.withPendingCount(a.pending);
-    }
-    if (a.window > 0) {
-      settings = settings.withWindow(a.window);
-    }
-    BenchMain bench = new BenchMain(settings, a.bootstrap, a.root, a.root.resolve("bench/target/bench-run"));
+    BenchArgs a = BenchArgs.parse(args);
+    BenchMain bench = new BenchMain(a.settings(), a.bootstrap, a.root, a.root.resolve("bench/target/bench-run"));
     String started = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     BenchReport report = bench.run(a.command, started, Machine.current(a.kafkaVersion));
     Path md = a.out.resolve("BENCHMARKS.md");
@@ -177,7 +162,8 @@ public final class BenchMain {
       for (double fraction : settings.rateFractions()) {
         double rate = Math.round(baseline * fraction);
         for (Pipeline p : systems) {
-          // The reference rate of the targets is always run.
+          // Above a system's own saturation the backlog only grows and the latency measures the phase's length
+          // (an overloaded run's backlog once filled this JVM's 2 GB heap); the targets' reference rate always runs.
           if (rate > capacity.get(p.name()) && fraction != BenchSettings.REFERENCE_FRACTION) {
             log(String.format(Locale.ROOT, "%s at %s msg/s: not run, above its saturation", p.name(),
                 Format.count(rate)));
@@ -313,56 +299,6 @@ public final class BenchMain {
       Files.writeString(p, text);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Command-line arguments; bin/bench passes them. */
-  private static final class Args {
-    boolean quick;
-    String bootstrap;
-    Path root = Path.of(".").toAbsolutePath().normalize();
-    Path out;
-    String kafkaVersion = "unknown";
-    String command = "bin/bench";
-    int payloadBytes;
-    long pending;
-    int window;
-
-    static Args parse(String[] args) {
-      Args a = new Args();
-      for (int i = 0; i < args.length; i++) {
-        String v = i + 1 < args.length ? args[i + 1] : null;
-        switch (args[i]) {
-          case "--quick" -> {
-            a.quick = true;
-            continue;
-          }
-          case "--bootstrap" -> a.bootstrap = v;
-          case "--root" -> a.root = Path.of(v);
-          case "--out" -> a.out = Path.of(v);
-          case "--kafka-version" -> a.kafkaVersion = v;
-          case "--command" -> a.command = v;
-          case "--payload-bytes" -> a.payloadBytes = Integer.parseInt(v);
-          case "--pending" -> a.pending = Long.parseLong(v);
-          case "--window" -> a.window = Integer.parseInt(v);
-          default -> usage("unknown argument: " + args[i]);
-        }
-        if (v == null) {
-          usage(args[i] + " needs a value");
-        }
-        i++;
-      }
-      if (a.bootstrap == null || a.out == null) {
-        usage("--bootstrap and --out are required");
-      }
-      return a;
-    }
-
-    private static void usage(String problem) {
-      System.err.println(problem);
-      System.err.println("usage: BenchMain --bootstrap HOST:PORT --out DIR [--root DIR] [--quick] [--kafka-version V]"
-          + " [--payload-bytes N] [--pending N] [--window N] [--command TEXT]  (normally run through bin/bench)");
-      System.exit(2);
     }
   }
 }
