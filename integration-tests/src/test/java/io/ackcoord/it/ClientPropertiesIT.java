@@ -79,24 +79,8 @@ class ClientPropertiesIT extends AckLoopTest {
   @ValueSource(strings = {"at-least-once", "exactly-once"})
   @DisplayName("kafka.properties reaches every client of A and B; the producer and consumer properties their kind")
   void everyClientGetsTheProperties(String guarantee, Vertx vertx, KafkaBroker broker, TestInfo info) {
-    AckLoop loop = loop(vertx, broker, info);
-    String marker = loop.topics.prefix() + guarantee;
-    JsonObject kafka = new JsonObject()
-        .put("kafka.properties", new JsonObject()
-            .put("metric.reporters", RecordingReporter.class.getName())
-            // Not a Kafka setting: Kafka passes it on to the reporter (and says it is unused), which tells this
-            // test's clients from any other test's.
-            .put("ackcoord.test.marker", marker))
-        .put("kafka.producer.properties", new JsonObject().put("ackcoord.test.kind", "producer"))
-        .put("kafka.consumer.properties", new JsonObject().put("ackcoord.test.kind", "consumer"));
-    loop.deployConsumer(null, kafka.copy().put("consumer.instance.id", "b-props")
-        .put("processing.guarantee", guarantee));
-    loop.deployProducer(kafka.copy().put("producer.id", "a-props"));
-    loop.submit(3);
-    await().atMost(Duration.ofSeconds(60)).until(() -> loop.stat("acked") == 3);
-
-    List<Client> mine = CLIENTS.values().stream().filter(c -> marker.equals(c.config().get("ackcoord.test.marker")))
-        .toList();
+    List<Client> mine = runRecorded(loop(vertx, broker, info), guarantee, "props",
+        new JsonObject().put("ackcoord.test.kind", "producer"), new JsonObject().put("ackcoord.test.kind", "consumer"));
     Set<String> ids = mine.stream().map(c -> c.kind() + " " + c.clientId()).collect(Collectors.toSet());
     assertThat(ids).contains(
         // A: the producer (topic 1, ledger, dead letters), the reply consumer, the ledger's recovery reader, the
@@ -132,31 +116,19 @@ class ClientPropertiesIT extends AckLoopTest {
       + "read_uncommitted and auto-commit are overridden on every client that depends on them, with a WARN each")
   void guaranteesWinOverUserProperties(String guarantee, Vertx vertx, KafkaBroker broker, TestInfo info) {
     AckLoop loop = loop(vertx, broker, info);
-    String marker = loop.topics.prefix() + guarantee;
-    JsonObject kafka = new JsonObject()
-        .put("kafka.properties", new JsonObject()
-            .put("metric.reporters", RecordingReporter.class.getName())
-            .put("ackcoord.test.marker", marker))
-        .put("kafka.producer.properties", new JsonObject().put("acks", "1").put("enable.idempotence", false))
-        .put("kafka.consumer.properties", new JsonObject().put("isolation.level", "read_uncommitted")
-            .put("enable.auto.commit", true));
     ListAppender<ILoggingEvent> warnings = new ListAppender<>();
     Logger logger = (Logger) LoggerFactory.getLogger(ClientConfig.class);
     warnings.start();
     logger.addAppender(warnings);
+    Map<String, Client> mine;
     try {
-      loop.deployConsumer(null, kafka.copy().put("consumer.instance.id", "b-strict")
-          .put("processing.guarantee", guarantee));
-      loop.deployProducer(kafka.copy().put("producer.id", "a-strict"));
-      loop.submit(3);
-      await().atMost(Duration.ofSeconds(60)).until(() -> loop.stat("acked") == 3);
+      mine = runRecorded(loop, guarantee, "strict",
+          new JsonObject().put("acks", "1").put("enable.idempotence", false),
+          new JsonObject().put("isolation.level", "read_uncommitted").put("enable.auto.commit", true))
+          .stream().collect(Collectors.toMap(c -> c.kind() + " " + c.clientId(), c -> c, (x, y) -> x));
     } finally {
       logger.detachAppender(warnings);
     }
-
-    Map<String, Client> mine = CLIENTS.values().stream()
-        .filter(c -> marker.equals(c.config().get("ackcoord.test.marker")))
-        .collect(Collectors.toMap(c -> c.kind() + " " + c.clientId(), c -> c, (x, y) -> x));
     List<String> durableProducers = new java.util.ArrayList<>(List.of(
         "kafka.producer ackcoord-a-a-strict", "kafka.producer ackcoord-b-replies-b-strict"));
     List<String> committedReaders = new java.util.ArrayList<>(List.of(
@@ -182,6 +154,29 @@ class ClientPropertiesIT extends AckLoopTest {
         .anySatisfy(w -> assertThat(w).contains("isolation.level=read_uncommitted ignored for client "
             + "ackcoord-a-a-strict-replies"))
         .anySatisfy(w -> assertThat(w).contains("acks=1 ignored for client ackcoord-b-replies-b-strict"));
+  }
+
+  /**
+   * Runs B ({@code b-<name>}) and A ({@code a-<name>}) with these producer and consumer properties until three
+   * messages are acked, every client recording its settings; returns the clients of this run.
+   */
+  private static List<Client> runRecorded(AckLoop loop, String guarantee, String name, JsonObject producerProperties,
+      JsonObject consumerProperties) {
+    String marker = loop.topics.prefix() + guarantee + "-" + name;
+    JsonObject kafka = new JsonObject()
+        .put("kafka.properties", new JsonObject()
+            .put("metric.reporters", RecordingReporter.class.getName())
+            // Not a Kafka setting: Kafka passes it on to the reporter (and says it is unused), which tells this
+            // run's clients from any other run's.
+            .put("ackcoord.test.marker", marker))
+        .put("kafka.producer.properties", producerProperties)
+        .put("kafka.consumer.properties", consumerProperties);
+    loop.deployConsumer(null, kafka.copy().put("consumer.instance.id", "b-" + name)
+        .put("processing.guarantee", guarantee));
+    loop.deployProducer(kafka.copy().put("producer.id", "a-" + name));
+    loop.submit(3);
+    await().atMost(Duration.ofSeconds(60)).until(() -> loop.stat("acked") == 3);
+    return CLIENTS.values().stream().filter(c -> marker.equals(c.config().get("ackcoord.test.marker"))).toList();
   }
 
   /** A client setting as text: the reporter sees the values as configured, strings or typed. */
