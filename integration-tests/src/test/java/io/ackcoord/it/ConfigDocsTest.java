@@ -11,7 +11,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's configuration tables are generated from the key definitions, so they cannot drift from the code.
+ * The configuration tables in {@code docs/configuration.md} are generated from the key definitions, so they cannot
+ * drift from the code.
  * To regenerate after changing a key: {@code mvn -B -pl integration-tests -am test -Dtest=ConfigDocsTest
  * -Dsurefire.failIfNoSpecifiedTests=false -Dackcoord.docs.update=true}.
  */
@@ -26,20 +27,22 @@ class ConfigDocsTest {
   }
 
   @Test
-  @DisplayName("the README documents every config key with its current default")
-  void readmeTablesAreCurrent() throws IOException {
-    Path readme = Path.of("..", "README.md");
-    String text = Files.readString(readme);
-    int start = text.indexOf('\n', text.indexOf(START)) + 1;
+  @DisplayName("docs/configuration.md documents every config key with its current default")
+  void configurationTablesAreCurrent() throws IOException {
+    Path doc = Path.of("..", "docs", "configuration.md");
+    String text = Files.readString(doc);
+    int marker = text.indexOf(START);
     int end = text.indexOf(END);
-    assertThat(start).as("README has the config-tables markers").isPositive();
+    assertThat(marker).as("docs/configuration.md has the config-tables start marker").isNotNegative();
+    assertThat(end).as("docs/configuration.md has the config-tables end marker").isGreaterThan(marker);
+    int start = text.indexOf('\n', marker) + 1;
     String expected = tables();
     if (Boolean.getBoolean("ackcoord.docs.update")) {
-      Files.writeString(readme, text.substring(0, start) + expected + text.substring(end));
+      Files.writeString(doc, text.substring(0, start) + expected + text.substring(end));
       return;
     }
     assertThat(text.substring(start, end))
-        .as("README config tables are stale: rerun with -Dackcoord.docs.update=true")
+        .as("docs/configuration.md config tables are stale: rerun with -Dackcoord.docs.update=true")
         .isEqualTo(expected);
   }
 }
