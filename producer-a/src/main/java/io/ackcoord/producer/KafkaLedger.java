@@ -1,5 +1,6 @@
 package io.ackcoord.producer;
 
+import io.ackcoord.kafka.ClientConfig;
 import io.ackcoord.kafka.KafkaSender;
 import io.ackcoord.time.Clock;
 import io.vertx.core.Context;
@@ -7,7 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,23 +49,24 @@ final class KafkaLedger implements Ledger {
   private final KafkaSender producer;
   private final TopicPartition partition;
   private final String producerId;
-  private final Map<String, Object> consumerConfig;
+  private final ClientConfig recoveryConfig;
   private final Duration recoveryTimeout;
   private final Function<String, Optional<LedgerEntry>> current;
   private final LedgerBatches batches;
 
   /**
-   * @param consumerConfig config for the one-off consumer that reads the partition back (bootstrap, security)
+   * @param recoveryConfig config for the one-off consumer that reads the partition back: read_committed, by
+   *                       assign, nothing committed
    * @param current        a pending message's entry as it is now, for rewriting old batches; empty once final
    */
   KafkaLedger(Vertx vertx, KafkaSender producer, TopicPartition partition, String producerId,
-      Map<String, String> consumerConfig, Duration recoveryTimeout, Clock clock,
+      ClientConfig recoveryConfig, Duration recoveryTimeout, Clock clock,
       Function<String, Optional<LedgerEntry>> current) {
     this.vertx = vertx;
     this.producer = producer;
     this.partition = partition;
     this.producerId = producerId;
-    this.consumerConfig = new HashMap<>(consumerConfig);
+    this.recoveryConfig = recoveryConfig;
     this.recoveryTimeout = recoveryTimeout;
     this.current = current;
     Context context = vertx.getOrCreateContext();
@@ -134,11 +135,7 @@ final class KafkaLedger implements Ledger {
   }
 
   LedgerReplay.Result readPartition() {
-    Map<String, Object> config = new HashMap<>(consumerConfig);
-    config.remove("group.id");
-    config.put("enable.auto.commit", "false");
-    config.put("isolation.level", "read_committed");
-    config.put("client.id", "ackcoord-a-" + producerId + "-ledger-recovery");
+    Map<String, Object> config = recoveryConfig.build();
     LedgerReplay replay = new LedgerReplay(producerId);
     long deadline = System.nanoTime() + recoveryTimeout.toNanos();
     try (KafkaConsumer<String, byte[]> consumer =

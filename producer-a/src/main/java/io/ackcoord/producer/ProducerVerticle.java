@@ -3,6 +3,7 @@ package io.ackcoord.producer;
 import io.ackcoord.config.Config;
 import io.ackcoord.config.ConfigException;
 import io.ackcoord.config.ConfigLoader;
+import io.ackcoord.kafka.ClientConfig;
 import io.ackcoord.kafka.KafkaClientFactory;
 import io.ackcoord.kafka.KafkaSender;
 import io.ackcoord.kafka.TopicAdmin;
@@ -21,9 +22,7 @@ import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.TopicPartition;
@@ -159,38 +158,35 @@ public class ProducerVerticle extends VerticleBase {
   }
 
   private Future<Void> startPipeline(int ledgerPartitions) {
-    Map<String, String> producerDefaults = new HashMap<>();
-    producerDefaults.put("acks", "all");
-    producerDefaults.put("enable.idempotence", "true");
-    producerDefaults.put("linger.ms", "5");
-    producerDefaults.put("delivery.timeout.ms", "30000");
-    producerDefaults.put("request.timeout.ms", "10000");
-    producerDefaults.put("max.block.ms", "10000");
-    producerDefaults.put("client.id", "ackcoord-a-" + options.producerId());
-    Map<String, String> consumerDefaults = new HashMap<>();
-    consumerDefaults.put("auto.offset.reset", "latest");
-    consumerDefaults.put("isolation.level", "read_committed");
-    consumerDefaults.put("client.id", "ackcoord-a-" + options.producerId() + "-replies");
-    Map<String, String> consumerConfig = new HashMap<>(options.kafka().consumerConfig(consumerDefaults));
-    // Only used to keep the reply position across restarts; the partition is assigned, never subscribed.
-    consumerConfig.put("group.id", "ackcoord-a-" + options.producerId());
-    consumerConfig.put("enable.auto.commit", "false");
+    String name = "ackcoord-a-" + options.producerId();
+    // One producer for topic 1, the ledger and dead letters: a 202 rests on its acks=all and idempotence.
+    ClientConfig producerConfig = ClientConfig.producer(options.kafka(), name).durable()
+        .defaults("linger.ms", "5")
+        .defaults("delivery.timeout.ms", "30000")
+        .defaults("request.timeout.ms", "10000")
+        .defaults("max.block.ms", "10000");
+    // The group only keeps the reply position across restarts; the partition is assigned, never subscribed.
+    ClientConfig replyConfig = ClientConfig.consumer(options.kafka(), name + "-replies")
+        .readCommitted().manualCommits()
+        .require("group.id", name, "the reply position is committed under this A's own group")
+        .defaults("auto.offset.reset", "latest");
+    ClientConfig recoveryConfig = ClientConfig.consumer(options.kafka(), name + "-ledger-recovery")
+        .readCommitted().manualCommits().noGroup();
 
-    return KafkaClientFactory.sender(vertx, options.kafka().producerConfig(producerDefaults),
-            "ackcoord-a-" + options.producerId())
-        .compose(producer -> KafkaClientFactory.consumer(vertx, consumerConfig)
+    return KafkaClientFactory.sender(vertx, producerConfig.strings(), name)
+        .compose(producer -> KafkaClientFactory.consumer(vertx, replyConfig.strings())
             .onFailure(err -> producer.close(0))
-            .compose(consumer -> startPipeline(ledgerPartitions, producer, consumer, consumerConfig)));
+            .compose(consumer -> startPipeline(ledgerPartitions, producer, consumer, recoveryConfig)));
   }
 
   private Future<Void> startPipeline(int ledgerPartitions, KafkaSender producer,
-      KafkaReadStream<String, byte[]> consumer, Map<String, String> consumerConfig) {
+      KafkaReadStream<String, byte[]> consumer, ClientConfig recoveryConfig) {
     outbound = new KafkaOutbound(producer, options.kafka().topics());
     MessageTracker tracker = new MessageTracker(clock, options.retry(),
         () -> ThreadLocalRandom.current().nextDouble(), options.historySize());
     Ledger ledger = new KafkaLedger(vertx, producer,
         new TopicPartition(options.kafka().topics().ledger(), replyPartition % ledgerPartitions),
-        options.producerId(), consumerConfig, Duration.ofSeconds(60), clock,
+        options.producerId(), recoveryConfig, Duration.ofSeconds(60), clock,
         id -> tracker.find(id).filter(m -> m.state().isPending())
             .map(m -> tracker.ledgerEntry(m, options.producerId())));
     Scheduler scheduler = new Scheduler() {
@@ -248,19 +244,18 @@ public class ProducerVerticle extends VerticleBase {
     statusService.foreignProducers(r::foreignProducers);
     metrics.foreignReplies(r::foreignReplies);
 
-    Map<String, String> consumerDefaults = new HashMap<>();
-    consumerDefaults.put("enable.auto.commit", "false");
-    consumerDefaults.put("client.id", "ackcoord-a-" + options.producerId() + "-stats");
-    Map<String, String> adminConfig = new HashMap<>(options.kafka().adminConfig());
-    // The health check must answer quickly when the cluster does not.
-    adminConfig.put("request.timeout.ms", "2000");
-    adminConfig.put("default.api.timeout.ms", Long.toString(StatusPage.HEALTH_TIMEOUT_MS - 500));
-    adminConfig.put("client.id", "ackcoord-a-" + options.producerId() + "-health");
-    return KafkaClientFactory.consumer(vertx, options.kafka().consumerConfig(consumerDefaults))
+    String name = "ackcoord-a-" + options.producerId();
+    // Reads every partition by assign: no group, nothing committed.
+    ClientConfig statsConfig = ClientConfig.consumer(options.kafka(), name + "-stats").manualCommits().noGroup();
+    String why = "the health check must answer quickly when the cluster does not";
+    ClientConfig adminConfig = ClientConfig.admin(options.kafka(), name + "-health")
+        .require("request.timeout.ms", "2000", why)
+        .require("default.api.timeout.ms", Long.toString(StatusPage.HEALTH_TIMEOUT_MS - 500), why);
+    return KafkaClientFactory.consumer(vertx, statsConfig.strings())
         .compose(consumer -> {
           consumerStats = new ConsumerStatsListener(consumer, options.kafka().topics().stats(), reports,
               page.consumerStaleMillis() * ConsumerReports.DROP_FACTOR, clock);
-          return KafkaClientFactory.admin(vertx, adminConfig);
+          return KafkaClientFactory.admin(vertx, adminConfig.strings());
         })
         .onSuccess(a -> admin = a)
         .compose(a -> consumerStats.start());
