@@ -16,16 +16,23 @@ import java.util.function.DoubleSupplier;
 /**
  * A's bookkeeping, as pure code: which messages are pending, in which state, until when, and what to do when a
  * deadline passes or a reply arrives. It performs no I/O and reads time only from the injected {@link Clock}, so
- * every path is unit-tested without a broker or a sleep; {@link io.ackcoord.producer.coordinator.Coordinator} carries out what it decides.
+ * every path is unit-tested without a broker or a sleep; the {@code Coordinator} carries out what it decides.
  *
- * <p>Protocol steps (numbered as in docs/ARCHITECTURE.md):
- * <ol>
- *   <li>{@link #accept}: a new message, attempt 1, state {@code SENDING};</li>
- *   <li>{@link #sendConfirmed}: the broker has the record; the reply timer starts ({@code AWAITING_REPLY});</li>
- *   <li>{@link #onReply}: ACK ends it; a retryable NACK schedules a re-send after a backoff; a final NACK
- *       dead-letters it; IN_PROGRESS pushes the deadline out;</li>
- *   <li>{@link #pollDue}: a passed deadline re-sends with attempt + 1, or dead-letters after the last attempt.</li>
- * </ol>
+ * <p>Protocol steps (labelled as in docs/ARCHITECTURE.md):
+ * <ul>
+ *   <li>A1 Accept, {@link #accept}: a new message, attempt 1, state {@code SENDING};</li>
+ *   <li>A2 Send, {@link #sendConfirmed}: the broker has the record; A3 Wait, the reply timer, starts
+ *       ({@code AWAITING_REPLY});</li>
+ *   <li>A4 Reply, {@link #onReply}: ACK ends it (A6 Final); a retryable NACK schedules a re-send after a backoff; a
+ *       final NACK dead-letters it; IN_PROGRESS pushes the deadline out;</li>
+ *   <li>A5 Timeout, {@link #pollDue}: a passed deadline re-sends with attempt + 1, or dead-letters after the last
+ *       attempt;</li>
+ *   <li>A7 Restart, {@link #restore}: a message a previous run left pending comes back with its deadline.</li>
+ * </ul>
+ *
+ * <p>This class is over 300 lines because it is the one owner of the pending messages and their indexes (by id,
+ * by deadline, in accept order, the history of finished ones): every step above changes several of them at once,
+ * and keeping them in one class is what keeps them consistent.
  *
  * <p>Not thread-safe: it lives on its verticle's event loop.
  */
@@ -125,7 +132,7 @@ public final class MessageTracker {
   }
 
   /**
-   * Step 1: takes a new message and starts attempt 1.
+   * A1 Accept: takes a new message and starts attempt 1.
    *
    * @param timeoutMillis the caller's own first-attempt timeout, or 0 for the policy's default
    * @throws IllegalStateException if a message with this id is pending
@@ -143,8 +150,9 @@ public final class MessageTracker {
   }
 
   /**
-   * Takes back a message a previous run of this producer left pending (from the {@link io.ackcoord.producer.ledger.Ledger}). Its deadline is
-   * carried over in wall time; an overdue one fires at once. An id already pending is left alone.
+   * A7 Restart: takes back a message a previous run of this producer left pending (from the
+   * {@link io.ackcoord.producer.ledger.Ledger}). Its deadline is carried over in wall time; an overdue one fires at
+   * once. An id already pending is left alone.
    *
    * @return the restored message, or {@code null} if the id was already pending
    */
@@ -191,8 +199,8 @@ public final class MessageTracker {
   }
 
   /**
-   * Step 2: the broker confirmed {@code attempt}; its reply timer starts now. Ignored when the message has moved
-   * on (an ACK can overtake the producer's own confirmation).
+   * A2 Send: the broker confirmed {@code attempt}; its reply timer (A3 Wait) starts now. Ignored when the message
+   * has moved on (an ACK can overtake the producer's own confirmation).
    */
   public void sendConfirmed(TrackedMessage m, int attempt) {
     if (attempt == 1) {
@@ -232,7 +240,7 @@ public final class MessageTracker {
     }
   }
 
-  /** Step 3: takes one reply addressed to this producer. */
+  /** A4 Reply: takes one reply addressed to this producer. */
   public ReplyResult onReply(Reply reply) {
     TrackedMessage m = pending.get(reply.id());
     if (m == null) {
@@ -255,7 +263,7 @@ public final class MessageTracker {
     };
   }
 
-  /** Step 4: removes and returns up to {@code limit} messages whose deadline has passed, with what to do. */
+  /** A5 Timeout: removes and returns up to {@code limit} messages whose deadline has passed, with what to do. */
   public List<Due> pollDue(int limit) {
     long now = clock.monotonicMillis();
     List<TrackedMessage> expired = deadlines.pollDue(now, limit);
