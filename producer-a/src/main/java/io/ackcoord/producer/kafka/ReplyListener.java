@@ -49,8 +49,8 @@ public final class ReplyListener {
   private boolean committing;
   private boolean stopping;
 
-  public ReplyListener(Vertx vertx, KafkaReadStream<String, byte[]> consumer, TopicPartition partition, String producerId,
-      Coordinator coordinator, KafkaOutbound outbound) {
+  public ReplyListener(Vertx vertx, KafkaReadStream<String, byte[]> consumer, TopicPartition partition,
+      String producerId, Coordinator coordinator, KafkaOutbound outbound) {
     this.vertx = vertx;
     this.consumer = consumer;
     this.partition = partition;

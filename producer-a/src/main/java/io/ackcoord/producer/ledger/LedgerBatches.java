@@ -39,6 +39,10 @@ import java.util.function.Consumer;
  * failed end record is written again until it lands.
  *
  * <p>Not thread-safe: it lives on A's event loop.
+ *
+ * <p>One class of some 400 lines because batches and end records share one invariant (a durable record holds every
+ * pending message's latest entry, and no end record is dropped while a batch it covers is live); split, each half
+ * would have to know the other's state to keep it.
  */
 final class LedgerBatches {
 

@@ -43,8 +43,8 @@ public final class StatusService {
   private java.util.function.IntSupplier pageClients = () -> 0;
   private Supplier<List<String>> foreignProducers = List::of;
 
-  public StatusService(Coordinator coordinator, Supplier<ProducerOptions> options, int replyPartition, LatencyStats latency,
-      RateWindow rates, RecentEvents recent, ConsumerReports consumers, LongSupplier invalidReplies,
+  public StatusService(Coordinator coordinator, Supplier<ProducerOptions> options, int replyPartition,
+      LatencyStats latency, RateWindow rates, RecentEvents recent, ConsumerReports consumers, LongSupplier invalidReplies,
       LongSupplier foreignReplies, Clock clock) {
     this.coordinator = coordinator;
     this.options = options;
