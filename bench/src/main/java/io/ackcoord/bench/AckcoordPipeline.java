@@ -40,7 +40,7 @@ final class AckcoordPipeline implements Pipeline {
     deployment = join(vertx.deployVerticle(verticle, new DeploymentOptions()
         .setConfig(config.copy().put("eventbus.address", address))).toCompletionStage(), Duration.ofSeconds(90));
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (verticle.coordinator() == null) {
+    while (!verticle.ready()) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("A did not connect to Kafka within 90 s");
       }

@@ -6,6 +6,7 @@ import io.ackcoord.config.ConfigDef.Type;
 import io.ackcoord.config.ConfigLoader;
 import io.ackcoord.config.HttpSettings;
 import io.ackcoord.kafka.KafkaSettings;
+import io.ackcoord.producer.timer.RetryPolicy;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.utils.Utils;
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ackcoord.config.ConfigException;
+import io.ackcoord.producer.ledger.LedgerCodec;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.utils.Utils;

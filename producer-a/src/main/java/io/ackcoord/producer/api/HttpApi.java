@@ -1,0 +1,195 @@
+package io.ackcoord.producer.api;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import io.ackcoord.producer.coordinator.Coordinator;
+import io.ackcoord.producer.coordinator.Coordinator.RejectedException;
+import io.ackcoord.producer.ids.MessageIds;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A's HTTP write: {@code POST /api/messages} and its batch form {@code POST /api/messages/batch} (see
+ * {@link BatchRequest}), the only requests that change state. The reads (the status page, its
+ * API, metrics, health) are {@link io.ackcoord.producer.status.StatusPage}'s.
+ *
+ * <p>The body is the payload (any content type; JSON is checked to be JSON). Optional {@code X-Ackcoord-Id} (or
+ * {@code ?id=}) makes the submission idempotent downstream, and {@code X-Ackcoord-Timeout-Ms} (or
+ * {@code ?timeoutMs=}) gives this message its own first-attempt timeout. {@code 202 {"id":…}} once the record is
+ * durably in topic 1; {@code 400} bad input, {@code 409} id already pending, {@code 413} too large, {@code 503} when
+ * A cannot make it durable now (nothing was accepted).
+ */
+public final class HttpApi {
+
+  static final String ID_HEADER = "X-Ackcoord-Id";
+  static final String TIMEOUT_HEADER = "X-Ackcoord-Timeout-Ms";
+  /** Message ids: what is safe in a URL path, a Kafka key and a log line. */
+  static final long MAX_TIMEOUT_MS = 86_400_000L;
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private final Coordinator coordinator;
+  private final int maxBytes;
+
+  public HttpApi(Coordinator coordinator, int maxBytes) {
+    this.coordinator = coordinator;
+    this.maxBytes = maxBytes;
+  }
+
+  /** Adds {@code POST /api/messages}, and the JSON error answer of every route, to {@code router}. */
+  public void mount(Router router) {
+    router.post("/api/messages/batch").handler(BodyHandler.create(false).setBodyLimit(BatchRequest.MAX_BODY_BYTES))
+        .handler(this::submitBatch);
+    router.post("/api/messages").handler(BodyHandler.create(false).setBodyLimit(maxBytes)).handler(this::submit);
+    router.route().failureHandler(this::failure);
+    // No route matched: a JSON answer like every other error, not Vert.x's HTML page.
+    router.errorHandler(404, ctx -> {
+      if (!ctx.response().ended()) {
+        error(ctx, 404, "no such resource: " + ctx.request().path());
+      }
+    });
+  }
+
+  private void submit(RoutingContext ctx) {
+    String id = firstOf(ctx.request().getHeader(ID_HEADER), ctx.queryParams().get("id"));
+    if (id == null) {
+      id = UUID.randomUUID().toString();
+    } else if (!MessageIds.isValid(id)) {
+      error(ctx, 400, "invalid message id '" + id + "': must be " + MessageIds.RULE);
+      return;
+    }
+    String rawTimeout = firstOf(ctx.request().getHeader(TIMEOUT_HEADER), ctx.queryParams().get("timeoutMs"));
+    long timeout = 0;
+    if (rawTimeout != null) {
+      try {
+        timeout = Long.parseLong(rawTimeout.trim());
+      } catch (NumberFormatException e) {
+        timeout = -1;
+      }
+      if (timeout < 1 || timeout > MAX_TIMEOUT_MS) {
+        error(ctx, 400, "invalid timeout '" + rawTimeout + "': must be a whole number of ms in [1, "
+            + MAX_TIMEOUT_MS + "]");
+        return;
+      }
+    }
+    Buffer body = ctx.body().buffer();
+    byte[] payload = body == null ? new byte[0] : body.getBytes();
+    String contentType = ctx.request().getHeader("Content-Type");
+    if (isJson(contentType)) {
+      try {
+        checkJson(payload);
+      } catch (DecodeException e) {
+        error(ctx, 400, "body is not valid JSON though Content-Type is " + contentType + ": " + e.getMessage());
+        return;
+      }
+    }
+    String messageId = id;
+    coordinator.submit(messageId, payload, contentType, timeout)
+        .onSuccess(m -> json(ctx, 202, new JsonObject().put("id", messageId)))
+        .onFailure(err -> {
+          boolean conflict = err instanceof RejectedException r && r.conflict();
+          if (!conflict) {
+            ctx.response().putHeader("Retry-After", "1");
+          }
+          error(ctx, conflict ? 409 : 503, err.getMessage());
+        });
+  }
+
+  // Every item is submitted at once (the producer batches their records); the answer lists each item's outcome in
+  // request order once all are settled, so one slow or refused item never hides the others'.
+  private void submitBatch(RoutingContext ctx) {
+    List<BatchRequest.Item> items;
+    try {
+      items = BatchRequest.parse(ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer(),
+          ctx.request().getHeader("Content-Type"), maxBytes);
+    } catch (BatchRequest.BadBatch e) {
+      error(ctx, 400, e.getMessage());
+      return;
+    }
+    List<Future<JsonObject>> results = new ArrayList<>(items.size());
+    for (BatchRequest.Item item : items) {
+      JsonObject result = new JsonObject().put("id", item.id());
+      if (!item.valid()) {
+        results.add(Future.succeededFuture(result.put("status", item.status()).put("error", item.error())));
+        continue;
+      }
+      results.add(coordinator.submit(item.id(), item.payload(), "application/json", item.timeoutMillis())
+          .map(m -> result.put("status", 202))
+          .otherwise(err -> result.put("status", err instanceof RejectedException r && r.conflict() ? 409 : 503)
+              .put("error", err.getMessage())));
+    }
+    Future.join(results).onComplete(ar -> {
+      JsonArray out = new JsonArray();
+      int accepted = 0;
+      for (Future<JsonObject> f : results) {
+        JsonObject r = f.result();
+        accepted += r.getInteger("status") == 202 ? 1 : 0;
+        out.add(r);
+      }
+      json(ctx, 200, new JsonObject().put("accepted", accepted).put("failed", items.size() - accepted)
+          .put("results", out));
+    });
+  }
+
+  private void failure(RoutingContext ctx) {
+    int code = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    String message = switch (code) {
+      case 413 -> ctx.request().path().endsWith("/batch")
+          ? "batch body larger than " + BatchRequest.MAX_BODY_BYTES + " bytes"
+          : "payload larger than message.max.bytes (" + maxBytes + " bytes)";
+      case 404 -> "no such resource: " + ctx.request().path();
+      default -> ctx.failure() != null ? String.valueOf(ctx.failure().getMessage()) : "request failed";
+    };
+    if (!ctx.response().ended()) {
+      error(ctx, code, message);
+    }
+  }
+
+  /**
+   * Fails with {@link DecodeException} unless {@code body} is exactly one JSON value. Streams through the tokens
+   * without building the document: the payload is passed on as bytes, so a tree would be garbage at once.
+   */
+  public static void checkJson(byte[] bytes) {
+    try (JsonParser parser = JSON.createParser(bytes)) {
+      if (parser.nextToken() == null) {
+        throw new DecodeException("no JSON value");
+      }
+      parser.skipChildren();
+      if (parser.nextToken() != null) {
+        throw new DecodeException("unexpected trailing token");
+      }
+    } catch (IOException e) {
+      throw new DecodeException(e.getMessage(), e);
+    }
+  }
+
+  private static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    String type = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+    return type.equals("application/json") || type.endsWith("+json");
+  }
+
+  private static String firstOf(String a, String b) {
+    return a != null && !a.isBlank() ? a.trim() : b != null && !b.isBlank() ? b.trim() : null;
+  }
+
+  private static void error(RoutingContext ctx, int status, String message) {
+    json(ctx, status, new JsonObject().put("error", message));
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+}

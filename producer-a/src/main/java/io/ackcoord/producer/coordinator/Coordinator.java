@@ -1,0 +1,324 @@
+package io.ackcoord.producer.coordinator;
+
+import io.ackcoord.producer.ledger.Ledger;
+import io.ackcoord.producer.ledger.LedgerEntry;
+import io.ackcoord.producer.timer.DeadlineTimer;
+import io.ackcoord.producer.timer.Scheduler;
+import io.ackcoord.producer.tracker.MessageState;
+import io.ackcoord.producer.tracker.MessageTracker;
+import io.ackcoord.producer.tracker.MessageTracker.Due;
+import io.ackcoord.producer.tracker.MessageTracker.ReplyResult;
+import io.ackcoord.producer.tracker.TrackedMessage;
+import io.ackcoord.protocol.Envelope;
+import io.ackcoord.protocol.Reply;
+import io.ackcoord.time.Clock;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out what {@link MessageTracker} decides: sends and re-sends through {@link Outbound}, keeps the one
+ * {@link DeadlineTimer} armed for the earliest deadline, writes dead letters, and tells waiting callers how their
+ * message ended. It owns no Kafka or HTTP code, so it is tested with a fake outbound and a hand-driven scheduler.
+ *
+ * <p>Runs on one event loop, like the tracker. Just over 300 lines as one class: it is the one place where the
+ * tracker's decisions meet I/O, and every step (A1 to A7) shares its flow control of writes in flight and its timer.
+ */
+public final class Coordinator {
+
+  /** Where records go: topic 1 and the dead-letter topic. */
+  public interface Outbound {
+
+    /** Writes one attempt to topic 1; completes once the broker has it durably. */
+    Future<Void> send(Envelope envelope);
+
+    /** Writes a message A gave up on to the dead-letter topic, with the reason. */
+    Future<Void> deadLetter(Envelope envelope, String reason);
+  }
+
+  /** Thrown to a submitter when A will not take the message; HTTP maps it to 503 or 409. */
+  public static final class RejectedException extends RuntimeException {
+    private final boolean conflict;
+
+    RejectedException(String message, boolean conflict, Throwable cause) {
+      super(message, cause);
+      this.conflict = conflict;
+    }
+
+    /** Whether the id is already pending (409), rather than A being unable to take more (503). */
+    public boolean conflict() {
+      return conflict;
+    }
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
+  /** Ledger entries restored per event-loop turn at start-up (about 10 ms of work). */
+  static final int RESTORE_SLICE = 10_000;
+
+  private final MessageTracker tracker;
+  private final Outbound outbound;
+  private final Ledger ledger;
+  private final Scheduler scheduler;
+  private final Clock clock;
+  private final DeadlineTimer timer;
+  private final String producerId;
+  private final int replyPartition;
+  private final int burst;
+  private final int maxPending;
+  // Re-sends and dead-letter writes handed to Kafka and not yet answered: at most `burst`, so a backlog of overdue
+  // timers is fed to the producer at the pace the broker takes it instead of piling up in its buffer.
+  private int writesInFlight;
+  private final Map<String, List<Promise<TrackedMessage>>> waiters = new HashMap<>();
+  private Consumer<ReplyResult> replyObserver = r -> { };
+  private Supplier<String> admission = () -> null;
+  private boolean ready;
+  private boolean stopped;
+
+  /**
+   * @param burst      most expired deadlines handled per timer tick, and most re-sends and dead-letter writes
+   *                   awaiting the broker at once
+   * @param maxPending pending count at which submissions are refused
+   */
+  public Coordinator(MessageTracker tracker, Outbound outbound, Ledger ledger, Scheduler scheduler, Clock clock,
+      String producerId, int replyPartition, int burst, int maxPending) {
+    this.tracker = tracker;
+    this.outbound = outbound;
+    this.ledger = ledger;
+    this.scheduler = scheduler;
+    this.clock = clock;
+    this.producerId = producerId;
+    this.replyPartition = replyPartition;
+    this.burst = burst;
+    this.maxPending = maxPending;
+    this.timer = new DeadlineTimer(scheduler, clock, this::onDue);
+  }
+
+  /**
+   * Accepts a message: sends attempt 1 and records it in the ledger, and completes once both are durable, which is
+   * when the caller may be told "accepted". Fails with {@link RejectedException} if A is not ready or full, the id
+   * is pending, or a write failed; then nothing was accepted.
+   */
+  public Future<TrackedMessage> submit(String id, byte[] payload, String contentType, long timeoutMillis) {
+    if (stopped) {
+      return Future.failedFuture(new RejectedException("producer is stopping", false, null));
+    }
+    if (!ready) {
+      return Future.failedFuture(new RejectedException("not connected to Kafka yet", false, null));
+    }
+    if (tracker.pendingCount() >= maxPending) {
+      return Future.failedFuture(new RejectedException(
+          "too many pending messages (" + tracker.pendingCount() + " >= pending.max " + maxPending + ")", false,
+          null));
+    }
+    String refusal = admission.get();
+    if (refusal != null) {
+      return Future.failedFuture(new RejectedException(refusal, false, null));
+    }
+    if (tracker.isPending(id)) {
+      return Future.failedFuture(new RejectedException("message " + id + " is already pending", true, null));
+    }
+    TrackedMessage m = tracker.accept(id, payload, contentType, timeoutMillis);
+    int attempt = m.attempt();
+    // Both writes go out together; the caller hears "accepted" only when both are durable.
+    return Future.all(outbound.send(m.envelope(producerId, replyPartition)),
+            ledger.record(tracker.ledgerEntry(m, producerId)))
+        .map(v -> {
+          tracker.sendConfirmed(m, attempt);
+          timer.arm(tracker.nextDeadline());
+          return m;
+        })
+        .recover(err -> {
+          if (m.state().isPending()) {
+            tracker.reject(m);
+            // Either write may have landed: the ledger must not hold on to a message the caller was refused.
+            ledger.forget(m.id());
+          }
+          if (m.state() == MessageState.ACKED) {
+            // The record did land and B already answered; the producer's error was about the acknowledgement.
+            return Future.succeededFuture(m);
+          }
+          return Future.failedFuture(new RejectedException("could not write to Kafka: " + err.getMessage(), false,
+              err));
+        });
+  }
+
+  /**
+   * Completes when the message is final: ACKed or dead-lettered (the dead-letter record durable). Completes at once
+   * for a message already final; fails for an id A does not know.
+   */
+  public Future<TrackedMessage> completion(String id) {
+    TrackedMessage m = tracker.find(id).orElse(null);
+    if (m == null) {
+      return Future.failedFuture(new IllegalArgumentException("unknown message " + id));
+    }
+    if (m.state() == MessageState.ACKED || (m.state() == MessageState.DEAD_LETTERED && m.payload() == null)) {
+      return Future.succeededFuture(m);
+    }
+    Promise<TrackedMessage> promise = Promise.promise();
+    waiters.computeIfAbsent(id, k -> new ArrayList<>(1)).add(promise);
+    return promise.future();
+  }
+
+  /**
+   * Takes back what a previous run left pending and starts taking submissions. Until the returned future completes,
+   * submissions are refused as "not connected". Entries are restored {@link #RESTORE_SLICE} per scheduler turn.
+   */
+  public Future<Void> start(List<LedgerEntry> recovered) {
+    Promise<Void> started = Promise.promise();
+    restore(recovered, 0, 0, started);
+    return started.future();
+  }
+
+  // A slice per event-loop turn: a restart with a million pending messages must not hold the loop for seconds.
+  private void restore(List<LedgerEntry> recovered, int from, int restoredSoFar, Promise<Void> started) {
+    if (stopped) {
+      started.fail(new IllegalStateException("stopped while restoring the ledger"));
+      return;
+    }
+    int end = Math.min(recovered.size(), from + RESTORE_SLICE);
+    int restored = restoredSoFar;
+    for (int i = from; i < end; i++) {
+      if (tracker.restore(recovered.get(i)) != null) {
+        restored++;
+      }
+    }
+    if (end < recovered.size()) {
+      int done = restored;
+      scheduler.schedule(0, () -> restore(recovered, end, done, started));
+      return;
+    }
+    if (restored > 0) {
+      LOG.info("Resumed {} pending message(s) from the ledger; overdue ones are re-sent now", restored);
+    }
+    ready = true;
+    timer.arm(tracker.nextDeadline());
+    started.complete();
+  }
+
+  /** Whether {@link #start} ran and {@link #stop} did not. */
+  public boolean ready() {
+    return ready && !stopped;
+  }
+
+  /** Takes a reply addressed to this producer. */
+  public ReplyResult onReply(Reply reply) {
+    ReplyResult result = tracker.onReply(reply);
+    switch (result.outcome()) {
+      case ACKED -> {
+        ledger.forget(result.message().id());
+        notifyWaiters(result.message());
+      }
+      case DEAD_LETTER -> writeDeadLetter(result.message());
+      default -> { }
+    }
+    timer.arm(tracker.nextDeadline());
+    replyObserver.accept(result);
+    return result;
+  }
+
+  /**
+   * An extra check before each submission (A's heap, say): it returns why A cannot take one more message now, or
+   * {@code null}. A refusal is a 503, like a full {@code pending.max}.
+   */
+  public void admission(Supplier<String> check) {
+    this.admission = check;
+  }
+
+  /** Lets the verticle observe replies (for latency recording). */
+  public void onReplyResult(Consumer<ReplyResult> observer) {
+    this.replyObserver = observer;
+  }
+
+  /** Stops taking submissions and cancels the timer; pending messages stay pending. */
+  public void stop() {
+    stopped = true;
+    timer.cancel();
+  }
+
+  /** Re-sends and dead-letter writes awaiting the broker now. */
+  int writesInFlight() {
+    return writesInFlight;
+  }
+
+  public MessageTracker tracker() {
+    return tracker;
+  }
+
+  // A5 Timeout: a deadline passed.
+  private void onDue() {
+    if (stopped) {
+      return;
+    }
+    int limit = burst - writesInFlight;
+    if (limit <= 0) {
+      // The broker has not answered the last slice yet; each answer re-arms the timer.
+      return;
+    }
+    List<Due> due = tracker.pollDue(limit);
+    for (Due d : due) {
+      switch (d.action()) {
+        case SEND -> resend(d.message());
+        case DEAD_LETTER -> writeDeadLetter(d.message());
+      }
+    }
+    if (due.size() == limit && tracker.nextDeadline() <= clock.monotonicMillis()) {
+      // More are overdue: take the next batch on the next tick, so sends and replies interleave.
+      timer.arm(clock.monotonicMillis() + 1);
+    } else {
+      timer.arm(tracker.nextDeadline());
+    }
+  }
+
+  private void resend(TrackedMessage m) {
+    int attempt = m.attempt();
+    LOG.debug("Re-sending {} as attempt {}", m.id(), attempt);
+    // The attempt count and the next deadline must survive a restart of A, or the message would get more attempts
+    // than retry.max.attempts allows. A failed write only costs that bound, so it is logged, not retried.
+    ledger.record(tracker.ledgerEntry(m, producerId)).onFailure(err ->
+        LOG.warn("Ledger update for {} (attempt {}) failed: {}", m.id(), attempt, err.getMessage()));
+    writesInFlight++;
+    outbound.send(m.envelope(producerId, replyPartition)).onComplete(ar -> {
+      writesInFlight--;
+      if (ar.succeeded()) {
+        tracker.sendConfirmed(m, attempt);
+      } else {
+        LOG.warn("Re-send of {} (attempt {}) failed, will retry: {}", m.id(), attempt, ar.cause().getMessage());
+        tracker.sendFailed(m, attempt, ar.cause().getMessage());
+      }
+      timer.arm(tracker.nextDeadline());
+    });
+  }
+
+  // A dead letter must not be lost either: retry the write until the broker has it, then tell the caller.
+  private void writeDeadLetter(TrackedMessage m) {
+    LOG.warn("Dead-lettering {} after {} attempt(s): {}", m.id(), m.attempt(), m.reason());
+    writesInFlight++;
+    outbound.deadLetter(m.envelope(producerId, replyPartition), m.reason()).onComplete(ar -> {
+      writesInFlight--;
+      timer.arm(tracker.nextDeadline());
+      if (ar.succeeded()) {
+        tracker.deadLetterWritten(m);
+        ledger.forget(m.id());
+        notifyWaiters(m);
+      } else if (!stopped) {
+        long delay = Math.max(1000, tracker.policy().retryDelayFor(1, 0.5));
+        LOG.warn("Dead-letter write of {} failed, retrying in {} ms: {}", m.id(), delay, ar.cause().getMessage());
+        scheduler.schedule(delay, () -> writeDeadLetter(m));
+      }
+    });
+  }
+
+  private void notifyWaiters(TrackedMessage m) {
+    List<Promise<TrackedMessage>> list = waiters.remove(m.id());
+    if (list != null) {
+      list.forEach(p -> p.tryComplete(m));
+    }
+  }
+}

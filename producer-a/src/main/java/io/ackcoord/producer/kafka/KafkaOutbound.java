@@ -1,0 +1,56 @@
+package io.ackcoord.producer.kafka;
+
+import io.ackcoord.kafka.KafkaSender;
+import io.ackcoord.kafka.TopicNames;
+import io.ackcoord.producer.coordinator.Coordinator;
+import io.ackcoord.protocol.Envelope;
+import io.ackcoord.protocol.EnvelopeCodec;
+import io.ackcoord.protocol.PoisonRecord;
+import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * A's writes to Kafka: attempts to topic 1, dead letters, poison. One idempotent producer with {@code acks=all},
+ * so a confirmed send is durable and a producer-internal retry never duplicates a record.
+ */
+public final class KafkaOutbound implements Coordinator.Outbound {
+
+  /** Why a message was dead-lettered. */
+  static final String DEAD_LETTER_REASON = "ackcoord-dead-letter-reason";
+
+  private final KafkaSender producer;
+  private final TopicNames topics;
+
+  public KafkaOutbound(KafkaSender producer, TopicNames topics) {
+    this.producer = producer;
+    this.topics = topics;
+  }
+
+  @Override
+  public Future<Void> send(Envelope envelope) {
+    return producer.send(EnvelopeCodec.toRecord(topics.messages(), envelope)).mapEmpty();
+  }
+
+  // Dead letters keep the readable version-1 headers: they are rare, and people read them with any Kafka tool.
+  @Override
+  public Future<Void> deadLetter(Envelope envelope, String reason) {
+    ProducerRecord<String, byte[]> record = EnvelopeCodec.toReadableRecord(topics.deadLetters(), envelope);
+    record.headers().add(DEAD_LETTER_REASON, reason.getBytes(StandardCharsets.UTF_8));
+    return producer.send(record).mapEmpty();
+  }
+
+  /** Parks an unreadable reply on the poison topic. */
+  Future<Void> poison(ConsumerRecord<String, byte[]> record, String error) {
+    return producer.send(PoisonRecord.of(topics.poison(), record, error)).mapEmpty();
+  }
+
+  /**
+   * Closes the producer, waiting up to {@code timeoutMillis} for sends in flight; what is still unconfirmed then
+   * fails (a broker that does not answer must not hold A's stop for Kafka's delivery timeout).
+   */
+  public Future<Void> close(long timeoutMillis) {
+    return producer.close(timeoutMillis);
+  }
+}

@@ -1,0 +1,35 @@
+package io.ackcoord.producer.ledger;
+
+import java.util.Objects;
+
+/**
+ * What A needs to resume one pending message after a restart: the payload, the attempt last started, and when its
+ * deadline falls. Times are wall-clock millis, the only clock that means anything to the next process.
+ *
+ * @param id                the message id
+ * @param producerId        the A instance that owns it
+ * @param attempt           the attempt last started
+ * @param acceptedAtMillis  when the message was accepted
+ * @param sentAtMillis      when the attempt was started
+ * @param baseTimeoutMillis the message's first-attempt timeout
+ * @param deadlineMillis    when the reply to {@code attempt} is due
+ * @param contentType       the caller's content type, or {@code null}
+ * @param payload           the caller's bytes
+ */
+public record LedgerEntry(
+    String id,
+    String producerId,
+    int attempt,
+    long acceptedAtMillis,
+    long sentAtMillis,
+    long baseTimeoutMillis,
+    long deadlineMillis,
+    String contentType,
+    byte[] payload) {
+
+  public LedgerEntry {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(producerId, "producerId");
+    Objects.requireNonNull(payload, "payload");
+  }
+}

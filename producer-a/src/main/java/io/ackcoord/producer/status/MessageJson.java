@@ -1,0 +1,45 @@
+package io.ackcoord.producer.status;
+
+import io.ackcoord.producer.tracker.Attempt;
+import io.ackcoord.producer.tracker.TrackedMessage;
+import io.ackcoord.time.Clock;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** The JSON shape of one message for the API: state, timing and every attempt. */
+final class MessageJson {
+
+  private MessageJson() {
+  }
+
+  static JsonObject of(TrackedMessage m, Clock clock) {
+    JsonArray attempts = new JsonArray();
+    for (Attempt a : m.attempts()) {
+      JsonObject json = new JsonObject().put("attempt", a.number()).put("sentAt", a.sentAt())
+          .put("outcome", a.outcome());
+      if (a.confirmedAt() > 0) {
+        json.put("confirmedAt", a.confirmedAt()).put("timeoutMs", a.timeoutMillis());
+      }
+      attempts.add(json);
+    }
+    JsonObject json = new JsonObject()
+        .put("id", m.id())
+        .put("state", m.state().name())
+        .put("attempt", m.attempt())
+        .put("acceptedAt", m.acceptedAt())
+        .put("timeoutMs", m.baseTimeoutMillis());
+    if (m.contentType() != null) {
+      json.put("contentType", m.contentType());
+    }
+    if (m.deadline() != Long.MAX_VALUE) {
+      json.put("nextDeadlineInMs", Math.max(0, m.deadline() - clock.monotonicMillis()));
+    }
+    if (m.finishedAt() > 0) {
+      json.put("finishedAt", m.finishedAt()).put("latencyMs", m.latencyMillis());
+    }
+    if (m.reason() != null) {
+      json.put("reason", m.reason());
+    }
+    return json.put("attempts", attempts);
+  }
+}

@@ -1,0 +1,299 @@
+package io.ackcoord.producer.tracker;
+
+import io.ackcoord.protocol.Envelope;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A's record of one message: payload (kept for re-sends), state, current attempt, deadline and history.
+ *
+ * <p>A million of these may be pending at once, and B being down re-sends every one of them several times, so the
+ * layout is compact: the current attempt is held in plain fields, earlier attempts (only re-sent messages have any)
+ * as two longs each in one array, and what only a final message needs in a separate object made when it finishes.
+ * The common outcomes are codes, turned into text only when the status API asks; {@link Attempt}s are made then.
+ *
+ * <p>Mutated only by {@link MessageTracker} on one thread; everything else reads it.
+ */
+public final class TrackedMessage {
+
+  /** Attempts kept in the history: the first and the latest ones (a send failing for hours repeats an attempt). */
+  static final int MAX_HISTORY = 20;
+
+  // What became of the current attempt; TEXT means outcomeText says it.
+  private static final byte SENDING = 0;
+  private static final byte SENT = 1;
+  private static final byte ACKED = 2;
+  private static final byte TIMED_OUT = 3;
+  private static final byte RECOVERED = 4;
+  private static final byte TEXT = 5;
+
+  /** What only a final message has. */
+  private static final class Final {
+    final long finishedAtWall;
+    final long latencyMillis;
+    final String reason;
+    final long seq;
+
+    Final(long finishedAtWall, long latencyMillis, String reason, long seq) {
+      this.finishedAtWall = finishedAtWall;
+      this.latencyMillis = latencyMillis;
+      this.reason = reason;
+      this.seq = seq;
+    }
+  }
+
+  private final String id;
+  private final String contentType;
+  // At most a day (HttpApi, EventBusApi and the config check it): an int keeps the object a word smaller.
+  private final int baseTimeoutMillis;
+  private final long acceptedAtWall;
+  private final long acceptedAtMonotonic;
+  private byte[] payload;
+  private MessageState state = MessageState.SENDING;
+  private int attempt;
+  private int nextAttempt;
+  private long deadline = Long.MAX_VALUE;
+  // Position in the deadline queue's heap, -1 when not queued (DeadlineQueue).
+  int heapIndex = -1;
+  // Order of acceptance, set by the tracker: the cursor of the pending listing (SeqIndex).
+  long acceptSeq;
+  // The current attempt.
+  private long sentAt;
+  private int confirmDelayMillis = -1;
+  private int timeoutMillis;
+  private byte outcome = SENDING;
+  private String outcomeText;
+  // Earlier attempts, two longs each: (sentAt - acceptedAt) << 32 | confirm delay (-1: none), and
+  // timeout << 32 | number << 8 | outcome code. Texts only for TEXT outcomes, in a parallel array made when needed.
+  private long[] earlier;
+  private String[] earlierTexts;
+  private Final fin;
+
+  TrackedMessage(String id, byte[] payload, String contentType, long baseTimeoutMillis, long acceptedAtWall,
+      long acceptedAtMonotonic) {
+    this.id = id;
+    this.payload = payload;
+    this.contentType = contentType;
+    this.baseTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, baseTimeoutMillis);
+    this.acceptedAtWall = acceptedAtWall;
+    this.acceptedAtMonotonic = acceptedAtMonotonic;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public MessageState state() {
+    return state;
+  }
+
+  /** The attempt sent last (or being sent), 1-based. */
+  public int attempt() {
+    return attempt;
+  }
+
+  /** The caller's own first-attempt timeout, or the configured default at accept time. */
+  public long baseTimeoutMillis() {
+    return baseTimeoutMillis;
+  }
+
+  public long acceptedAt() {
+    return acceptedAtWall;
+  }
+
+  /** Monotonic deadline of the running timer, {@link Long#MAX_VALUE} when none runs. */
+  public long deadline() {
+    return deadline;
+  }
+
+  /** Why the message was dead-lettered, or {@code null}. */
+  public String reason() {
+    return fin == null ? null : fin.reason;
+  }
+
+  /** Wall time of the ACK or dead-letter, 0 while pending. */
+  public long finishedAt() {
+    return fin == null ? 0 : fin.finishedAtWall;
+  }
+
+  public String contentType() {
+    return contentType;
+  }
+
+  /** The attempts so far, oldest first (the first and the latest {@value #MAX_HISTORY} - 1 of a long run). */
+  public List<Attempt> attempts() {
+    int kept = earlier == null ? 0 : earlier.length / 2;
+    List<Attempt> out = new ArrayList<>(kept + 1);
+    for (int i = 0; i < kept; i++) {
+      long a = earlier[2 * i];
+      long b = earlier[2 * i + 1];
+      long sent = acceptedAtWall + (int) (a >> 32);
+      int confirmDelay = (int) a;
+      int timeout = (int) (b >> 32);
+      out.add(new Attempt((int) (b >> 8) & 0xFFFFFF, sent, confirmDelay < 0 ? 0 : sent + confirmDelay, timeout,
+          outcomeText((byte) b, timeout, earlierTexts == null ? null : earlierTexts[i])));
+    }
+    if (attempt > 0) {
+      out.add(new Attempt(attempt, sentAt, confirmDelayMillis < 0 ? 0 : sentAt + confirmDelayMillis, timeoutMillis,
+          attemptOutcome()));
+    }
+    return out;
+  }
+
+  /** The envelope of the current attempt. */
+  public Envelope envelope(String producerId, int replyPartition) {
+    return new Envelope(id, producerId, attempt, acceptedAtWall, sentAt, replyPartition,
+        baseTimeoutMillis, contentType, payload == null ? new byte[0] : payload);
+  }
+
+  /** When the current attempt was handed to the producer (wall millis). */
+  long attemptSentAt() {
+    return sentAt;
+  }
+
+  /** The reply timeout armed for the current attempt, 0 until armed. */
+  long attemptTimeoutMillis() {
+    return timeoutMillis;
+  }
+
+  /** What became of the current attempt so far, as the status API words it. */
+  String attemptOutcome() {
+    return outcomeText(outcome, timeoutMillis, outcomeText);
+  }
+
+  private static String outcomeText(byte code, int timeout, String text) {
+    return switch (code) {
+      case SENDING -> "sending";
+      case SENT -> "sent";
+      case ACKED -> "acked";
+      case TIMED_OUT -> "timed out after " + timeout + " ms";
+      case RECOVERED -> "recovered from the ledger after a restart";
+      default -> text;
+    };
+  }
+
+  void attemptConfirmed(long atWall, long timeout) {
+    confirmDelayMillis = (int) Math.max(0, Math.min(Integer.MAX_VALUE, atWall - sentAt));
+    timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout);
+    outcome = SENT;
+    outcomeText = null;
+  }
+
+  void attemptAcked() {
+    outcome = ACKED;
+  }
+
+  void attemptTimedOut() {
+    outcome = TIMED_OUT;
+  }
+
+  void attemptRecovered() {
+    outcome = RECOVERED;
+  }
+
+  void attemptOutcome(String text) {
+    outcome = TEXT;
+    outcomeText = text;
+  }
+
+  int nextAttempt() {
+    return nextAttempt;
+  }
+
+  void startAttempt(int number, long sentAtWall) {
+    if (attempt > 0) {
+      keepCurrent();
+    }
+    attempt = number;
+    state = MessageState.SENDING;
+    sentAt = sentAtWall;
+    confirmDelayMillis = -1;
+    timeoutMillis = 0;
+    outcome = SENDING;
+    outcomeText = null;
+  }
+
+  void await(long deadline) {
+    state = MessageState.AWAITING_REPLY;
+    this.deadline = deadline;
+  }
+
+  void waitResend(int nextAttempt, long deadline) {
+    state = MessageState.WAITING_RESEND;
+    this.nextAttempt = nextAttempt;
+    this.deadline = deadline;
+  }
+
+  void extend(long deadline) {
+    this.deadline = deadline;
+  }
+
+  // An ACKed message needs its payload no more; a dead-lettered one keeps it until the dead-letter record is durable.
+  void finish(MessageState finalState, long atWall, long atMonotonic, String reason, long finishSeq) {
+    state = finalState;
+    deadline = Long.MAX_VALUE;
+    fin = new Final(atWall, atMonotonic - acceptedAtMonotonic, reason, finishSeq);
+    if (finalState == MessageState.ACKED) {
+      payload = null;
+    }
+  }
+
+  void releasePayload() {
+    payload = null;
+  }
+
+  /** Monotonic time of acceptance, in ms: the age of a pending message is measured from it. */
+  public long acceptedAtMonotonic() {
+    return acceptedAtMonotonic;
+  }
+
+  /** This message's place in accept order (1, 2, …) within its tracker. */
+  public long acceptSeq() {
+    return acceptSeq;
+  }
+
+  /** This message's place in finish order within its tracker, 0 while pending. */
+  public long finishSeq() {
+    return fin == null ? 0 : fin.seq;
+  }
+
+  /** Monotonic accept-to-final time in ms, for ACK latency; -1 while pending. */
+  public long latencyMillis() {
+    return fin == null ? -1 : fin.latencyMillis;
+  }
+
+  /** The payload kept for re-sends; released ({@code null}) once final. */
+  public byte[] payload() {
+    return payload;
+  }
+
+  // Keeps the first attempt and the latest ones, so a long outage cannot grow a message without bound.
+  private void keepCurrent() {
+    int kept = earlier == null ? 0 : earlier.length / 2;
+    int slot;
+    if (kept < MAX_HISTORY - 1) {
+      earlier = earlier == null ? new long[2] : Arrays.copyOf(earlier, 2 * kept + 2);
+      if (earlierTexts != null) {
+        earlierTexts = Arrays.copyOf(earlierTexts, kept + 1);
+      }
+      slot = kept;
+    } else {
+      System.arraycopy(earlier, 4, earlier, 2, earlier.length - 4);
+      if (earlierTexts != null) {
+        System.arraycopy(earlierTexts, 2, earlierTexts, 1, earlierTexts.length - 2);
+        earlierTexts[kept - 1] = null;
+      }
+      slot = kept - 1;
+    }
+    long sentDelta = Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, sentAt - acceptedAtWall));
+    earlier[2 * slot] = sentDelta << 32 | (confirmDelayMillis & 0xFFFFFFFFL);
+    earlier[2 * slot + 1] = (long) timeoutMillis << 32 | (attempt & 0xFFFFFFL) << 8 | (outcome & 0xFFL);
+    if (outcome == TEXT) {
+      if (earlierTexts == null) {
+        earlierTexts = new String[earlier.length / 2];
+      }
+      earlierTexts[slot] = outcomeText;
+    }
+  }
+}

@@ -1,0 +1,361 @@
+package io.ackcoord.producer.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ackcoord.producer.ledger.Ledger;
+import io.ackcoord.producer.ledger.LedgerEntry;
+import io.ackcoord.producer.timer.FakeScheduler;
+import io.ackcoord.producer.timer.RetryPolicy;
+import io.ackcoord.producer.timer.TimerLateness;
+import io.ackcoord.producer.tracker.MessageState;
+import io.ackcoord.producer.tracker.MessageTracker;
+import io.ackcoord.producer.tracker.TrackedMessage;
+import io.ackcoord.protocol.Envelope;
+import io.ackcoord.protocol.Reply;
+import io.ackcoord.time.ManualClock;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class CoordinatorTest {
+
+  /** Records what would go to Kafka; sends complete when the test says. */
+  static final class FakeOutbound implements Coordinator.Outbound {
+    final List<Envelope> sent = new ArrayList<>();
+    final List<Promise<Void>> pendingSends = new ArrayList<>();
+    final List<String> deadLetters = new ArrayList<>();
+    boolean autoConfirm = true;
+    boolean failDeadLetters;
+
+    @Override
+    public Future<Void> send(Envelope envelope) {
+      sent.add(envelope);
+      if (autoConfirm) {
+        return Future.succeededFuture();
+      }
+      Promise<Void> p = Promise.promise();
+      pendingSends.add(p);
+      return p.future();
+    }
+
+    @Override
+    public Future<Void> deadLetter(Envelope envelope, String reason) {
+      if (failDeadLetters) {
+        return Future.failedFuture("broker down");
+      }
+      deadLetters.add(envelope.id() + ": " + reason);
+      return Future.succeededFuture();
+    }
+  }
+
+  /** A ledger in a map: what a restart would find. */
+  static final class MapLedger implements Ledger {
+    final java.util.Map<String, LedgerEntry> entries = new java.util.LinkedHashMap<>();
+    boolean failWrites;
+
+    @Override
+    public Future<Void> record(LedgerEntry entry) {
+      if (failWrites) {
+        return Future.failedFuture("ledger down");
+      }
+      entries.put(entry.id(), entry);
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public void forget(String id) {
+      entries.remove(id);
+    }
+
+    @Override
+    public Future<List<LedgerEntry>> recover() {
+      return Future.succeededFuture(new ArrayList<>(entries.values()));
+    }
+  }
+
+  private final ManualClock clock = new ManualClock();
+  private final MapLedger ledger = new MapLedger();
+  private final FakeScheduler scheduler = new FakeScheduler(clock);
+  private final FakeOutbound outbound = new FakeOutbound();
+  private final MessageTracker tracker =
+      new MessageTracker(clock, new RetryPolicy(1000, 3, 2.0, 60_000, 0.0, 100, 10_000), () -> 0.5, 100);
+  private final Coordinator coordinator = started(new Coordinator(tracker, outbound, ledger, scheduler, clock, "a1", 2,
+      500, 1000));
+
+  private static Coordinator started(Coordinator c) {
+    c.start(List.of());
+    return c;
+  }
+
+  @Test
+  @DisplayName("a submission completes once durable, with the reply partition and producer id in the envelope")
+  void submitSends() {
+    Future<TrackedMessage> f = coordinator.submit("m1", "hi".getBytes(), "text/plain", 0);
+
+    assertThat(f.succeeded()).isTrue();
+    Envelope e = outbound.sent.get(0);
+    assertThat(e.id()).isEqualTo("m1");
+    assertThat(e.producerId()).isEqualTo("a1");
+    assertThat(e.replyPartition()).isEqualTo(2);
+    assertThat(e.attempt()).isEqualTo(1);
+    assertThat(e.timeoutMillis()).isEqualTo(1000);
+  }
+
+  @Test
+  @DisplayName("no reply: re-sent on each timeout with backoff, then dead-lettered and the waiter told")
+  void resendThenDeadLetter() {
+    coordinator.submit("m1", new byte[0], null, 0);
+    Future<TrackedMessage> done = coordinator.completion("m1");
+
+    scheduler.advance(1000);
+    assertThat(outbound.sent).extracting(Envelope::attempt).containsExactly(1, 2);
+    scheduler.advance(2000);
+    assertThat(outbound.sent).extracting(Envelope::attempt).containsExactly(1, 2, 3);
+    assertThat(done.isComplete()).isFalse();
+    scheduler.advance(4000);
+
+    assertThat(outbound.deadLetters).containsExactly("m1: no reply after 3 attempt(s); last timeout 4000 ms");
+    assertThat(done.result().state()).isEqualTo(MessageState.DEAD_LETTERED);
+    assertThat(scheduler.armed()).isZero();
+  }
+
+  @Test
+  @DisplayName("an ACK cancels the re-send and completes the waiter")
+  void ackCompletes() {
+    coordinator.submit("m1", new byte[0], null, 0);
+    Future<TrackedMessage> done = coordinator.completion("m1");
+
+    scheduler.advance(500);
+    coordinator.onReply(new Reply(Reply.Type.ACK, "m1", "a1", 1, "b", 0, null, false, 0));
+    scheduler.advance(100_000);
+
+    assertThat(done.result().state()).isEqualTo(MessageState.ACKED);
+    assertThat(outbound.sent).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("the timer only starts when the broker confirms: a slow broker does not cause a re-send")
+  void timerWaitsForConfirmation() {
+    outbound.autoConfirm = false;
+    Future<TrackedMessage> f = coordinator.submit("m1", new byte[0], null, 0);
+    scheduler.advance(5000);
+    assertThat(outbound.sent).hasSize(1);
+    assertThat(f.isComplete()).isFalse();
+
+    outbound.pendingSends.get(0).complete();
+    assertThat(f.succeeded()).isTrue();
+    scheduler.advance(1000);
+    assertThat(outbound.sent).hasSize(2);
+  }
+
+  @Test
+  @DisplayName("a first send that fails rejects the submission and leaves nothing pending, in the ledger neither")
+  void firstSendFails() {
+    outbound.autoConfirm = false;
+    Future<TrackedMessage> f = coordinator.submit("m1", new byte[0], null, 0);
+    outbound.pendingSends.get(0).fail("broker down");
+
+    assertThat(f.failed()).isTrue();
+    assertThat(f.cause()).isInstanceOf(Coordinator.RejectedException.class);
+    assertThat(tracker.pendingCount()).isZero();
+    assertThat(ledger.entries).as("the refused message must not come back after a restart").isEmpty();
+  }
+
+  @Test
+  @DisplayName("a failed dead-letter write is retried until it lands")
+  void deadLetterRetried() {
+    coordinator.submit("m1", new byte[0], null, 0);
+    coordinator.onReply(new Reply(Reply.Type.NACK, "m1", "a1", 1, "b", 0, "bad", false, 0));
+    Future<TrackedMessage> done = coordinator.completion("m1");
+    assertThat(outbound.deadLetters).containsExactly("m1: non-retryable NACK: bad");
+    assertThat(done.succeeded()).isTrue();
+
+    coordinator.submit("m2", new byte[0], null, 0);
+    outbound.failDeadLetters = true;
+    coordinator.onReply(new Reply(Reply.Type.NACK, "m2", "a1", 1, "b", 0, "bad", false, 0));
+    Future<TrackedMessage> done2 = coordinator.completion("m2");
+    scheduler.advance(5000);
+    assertThat(done2.isComplete()).isFalse();
+    outbound.failDeadLetters = false;
+    scheduler.advance(5000);
+    assertThat(done2.succeeded()).isTrue();
+  }
+
+  @Test
+  @DisplayName("refuses submissions past pending.max and duplicate pending ids")
+  void backpressure() {
+    Coordinator small = started(new Coordinator(tracker, outbound, ledger, scheduler, clock, "a1", 0, 500, 2));
+    assertThat(small.submit("x", new byte[0], null, 0).succeeded()).isTrue();
+    Future<TrackedMessage> dup = small.submit("x", new byte[0], null, 0);
+    assertThat(((Coordinator.RejectedException) dup.cause()).conflict()).isTrue();
+    small.submit("y", new byte[0], null, 0);
+    Future<TrackedMessage> full = small.submit("z", new byte[0], null, 0);
+    assertThat(full.cause()).hasMessageContaining("pending.max");
+  }
+
+  @Test
+  @DisplayName("a burst of overdue timers is worked off in batches of retry.burst.max, one batch per tick")
+  void burst() {
+    Coordinator c = started(new Coordinator(tracker, outbound, ledger, scheduler, clock, "a1", 0, 10, 1000));
+    for (int i = 0; i < 35; i++) {
+      c.submit("m" + i, new byte[0], null, 0);
+    }
+    clock.advanceMillis(5000);
+    List<Long> perTick = new ArrayList<>();
+    scheduler.advance(0);
+    for (int tick = 0; tick < 4; tick++) {
+      perTick.add(outbound.sent.stream().filter(e -> e.attempt() == 2).count());
+      scheduler.advance(1);
+    }
+    assertThat(perTick).containsExactly(10L, 20L, 30L, 35L);
+  }
+
+  @Test
+  @DisplayName("re-sends are flow-controlled: no new slice while the broker has not answered the last one")
+  void resendsWaitForTheBroker() {
+    Coordinator c = started(new Coordinator(tracker, outbound, ledger, scheduler, clock, "a1", 0, 10, 1000));
+    for (int i = 0; i < 25; i++) {
+      c.submit("m" + i, new byte[0], null, 0);
+    }
+    outbound.autoConfirm = false;
+    clock.advanceMillis(5000);
+    scheduler.advance(0);
+    scheduler.advance(50);
+    assertThat(resends()).as("one slice, then nothing until the broker answers").isEqualTo(10);
+    assertThat(c.writesInFlight()).isEqualTo(10);
+
+    outbound.pendingSends.subList(0, 4).forEach(p -> p.complete());
+    scheduler.advance(1);
+    assertThat(resends()).as("as many as were answered").isEqualTo(14);
+
+    outbound.autoConfirm = true;
+    outbound.pendingSends.forEach(p -> p.tryComplete());
+    scheduler.advance(5);
+    assertThat(resends()).isEqualTo(25);
+    assertThat(c.writesInFlight()).isZero();
+    assertThat(tracker.lateness().fired()).isEqualTo(25);
+    assertThat(tracker.lateness().lateOver100Ms()).as("all were 4 s overdue when polled").isEqualTo(25);
+  }
+
+  @Test
+  @DisplayName("timers that fire on time are recorded as on time")
+  void latenessOnTime() {
+    coordinator.submit("m1", new byte[0], null, 0);
+    coordinator.submit("m2", new byte[0], null, 0);
+    scheduler.advance(1000);
+    TimerLateness lateness = tracker.lateness();
+    assertThat(lateness.fired()).isEqualTo(2);
+    assertThat(lateness.lateMaxMillis()).isZero();
+    assertThat(lateness.lateOver100Ms()).isZero();
+  }
+
+  private long resends() {
+    return outbound.sent.stream().filter(e -> e.attempt() == 2).count();
+  }
+
+  @Test
+  @DisplayName("submissions are refused until the coordinator has recovered and started")
+  void notReady() {
+    Coordinator fresh = new Coordinator(tracker, outbound, ledger, scheduler, clock, "a1", 0, 500, 1000);
+    assertThat(fresh.submit("m1", new byte[0], null, 0).cause()).hasMessageContaining("not connected");
+    fresh.start(List.of());
+    assertThat(fresh.submit("m1", new byte[0], null, 0).succeeded()).isTrue();
+  }
+
+  @Test
+  @DisplayName("the ledger holds a message from acceptance until its ACK, with the attempt of each re-send")
+  void ledgerFollowsTheMessage() {
+    coordinator.submit("m1", "x".getBytes(), "text/plain", 0);
+    assertThat(ledger.entries.get("m1").attempt()).isEqualTo(1);
+    assertThat(ledger.entries.get("m1").deadlineMillis() - ledger.entries.get("m1").sentAtMillis()).isEqualTo(1000);
+
+    scheduler.advance(1000);
+    assertThat(ledger.entries.get("m1").attempt()).isEqualTo(2);
+
+    coordinator.onReply(new Reply(Reply.Type.ACK, "m1", "a1", 2, "b", 0, null, false, 0));
+    assertThat(ledger.entries).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a dead-lettered message leaves the ledger once its dead letter is durable")
+  void ledgerForgetsDeadLetters() {
+    coordinator.submit("m1", new byte[0], null, 0);
+    coordinator.onReply(new Reply(Reply.Type.NACK, "m1", "a1", 1, "b", 0, "bad", false, 0));
+    assertThat(ledger.entries).isEmpty();
+  }
+
+  @Test
+  @DisplayName("no 202 unless the ledger entry is durable too")
+  void ledgerFailureRejects() {
+    ledger.failWrites = true;
+    Future<TrackedMessage> f = coordinator.submit("m1", new byte[0], null, 0);
+    assertThat(f.cause()).isInstanceOf(Coordinator.RejectedException.class);
+    assertThat(tracker.pendingCount()).isZero();
+  }
+
+  @Test
+  @DisplayName("after a restart the ledger's messages are pending again: overdue ones re-sent at once, attempts counted on")
+  void restartResumes() {
+    coordinator.submit("overdue", "p".getBytes(), "text/plain", 0);
+    scheduler.advance(1000);
+    coordinator.submit("fresh", new byte[0], null, 5000);
+    // A dies here; a new A starts 1.5 s later on the same ledger.
+    clock.advanceMillis(1500);
+    FakeOutbound out2 = new FakeOutbound();
+    MessageTracker tracker2 =
+        new MessageTracker(clock, new RetryPolicy(1000, 3, 2.0, 60_000, 0.0, 100, 10_000), () -> 0.5, 100);
+    Coordinator restarted = new Coordinator(tracker2, out2, ledger, scheduler, clock, "a1", 2, 500, 1000);
+    restarted.start(ledger.recover().result());
+
+    assertThat(tracker2.pendingCount()).isEqualTo(2);
+    assertThat(tracker2.stats().recovered()).isEqualTo(2);
+    assertThat(tracker2.oldestPending().id()).as("recovered messages are listed, oldest first").isEqualTo("overdue");
+    scheduler.advance(1000);
+    assertThat(out2.sent).extracting(Envelope::id, Envelope::attempt, Envelope::payload)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("overdue", 3, "p".getBytes()));
+    scheduler.advance(3000);
+    assertThat(out2.sent).extracting(Envelope::id).containsExactly("overdue", "fresh");
+  }
+
+  @Test
+  @DisplayName("a large ledger is restored a slice per scheduler turn; submissions wait until the last slice")
+  void restoresInSlices() {
+    int count = Coordinator.RESTORE_SLICE * 2 + 5;
+    List<LedgerEntry> entries = new ArrayList<>();
+    long now = clock.wallMillis();
+    for (int i = 0; i < count; i++) {
+      entries.add(new LedgerEntry("r" + i, "a1", 1, now, now, 60_000, now + 60_000, null, new byte[0]));
+    }
+    MessageTracker tracker2 =
+        new MessageTracker(clock, new RetryPolicy(1000, 3, 2.0, 60_000, 0.0, 100, 10_000), () -> 0.5, 100);
+    Coordinator restarted = new Coordinator(tracker2, new FakeOutbound(), ledger, scheduler, clock, "a1", 2, 500,
+        count + 10);
+
+    Future<Void> started = restarted.start(entries);
+
+    assertThat(tracker2.pendingCount()).as("first slice, restored at once").isEqualTo(Coordinator.RESTORE_SLICE);
+    assertThat(started.isComplete()).isFalse();
+    assertThat(restarted.ready()).isFalse();
+    scheduler.advance(1);
+    scheduler.advance(1);
+    assertThat(started.succeeded()).isTrue();
+    assertThat(restarted.ready()).isTrue();
+    assertThat(tracker2.pendingCount()).isEqualTo(count);
+  }
+
+  @Test
+  @DisplayName("a refusing admission check (A's heap) refuses the submission with its reason; nothing is sent")
+  void admissionRefuses() {
+    coordinator.admission(() -> "heap full");
+
+    Future<TrackedMessage> f = coordinator.submit("m1", new byte[0], null, 0);
+
+    assertThat(f.cause()).isInstanceOf(Coordinator.RejectedException.class).hasMessage("heap full");
+    assertThat(((Coordinator.RejectedException) f.cause()).conflict()).isFalse();
+    assertThat(outbound.sent).isEmpty();
+    assertThat(tracker.pendingCount()).isZero();
+  }
+}

@@ -1,0 +1,150 @@
+package io.ackcoord.producer.coordinator;
+
+import io.ackcoord.kafka.TopicNames;
+import io.ackcoord.producer.api.HttpApi;
+import io.ackcoord.producer.ledger.Ledger;
+import io.ackcoord.producer.ledger.LedgerCodec;
+import io.ackcoord.producer.ledger.LedgerEntry;
+import io.ackcoord.producer.ledger.WireFormat;
+import io.ackcoord.producer.status.AckMetrics;
+import io.ackcoord.producer.status.LatencyStats;
+import io.ackcoord.producer.status.RateWindow;
+import io.ackcoord.producer.status.RecentEvents;
+import io.ackcoord.producer.timer.RetryPolicy;
+import io.ackcoord.producer.timer.Scheduler;
+import io.ackcoord.producer.tracker.MessageTracker;
+import io.ackcoord.protocol.Envelope;
+import io.ackcoord.protocol.EnvelopeCodec;
+import io.ackcoord.protocol.Reply;
+import io.ackcoord.protocol.ReplyCodec;
+import io.ackcoord.time.Clock;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Measures A's own work per message on the submit → ACK path, without a broker: what {@link HttpApi} does with a
+ * JSON body (validation, payload copy), {@link Coordinator#submit} with the topic-1 and ledger records built and
+ * serialized as the Kafka producer does it ({@link WireFormat}), the
+ * ACK decoded as {@code ReplyListener} does, {@link Coordinator#onReply} and its tombstone, with the status page's
+ * listeners attached. Prints CPU time and bytes allocated per message on this thread: figures that a loaded machine
+ * changes far less than wall-clock throughput (issue 5). Not a test; README's Development section has the command.
+ */
+public final class SubmitCost {
+
+  private SubmitCost() {
+  }
+
+  @SuppressWarnings("unchecked")
+  public static void main(String[] args) {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+    for (int round = 0; round < 3; round++) {
+      run(n, round == 2);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void run(int n, boolean print) {
+    Clock clock = Clock.SYSTEM;
+    TopicNames topics = new TopicNames("ackcoord.");
+    MessageTracker tracker = new MessageTracker(clock, new RetryPolicy(30_000, 5, 2.0, 300_000, 0.1, 1000, 900_000),
+        () -> 0.5, 100_000);
+    tracker.addListener(new RateWindow(clock, 300));
+    tracker.addListener(new RecentEvents(clock, 200));
+    tracker.addListener(new AckMetrics(tracker, "cost", () -> 0));
+    LatencyStats latency = new LatencyStats();
+    EncodingOutbound outbound = new EncodingOutbound(topics);
+    Coordinator coordinator = new Coordinator(tracker, outbound, new EncodingLedger(topics), new NoScheduler(),
+        clock, "cost", 0, 500, Integer.MAX_VALUE);
+    coordinator.onReplyResult(r -> latency.record(r.message().latencyMillis()));
+    coordinator.start(List.of());
+    // Inputs made up front: the ids, bodies and B's ACK records are not A's work.
+    String[] ids = new String[n];
+    Buffer[] bodies = new Buffer[n];
+    ConsumerRecord<String, byte[]>[] acks = new ConsumerRecord[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = UUID.randomUUID().toString();
+      bodies[i] = Buffer.buffer("{\"order\":" + i + ",\"item\":\"widget\",\"qty\":3,\"note\":\"0123456789abcdef\"}");
+      acks[i] = new ConsumerRecord<>(topics.acks(), 0, i, ids[i], ReplyCodec.encode(new Reply(Reply.Type.ACK, ids[i],
+          "cost", 1, "b1", clock.wallMillis(), null, false, 0)));
+    }
+    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long tid = Thread.currentThread().getId();
+    long cpu0 = threads.getCurrentThreadCpuTime();
+    long alloc0 = threads.getThreadAllocatedBytes(tid);
+    for (int i = 0; i < n; i++) {
+      byte[] payload = bodies[i].getBytes();
+      HttpApi.checkJson(payload);
+      coordinator.submit(ids[i], payload, "application/json", 0);
+      try {
+        coordinator.onReply(ReplyCodec.fromRecord(acks[i]));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+    long alloc = threads.getThreadAllocatedBytes(tid) - alloc0;
+    if (print) {
+      System.out.printf("%,d messages: %.2f us CPU and %,d bytes allocated per message (acked %d)%n", n,
+          cpu / 1000.0 / n, alloc / n, tracker.stats().acked());
+    }
+  }
+
+  private static final class EncodingOutbound implements Coordinator.Outbound {
+    private final TopicNames topics;
+    long records;
+
+    EncodingOutbound(TopicNames topics) {
+      this.topics = topics;
+    }
+
+    @Override
+    public Future<Void> send(Envelope envelope) {
+      records += WireFormat.serialize(EnvelopeCodec.toRecord(topics.messages(), envelope));
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> deadLetter(Envelope envelope, String reason) {
+      return Future.succeededFuture();
+    }
+  }
+
+  private static final class EncodingLedger implements Ledger {
+    private final TopicNames topics;
+
+    EncodingLedger(TopicNames topics) {
+      this.topics = topics;
+    }
+
+    @Override
+    public Future<Void> record(LedgerEntry entry) {
+      WireFormat.serialize(LedgerCodec.toRecord(topics.ledger(), 0, entry));
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public void forget(String id) {
+      WireFormat.serialize(LedgerCodec.tombstone(topics.ledger(), 0, LedgerCodec.key("cost", id)));
+    }
+
+    @Override
+    public Future<List<LedgerEntry>> recover() {
+      return Future.succeededFuture(List.of());
+    }
+  }
+
+  private static final class NoScheduler implements Scheduler {
+    @Override
+    public long schedule(long delayMillis, Runnable task) {
+      return 1;
+    }
+
+    @Override
+    public void cancel(long timerId) {
+    }
+  }
+}
