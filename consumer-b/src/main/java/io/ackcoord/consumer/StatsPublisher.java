@@ -1,14 +1,11 @@
 package io.ackcoord.consumer;
 
-import io.ackcoord.kafka.KafkaClientFactory;
 import io.ackcoord.kafka.KafkaSettings;
 import io.ackcoord.time.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaWriteStream;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * shows the B as stopped at once rather than after its stale threshold. Telemetry only: a report that cannot be
  * written is skipped (never queued up while the broker is away), and it never delays processing.
  *
- * <p>It has a producer of its own, with short timeouts and no idempotence: a report that cannot be delivered is
- * dropped within seconds, and neither it nor closing it can hold up B's reply producer or B's shutdown when the
- * broker has gone away.
+ * <p>It has a producer of its own ({@link KafkaClients#statsProducer}), with short timeouts and no idempotence: a
+ * report that cannot be delivered is dropped within seconds, and neither it nor closing it can hold up B's reply
+ * producer or B's shutdown when the broker has gone away.
  */
 final class StatsPublisher {
 
@@ -53,17 +50,7 @@ final class StatsPublisher {
    */
   static Future<StatsPublisher> start(Vertx vertx, KafkaSettings kafka, String instanceId,
       Supplier<JsonObject> snapshot, Clock clock) {
-    Map<String, String> defaults = new HashMap<>();
-    defaults.put("client.id", "ackcoord-b-stats-" + instanceId);
-    Map<String, String> config = new HashMap<>(kafka.producerConfig(defaults));
-    // Telemetry: latest value wins, so no retries worth waiting for, and nothing to deduplicate.
-    config.put("acks", "1");
-    config.put("enable.idempotence", "false");
-    config.put("linger.ms", "0");
-    config.put("max.block.ms", "2000");
-    config.put("request.timeout.ms", "2000");
-    config.put("delivery.timeout.ms", "3000");
-    return KafkaClientFactory.producer(vertx, config)
+    return KafkaClients.statsProducer(vertx, kafka, "ackcoord-b-stats-" + instanceId)
         .map(stream -> {
           StatsPublisher publisher = new StatsPublisher(vertx, stream, kafka.topics().stats(), instanceId, snapshot,
               clock);
