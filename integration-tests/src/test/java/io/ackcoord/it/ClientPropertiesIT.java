@@ -168,9 +168,9 @@ class ClientPropertiesIT extends AckLoopTest {
     }
     assertThat(mine).containsKeys(durableProducers.toArray(String[]::new))
         .containsKeys(committedReaders.toArray(String[]::new));
-    durableProducers.forEach(name -> assertThat(mine.get(name).config())
+    durableProducers.forEach(name -> assertThat(Map.<String, Object>copyOf(mine.get(name).config()))
         .as(name).containsEntry("acks", "all").containsEntry("enable.idempotence", "true"));
-    committedReaders.forEach(name -> assertThat(mine.get(name).config())
+    committedReaders.forEach(name -> assertThat(Map.<String, Object>copyOf(mine.get(name).config()))
         .as(name).containsEntry("isolation.level", "read_committed"));
     // No consumer of A or B commits on its own, whatever the user asked.
     mine.forEach((name, c) -> assertThat(c.config().get("enable.auto.commit")).as(name).isNotEqualTo("true"));
