@@ -12,9 +12,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * The {@link IncomingMessage} B hands to a handler: the envelope, the record's coordinates, the {@link Effects} of
  * the processing guarantee, and {@link #extendDeadline} routed back to B's event loop (a blocking handler calls it
  * from a worker thread). Inside B it also carries the id's {@link Fingerprints} fingerprint, computed once for the
- * dedupe record and the default handler's store; handlers outside this package do not see it.
+ * dedupe record and the default handler's store ({@link Fingerprinted}); handlers do not see it.
  */
-final class Delivery implements IncomingMessage {
+final class Delivery implements IncomingMessage, Fingerprinted {
 
   private final Envelope envelope;
   private final String topic;
@@ -83,13 +83,13 @@ final class Delivery implements IncomingMessage {
     return sent.future();
   }
 
-  /** The high half of the id's {@link Fingerprints} fingerprint. */
-  long fingerprintHigh() {
+  @Override
+  public long fingerprintHigh() {
     return fingerprintHigh;
   }
 
-  /** The low half of the id's {@link Fingerprints} fingerprint. */
-  long fingerprintLow() {
+  @Override
+  public long fingerprintLow() {
     return fingerprintLow;
   }
 

@@ -97,6 +97,13 @@ public final class ProcessedIds implements DedupeStore {
     return contains(high, fingerprints.low());
   }
 
+  /** By the fingerprint B's pipeline computed for the message, if it carries one; else by its id. */
+  @Override
+  public boolean contains(IncomingMessage message) {
+    return message instanceof Fingerprinted f ? contains(f.fingerprintHigh(), f.fingerprintLow())
+        : contains(message.id());
+  }
+
   /** {@link #contains(String)} of the id whose {@link Fingerprints} fingerprint is {@code high, low}. */
   boolean contains(long high, long low) {
     int entry = entryAt(probe(high, low));
@@ -111,6 +118,16 @@ public final class ProcessedIds implements DedupeStore {
   public void add(TopicPartition partition, String id) {
     long high = fingerprints.high(id);
     add(partition, high, fingerprints.low());
+  }
+
+  /** By the fingerprint B's pipeline computed for the message, if it carries one; else by its id. */
+  @Override
+  public void add(TopicPartition partition, IncomingMessage message) {
+    if (message instanceof Fingerprinted f) {
+      add(partition, f.fingerprintHigh(), f.fingerprintLow());
+    } else {
+      add(partition, message.id());
+    }
   }
 
   /** {@link #add(TopicPartition, String)} of the id whose {@link Fingerprints} fingerprint is {@code high, low}. */

@@ -1,5 +1,6 @@
 package io.ackcoord.consumer;
 
+import io.ackcoord.consumer.handler.ResultTopicHandler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package io.ackcoord.consumer;
 
+import io.ackcoord.consumer.handler.ResultTopicHandler;
 import static io.ackcoord.consumer.BFixture.assertOncePerId;
 import static io.ackcoord.consumer.BFixture.await;
 import static io.ackcoord.consumer.TestEnvelopes.envelope;

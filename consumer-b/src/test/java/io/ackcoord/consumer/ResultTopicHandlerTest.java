@@ -4,6 +4,7 @@ import static io.ackcoord.consumer.TestEnvelopes.consumerRecord;
 import static io.ackcoord.consumer.TestEnvelopes.envelope;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ackcoord.consumer.handler.ResultTopicHandler;
 import io.ackcoord.protocol.Envelope;
 import io.ackcoord.time.ManualClock;
 import io.vertx.core.Future;

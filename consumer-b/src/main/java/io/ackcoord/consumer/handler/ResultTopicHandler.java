@@ -1,5 +1,10 @@
-package io.ackcoord.consumer;
+package io.ackcoord.consumer.handler;
 
+import io.ackcoord.consumer.DedupeStore;
+import io.ackcoord.consumer.Effects;
+import io.ackcoord.consumer.HandlerSetup;
+import io.ackcoord.consumer.IncomingMessage;
+import io.ackcoord.consumer.MessageHandler;
 import io.ackcoord.kafka.KafkaSettings;
 import io.ackcoord.time.Clock;
 import io.vertx.core.Future;
@@ -33,6 +38,9 @@ import org.slf4j.LoggerFactory;
  *       dedupe covers it; nothing is restored.</li>
  * </ul>
  *
+ * <p>It uses only the public handler SPI of {@code io.ackcoord.consumer}, so it can be copied into a project of one's
+ * own as the start of a handler.
+ *
  * <p>Result value: {@code {"id":…,"attempt":…,"consumer":…,"processedAt":…,"payloadBytes":…}}.
  */
 public class ResultTopicHandler implements MessageHandler {
@@ -40,23 +48,25 @@ public class ResultTopicHandler implements MessageHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ResultTopicHandler.class);
 
   private Vertx vertx;
+  private HandlerSetup setup;
   private Clock clock;
   private KafkaSettings kafka;
   private String consumerId;
   private String topic;
   private long workMillis;
   /** Ids with a result, per topic-1 partition; {@code null} in exactly-once mode. */
-  private ProcessedIds written;
+  private DedupeStore written;
 
   @Override
   public Future<Void> init(HandlerSetup setup) {
+    this.setup = setup;
     this.vertx = setup.vertx();
     this.clock = setup.clock();
     this.kafka = setup.kafka();
     this.consumerId = setup.consumerId();
     this.topic = kafka.topics().results();
     this.workMillis = setup.options().handlerWorkMillis();
-    this.written = setup.options().exactlyOnce() ? null : new ProcessedIds(setup.options().dedupeCapacity());
+    this.written = setup.options().exactlyOnce() ? null : setup.newIdStore();
     Map<String, Integer> counts = setup.topicPartitions();
     Integer messages = counts.get(kafka.topics().messages());
     Integer results = counts.get(topic);
@@ -76,7 +86,7 @@ public class ResultTopicHandler implements MessageHandler {
       return Future.succeededFuture();
     }
     Set<Integer> numbers = partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
-    return PartitionKeys.read(vertx, kafka, topic, numbers, false, "ackcoord-b-results-restore-" + consumerId)
+    return setup.readKeys(topic, numbers, false, "ackcoord-b-results-restore-" + consumerId)
         .map(keys -> {
           int restored = 0;
           for (TopicPartition tp : partitions) {
@@ -100,14 +110,14 @@ public class ResultTopicHandler implements MessageHandler {
   public Future<Void> handle(IncomingMessage message) {
     Future<Void> work = workMillis > 0 ? vertx.timer(workMillis).mapEmpty() : Future.succeededFuture();
     return work.compose(v -> {
-      if (written != null && hasResult(message)) {
+      if (written != null && written.contains(message)) {
         LOG.debug("{} already has a result: not writing another", message.id());
         return Future.succeededFuture();
       }
       TopicPartition source = new TopicPartition(message.topic(), message.partition());
       return message.effects().send(resultRecord(message)).onSuccess(ok -> {
         if (written != null) {
-          addWritten(source, message);
+          written.add(source, message);
         }
       });
     });
@@ -116,22 +126,6 @@ public class ResultTopicHandler implements MessageHandler {
   @Override
   public String toString() {
     return "ResultTopicHandler(" + workMillis + " ms of work, then a record on " + topic + ")";
-  }
-
-  // B's own Delivery carries the id's fingerprint, hashed once for the dedupe record and this store; another
-  // IncomingMessage (a wrapper, a test's) is hashed here.
-  private boolean hasResult(IncomingMessage message) {
-    return message instanceof Delivery delivery
-        ? written.contains(delivery.fingerprintHigh(), delivery.fingerprintLow())
-        : written.contains(message.id());
-  }
-
-  private void addWritten(TopicPartition source, IncomingMessage message) {
-    if (message instanceof Delivery delivery) {
-      written.add(source, delivery.fingerprintHigh(), delivery.fingerprintLow());
-    } else {
-      written.add(source, message.id());
-    }
   }
 
   private ProducerRecord<String, byte[]> resultRecord(IncomingMessage message) {
