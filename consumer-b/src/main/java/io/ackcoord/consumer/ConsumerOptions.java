@@ -1,10 +1,12 @@
 package io.ackcoord.consumer;
 
 import io.ackcoord.config.Config;
-import io.ackcoord.config.ConfigDef;
 import io.ackcoord.config.ConfigDef.Type;
+import io.ackcoord.config.ConfigDef;
 import io.ackcoord.config.ConfigLoader;
 import io.ackcoord.config.HttpSettings;
+import io.ackcoord.consumer.dedupe.ProcessedIds;
+import io.ackcoord.consumer.pipeline.HandlerLoader;
 import io.ackcoord.kafka.KafkaSettings;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;

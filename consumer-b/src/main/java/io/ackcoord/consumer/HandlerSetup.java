@@ -1,5 +1,7 @@
 package io.ackcoord.consumer;
 
+import io.ackcoord.consumer.dedupe.PartitionKeys;
+import io.ackcoord.consumer.dedupe.ProcessedIds;
 import io.ackcoord.kafka.KafkaSettings;
 import io.ackcoord.time.Clock;
 import io.vertx.core.Future;

@@ -1,10 +1,13 @@
 package io.ackcoord.consumer;
 
-import io.ackcoord.consumer.handler.ResultTopicHandler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ackcoord.config.ConfigException;
+import io.ackcoord.consumer.dedupe.ProcessedIds;
+import io.ackcoord.consumer.handler.ResultTopicHandler;
+import io.ackcoord.consumer.pipeline.BlockingHandlerAdapter;
+import io.ackcoord.consumer.pipeline.HandlerLoader;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.stream.Stream;
