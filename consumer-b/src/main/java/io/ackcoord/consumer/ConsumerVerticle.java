@@ -199,7 +199,7 @@ public class ConsumerVerticle extends VerticleBase {
   }
 
   /** B's counters; safe to read from any thread. */
-  public ConsumerStats stats() {
+  public ConsumerCounters stats() {
     return stats;
   }
 

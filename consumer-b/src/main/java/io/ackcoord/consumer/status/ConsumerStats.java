@@ -1,14 +1,14 @@
 package io.ackcoord.consumer.status;
 
-import io.ackcoord.consumer.Effects;
+import io.ackcoord.consumer.ConsumerCounters;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * B's counters, as shown by {@code GET /api/status}. Written by B's event loop; atomics only so that a test or a
- * metrics thread reading them sees current values.
+ * B's counters, as shown by {@code GET /api/status}: the writable side of {@link ConsumerCounters}. Written by B's
+ * event loop; atomics only so that a test or a metrics thread reading them sees current values.
  */
-public final class ConsumerStats {
+public final class ConsumerStats implements ConsumerCounters {
 
   public final AtomicLong received = new AtomicLong();
   public final AtomicLong processed = new AtomicLong();
@@ -27,90 +27,87 @@ public final class ConsumerStats {
   public final AtomicLong transactions = new AtomicLong();
   public final AtomicLong transactionAborts = new AtomicLong();
 
-  /** Records read from topic 1, valid or not. */
+  @Override
   public long received() {
     return received.get();
   }
 
-  /** Messages whose handler succeeded. */
+  @Override
   public long processed() {
     return processed.get();
   }
 
-  /** Copies answered from the dedupe record or from a copy already running, without calling the handler. */
+  @Override
   public long duplicates() {
     return duplicates.get();
   }
 
-  /** ACK replies the broker confirmed. */
+  @Override
   public long acksSent() {
     return acksSent.get();
   }
 
-  /** NACK replies the broker confirmed. */
+  @Override
   public long nacksSent() {
     return nacksSent.get();
   }
 
-  /** IN_PROGRESS replies the broker confirmed. */
+  @Override
   public long inProgressSent() {
     return inProgressSent.get();
   }
 
-  /** Records that were not valid envelopes. */
+  @Override
   public long poison() {
     return poison.get();
   }
 
-  /** Records received and not finished (reply or poison write not yet confirmed). */
+  @Override
   public long inFlight() {
     return inFlight.get();
   }
 
-  /** Offset commits that succeeded (at-least-once mode; exactly-once commits offsets in its transactions). */
+  @Override
   public long committed() {
     return committed.get();
   }
 
-  /** Handler calls that failed (each answered with a NACK). */
+  @Override
   public long handlerFailures() {
     return handlerFailures.get();
   }
 
-  /**
-   * Records left unanswered because their partition moved to another B first (revoked or lost): the new owner
-   * answers them.
-   */
+  @Override
   public long dropped() {
     return dropped.get();
   }
 
-  /** Effect records a handler wrote through {@link Effects} (exactly-once: once their transaction committed). */
+  @Override
   public long effectsWritten() {
     return effectsWritten.get();
   }
 
-  /** Effects refused because this B could not confirm it still owned the message's partition. */
+  @Override
   public long effectsRefused() {
     return effectsRefused.get();
   }
 
-  /** Commits made only to renew the lease. */
+  @Override
   public long leaseRenewals() {
     return leaseRenewals.get();
   }
 
-  /** Transactions committed (exactly-once mode). */
+  @Override
   public long transactions() {
     return transactions.get();
   }
 
-  /** Transactions aborted and retried (exactly-once mode). */
+  @Override
   public long transactionAborts() {
     return transactionAborts.get();
   }
 
-  /** The counters as JSON, with the names the status page uses. */
+  @Override
   public JsonObject toJson() {
     return new JsonObject()
         .put("received", received())
