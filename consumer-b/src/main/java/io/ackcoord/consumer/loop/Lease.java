@@ -86,7 +86,7 @@ public final class Lease {
   }
 
   /** How long a confirmation holds. */
-  long durationMillis() {
+  public long durationMillis() {
     return durationMillis;
   }
 }
