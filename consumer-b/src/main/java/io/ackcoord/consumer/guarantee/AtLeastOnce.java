@@ -70,7 +70,7 @@ public final class AtLeastOnce implements Guarantee {
     if (!epochs.isCurrent(in.partition(), in.epoch())) {
       return Future.failedFuture(new OwnershipLostException("this B no longer owns " + in.partition()));
     }
-    // 6) marker and reply side by side, each in a batch (ReplySender); the offset waits for both.
+    // B6 Settle: marker and reply side by side, each in a batch (ReplySender); the offset waits for both.
     Future<Void> marker = mark
         ? replies.marker(in.partition().partition(), envelope.id())
         : Future.succeededFuture();
@@ -114,7 +114,7 @@ public final class AtLeastOnce implements Guarantee {
     return Future.succeededFuture();
   }
 
-  // 7) the offset is done once everything it owes is durable; commits are coalesced.
+  // B7 Commit: the offset is done once everything it owes is durable; commits are coalesced.
   private Future<Void> complete(Inbound in) {
     if (!epochs.isCurrent(in.partition(), in.epoch())) {
       return Future.failedFuture(new OwnershipLostException("this B no longer owns " + in.partition()));

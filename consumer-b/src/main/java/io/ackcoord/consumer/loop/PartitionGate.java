@@ -15,7 +15,7 @@ import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Step 2: holds back the records of a partition until its state is restored, and counts, per partition, the
+ * B2 Gate: holds back the records of a partition until its state is restored, and counts, per partition, the
  * records whose processing has started, so a revocation can wait for them.
  *
  * <p>A partition is assigned <em>closed</em>; records that arrive meanwhile queue up in order. {@link #open} lets

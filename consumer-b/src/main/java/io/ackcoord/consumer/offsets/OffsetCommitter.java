@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * At-least-once step 7: turns completed offsets into commits, coalesced. At most one commit is in flight; completions that
+ * At-least-once B7 Commit: turns completed offsets into commits, coalesced. At most one commit is in flight; completions that
  * arrive meanwhile are committed together by the next one, so a busy B commits once per broker round trip, not once
  * per record.
  *

@@ -32,7 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Steps 3–6 for one record of topic 1: parse it, answer duplicates without processing them, check that this B may
+ * B3 Parse to B6 Settle for one record of topic 1: parse it, answer duplicates without processing them, check that this B may
  * still start work for it, run the handler once per id, and hand the outcome to the {@link Guarantee}, which makes
  * it durable. {@link #accept} completes when the guarantee says the record is done (its offset is then complete or
  * committed), or fails with {@link OwnershipLostException} when the record's partition moved to another B first.
@@ -90,10 +90,10 @@ public final class MessagePipeline {
     this.replyPartitionCount = replyPartitionCount;
   }
 
-  /** Runs steps 3–6 for one record; the Future completes once the record is done for good. */
+  /** Runs B3 Parse to B6 Settle for one record; the Future completes once the record is done for good. */
   public Future<Void> accept(Inbound in) {
     ConsumerRecord<String, byte[]> record = in.record();
-    // 3) parse; a record that is not a valid envelope (or of a version this build does not read) is kept on the
+    // B3 Parse: a record that is not a valid envelope (or of a version this build does not read) is kept on the
     // poison topic and B moves on.
     Envelope envelope;
     try {
@@ -129,7 +129,7 @@ public final class MessagePipeline {
     return guarantee.poison(in, error);
   }
 
-  // 4) dedupe: an id answered before gets its ACK again (A may have missed it); an id running now waits for that
+  // B4 Dedupe: an id answered before gets its ACK again (A may have missed it); an id running now waits for that
   // run's outcome. Neither calls the handler.
   private Future<Void> dedupe(Envelope envelope, Inbound in) {
     long high = fingerprints.high(envelope.id());
@@ -148,7 +148,7 @@ public final class MessagePipeline {
     return process(envelope, in, high, low);
   }
 
-  // 5) permit, then handle: success → marker + ACK, failure → NACK, made durable by the guarantee (6). A failed id
+  // B5 Permit and process: success → marker + ACK, failure → NACK, made durable by the guarantee (B6 Settle). A failed id
   // is not remembered, so the next copy is processed again.
   private Future<Void> process(Envelope envelope, Inbound in, long fingerprintHigh, long fingerprintLow) {
     Promise<Outcome> outcome = Promise.promise();

@@ -27,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Exactly-once step 7: groups finished records into Kafka transactions. A record is staged with everything it owes
+ * Exactly-once B7 Commit (with B6 Settle): groups finished records into Kafka transactions. A record is staged with everything it owes
  * ({@link Owed}: its effects, marker, reply, or poison copy); a transaction takes every staged record once
  * {@code maxRecords} are staged or {@code maxMillis} after the first of them, writes their records, adds the consumer
  * positions that became safe ({@code sendOffsetsToTransaction} with the group metadata, so a B of an old group

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Step 2: records wait for their partition's restore; revocation waits for started records. */
+/** B2 Gate: records wait for their partition's restore; revocation waits for started records. */
 @ExtendWith(VertxExtension.class)
 class PartitionGateTest {
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Step 5's coalescing, with a commit function the test completes by hand. */
+/** At-least-once B7 Commit's coalescing, with a commit function the test completes by hand. */
 @ExtendWith(VertxExtension.class)
 class OffsetCommitterTest {
 

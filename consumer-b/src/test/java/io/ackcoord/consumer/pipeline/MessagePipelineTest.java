@@ -68,7 +68,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Steps 3–6 without a broker, in at-least-once mode: the producer is Kafka's MockProducer, commits go to a list, and
+ * B3 Parse to B6 Settle without a broker, in at-least-once mode: the producer is Kafka's MockProducer, commits go to a list, and
  * the clock is manual.
  */
 @ExtendWith(VertxExtension.class)

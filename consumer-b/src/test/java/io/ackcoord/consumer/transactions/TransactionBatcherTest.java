@@ -46,7 +46,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Exactly-once step 7 against Kafka's transactional MockProducer. */
+/** Exactly-once B7 Commit against Kafka's transactional MockProducer. */
 @ExtendWith(VertxExtension.class)
 class TransactionBatcherTest {
 
