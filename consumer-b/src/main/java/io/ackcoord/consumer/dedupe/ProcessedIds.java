@@ -50,6 +50,10 @@ import org.apache.kafka.common.TopicPartition;
  * 1,000,000), and that a new id matches one of them n / 2¹²⁸ (3 × 10⁻³³): at 42,000 new ids a second, once in
  * about 3 × 10²⁰ years, far below the rate of undetected hardware memory errors. Such a match would ACK a message
  * without processing it.
+ *
+ * <p>Longer than most classes on purpose: the table, the entry arrays and the recency list share invariants (an
+ * entry's slot, its links, the free chain) that every operation keeps; they stay in one class rather than expose
+ * them to each other.
  */
 public final class ProcessedIds implements DedupeStore {
 

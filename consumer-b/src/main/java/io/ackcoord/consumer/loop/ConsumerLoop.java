@@ -48,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * polls (5 ms) so that a resume takes effect at once. So polling never stops (the group keeps B) and records never
  * pile up on the event loop. No {@code wakeup()} is ever used: a stop is seen within one poll timeout, and nothing
  * logs an expected {@code WakeupException}.
+ *
+ * <p>Longer than most classes on purpose: everything that touches the consumer, and the thread confinement that
+ * makes that safe (polls, callbacks, commits checked against epochs, pauses, close), is in this one class, so no
+ * other class can call the consumer from the wrong thread.
  */
 public final class ConsumerLoop {
 

@@ -41,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * minus the records whose partition moved to another B since (their Futures fail with
  * {@link OwnershipLostException}; the new owner redoes them). If this B is fenced (another producer with its
  * transactional.id), everything pending fails and {@code onFenced} runs: B must stand down. Event-loop confined.
+ *
+ * <p>Longer than most classes on purpose: staging, the batch trigger, writing one transaction, retrying it without
+ * the records of moved partitions and standing down when fenced are one state machine over the same staged records;
+ * split, each part would need the others' state.
  */
 public final class TransactionBatcher {
 
