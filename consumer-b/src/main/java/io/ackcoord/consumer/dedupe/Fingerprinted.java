@@ -1,11 +1,10 @@
 package io.ackcoord.consumer.dedupe;
 
-import io.ackcoord.consumer.pipeline.Delivery;
 
 /**
  * A message that carries its id's {@link Fingerprints} fingerprint, computed once by B's pipeline, so that B's own
  * {@link ProcessedIds} stores (the dedupe record and the default handler's) need not hash the id again. B's
- * {@link Delivery} is one; a handler never sees this type.
+ * {@code Delivery} is one; a handler never sees this type.
  */
 public interface Fingerprinted {
 

@@ -1,8 +1,5 @@
 package io.ackcoord.consumer.kafka;
 
-import io.ackcoord.consumer.dedupe.PartitionKeys;
-import io.ackcoord.consumer.loop.ConsumerLoop;
-import io.ackcoord.consumer.transactions.TransactionalProducer;
 import io.ackcoord.kafka.ClientConfig;
 import io.ackcoord.kafka.KafkaClientFactory;
 import io.ackcoord.kafka.KafkaSender;
@@ -26,8 +23,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * guarantees depend on is set after the user's properties, with a WARN per override. Constructing a client resolves
  * the bootstrap addresses, which can block on DNS, so the client is built on a worker thread; a producer stream is
  * wrapped back on the caller's context (the stream binds its callbacks to the context it is created on). Clients
- * that are used unwrapped have one door each: {@link ConsumerLoop}, {@link TransactionalProducer},
- * {@link PartitionKeys}.
+ * that are used unwrapped have one door each: {@code ConsumerLoop}, {@code TransactionalProducer},
+ * {@code PartitionKeys}.
  */
 public final class KafkaClients {
 
@@ -47,7 +44,7 @@ public final class KafkaClients {
 
   /**
    * A producer for exactly-once mode: idempotent, {@code acks=all}, with a {@code transactional.id}; not yet
-   * initialised. Blocks (DNS): call it on {@link TransactionalProducer}'s thread, its only door.
+   * initialised. Blocks (DNS): call it on {@code TransactionalProducer}'s thread, its only door.
    */
   public static KafkaProducer<String, byte[]> newTransactionalProducer(KafkaSettings kafka, String clientId,
       String transactionalId) {
@@ -69,7 +66,8 @@ public final class KafkaClients {
    * delivered is dropped within seconds and neither it nor closing the producer can hold up B's shutdown when the
    * broker has gone away. Latest value wins, so there are no retries worth waiting for and nothing to deduplicate.
    */
-  public static Future<KafkaWriteStream<String, byte[]>> statsProducer(Vertx vertx, KafkaSettings kafka, String clientId) {
+  public static Future<KafkaWriteStream<String, byte[]>> statsProducer(Vertx vertx, KafkaSettings kafka,
+      String clientId) {
     String why = "a stats report is dropped rather than retried, so it never holds up B or its shutdown";
     Map<String, String> config = ClientConfig.producer(kafka, clientId)
         .defaults(ProducerConfig.LINGER_MS_CONFIG, "0")
@@ -84,7 +82,7 @@ public final class KafkaClients {
 
   /**
    * The group consumer of topic 1: never commits on its own, skips aborted transactions, and is returned unwrapped
-   * for {@link ConsumerLoop}, its only door.
+   * for {@code ConsumerLoop}, its only door.
    *
    * @param maxPollRecords  default for {@code max.poll.records}, so one poll does not overshoot the in-flight limit
    *                        by much

@@ -119,8 +119,8 @@ public final class ConsumerLoop {
    * @param pollTimeout  longest poll; also how long a task or a stop waits for a running poll
    * @param closeTimeout bound on closing the consumer (leaving the group, committing in the last revocation)
    */
-  public ConsumerLoop(Consumer<String, byte[]> consumer, Context context, PartitionEpochs epochs, Lease lease, Clock clock,
-      Duration pollTimeout, Duration closeTimeout, String name) {
+  public ConsumerLoop(Consumer<String, byte[]> consumer, Context context, PartitionEpochs epochs, Lease lease,
+      Clock clock, Duration pollTimeout, Duration closeTimeout, String name) {
     this.consumer = consumer;
     this.context = context;
     this.epochs = epochs;

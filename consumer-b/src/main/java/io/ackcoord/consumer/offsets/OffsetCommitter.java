@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * At-least-once B7 Commit: turns completed offsets into commits, coalesced. At most one commit is in flight; completions that
- * arrive meanwhile are committed together by the next one, so a busy B commits once per broker round trip, not once
- * per record.
+ * At-least-once B7 Commit: turns completed offsets into commits, coalesced. At most one commit is in flight;
+ * completions that arrive meanwhile are committed together by the next one, so a busy B commits once per broker round
+ * trip, not once per record.
  *
  * <p>Guarantee: only positions {@link OffsetTracker#drainCommittable()} hands out are committed, so no offset is
  * committed before its reply was confirmed. A failed commit is put back and retried with {@link Backoff}; while it

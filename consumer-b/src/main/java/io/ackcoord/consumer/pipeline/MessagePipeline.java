@@ -32,10 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * B3 Parse to B6 Settle for one record of topic 1: parse it, answer duplicates without processing them, check that this B may
- * still start work for it, run the handler once per id, and hand the outcome to the {@link Guarantee}, which makes
- * it durable. {@link #accept} completes when the guarantee says the record is done (its offset is then complete or
- * committed), or fails with {@link OwnershipLostException} when the record's partition moved to another B first.
+ * B3 Parse to B6 Settle for one record of topic 1: parse it, answer duplicates without processing them, check that this
+ * B may still start work for it, run the handler once per id, and hand the outcome to the {@link Guarantee}, which
+ * makes it durable. {@link #accept} completes when the guarantee says the record is done (its offset is then complete
+ * or committed), or fails with {@link OwnershipLostException} when the record's partition moved to another B first.
  *
  * <p>Guarantee: while an id is in the dedupe record or running (from its handler call until its outcome is
  * durable), the handler is not called for it again; every copy of every id gets a reply, unless its partition moved
@@ -70,9 +70,9 @@ public final class MessagePipeline {
    * @param replyPartitions     partitions of topic 2 known at start-up
    * @param replyPartitionCount looks the count up again, for an envelope naming a partition beyond it
    */
-  public MessagePipeline(Vertx vertx, Context context, MessageHandler handler, DedupeStore processed, Guarantee guarantee,
-      LeaseGuard guard, ReplySender replies, PartitionEpochs epochs, Clock clock, ConsumerStats stats,
-      boolean autoExtend, int replyPartitions, Supplier<Future<Integer>> replyPartitionCount) {
+  public MessagePipeline(Vertx vertx, Context context, MessageHandler handler, DedupeStore processed,
+      Guarantee guarantee, LeaseGuard guard, ReplySender replies, PartitionEpochs epochs, Clock clock,
+      ConsumerStats stats, boolean autoExtend, int replyPartitions, Supplier<Future<Integer>> replyPartitionCount) {
     this.vertx = vertx;
     this.context = context;
     this.handler = handler;
@@ -148,8 +148,8 @@ public final class MessagePipeline {
     return process(envelope, in, high, low);
   }
 
-  // B5 Permit and process: success → marker + ACK, failure → NACK, made durable by the guarantee (B6 Settle). A failed id
-  // is not remembered, so the next copy is processed again.
+  // B5 Permit and process: success → marker + ACK, failure → NACK, made durable by the guarantee (B6 Settle). A
+  // failed id is not remembered, so the next copy is processed again.
   private Future<Void> process(Envelope envelope, Inbound in, long fingerprintHigh, long fingerprintLow) {
     Promise<Outcome> outcome = Promise.promise();
     // Registered before the handler runs: a handler can complete synchronously.

@@ -33,10 +33,10 @@ import org.slf4j.LoggerFactory;
  * the next event-loop turn with whatever else arrived in that turn, and while a record is in flight the next batch
  * gathers behind it. IN_PROGRESS and poison copies stay one record each.
  *
- * <p>Guarantee (B6 Settle): an ACK or NACK, and a poison copy, is re-sent with {@link Backoff} until the broker confirms
- * it or B closes; the returned Future completes only then, and only then may the record's offset be committed. A
- * reply sent twice is harmless: A acts on the first and ignores the rest. IN_PROGRESS is sent once: a late
- * extension is worthless, and the handler that asked decides whether to ask again.
+ * <p>Guarantee (B6 Settle): an ACK or NACK, and a poison copy, is re-sent with {@link Backoff} until the broker
+ * confirms it or B closes; the returned Future completes only then, and only then may the record's offset be committed.
+ * A reply sent twice is harmless: A acts on the first and ignores the rest. IN_PROGRESS is sent once: a late extension
+ * is worthless, and the handler that asked decides whether to ask again.
  */
 public final class ReplySender {
 

@@ -27,14 +27,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Exactly-once B7 Commit (with B6 Settle): groups finished records into Kafka transactions. A record is staged with everything it owes
- * ({@link Owed}: its effects, marker, reply, or poison copy); a transaction takes every staged record once
- * {@code maxRecords} are staged or {@code maxMillis} after the first of them, writes their records, adds the consumer
- * positions that became safe ({@code sendOffsetsToTransaction} with the group metadata, so a B of an old group
- * generation is refused; a partition of its records whose position did not advance repeats the one handed out
- * before, so no transaction with records goes unchecked), and commits. The markers and replies of a transaction's records are gathered into a few
- * records ({@link TransactionRecords}) when it is written, so a retry without some records writes only the others'.
- * One transaction at a time; records staged meanwhile wait for the next.
+ * Exactly-once B7 Commit (with B6 Settle): groups finished records into Kafka transactions. A record is staged with
+ * everything it owes ({@link Owed}: its effects, marker, reply, or poison copy); a transaction takes every staged
+ * record once {@code maxRecords} are staged or {@code maxMillis} after the first of them, writes their records, adds
+ * the consumer positions that became safe ({@code sendOffsetsToTransaction} with the group metadata, so a B of an old
+ * group generation is refused; a partition of its records whose position did not advance repeats the one handed out
+ * before, so no transaction with records goes unchecked), and commits. The markers and replies of a transaction's
+ * records are gathered into a few records ({@link TransactionRecords}) when it is written, so a retry without some
+ * records writes only the others'. One transaction at a time; records staged meanwhile wait for the next.
  *
  * <p>Guarantee: a staged record's Future completes only once its transaction committed; then its output and the
  * positions it made safe became visible together. A transaction that fails is aborted and retried with backoff,

@@ -68,8 +68,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * B3 Parse to B6 Settle without a broker, in at-least-once mode: the producer is Kafka's MockProducer, commits go to a list, and
- * the clock is manual.
+ * B3 Parse to B6 Settle without a broker, in at-least-once mode: the producer is Kafka's MockProducer, commits go to a
+ * list, and the clock is manual.
  */
 @ExtendWith(VertxExtension.class)
 class MessagePipelineTest {
