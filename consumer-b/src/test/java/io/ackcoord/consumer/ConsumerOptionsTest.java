@@ -94,6 +94,15 @@ class ConsumerOptionsTest {
     assertThat(HandlerLoader.load(o.handlerClass())).isInstanceOf(BlockingHandlerAdapter.class);
   }
 
+  @Test
+  @DisplayName("handler.class naming the default handler's class before it moved to consumer.handler still loads it")
+  void formerDefaultHandlerName() {
+    ConsumerOptions o = ConsumerOptions.parse(new JsonObject()
+        .put("handler.class", "io.ackcoord.consumer.ResultTopicHandler"));
+
+    assertThat(HandlerLoader.load(o.handlerClass())).isInstanceOf(ResultTopicHandler.class);
+  }
+
   static Stream<Arguments> badValues() {
     return Stream.of(
         Arguments.of("consumer.group.id", ""),

@@ -6,6 +6,8 @@ import io.ackcoord.consumer.ConsumerOptions;
 import io.ackcoord.consumer.MessageHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns {@code handler.class} into a handler instance. {@link #check} is the config rule (the class exists,
@@ -14,12 +16,22 @@ import java.lang.reflect.Modifier;
  */
 public final class HandlerLoader {
 
+  /** Where the default handler lived before B's packages were split; configurations may still name it. */
+  static final String FORMER_DEFAULT = "io.ackcoord.consumer.ResultTopicHandler";
+
+  private static final Logger LOG = LoggerFactory.getLogger(HandlerLoader.class);
+
   private HandlerLoader() {
+  }
+
+  /** The class {@code name} stands for: itself, or the default handler under its current name. */
+  static String resolve(String name) {
+    return FORMER_DEFAULT.equals(name) ? ConsumerOptions.DEFAULT_HANDLER_CLASS : name;
   }
 
   /** Config rule for {@code handler.class}: a description of what is wrong, or {@code null}. */
   public static String check(Object value) {
-    String name = (String) value;
+    String name = resolve((String) value);
     Class<?> type;
     try {
       type = Class.forName(name, false, classLoader());
@@ -54,9 +66,13 @@ public final class HandlerLoader {
     if (violation != null) {
       throw ConfigException.invalid(ConsumerOptions.HANDLER_CLASS, className, violation);
     }
+    String name = resolve(className);
+    if (!name.equals(className)) {
+      LOG.warn("{} = {}: that class is now {}; using it", ConsumerOptions.HANDLER_CLASS, className, name);
+    }
     Object instance;
     try {
-      instance = Class.forName(className, true, classLoader()).getConstructor().newInstance();
+      instance = Class.forName(name, true, classLoader()).getConstructor().newInstance();
     } catch (InvocationTargetException e) {
       throw ConfigException.invalid(ConsumerOptions.HANDLER_CLASS, className,
           "constructor threw " + e.getCause());
