@@ -1,5 +1,5 @@
 /**
- * B4 Dedupe: the ids B processed, kept as fingerprints in primitive arrays, restored per partition from
- * {@code <prefix>processed}, and the keys of the marker records.
+ * B4 Dedupe: the ids B processed, kept as fingerprints in primitive arrays and restored per partition (B2) from
+ * {@code <prefix>processed}.
  */
 package io.ackcoord.consumer.dedupe;

@@ -1,6 +1,5 @@
 package io.ackcoord.consumer.replies;
 
-import io.ackcoord.consumer.dedupe.MarkerKeys;
 import io.ackcoord.consumer.kafka.Backoff;
 import io.ackcoord.consumer.status.ConsumerStats;
 import io.ackcoord.kafka.KafkaSender;

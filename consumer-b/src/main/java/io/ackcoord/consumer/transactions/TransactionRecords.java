@@ -1,6 +1,6 @@
 package io.ackcoord.consumer.transactions;
 
-import io.ackcoord.consumer.dedupe.MarkerKeys;
+import io.ackcoord.consumer.replies.MarkerKeys;
 import io.ackcoord.consumer.replies.Chunks;
 import io.ackcoord.kafka.TopicNames;
 import io.ackcoord.protocol.ProcessedMarker;

@@ -1,4 +1,4 @@
-package io.ackcoord.consumer.dedupe;
+package io.ackcoord.consumer.replies;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;
