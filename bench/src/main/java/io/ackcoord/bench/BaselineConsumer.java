@@ -5,7 +5,7 @@ import io.ackcoord.consumer.Effects;
 import io.ackcoord.consumer.HandlerSetup;
 import io.ackcoord.consumer.IncomingMessage;
 import io.ackcoord.consumer.MessageHandler;
-import io.ackcoord.consumer.ResultTopicHandler;
+import io.ackcoord.consumer.handler.ResultTopicHandler;
 import io.ackcoord.kafka.KafkaSettings;
 import io.ackcoord.protocol.Envelope;
 import io.ackcoord.time.Clock;

@@ -1,10 +1,12 @@
 package io.ackcoord.consumer;
 
 import io.ackcoord.config.Config;
-import io.ackcoord.config.ConfigDef;
 import io.ackcoord.config.ConfigDef.Type;
+import io.ackcoord.config.ConfigDef;
 import io.ackcoord.config.ConfigLoader;
 import io.ackcoord.config.HttpSettings;
+import io.ackcoord.consumer.dedupe.ProcessedIds;
+import io.ackcoord.consumer.pipeline.HandlerLoader;
 import io.ackcoord.kafka.KafkaSettings;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
@@ -72,7 +74,7 @@ public record ConsumerOptions(
 
   public static final int DEFAULT_HTTP_PORT = 8081;
   public static final String DEFAULT_GROUP_ID = "ackcoord-consumer-b";
-  public static final String DEFAULT_HANDLER_CLASS = ResultTopicHandler.class.getName();
+  public static final String DEFAULT_HANDLER_CLASS = "io.ackcoord.consumer.handler.ResultTopicHandler";
   public static final long DEFAULT_HANDLER_WORK_MS = 0;
   public static final int DEFAULT_MAX_IN_FLIGHT = 4000;
   public static final int DEFAULT_DEDUPE_CAPACITY = 1_000_000;

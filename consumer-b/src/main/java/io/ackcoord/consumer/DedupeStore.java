@@ -29,4 +29,19 @@ public interface DedupeStore {
 
   /** Remembers that {@code id}, read from {@code partition}, was processed successfully. */
   void add(TopicPartition partition, String id);
+
+  /**
+   * {@link #contains(String)} of {@code message}'s id. B's own stores override it to reuse the hash of the id that B
+   * computed once for the message it handed over, instead of hashing the id again; any other message is looked up
+   * by its id, with the same answer.
+   */
+  default boolean contains(IncomingMessage message) {
+    return contains(message.id());
+  }
+
+  /** {@link #add(TopicPartition, String)} of {@code message}'s id; B's own stores reuse its hash, as in
+   * {@link #contains(IncomingMessage)}. */
+  default void add(TopicPartition partition, IncomingMessage message) {
+    add(partition, message.id());
+  }
 }

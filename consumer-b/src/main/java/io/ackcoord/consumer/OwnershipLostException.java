@@ -13,7 +13,7 @@ public class OwnershipLostException extends RuntimeException {
   }
 
   /** Whether {@code failure} or one of its causes is an {@code OwnershipLostException}. */
-  static boolean isCause(Throwable failure) {
+  public static boolean isCause(Throwable failure) {
     int depth = 0;
     for (Throwable t = failure; t != null && depth < 20; t = t.getCause(), depth++) {
       if (t instanceof OwnershipLostException) {

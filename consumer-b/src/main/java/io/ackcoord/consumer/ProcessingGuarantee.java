@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * How B makes a message's effect, its processed-id marker, its reply and its offset durable
- * ({@code processing.guarantee}). docs/ARCHITECTURE.md numbers the steps of each.
+ * ({@code processing.guarantee}). docs/ARCHITECTURE.md numbers the steps of each (B1 Poll … B7 Commit).
  */
 public enum ProcessingGuarantee {
 

@@ -27,14 +27,14 @@ import org.awaitility.core.ConditionFactory;
  * One test's topics and the ways B's integration tests drive B and read back what it wrote: envelopes written
  * straight to topic 1 (no A), replies and results read from the broker. Blocking calls run on the test thread.
  */
-final class BFixture implements AutoCloseable {
+public final class BFixture implements AutoCloseable {
 
   final KafkaBroker broker;
   final KafkaTestClient kafka;
   final String prefix;
-  final TopicNames topics;
+  public final TopicNames topics;
 
-  BFixture(KafkaBroker broker, String testName) {
+  public BFixture(KafkaBroker broker, String testName) {
     this.broker = broker;
     this.kafka = new KafkaTestClient(broker);
     this.prefix = TestTopics.uniquePrefix(testName);
@@ -91,7 +91,7 @@ final class BFixture implements AutoCloseable {
   }
 
   /** Result records per message id, committed ones only or all. */
-  Map<String, Long> results(boolean readCommitted) {
+  public Map<String, Long> results(boolean readCommitted) {
     return kafka.countByKey(topics.results(), readCommitted);
   }
 
@@ -100,7 +100,7 @@ final class BFixture implements AutoCloseable {
     kafka.close();
   }
 
-  static <T> T await(Future<T> future) {
+  public static <T> T await(Future<T> future) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -108,12 +108,12 @@ final class BFixture implements AutoCloseable {
     }
   }
 
-  static ConditionFactory await() {
+  public static ConditionFactory await() {
     return Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200));
   }
 
   /** Every value of {@code counts} is exactly one, and the keys are {@code ids}. */
-  static void assertOncePerId(Map<String, Long> counts, String... ids) {
+  public static void assertOncePerId(Map<String, Long> counts, String... ids) {
     assertThat(counts).containsOnlyKeys(ids);
     assertThat(counts).allSatisfy((id, n) -> assertThat(n).as("records for %s", id).isEqualTo(1L));
   }

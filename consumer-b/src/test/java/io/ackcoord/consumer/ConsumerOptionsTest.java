@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ackcoord.config.ConfigException;
+import io.ackcoord.consumer.dedupe.ProcessedIds;
+import io.ackcoord.consumer.handler.ResultTopicHandler;
+import io.ackcoord.consumer.pipeline.BlockingHandlerAdapter;
+import io.ackcoord.consumer.pipeline.HandlerLoader;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.stream.Stream;
@@ -88,6 +92,15 @@ class ConsumerOptionsTest {
 
     assertThat(o.handlerClass()).isEqualTo(SleepyHandler.class.getName());
     assertThat(HandlerLoader.load(o.handlerClass())).isInstanceOf(BlockingHandlerAdapter.class);
+  }
+
+  @Test
+  @DisplayName("handler.class naming the default handler's class before it moved to consumer.handler still loads it")
+  void formerDefaultHandlerName() {
+    ConsumerOptions o = ConsumerOptions.parse(new JsonObject()
+        .put("handler.class", "io.ackcoord.consumer.ResultTopicHandler"));
+
+    assertThat(HandlerLoader.load(o.handlerClass())).isInstanceOf(ResultTopicHandler.class);
   }
 
   static Stream<Arguments> badValues() {

@@ -5,6 +5,7 @@ import static io.ackcoord.consumer.BFixture.await;
 import static io.ackcoord.consumer.TestEnvelopes.envelope;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ackcoord.consumer.handler.ResultTopicHandler;
 import io.ackcoord.protocol.Reply;
 import io.ackcoord.testkit.KafkaBroker;
 import io.ackcoord.testkit.KafkaBrokerExtension;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ackcoord.consumer.IncomingMessage;
-import io.ackcoord.consumer.ResultTopicHandler;
+import io.ackcoord.consumer.handler.ResultTopicHandler;
 import io.ackcoord.testkit.KafkaBroker;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

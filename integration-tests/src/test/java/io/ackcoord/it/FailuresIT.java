@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.ackcoord.consumer.IncomingMessage;
 import io.ackcoord.consumer.NonRetryableException;
-import io.ackcoord.consumer.ResultTopicHandler;
+import io.ackcoord.consumer.handler.ResultTopicHandler;
 import io.ackcoord.protocol.Reply;
 import io.ackcoord.testkit.KafkaBroker;
 import io.vertx.core.Future;

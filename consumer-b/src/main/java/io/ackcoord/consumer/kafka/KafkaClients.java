@@ -1,0 +1,152 @@
+package io.ackcoord.consumer.kafka;
+
+import io.ackcoord.kafka.ClientConfig;
+import io.ackcoord.kafka.KafkaClientFactory;
+import io.ackcoord.kafka.KafkaSender;
+import io.ackcoord.kafka.KafkaSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.client.producer.KafkaWriteStream;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The one place B's Kafka clients are created; each is configured through {@link ClientConfig}, so what B's
+ * guarantees depend on is set after the user's properties, with a WARN per override. Constructing a client resolves
+ * the bootstrap addresses, which can block on DNS, so the client is built on a worker thread; a producer stream is
+ * wrapped back on the caller's context (the stream binds its callbacks to the context it is created on). Clients
+ * that are used unwrapped have one door each: {@code ConsumerLoop}, {@code TransactionalProducer},
+ * {@code PartitionKeys}.
+ */
+public final class KafkaClients {
+
+  private static final String DEFAULT_SESSION_TIMEOUT_MS = "10000";
+
+  private KafkaClients() {
+  }
+
+  /**
+   * An idempotent producer that waits for all in-sync replicas: a confirmed send is durable and not doubled. Its
+   * futures complete on the caller's context.
+   */
+  public static Future<KafkaSender> idempotentProducer(Vertx vertx, KafkaSettings kafka, String clientId) {
+    Map<String, String> config = ClientConfig.producer(kafka, clientId).durable().strings();
+    return KafkaClientFactory.sender(vertx, config, clientId);
+  }
+
+  /**
+   * A producer for exactly-once mode: idempotent, {@code acks=all}, with a {@code transactional.id}; not yet
+   * initialised. Blocks (DNS): call it on {@code TransactionalProducer}'s thread, its only door.
+   */
+  public static KafkaProducer<String, byte[]> newTransactionalProducer(KafkaSettings kafka, String clientId,
+      String transactionalId) {
+    Map<String, Object> config = ClientConfig.producer(kafka, clientId)
+        // A B that died mid-transaction blocks its partitions' read_committed readers until the transaction is
+        // aborted: by the same B coming back (same transactional.id), or after this timeout. Kafka's default is 60 s.
+        .defaults(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "30000")
+        // How long commitTransaction may block before B retries it; Kafka's default is 60 s.
+        .defaults(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000")
+        .durable()
+        .require(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
+            "one stable id per B instance fences its zombies and aborts what its predecessor left open")
+        .build();
+    return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /**
+   * The producer of B's stats reports (telemetry): short timeouts and no idempotence, so a report that cannot be
+   * delivered is dropped within seconds and neither it nor closing the producer can hold up B's shutdown when the
+   * broker has gone away. Latest value wins, so there are no retries worth waiting for and nothing to deduplicate.
+   */
+  public static Future<KafkaWriteStream<String, byte[]>> statsProducer(Vertx vertx, KafkaSettings kafka,
+      String clientId) {
+    String why = "a stats report is dropped rather than retried, so it never holds up B or its shutdown";
+    Map<String, String> config = ClientConfig.producer(kafka, clientId)
+        .defaults(ProducerConfig.LINGER_MS_CONFIG, "0")
+        .require(ProducerConfig.ACKS_CONFIG, "1", why)
+        .require(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false", why)
+        .require(ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000", why)
+        .require(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000", why)
+        .require(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "3000", why)
+        .strings();
+    return KafkaClientFactory.producer(vertx, config);
+  }
+
+  /**
+   * The group consumer of topic 1: never commits on its own, skips aborted transactions, and is returned unwrapped
+   * for {@code ConsumerLoop}, its only door.
+   *
+   * @param maxPollRecords  default for {@code max.poll.records}, so one poll does not overshoot the in-flight limit
+   *                        by much
+   * @param groupInstanceId the static member name, or {@code null} for a dynamic member
+   */
+  public static Future<KafkaConsumer<String, byte[]>> groupConsumer(Vertx vertx, KafkaSettings kafka, String groupId,
+      String clientId, int maxPollRecords, String groupInstanceId) {
+    Map<String, Object> config = groupConsumerConfig(kafka, groupId, clientId, maxPollRecords, groupInstanceId)
+        .build();
+    return vertx.executeBlocking(
+        () -> new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer()), false);
+  }
+
+  /** The session timeout B's group consumer runs with: the user's {@code session.timeout.ms} or ackcoord's. */
+  public static long sessionTimeoutMillis(KafkaSettings kafka) {
+    String value = ClientConfig.consumer(kafka, "ackcoord-b")
+        .defaults(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, DEFAULT_SESSION_TIMEOUT_MS).strings()
+        .get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("session.timeout.ms is not a number: " + value, e);
+    }
+  }
+
+  /**
+   * A consumer outside any group, for reading partitions by {@code assign} (restores). Created on the caller's
+   * thread: only call it off the event loop.
+   *
+   * @param readCommitted skip aborted transactions and wait for open ones; otherwise read up to the high watermark
+   */
+  public static <V> KafkaConsumer<String, V> readerConsumer(KafkaSettings kafka, String clientId, boolean readCommitted,
+      Deserializer<V> values) {
+    ClientConfig config = ClientConfig.consumer(kafka, clientId)
+        .defaults(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000")
+        .manualCommits()
+        .require(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", "a restore reads a partition from its start")
+        .noGroup();
+    config = readCommitted ? config.readCommitted()
+        : config.require(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
+            "this reader's end is the high watermark, which a read_committed reader may never reach");
+    return new KafkaConsumer<>(config.build(), new StringDeserializer(), values);
+  }
+
+  private static ClientConfig groupConsumerConfig(KafkaSettings kafka, String groupId, String clientId,
+      int maxPollRecords, String groupInstanceId) {
+    ClientConfig config = ClientConfig.consumer(kafka, clientId)
+        .defaults(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
+        .defaults(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords))
+        // Cooperative rebalancing revokes only the partitions that move, so the others keep their in-flight work.
+        .defaults(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+            "org.apache.kafka.clients.consumer.CooperativeStickyAssignor")
+        // A crashed B holds its partitions until its session expires: 10 s (Kafka's default is 45 s) bounds how long
+        // its messages wait before another B, or the restarted one, takes over.
+        .defaults(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, DEFAULT_SESSION_TIMEOUT_MS)
+        .defaults(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
+    if (groupInstanceId != null) {
+      config = config.defaults(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId);
+    }
+    return config
+        .require(ConsumerConfig.GROUP_ID_CONFIG, groupId, "B's instances share topic 1 as the group "
+            + "consumer.group.id names")
+        // Offsets are committed only after the reply is confirmed; an auto-commit would lose messages.
+        .manualCommits()
+        .readCommitted();
+  }
+}

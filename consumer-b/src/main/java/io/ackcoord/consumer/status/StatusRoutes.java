@@ -1,0 +1,28 @@
+package io.ackcoord.consumer.status;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * B's HTTP API: {@code GET /health} (200 {@code {"status":"UP"}} or 503 {@code {"status":"DOWN"}}, for probes) and
+ * {@code GET /api/status} (counters and assignment, for people and tests).
+ */
+public final class StatusRoutes {
+
+  private StatusRoutes() {
+  }
+
+  public static Router create(Vertx vertx, BooleanSupplier healthy, Supplier<JsonObject> status) {
+    Router router = Router.router(vertx);
+    router.get("/health").handler(ctx -> {
+      boolean up = healthy.getAsBoolean();
+      ctx.response().setStatusCode(up ? 200 : 503).putHeader("content-type", "application/json")
+          .end(new JsonObject().put("status", up ? "UP" : "DOWN").encode());
+    });
+    router.get("/api/status").handler(ctx -> ctx.json(status.get()));
+    return router;
+  }
+}
