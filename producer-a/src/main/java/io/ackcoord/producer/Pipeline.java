@@ -138,12 +138,12 @@ final class Pipeline {
     ClientConfig recoveryConfig = ClientConfig.consumer(o.kafka(), name + "-ledger-recovery")
         .readCommitted().manualCommits().noGroup();
 
-    return KafkaClientFactory.sender(vertx, producerConfig.strings(), name)
+    return KafkaClientFactory.sender(vertx, producerConfig, name)
         .compose(producer -> {
           KafkaOutbound outbound = new KafkaOutbound(producer, o.kafka().topics());
           // The producer's close waits for its in-flight sends, by the deadline.
           opened.add(d -> outbound.close(d.leftMillis()));
-          return KafkaClientFactory.consumer(vertx, replyConfig.strings()).map(consumer -> {
+          return KafkaClientFactory.consumer(vertx, replyConfig).map(consumer -> {
             Core core = wire(vertx, clock, o, heapGuard, latency, replyPartition, ledgerPartitions, producer,
                 consumer, outbound, recoveryConfig);
             // Replies stop before the producer closes: a reply taken while it closes could not write its
@@ -234,12 +234,12 @@ final class Pipeline {
         .require("request.timeout.ms", "2000", why)
         .require("default.api.timeout.ms", Long.toString(StatusPage.HEALTH_TIMEOUT_MS - 500), why);
     StatusPageOptions page = o.statusPage();
-    return KafkaClientFactory.consumer(vertx, statsConfig.strings())
+    return KafkaClientFactory.consumer(vertx, statsConfig)
         .compose(consumer -> {
           ConsumerStatsListener stats = new ConsumerStatsListener(consumer, o.kafka().topics().stats(), reports,
               page.consumerStaleMillis() * ConsumerReports.DROP_FACTOR, clock);
           opened.add(d -> stats.stop());
-          return KafkaClientFactory.admin(vertx, adminConfig.strings())
+          return KafkaClientFactory.admin(vertx, adminConfig)
               .compose(admin -> {
                 opened.add(d -> admin.close());
                 return stats.start().map(new StatusClients(stats, admin));

@@ -4,12 +4,11 @@ import io.ackcoord.config.Config;
 import io.ackcoord.config.ConfigDef;
 import io.ackcoord.config.ConfigDef.Type;
 import io.vertx.core.json.JsonObject;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The Kafka part of a verticle's configuration, common to A and B: where the cluster is, how the topics are named
- * and created, and client properties passed through verbatim (SASL, TLS, tuning).
+ * and created, and client properties passed through verbatim (SASL, TLS, tuning). Clients are configured from it
+ * only through {@link ClientConfig}, which adds what the guarantees depend on.
  *
  * @param bootstrapServers   {@code kafka.bootstrap.servers}
  * @param topics             names derived from {@code topic.prefix}
@@ -85,31 +84,5 @@ public record KafkaSettings(
         c.getObject(CLIENT_PROPS),
         c.getObject(PRODUCER_PROPS),
         c.getObject(CONSUMER_PROPS));
-  }
-
-  /** Producer config: ackcoord's {@code defaults}, then the user's client and producer properties. */
-  public Map<String, String> producerConfig(Map<String, String> defaults) {
-    return merge(defaults, producerProperties);
-  }
-
-  /** Consumer config: ackcoord's {@code defaults}, then the user's client and consumer properties. */
-  public Map<String, String> consumerConfig(Map<String, String> defaults) {
-    return merge(defaults, consumerProperties);
-  }
-
-  /**
-   * Admin client config: bootstrap and the common client properties. Timeouts are short by default so that an
-   * unreachable cluster is reported in seconds at start-up, not after the client's default minute.
-   */
-  public Map<String, String> adminConfig() {
-    return merge(Map.of("default.api.timeout.ms", "15000", "request.timeout.ms", "5000"), new JsonObject());
-  }
-
-  private Map<String, String> merge(Map<String, String> defaults, JsonObject specific) {
-    Map<String, String> config = new HashMap<>(defaults);
-    config.put("bootstrap.servers", bootstrapServers);
-    clientProperties.forEach(e -> config.put(e.getKey(), String.valueOf(e.getValue())));
-    specific.forEach(e -> config.put(e.getKey(), String.valueOf(e.getValue())));
-    return config;
   }
 }

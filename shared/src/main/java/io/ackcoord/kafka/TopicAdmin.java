@@ -77,7 +77,7 @@ public final class TopicAdmin {
 
   private static <T> Future<T> withAdmin(Vertx vertx, KafkaSettings settings,
       Function<KafkaAdminClient, Future<T>> use) {
-    return KafkaClientFactory.admin(vertx, ClientConfig.admin(settings, "ackcoord-topic-admin").strings())
+    return KafkaClientFactory.admin(vertx, ClientConfig.admin(settings, "ackcoord-topic-admin"))
         .compose(admin -> use.apply(admin).eventually(() -> admin.close()));
   }
 

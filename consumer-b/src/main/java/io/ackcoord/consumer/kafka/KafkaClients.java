@@ -7,16 +7,11 @@ import io.ackcoord.kafka.KafkaSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaWriteStream;
-import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The one place B's Kafka clients are created; each is configured through {@link ClientConfig}, so what B's
@@ -38,8 +33,7 @@ public final class KafkaClients {
    * futures complete on the caller's context.
    */
   public static Future<KafkaSender> idempotentProducer(Vertx vertx, KafkaSettings kafka, String clientId) {
-    Map<String, String> config = ClientConfig.producer(kafka, clientId).durable().strings();
-    return KafkaClientFactory.sender(vertx, config, clientId);
+    return KafkaClientFactory.sender(vertx, ClientConfig.producer(kafka, clientId).durable(), clientId);
   }
 
   /**
@@ -48,7 +42,7 @@ public final class KafkaClients {
    */
   public static KafkaProducer<String, byte[]> newTransactionalProducer(KafkaSettings kafka, String clientId,
       String transactionalId) {
-    Map<String, Object> config = ClientConfig.producer(kafka, clientId)
+    ClientConfig config = ClientConfig.producer(kafka, clientId)
         // A B that died mid-transaction blocks its partitions' read_committed readers until the transaction is
         // aborted: by the same B coming back (same transactional.id), or after this timeout. Kafka's default is 60 s.
         .defaults(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "30000")
@@ -56,9 +50,8 @@ public final class KafkaClients {
         .defaults(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000")
         .durable()
         .require(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
-            "one stable id per B instance fences its zombies and aborts what its predecessor left open")
-        .build();
-    return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+            "one stable id per B instance fences its zombies and aborts what its predecessor left open");
+    return KafkaClientFactory.newProducer(config);
   }
 
   /**
@@ -69,14 +62,13 @@ public final class KafkaClients {
   public static Future<KafkaWriteStream<String, byte[]>> statsProducer(Vertx vertx, KafkaSettings kafka,
       String clientId) {
     String why = "a stats report is dropped rather than retried, so it never holds up B or its shutdown";
-    Map<String, String> config = ClientConfig.producer(kafka, clientId)
+    ClientConfig config = ClientConfig.producer(kafka, clientId)
         .defaults(ProducerConfig.LINGER_MS_CONFIG, "0")
         .require(ProducerConfig.ACKS_CONFIG, "1", why)
         .require(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false", why)
         .require(ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000", why)
         .require(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000", why)
-        .require(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "3000", why)
-        .strings();
+        .require(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "3000", why);
     return KafkaClientFactory.producer(vertx, config);
   }
 
@@ -90,10 +82,8 @@ public final class KafkaClients {
    */
   public static Future<KafkaConsumer<String, byte[]>> groupConsumer(Vertx vertx, KafkaSettings kafka, String groupId,
       String clientId, int maxPollRecords, String groupInstanceId) {
-    Map<String, Object> config = groupConsumerConfig(kafka, groupId, clientId, maxPollRecords, groupInstanceId)
-        .build();
-    return vertx.executeBlocking(
-        () -> new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer()), false);
+    return KafkaClientFactory.plainConsumer(vertx,
+        groupConsumerConfig(kafka, groupId, clientId, maxPollRecords, groupInstanceId));
   }
 
   /** The session timeout B's group consumer runs with: the user's {@code session.timeout.ms} or ackcoord's. */
@@ -124,7 +114,7 @@ public final class KafkaClients {
     config = readCommitted ? config.readCommitted()
         : config.require(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
             "this reader's end is the high watermark, which a read_committed reader may never reach");
-    return new KafkaConsumer<>(config.build(), new StringDeserializer(), values);
+    return KafkaClientFactory.newConsumer(config, values);
   }
 
   private static ClientConfig groupConsumerConfig(KafkaSettings kafka, String groupId, String clientId,

@@ -1,6 +1,7 @@
 package io.ackcoord.producer.ledger;
 
 import io.ackcoord.kafka.ClientConfig;
+import io.ackcoord.kafka.KafkaClientFactory;
 import io.ackcoord.kafka.KafkaSender;
 import io.ackcoord.time.Clock;
 import io.vertx.core.Context;
@@ -9,14 +10,12 @@ import io.vertx.core.Vertx;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,11 +134,10 @@ public final class KafkaLedger implements Ledger {
   }
 
   LedgerReplay.Result readPartition() {
-    Map<String, Object> config = recoveryConfig.build();
     LedgerReplay replay = new LedgerReplay(producerId);
     long deadline = System.nanoTime() + recoveryTimeout.toNanos();
     try (KafkaConsumer<String, byte[]> consumer =
-             new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+             KafkaClientFactory.newConsumer(recoveryConfig, new ByteArrayDeserializer())) {
       consumer.assign(List.of(partition));
       consumer.seekToBeginning(List.of(partition));
       long end = consumer.endOffsets(List.of(partition), recoveryTimeout).get(partition);
