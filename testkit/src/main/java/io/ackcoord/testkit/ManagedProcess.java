@@ -35,7 +35,10 @@ import org.slf4j.LoggerFactory;
  * JVM that started it, even when a test forgets to close it.
  *
  * <p>Thread-safe. Waiting never sleeps: {@link #awaitLine(Pattern, Duration)} waits on a future completed by
- * the thread that reads stdout.
+ * the thread that reads stdout ({@link ProcessOutput} keeps the output).
+ *
+ * <p>Somewhat over 300 lines because its nested {@link Builder} is part of its API; what is left is one concern,
+ * the life of the process: start, signals, exit status, and the reaper at JVM exit.
  */
 public final class ManagedProcess implements AutoCloseable {
 

@@ -4,8 +4,8 @@ import static io.ackcoord.consumer.TestEnvelopes.consumerRecord;
 import static io.ackcoord.consumer.TestEnvelopes.envelope;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ackcoord.consumer.OnContext;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeEach;
@@ -146,18 +145,6 @@ class PartitionGateTest {
   }
 
   private <T> T onContext(Supplier<T> action) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    context.runOnContext(v -> {
-      try {
-        result.complete(action.get());
-      } catch (RuntimeException e) {
-        result.completeExceptionally(e);
-      }
-    });
-    try {
-      return result.get(5, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return OnContext.call(context, action);
   }
 }

@@ -9,6 +9,7 @@ import io.ackcoord.consumer.DedupeStore;
 import io.ackcoord.consumer.Effects;
 import io.ackcoord.consumer.IncomingMessage;
 import io.ackcoord.consumer.MessageHandler;
+import io.ackcoord.consumer.OnContext;
 import io.ackcoord.consumer.guarantee.Guarantee;
 import io.ackcoord.consumer.kafka.Backoff;
 import io.ackcoord.consumer.loop.InFlightLimit;
@@ -33,7 +34,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -282,18 +282,6 @@ class RebalanceTest {
   }
 
   private <T> T onContext(Supplier<T> action) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    context.runOnContext(v -> {
-      try {
-        result.complete(action.get());
-      } catch (RuntimeException e) {
-        result.completeExceptionally(e);
-      }
-    });
-    try {
-      return result.get(5, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return OnContext.call(context, action);
   }
 }

@@ -4,6 +4,7 @@ import static io.ackcoord.consumer.TestEnvelopes.consumerRecord;
 import static io.ackcoord.consumer.TestEnvelopes.envelope;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ackcoord.consumer.OnContext;
 import io.ackcoord.consumer.OwnershipLostException;
 import io.ackcoord.consumer.loop.InFlightLimit;
 import io.ackcoord.consumer.loop.Inbound;
@@ -11,7 +12,6 @@ import io.ackcoord.consumer.loop.PartitionEpochs;
 import io.ackcoord.consumer.offsets.OffsetTracker;
 import io.ackcoord.consumer.status.ConsumerStats;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.LongStream;
@@ -191,18 +190,6 @@ class RecordIntakeTest {
   }
 
   private <T> T onContext(Supplier<T> action) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    context.runOnContext(v -> {
-      try {
-        result.complete(action.get());
-      } catch (RuntimeException e) {
-        result.completeExceptionally(e);
-      }
-    });
-    try {
-      return result.get(5, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return OnContext.call(context, action);
   }
 }
