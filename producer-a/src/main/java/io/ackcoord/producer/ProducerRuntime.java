@@ -1,6 +1,7 @@
 package io.ackcoord.producer;
 
 import io.ackcoord.config.ConfigLoader;
+import io.ackcoord.http.BrowserGuard;
 import io.ackcoord.producer.api.EventBusApi;
 import io.ackcoord.producer.coordinator.HeapGuard;
 import io.ackcoord.time.Clock;
@@ -76,6 +77,8 @@ final class ProducerRuntime {
     if (router == null) {
       return Future.succeededFuture();
     }
+    // The guard first: a request a browser could have been tricked into sending gets no further (issue 13).
+    router.route().handler(BrowserGuard.create(options.http()));
     router.route().handler(link::gate);
     return vertx.createHttpServer()
         .requestHandler(router)

@@ -181,7 +181,7 @@ final class Startup {
       return Future.succeededFuture();
     }
     // Healthy once B is subscribed and owns partitions: a B without partitions processes nothing.
-    var router = StatusRoutes.create(vertx,
+    var router = StatusRoutes.create(vertx, options.http(),
         () -> state.subscribed() && !epochs.owned().isEmpty() && state.accepting(), this::status);
     return vertx.createHttpServer().requestHandler(router)
         .listen(options.http().port(), options.http().host())

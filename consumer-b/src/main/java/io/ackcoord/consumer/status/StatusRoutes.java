@@ -1,5 +1,7 @@
 package io.ackcoord.consumer.status;
 
+import io.ackcoord.config.HttpSettings;
+import io.ackcoord.http.BrowserGuard;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -15,8 +17,15 @@ public final class StatusRoutes {
   private StatusRoutes() {
   }
 
-  public static Router create(Vertx vertx, BooleanSupplier healthy, Supplier<JsonObject> status) {
+  /**
+   * B's router: {@link BrowserGuard} first, then the two routes.
+   *
+   * @param healthy whether B is subscribed, owns partitions and takes records
+   * @param status  the figures {@code /api/status} answers with
+   */
+  public static Router create(Vertx vertx, HttpSettings http, BooleanSupplier healthy, Supplier<JsonObject> status) {
     Router router = Router.router(vertx);
+    router.route().handler(BrowserGuard.create(http));
     router.get("/health").handler(ctx -> {
       boolean up = healthy.getAsBoolean();
       ctx.response().setStatusCode(up ? 200 : 503).putHeader("content-type", "application/json")

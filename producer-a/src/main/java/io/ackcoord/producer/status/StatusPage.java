@@ -62,8 +62,8 @@ public final class StatusPage {
   /** Adds the page's routes to {@code router}. */
   public void mount(Vertx vertx, Router router) {
     router.get("/").handler(ctx -> {
-      ctx.response().putHeader("Content-Security-Policy", CSP).putHeader("X-Content-Type-Options", "nosniff")
-          .putHeader("Referrer-Policy", "no-referrer").putHeader("Cache-Control", "no-cache");
+      // The page's own policy; BrowserGuard, ahead of every route, sets the other security headers.
+      ctx.response().putHeader("Content-Security-Policy", CSP).putHeader("Cache-Control", "no-cache");
       ctx.next();
     });
     router.get("/").handler(StaticHandler.create("ackcoord-web").setCachingEnabled(false));
