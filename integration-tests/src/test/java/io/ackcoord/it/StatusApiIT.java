@@ -8,6 +8,7 @@ import io.ackcoord.testkit.KafkaBrokerExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,5 +96,29 @@ class StatusApiIT {
     assertThat(page.getHeader("Content-Security-Policy")).contains("default-src 'self'");
     String chart = page.bodyAsString().replaceAll("(?s).*<script src=\"(/webjars/[^\"]+)\".*", "$1");
     assertThat(loop.get(chart).statusCode()).as("chart library served by A at %s", chart).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("forged reports on the stats topic (wrong types, nulls, garbage) leave /api/status answering 200")
+  void forgedStatsReports(Vertx vertx, KafkaBroker broker, TestInfo info) {
+    loop = new AckLoop(vertx, broker, info.getTestMethod().orElseThrow().getName());
+    loop.deployProducer(new JsonObject());
+    String stats = loop.topics.stats();
+    loop.produceRaw(stats, null, "b-forged", ("{\"consumerId\":\"b-forged\",\"stopped\":\"yes\",\"processed\":null,"
+        + "\"at\":\"now\",\"assignedPartitions\":\"all\",\"inFlight\":-1}").getBytes(StandardCharsets.UTF_8));
+    loop.produceRaw(stats, null, "b-null", "{\"consumerId\":null,\"processed\":5}".getBytes(StandardCharsets.UTF_8));
+    loop.produceRaw(stats, null, "junk", "[1,2".getBytes(StandardCharsets.UTF_8));
+
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+      var response = loop.get("/api/status");
+      assertThat(response.statusCode()).isEqualTo(200);
+      JsonObject consumers = response.bodyAsJsonObject().getJsonObject("consumers");
+      assertThat(consumers.getJsonArray("instances")).hasSize(1);
+      JsonObject forged = consumers.getJsonArray("instances").getJsonObject(0);
+      assertThat(forged.getString("consumerId")).isEqualTo("b-forged");
+      assertThat(forged.getString("state")).isEqualTo("up");
+      assertThat(forged.getLong("processed")).isZero();
+      assertThat(consumers.getLong("refused")).isEqualTo(1);
+    });
   }
 }

@@ -21,16 +21,19 @@ public final class ConsumerReports {
   /** A B is forgotten after this many stale thresholds of silence. */
   public static final int DROP_FACTOR = 12;
 
-  /** The counters summed over every B listed. */
-  static final String[] SUMMED = {"received", "processed", "duplicates", "poison", "acksSent", "nacksSent",
-      "inProgressSent", "inFlight", "handlerFailures", "committed"};
+  /**
+   * Bs kept at most: reports are written by anyone who can write to the stats topic, and each B is one row on
+   * the page, so a flood of invented ids is cut off here (the ids already known keep their rows).
+   */
+  public static final int MAX_INSTANCES = 1_000;
 
-  private record Entry(JsonObject report, long receivedAt) {
+  private record Entry(ConsumerReport report, long receivedAt) {
   }
 
   private final Clock clock;
   private final long staleMillis;
   private final Map<String, Entry> latest = new TreeMap<>();
+  private long refused;
 
   /** @param staleMillis silence after which a B is shown as stale */
   public ConsumerReports(Clock clock, long staleMillis) {
@@ -39,19 +42,25 @@ public final class ConsumerReports {
   }
 
   /**
-   * Takes one report; returns {@code false} (and keeps nothing) when it names no {@code consumerId}. A report
-   * older than the one held for the same B (by its own {@code at}) is ignored, so a replay cannot roll figures back.
+   * Takes one report; returns {@code false} (and keeps nothing) when it names no {@code consumerId}, or names a new
+   * B while {@value #MAX_INSTANCES} are known. A report older than the one held for the same B (by its own
+   * {@code at}) is ignored, so a replay cannot roll figures back.
    */
-  public boolean update(JsonObject report) {
-    Object id = report.getValue("consumerId");
-    if (!(id instanceof String consumerId) || consumerId.isBlank()) {
+  public boolean update(JsonObject json) {
+    ConsumerReport report = ConsumerReport.parse(json).orElse(null);
+    if (report == null) {
+      refused++;
       return false;
     }
-    Entry previous = latest.get(consumerId);
-    if (previous != null && at(report) < at(previous.report())) {
+    Entry previous = latest.get(report.consumerId());
+    if (previous == null && latest.size() >= MAX_INSTANCES) {
+      refused++;
+      return false;
+    }
+    if (previous != null && report.at() < previous.report().at()) {
       return true;
     }
-    latest.put(consumerId, new Entry(report, clock.monotonicMillis()));
+    latest.put(report.consumerId(), new Entry(report, clock.monotonicMillis()));
     return true;
   }
 
@@ -63,7 +72,7 @@ public final class ConsumerReports {
     long now = clock.monotonicMillis();
     JsonArray instances = new JsonArray();
     JsonObject total = new JsonObject();
-    for (String key : SUMMED) {
+    for (String key : ConsumerReport.SUMMED) {
       total.put(key, 0L);
     }
     int up = 0;
@@ -77,7 +86,7 @@ public final class ConsumerReports {
         continue;
       }
       String state;
-      if (e.report().getBoolean("stopped", false)) {
+      if (e.report().stopped()) {
         state = "stopped";
         stopped++;
       } else if (silent > staleMillis) {
@@ -87,20 +96,18 @@ public final class ConsumerReports {
         state = "up";
         up++;
       }
-      instances.add(e.report().copy().put("state", state).put("silentMs", silent));
-      for (String key : SUMMED) {
-        Object v = e.report().getValue(key);
-        if (v instanceof Number n) {
-          total.put(key, total.getLong(key) + n.longValue());
-        }
+      instances.add(e.report().toJson().put("state", state).put("silentMs", silent));
+      for (String key : ConsumerReport.SUMMED) {
+        total.put(key, saturatedAdd(total.getLong(key), e.report().counter(key)));
       }
     }
     return new JsonObject().put("instances", instances).put("up", up).put("stale", stale).put("stopped", stopped)
-        .put("staleAfterMs", staleMillis).put("total", total);
+        .put("staleAfterMs", staleMillis).put("refused", refused).put("total", total);
   }
 
-  private static long at(JsonObject report) {
-    Object v = report.getValue("at");
-    return v instanceof Number n ? n.longValue() : 0;
+  // Forged reports may carry Long.MAX_VALUE: the sum stops there instead of turning negative.
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
   }
 }

@@ -1,5 +1,6 @@
 package io.ackcoord.producer.status;
 
+import io.ackcoord.protocol.SafeText;
 import io.ackcoord.time.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
@@ -28,6 +29,9 @@ public final class ConsumerStatsListener {
 
   private final KafkaReadStream<String, byte[]> consumer;
   private final String topic;
+  /** A real report is a few hundred bytes; anything far larger is not parsed on the event loop. */
+  static final int MAX_REPORT_BYTES = 1 << 20;
+
   private final ConsumerReports reports;
   private final long lookbackMillis;
   private final Clock clock;
@@ -71,6 +75,11 @@ public final class ConsumerStatsListener {
     if (record.value() == null) {
       return; // a tombstone: compaction of a B's key
     }
+    if (record.value().length > MAX_REPORT_BYTES) {
+      LOG.debug("Stats record of {} bytes ignored at {}-{}@{}", record.value().length, record.topic(),
+          record.partition(), record.offset());
+      return;
+    }
     try {
       if (!reports.update(new JsonObject(io.vertx.core.buffer.Buffer.buffer(record.value())))) {
         LOG.debug("Stats record without consumerId at {}-{}@{}", record.topic(), record.partition(),
@@ -78,7 +87,7 @@ public final class ConsumerStatsListener {
       }
     } catch (DecodeException | ClassCastException e) {
       LOG.debug("Unreadable stats record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-          e.getMessage());
+          SafeText.clean(e.getMessage(), 200));
     }
   }
 }

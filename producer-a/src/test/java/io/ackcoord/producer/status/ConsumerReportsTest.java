@@ -62,4 +62,49 @@ class ConsumerReportsTest {
     assertThat(reports.update(new JsonObject().put("processed", 3))).isFalse();
     assertThat(reports.toJson().getJsonArray("instances")).isEmpty();
   }
+
+  @Test
+  @DisplayName("forged reports (wrong types, nulls, huge numbers, control characters) cannot break the page's JSON")
+  void forgedReportsStayHarmless() {
+    reports.update(report("b1", 1, 10));
+    assertThat(reports.update(new JsonObject().put("consumerId", "b2").put("stopped", "yes").put("at", "soon")
+        .putNull("processed").put("inFlight", -5).put("duplicates", 1.5).put("received", Double.NaN)
+        .put("acksSent", Long.MAX_VALUE).put("guarantee", 42).put("handler", "x\n12:00 ERROR forged" + "y".repeat(500))
+        .put("assignedPartitions", new io.vertx.core.json.JsonArray().add(1).add("t-0").addNull())
+        .put("unknown", new JsonObject().put("deep", "x".repeat(10_000))))).isTrue();
+    assertThat(reports.update(report("b3", 1, 1).put("acksSent", Long.MAX_VALUE))).isTrue();
+
+    JsonObject json = reports.toJson();
+    JsonObject forged = json.getJsonArray("instances").getJsonObject(1);
+    assertThat(forged.getString("state")).as("\"stopped\":\"yes\" is not a goodbye").isEqualTo("up");
+    assertThat(forged.getLong("processed")).isZero();
+    assertThat(forged.getLong("inFlight")).isZero();
+    assertThat(forged.getLong("duplicates")).isZero();
+    assertThat(forged.getLong("received")).isZero();
+    assertThat(forged.getLong("at")).isZero();
+    assertThat(forged.containsKey("guarantee")).isFalse();
+    assertThat(forged.containsKey("unknown")).isFalse();
+    assertThat(forged.getString("handler")).hasSize(ConsumerReport.MAX_TEXT_CHARS).doesNotContain("\n");
+    assertThat(forged.getJsonArray("assignedPartitions").getList()).containsExactly("t-0");
+    assertThat(json.getJsonObject("total").getLong("acksSent")).as("saturates, never negative")
+        .isEqualTo(Long.MAX_VALUE);
+    assertThat(json.getJsonObject("total").getLong("processed")).isEqualTo(11);
+    // What A's status API does with it: encode; nothing in it may throw.
+    assertThat(json.encode()).contains("\"consumerId\":\"b2\"");
+  }
+
+  @Test
+  @DisplayName("a flood of invented Bs stops at the cap; the Bs already known keep reporting")
+  void instanceCap() {
+    reports.update(report("real", 1, 1));
+    for (int i = 0; i < ConsumerReports.MAX_INSTANCES + 500; i++) {
+      reports.update(report("fake-" + i, 1, 1));
+    }
+    assertThat(reports.update(report("real", 2, 7))).isTrue();
+    JsonObject json = reports.toJson();
+    assertThat(json.getJsonArray("instances")).hasSize(ConsumerReports.MAX_INSTANCES);
+    assertThat(json.getLong("refused")).isEqualTo(501);
+    assertThat(json.getJsonArray("instances").stream().map(o -> ((JsonObject) o).getString("consumerId")))
+        .contains("real");
+  }
 }

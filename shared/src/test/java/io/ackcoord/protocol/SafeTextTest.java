@@ -1,0 +1,27 @@
+package io.ackcoord.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class SafeTextTest {
+
+  @Test
+  @DisplayName("control characters and line separators are replaced, so a value cannot forge a log line")
+  void controls() {
+    assertThat(SafeText.clean("ok\n12:00 INFO forged\r\tx\u0000\u007f\u0085\u2028end", 100))
+        .isEqualTo("ok\uFFFD12:00 INFO forged\uFFFD\uFFFDx\uFFFD\uFFFD\uFFFD\uFFFDend");
+    assertThat(SafeText.clean("plain text, é ✓", 100)).isEqualTo("plain text, é ✓");
+    assertThat(SafeText.clean(null, 10)).isNull();
+  }
+
+  @Test
+  @DisplayName("long text is cut to the limit, the cut marked, never inside a surrogate pair")
+  void length() {
+    assertThat(SafeText.clean("x".repeat(1_000_000), 8)).isEqualTo("xxxxxxx…").hasSize(8);
+    assertThat(SafeText.clean("abcdefgh", 8)).isEqualTo("abcdefgh");
+    assertThat(SafeText.clean("abc\nefghij", 5)).isEqualTo("abc\uFFFD…");
+    assertThat(SafeText.clean("abc\uD83D\uDE00xyz", 5)).isEqualTo("abc…");
+  }
+}
