@@ -42,6 +42,9 @@ class ProducerApiIT extends AckLoopTest {
     var badTimeout = AckLoop.await(loop.post("{}", Map.of("X-Ackcoord-Timeout-Ms", "-3")));
     assertThat(badTimeout.statusCode()).isEqualTo(400);
     assertThat(badTimeout.bodyAsJsonObject().getString("error")).contains("-3");
+    var tooQuick = AckLoop.await(loop.post("{}", Map.of("X-Ackcoord-Timeout-Ms", "1")));
+    assertThat(tooQuick.statusCode()).as("below ack.timeout.min.ms").isEqualTo(400);
+    assertThat(tooQuick.bodyAsJsonObject().getString("error")).contains("[100, 86400000]");
 
     var badId = AckLoop.await(loop.post("{}", Map.of("X-Ackcoord-Id", "has spaces")));
     assertThat(badId.statusCode()).isEqualTo(400);

@@ -69,7 +69,7 @@ final class KafkaLink {
                 .transform(ignored -> Future.failedFuture("stopping"));
           }
           if (router != null) {
-            p.mount(vertx, clock, o.maxMessageBytes(), router);
+            p.mount(vertx, clock, o.maxMessageBytes(), o.timeoutRule(), router);
           }
           pipeline = p;
           kafkaProblem = null;

@@ -5,6 +5,7 @@ import io.ackcoord.kafka.KafkaClientFactory;
 import io.ackcoord.kafka.KafkaSender;
 import io.ackcoord.kafka.TopicAdmin;
 import io.ackcoord.producer.api.HttpApi;
+import io.ackcoord.producer.api.TimeoutRule;
 import io.ackcoord.producer.coordinator.Coordinator;
 import io.ackcoord.producer.coordinator.HeapGuard;
 import io.ackcoord.producer.kafka.KafkaOutbound;
@@ -261,10 +262,10 @@ final class Pipeline {
   }
 
   /** Mounts the status page, its API, and submissions behind the runtime's gate. */
-  void mount(Vertx vertx, Clock clock, int maxMessageBytes, Router router) {
+  void mount(Vertx vertx, Clock clock, int maxMessageBytes, TimeoutRule timeouts, Router router) {
     new StatusPage(statusService, coordinator.tracker(), events, metrics, admin, replies::assigned, clock)
         .mount(vertx, router);
-    new HttpApi(coordinator, maxMessageBytes).mount(router);
+    new HttpApi(coordinator, maxMessageBytes, timeouts).mount(router);
   }
 
   /**

@@ -5,6 +5,7 @@ import io.ackcoord.config.ConfigDef;
 import io.ackcoord.config.ConfigDef.Type;
 import io.ackcoord.config.ConfigLoader;
 import io.ackcoord.config.HttpSettings;
+import io.ackcoord.producer.api.TimeoutRule;
 import io.ackcoord.kafka.KafkaSettings;
 import io.ackcoord.producer.timer.RetryPolicy;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +51,7 @@ public record ProducerOptions(
   public static final String REPLY_PARTITION = "ack.reply.partition";
   public static final String ACK_TIMEOUT = "ack.timeout.ms";
   public static final String MAX_EXTENSION = "ack.extension.max.ms";
+  public static final String MIN_TIMEOUT = "ack.timeout.min.ms";
   public static final String MAX_ATTEMPTS = "retry.max.attempts";
   public static final String MULTIPLIER = "retry.backoff.multiplier";
   public static final String MAX_BACKOFF = "retry.backoff.max.ms";
@@ -84,6 +86,9 @@ public record ProducerOptions(
         .define(ACK_TIMEOUT, Type.LONG, 10_000L, ConfigDef.between(1, 86_400_000),
             "How long A waits for a reply to the first attempt before re-sending, in ms; a caller may override "
                 + "it per message. Re-read at run time for timers armed after a change.")
+        .define(MIN_TIMEOUT, Type.LONG, 100L, ConfigDef.between(1, 86_400_000),
+            "Shortest first-attempt timeout a caller may ask for per message, in ms: below it a message could be "
+                + "re-sent and dead-lettered before any B had a chance to answer.")
         .define(MAX_ATTEMPTS, Type.INT, 5, ConfigDef.between(1, 1000),
             "Attempts in all, the first included; after the last one times out the message is dead-lettered.")
         .define(MULTIPLIER, Type.DOUBLE, 2.0, ConfigDef.between(1, 100),
@@ -139,6 +144,11 @@ public record ProducerOptions(
   public ProducerOptions withRetry(RetryPolicy newRetry, Config newConfig) {
     return new ProducerOptions(producerId, replyPartition, newRetry, maxMessageBytes, maxPending, heapLimit,
         historySize, eventBusAddress, burstSize, shutdownTimeoutMillis, statusPage, kafka, http, newConfig);
+  }
+
+  /** The bounds on a caller's own timeout ({@value #MIN_TIMEOUT} up to a day); for A's own doors. */
+  TimeoutRule timeoutRule() {
+    return new TimeoutRule(config.getLong(MIN_TIMEOUT));
   }
 
   /** Reads validated configuration. */

@@ -51,9 +51,10 @@ final class BatchRequest {
    * Parses a batch body.
    *
    * @param maxPayloadBytes the largest payload of one item ({@code message.max.bytes})
+   * @param timeouts        the bounds on an item's own {@code timeoutMs}
    * @throws BadBatch when the body is not a JSON array or NDJSON of objects, is empty or has too many items
    */
-  static List<Item> parse(Buffer body, String contentType, int maxPayloadBytes) {
+  static List<Item> parse(Buffer body, String contentType, int maxPayloadBytes, TimeoutRule timeouts) {
     List<Object> raw = isNdjson(contentType) ? lines(body) : array(body);
     if (raw.isEmpty()) {
       throw new BadBatch("empty batch");
@@ -63,12 +64,12 @@ final class BatchRequest {
     }
     List<Item> items = new ArrayList<>(raw.size());
     for (Object o : raw) {
-      items.add(item(o, maxPayloadBytes));
+      items.add(item(o, maxPayloadBytes, timeouts));
     }
     return items;
   }
 
-  private static Item item(Object o, int maxPayloadBytes) {
+  private static Item item(Object o, int maxPayloadBytes, TimeoutRule timeouts) {
     if (!(o instanceof JsonObject json)) {
       return new Item(null, null, 0, 400, "item is not a JSON object");
     }
@@ -81,13 +82,14 @@ final class BatchRequest {
       return new Item(id, null, 0, 400, "item needs a 'payload' field");
     }
     Object rawTimeout = json.getValue("timeoutMs");
-    long timeout = 0;
-    if (rawTimeout != null) {
-      timeout = rawTimeout instanceof Number n && n.doubleValue() == n.longValue() ? n.longValue() : -1;
-      if (timeout < 1 || timeout > HttpApi.MAX_TIMEOUT_MS) {
-        return new Item(id, null, 0, 400, "invalid timeoutMs '" + rawTimeout + "': must be a whole number of ms "
-            + "in [1, " + HttpApi.MAX_TIMEOUT_MS + "]");
+    long timeout;
+    try {
+      if (rawTimeout instanceof String) {
+        throw timeouts.invalid(rawTimeout); // a JSON item takes a number: "500" is a mistake worth naming
       }
+      timeout = timeouts.parse(rawTimeout);
+    } catch (IllegalArgumentException e) {
+      return new Item(id, null, 0, 400, e.getMessage());
     }
     byte[] payload = Json.encode(json.getValue("payload")).getBytes(StandardCharsets.UTF_8);
     if (payload.length > maxPayloadBytes) {

@@ -43,10 +43,16 @@ public final class EventBusApi {
   static final int MAX_WAITING = 65_536;
 
   private final java.util.function.Supplier<Coordinator> coordinator;
+  private final TimeoutRule timeouts;
   private int budget;
 
-  public EventBusApi(java.util.function.Supplier<Coordinator> coordinator) {
+  /**
+   * @param coordinator A's coordinator while connected, else {@code null} (requests then fail with 503)
+   * @param timeouts    the bounds on a request's own timeout
+   */
+  public EventBusApi(java.util.function.Supplier<Coordinator> coordinator, TimeoutRule timeouts) {
     this.coordinator = coordinator;
+    this.timeouts = timeouts;
   }
 
   /** Registers on {@code address}; call on A's context, which handles the requests. */
@@ -107,12 +113,9 @@ public final class EventBusApi {
     }
     long timeout;
     try {
-      timeout = timeoutRaw == null ? 0 : Long.parseLong(timeoutRaw.trim());
-    } catch (NumberFormatException e) {
-      timeout = -1;
-    }
-    if (timeout < 0 || timeout > HttpApi.MAX_TIMEOUT_MS) {
-      msg.fail(BAD_REQUEST, "invalid timeoutMs '" + timeoutRaw + "'");
+      timeout = timeouts.parse(timeoutRaw);
+    } catch (IllegalArgumentException e) {
+      msg.fail(BAD_REQUEST, e.getMessage());
       return;
     }
     String messageId = id;

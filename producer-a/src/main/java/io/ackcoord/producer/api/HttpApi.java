@@ -33,17 +33,17 @@ public final class HttpApi {
 
   static final String ID_HEADER = "X-Ackcoord-Id";
   static final String TIMEOUT_HEADER = "X-Ackcoord-Timeout-Ms";
-  /** Message ids: what is safe in a URL path, a Kafka key and a log line. */
-  static final long MAX_TIMEOUT_MS = 86_400_000L;
 
   private static final JsonFactory JSON = new JsonFactory();
 
   private final Coordinator coordinator;
   private final int maxBytes;
+  private final TimeoutRule timeouts;
 
-  public HttpApi(Coordinator coordinator, int maxBytes) {
+  public HttpApi(Coordinator coordinator, int maxBytes, TimeoutRule timeouts) {
     this.coordinator = coordinator;
     this.maxBytes = maxBytes;
+    this.timeouts = timeouts;
   }
 
   /** Adds {@code POST /api/messages}, and the JSON error answer of every route, to {@code router}. */
@@ -68,19 +68,12 @@ public final class HttpApi {
       error(ctx, 400, "invalid message id '" + id + "': must be " + MessageIds.RULE);
       return;
     }
-    String rawTimeout = firstOf(ctx.request().getHeader(TIMEOUT_HEADER), ctx.queryParams().get("timeoutMs"));
-    long timeout = 0;
-    if (rawTimeout != null) {
-      try {
-        timeout = Long.parseLong(rawTimeout.trim());
-      } catch (NumberFormatException e) {
-        timeout = -1;
-      }
-      if (timeout < 1 || timeout > MAX_TIMEOUT_MS) {
-        error(ctx, 400, "invalid timeout '" + rawTimeout + "': must be a whole number of ms in [1, "
-            + MAX_TIMEOUT_MS + "]");
-        return;
-      }
+    long timeout;
+    try {
+      timeout = timeouts.parse(firstOf(ctx.request().getHeader(TIMEOUT_HEADER), ctx.queryParams().get("timeoutMs")));
+    } catch (IllegalArgumentException e) {
+      error(ctx, 400, e.getMessage());
+      return;
     }
     Buffer body = ctx.body().buffer();
     byte[] payload = body == null ? new byte[0] : body.getBytes();
@@ -111,7 +104,7 @@ public final class HttpApi {
     List<BatchRequest.Item> items;
     try {
       items = BatchRequest.parse(ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer(),
-          ctx.request().getHeader("Content-Type"), maxBytes);
+          ctx.request().getHeader("Content-Type"), maxBytes, timeouts);
     } catch (BatchRequest.BadBatch e) {
       error(ctx, 400, e.getMessage());
       return;

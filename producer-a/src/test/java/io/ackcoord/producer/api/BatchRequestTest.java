@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class BatchRequestTest {
 
+  private static final TimeoutRule RULE = new TimeoutRule(100);
+
   @Test
   @DisplayName("a JSON array: each item checked on its own, payloads as their JSON text")
   void array() {
@@ -24,7 +26,7 @@ class BatchRequestTest {
          {"id":"a3","payload":[1],"timeoutMs":0},
          7,
          {"id":"a4","payload":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}]
-        """), "application/json", 20);
+        """), "application/json", 20, RULE);
 
     assertThat(items).extracting(Item::status).containsExactly(202, 202, 400, 400, 400, 400, 413);
     assertThat(items.get(0).id()).isEqualTo("a1");
@@ -44,7 +46,7 @@ class BatchRequestTest {
   @DisplayName("NDJSON: one item per line, blank lines skipped")
   void ndjson() {
     List<Item> items = BatchRequest.parse(Buffer.buffer("{\"id\":\"n1\",\"payload\":1}\n\n{\"id\":\"n2\",\"payload\":2}\n"),
-        "application/x-ndjson; charset=utf-8", 100);
+        "application/x-ndjson; charset=utf-8", 100, RULE);
     assertThat(items).extracting(Item::id).containsExactly("n1", "n2");
     assertThat(items).allMatch(Item::valid);
   }
@@ -52,16 +54,31 @@ class BatchRequestTest {
   @Test
   @DisplayName("a body that is not a batch is refused as a whole")
   void badBatches() {
-    assertThatThrownBy(() -> BatchRequest.parse(Buffer.buffer("{\"payload\":1}"), "application/json", 100))
+    assertThatThrownBy(() -> BatchRequest.parse(Buffer.buffer("{\"payload\":1}"), "application/json", 100, RULE))
         .isInstanceOf(BadBatch.class).hasMessageContaining("JSON array");
-    assertThatThrownBy(() -> BatchRequest.parse(Buffer.buffer("[1,"), "application/json", 100))
+    assertThatThrownBy(() -> BatchRequest.parse(Buffer.buffer("[1,"), "application/json", 100, RULE))
         .isInstanceOf(BadBatch.class).hasMessageContaining("not valid JSON");
-    assertThatThrownBy(() -> BatchRequest.parse(Buffer.buffer("[]"), "application/json", 100))
+    assertThatThrownBy(() -> BatchRequest.parse(Buffer.buffer("[]"), "application/json", 100, RULE))
         .isInstanceOf(BadBatch.class).hasMessageContaining("empty");
-    assertThatThrownBy(() -> BatchRequest.parse(Buffer.buffer("{\"payload\":1}\n{oops"), "application/x-ndjson", 100))
+    assertThatThrownBy(() -> BatchRequest.parse(Buffer.buffer("{\"payload\":1}\n{oops"), "application/x-ndjson", 100, RULE))
         .isInstanceOf(BadBatch.class).hasMessageContaining("line 2");
     String tooMany = "[" + "{\"payload\":1},".repeat(BatchRequest.MAX_ITEMS) + "{\"payload\":1}]";
-    assertThatThrownBy(() -> BatchRequest.parse(Buffer.buffer(tooMany), null, 100))
+    assertThatThrownBy(() -> BatchRequest.parse(Buffer.buffer(tooMany), null, 100, RULE))
         .isInstanceOf(BadBatch.class).hasMessageContaining("too many");
+  }
+
+  @Test
+  @DisplayName("an item's timeoutMs: a whole number of ms from ack.timeout.min.ms up to a day, never text")
+  void timeouts() {
+    List<Item> items = BatchRequest.parse(Buffer.buffer("""
+        [{"id":"t1","payload":1,"timeoutMs":100},
+         {"id":"t2","payload":1,"timeoutMs":99},
+         {"id":"t3","payload":1,"timeoutMs":"500"},
+         {"id":"t4","payload":1,"timeoutMs":1.5},
+         {"id":"t5","payload":1,"timeoutMs":86400001}]
+        """), "application/json", 100, RULE);
+    assertThat(items).extracting(Item::status).containsExactly(202, 400, 400, 400, 400);
+    assertThat(items.get(1).error()).isEqualTo("invalid timeoutMs '99': must be a whole number of ms in [100, "
+        + "86400000]");
   }
 }
