@@ -13,9 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -168,19 +166,13 @@ final class KafkaLink {
   // and the status say which.
   void reload(Config config, String file) {
     ProducerOptions next = ProducerOptions.from(config);
-    JsonObject before = options.config().toJson();
-    JsonObject after = next.config().toJson();
-    List<String> changed = new ArrayList<>();
-    for (String key : after.fieldNames()) {
-      if (!Objects.equals(before.getValue(key), after.getValue(key))) {
-        changed.add(key);
-      }
-    }
+    List<String> changed = options.config().changedKeys(next.config());
     if (changed.isEmpty()) {
       return;
     }
     List<String> needRestart = changed.stream()
-        .filter(k -> !k.startsWith("ack.timeout") && !k.startsWith("retry.") && !k.startsWith("ack.extension"))
+        .filter(k -> !k.startsWith("ack.timeout") && !k.startsWith("retry.") && !k.startsWith("ack.extension")
+            || k.equals(ProducerOptions.MIN_TIMEOUT)) // the doors read it when they open
         .toList();
     Pipeline p = pipeline;
     if (p != null) {

@@ -1,7 +1,9 @@
 package io.ackcoord.config;
 
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Validated configuration values with defaults filled in, as produced by {@link ConfigDef#parse}. Typed getters
@@ -40,9 +42,20 @@ public final class Config {
   }
 
   /**
-   * The effective values, for the status page and logs. Client properties that look like credentials (SASL JAAS
-   * config, passwords, secrets) are masked, because this JSON is shown to whoever can open the page.
+   * The effective values, for the status page and logs. Inside object-valued keys (client properties, a handler's
+   * config) only what Kafka's clients know as a non-secret setting is shown; every other value is masked (see
+   * {@link ShownProperties}), because this JSON is shown to whoever can open the page.
    */
+  static final String MASK = "******";
+
+  /**
+   * The keys whose values differ in {@code other}, compared unmasked (a changed password counts), in key order.
+   */
+  public List<String> changedKeys(Config other) {
+    return values.keySet().stream().filter(k -> !Objects.equals(values.get(k), other.values.get(k))).sorted()
+        .toList();
+  }
+
   public JsonObject toJson() {
     JsonObject json = new JsonObject();
     values.forEach((k, v) -> json.put(k, v instanceof JsonObject o ? redact(o) : v));
@@ -51,11 +64,7 @@ public final class Config {
 
   private static JsonObject redact(JsonObject properties) {
     JsonObject out = new JsonObject();
-    properties.forEach(e -> {
-      String k = e.getKey().toLowerCase(java.util.Locale.ROOT);
-      boolean secret = k.contains("password") || k.contains("secret") || k.contains("jaas") || k.endsWith(".key");
-      out.put(e.getKey(), secret ? "******" : e.getValue());
-    });
+    properties.forEach(e -> out.put(e.getKey(), ShownProperties.shown(e.getKey()) ? e.getValue() : MASK));
     return out;
   }
 

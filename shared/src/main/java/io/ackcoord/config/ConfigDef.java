@@ -206,6 +206,11 @@ public final class ConfigDef {
   }
 
   private static ConfigException typeError(Key key, Object value) {
+    if (key.type() == Type.OBJECT) {
+      // Client properties carry credentials: the error names the key, never its text.
+      return new ConfigException(key.name(), "invalid value for key " + key.name() + " (not shown: it may hold "
+          + "credentials): expected " + article(key.type()));
+    }
     return ConfigException.invalid(key.name(), value, "expected " + article(key.type()));
   }
 

@@ -70,4 +70,44 @@ class ConfigDefTest {
     assertThat(shown.getString("sasl.jaas.config")).isEqualTo("******");
     assertThat(shown.getString("security.protocol")).isEqualTo("SASL_SSL");
   }
+
+  @Test
+  @DisplayName("only settings Kafka knows as non-secret are shown: password-typed and unknown keys are masked")
+  void redactionByKafkaTypes() {
+    Config c = def.parse(new JsonObject().put("kafka.properties", new JsonObject()
+        .put("ssl.truststore.password", "p1").put("ssl.keystore.key", "pem").put("sasl.login.callback.handler.class",
+            "com.example.Login").put("basic.auth.user.info", "user:pw").put("bearer.auth.token", "t0k3n")
+        .put("my.handler.db.pass", "pw").put("ssl.truststore.location", "/etc/ts.jks").put("linger.ms", 5)));
+    JsonObject shown = c.toJson().getJsonObject("kafka.properties");
+    assertThat(shown.getString("ssl.truststore.password")).isEqualTo("******");
+    assertThat(shown.getString("ssl.keystore.key")).isEqualTo("******");
+    assertThat(shown.getString("basic.auth.user.info")).isEqualTo("******");
+    assertThat(shown.getString("bearer.auth.token")).isEqualTo("******");
+    assertThat(shown.getString("my.handler.db.pass")).isEqualTo("******");
+    assertThat(shown.getString("ssl.truststore.location")).isEqualTo("/etc/ts.jks");
+    assertThat(shown.getString("sasl.login.callback.handler.class")).isEqualTo("com.example.Login");
+    assertThat(shown.getInteger("linger.ms")).isEqualTo(5);
+    assertThat(c.toJson().encode()).doesNotContain("p1", "pem", "user:pw", "t0k3n", "\"pw\"");
+  }
+
+  @Test
+  @DisplayName("a malformed KAFKA_PROPERTIES is refused naming the key, never echoing its text (it holds passwords)")
+  void malformedPropertiesNotEchoed() {
+    assertThatThrownBy(() -> def.parse(new JsonObject().put("kafka.properties",
+        "{\"sasl.jaas.config\":\"... password=\\\"hunter2\\\";\"")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.properties")
+        .hasMessageNotContaining("hunter2");
+    assertThatThrownBy(() -> def.parse(new JsonObject().put("kafka.properties", "password=hunter2")))
+        .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  @DisplayName("a reload sees a changed secret though both views show it masked")
+  void changedKeysSeeMaskedValues() {
+    Config before = def.parse(new JsonObject().put("kafka.properties", new JsonObject().put("sasl.jaas.config", "a")));
+    Config after = def.parse(new JsonObject().put("kafka.properties", new JsonObject().put("sasl.jaas.config", "b")));
+    assertThat(before.toJson()).isEqualTo(after.toJson());
+    assertThat(before.changedKeys(after)).containsExactly("kafka.properties");
+    assertThat(before.changedKeys(before)).isEmpty();
+  }
 }
