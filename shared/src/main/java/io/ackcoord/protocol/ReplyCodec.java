@@ -27,6 +27,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class ReplyCodec {
 
+  /** Longest NACK reason A keeps (and dead-letters with): enough for a stack trace's first lines. */
+  public static final int MAX_REASON_CHARS = 1_000;
+  /** Longest message id, producer id or consumer id A keeps from a reply. */
+  public static final int MAX_NAME_CHARS = 255;
+
   /** The version of a batch record. */
   public static final int BATCH_VERSION = 2;
   /** Replies in one batch record at most. */
@@ -152,7 +157,7 @@ public final class ReplyCodec {
     if (!(v instanceof Number n) || n.intValue() != Reply.VERSION) {
       throw new InvalidRecordException("unsupported reply version '" + v + "' (a single reply is version 1)");
     }
-    return reply(json, null, json.get("consumer") instanceof String s ? s : null,
+    return reply(json, null, json.get("consumer") instanceof String s ? name(s) : null,
         json.get("at") instanceof Number at ? at.longValue() : 0L);
   }
 
@@ -172,8 +177,8 @@ public final class ReplyCodec {
     if (!(v instanceof Number n) || n.intValue() != BATCH_VERSION) {
       throw new InvalidRecordException("unsupported reply version '" + v + "' (this build reads versions 1 and 2)");
     }
-    String producer = string(json, "producer");
-    String consumer = json.get("consumer") instanceof String s ? s : null;
+    String producer = name(string(json, "producer"));
+    String consumer = json.get("consumer") instanceof String s ? name(s) : null;
     long at = json.get("at") instanceof Number a ? a.longValue() : 0L;
     if (json.entries() == null) {
       throw new InvalidRecordException("reply batch field 'replies' missing or not an array");
@@ -203,7 +208,7 @@ public final class ReplyCodec {
     try {
       type = Reply.Type.valueOf(rawType);
     } catch (IllegalArgumentException e) {
-      throw new InvalidRecordException("unknown reply type '" + rawType + "'");
+      throw new InvalidRecordException("unknown reply type '" + SafeText.clean(rawType, 40) + "'");
     }
     long extend = 0;
     if (type == Reply.Type.IN_PROGRESS) {
@@ -216,15 +221,15 @@ public final class ReplyCodec {
     if (attempt < 1 || attempt > Integer.MAX_VALUE) {
       throw new InvalidRecordException("attempt out of range: " + attempt);
     }
-    String id = string(json, "id");
+    String id = name(string(json, "id"));
     return new Reply(
         type,
         id,
-        producer != null ? producer : string(json, "producer"),
+        producer != null ? producer : name(string(json, "producer")),
         (int) attempt,
         consumer,
         at,
-        type == Reply.Type.NACK ? string(json, "reason") : null,
+        type == Reply.Type.NACK ? SafeText.clean(string(json, "reason"), MAX_REASON_CHARS) : null,
         type == Reply.Type.NACK && Boolean.TRUE.equals(json.get("retryable")),
         extend);
   }
@@ -232,7 +237,8 @@ public final class ReplyCodec {
   private static String string(ReplyFields json, String field) throws InvalidRecordException {
     Object value = json.get(field);
     if (!(value instanceof String s) || s.isEmpty()) {
-      throw new InvalidRecordException("reply field '" + field + "' missing or not a string: " + value);
+      throw new InvalidRecordException("reply field '" + field + "' missing or not a string: "
+          + SafeText.clean(String.valueOf(value), 40));
     }
     return s;
   }
@@ -240,8 +246,15 @@ public final class ReplyCodec {
   private static long number(ReplyFields json, String field) throws InvalidRecordException {
     Object value = json.get(field);
     if (!(value instanceof Number n)) {
-      throw new InvalidRecordException("reply field '" + field + "' missing or not a number: " + value);
+      throw new InvalidRecordException("reply field '" + field + "' missing or not a number: "
+          + SafeText.clean(String.valueOf(value), 40));
     }
     return n.longValue();
+  }
+
+  // Ids and names from topic 2 are anyone's text: cut and cleaned, they can neither flood A nor forge its log lines,
+  // and a cleaned one can never equal a valid id (those have no control characters and no '…').
+  private static String name(String raw) {
+    return SafeText.clean(raw, MAX_NAME_CHARS);
   }
 }

@@ -166,4 +166,19 @@ class CodecTest {
     assertThat(EnvelopeCodec.optional(p.headers(), PoisonRecord.SOURCE)).isEqualTo("t1/2/99");
     assertThat(p.headers().lastHeader("h")).isNotNull();
   }
+
+  @Test
+  @DisplayName("strings from topic 2 are bounded and cleaned: a forged reason or id can neither flood A nor forge logs")
+  void forgedStringsAreBounded() throws Exception {
+    String reason = "db down\n12:00:00 INFO forged line" + "x".repeat(2_000_000);
+    String batch = "{\"v\":2,\"producer\":\"a1\",\"consumer\":\"b\\u0000\\n" + "c".repeat(10_000) + "\","
+        + "\"replies\":[{\"type\":\"NACK\",\"id\":\"m\\r\\n1\",\"attempt\":1,\"reason\":\""
+        + reason.replace("\n", "\\n") + "\"},{\"type\":\"BOGUS\\nX\",\"id\":\"m2\",\"attempt\":1}]}";
+    ReplyCodec.Decoded decoded = ReplyCodec.decodeAll(batch.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Reply nack = decoded.replies().get(0);
+    assertThat(nack.reason()).hasSize(ReplyCodec.MAX_REASON_CHARS).startsWith("db down\uFFFD12:00:00").endsWith("…");
+    assertThat(nack.consumerId()).hasSize(ReplyCodec.MAX_NAME_CHARS).startsWith("b\uFFFD\uFFFDc");
+    assertThat(nack.id()).isEqualTo("m\uFFFD\uFFFD1");
+    assertThat(decoded.invalid()).singleElement().asString().doesNotContain("\n").contains("BOGUS");
+  }
 }
