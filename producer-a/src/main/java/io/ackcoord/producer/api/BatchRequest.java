@@ -1,6 +1,7 @@
 package io.ackcoord.producer.api;
 
 import io.ackcoord.producer.ids.MessageIds;
+import io.ackcoord.protocol.SafeText;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -76,7 +77,8 @@ final class BatchRequest {
     Object rawId = json.getValue("id");
     String id = rawId == null ? UUID.randomUUID().toString() : rawId.toString();
     if (!(rawId == null || rawId instanceof String) || !MessageIds.isValid(id)) {
-      return new Item(id, null, 0, 400, "invalid message id '" + id + "': must be " + MessageIds.RULE);
+      return new Item(id, null, 0, 400,
+          "invalid message id '" + SafeText.clean(id, 210) + "': must be " + MessageIds.RULE);
     }
     if (!json.containsKey("payload")) {
       return new Item(id, null, 0, 400, "item needs a 'payload' field");

@@ -3,6 +3,7 @@ package io.ackcoord.producer.api;
 import io.ackcoord.producer.coordinator.Coordinator;
 import io.ackcoord.producer.coordinator.Coordinator.RejectedException;
 import io.ackcoord.producer.ids.MessageIds;
+import io.ackcoord.protocol.SafeText;
 import io.ackcoord.producer.tracker.MessageState;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -108,7 +109,7 @@ public final class EventBusApi {
     if (id == null) {
       id = UUID.randomUUID().toString();
     } else if (!MessageIds.isValid(id)) {
-      msg.fail(BAD_REQUEST, "invalid message id '" + id + "': must be " + MessageIds.RULE);
+      msg.fail(BAD_REQUEST, "invalid message id '" + SafeText.clean(id, 210) + "': must be " + MessageIds.RULE);
       return;
     }
     long timeout;

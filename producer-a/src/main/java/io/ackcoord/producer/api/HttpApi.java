@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import io.ackcoord.producer.coordinator.Coordinator;
 import io.ackcoord.producer.coordinator.Coordinator.RejectedException;
 import io.ackcoord.producer.ids.MessageIds;
+import io.ackcoord.protocol.SafeText;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -17,6 +18,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A's HTTP write: {@code POST /api/messages} and its batch form {@code POST /api/messages/batch} (see
@@ -30,6 +33,8 @@ import java.util.UUID;
  * A cannot make it durable now (nothing was accepted).
  */
 public final class HttpApi {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
   static final String ID_HEADER = "X-Ackcoord-Id";
   static final String TIMEOUT_HEADER = "X-Ackcoord-Timeout-Ms";
@@ -65,7 +70,7 @@ public final class HttpApi {
     if (id == null) {
       id = UUID.randomUUID().toString();
     } else if (!MessageIds.isValid(id)) {
-      error(ctx, 400, "invalid message id '" + id + "': must be " + MessageIds.RULE);
+      error(ctx, 400, "invalid message id '" + SafeText.clean(id, 210) + "': must be " + MessageIds.RULE);
       return;
     }
     long timeout;
@@ -141,8 +146,13 @@ public final class HttpApi {
           ? "batch body larger than " + BatchRequest.MAX_BODY_BYTES + " bytes"
           : "payload larger than message.max.bytes (" + maxBytes + " bytes)";
       case 404 -> "no such resource: " + ctx.request().path();
-      default -> ctx.failure() != null ? String.valueOf(ctx.failure().getMessage()) : "request failed";
+      // An exception's text may name internals (classes, hosts, files): it goes to the log, not to the caller.
+      default -> code >= 500 ? "internal error; see A's log"
+          : ctx.failure() != null ? SafeText.clean(String.valueOf(ctx.failure().getMessage()), 200) : "request failed";
     };
+    if (code >= 500 && ctx.failure() != null) {
+      LOG.warn("{} {} failed", ctx.request().method(), SafeText.clean(ctx.request().path(), 200), ctx.failure());
+    }
     if (!ctx.response().ended()) {
       error(ctx, code, message);
     }

@@ -25,4 +25,13 @@ class MessageIdsTest {
     assertThat(MessageIds.isValid("ü")).isFalse();
     assertThat(MessageIds.isValid("a|b")).isFalse();
   }
+
+  @Test
+  @DisplayName(". and .. are refused: a URL path would resolve them away, so they could never be looked up")
+  void dotSegments() {
+    assertThat(MessageIds.isValid(".")).isFalse();
+    assertThat(MessageIds.isValid("..")).isFalse();
+    assertThat(MessageIds.isValid("...")).isTrue();
+    assertThat(MessageIds.isValid(".a")).isTrue();
+  }
 }
