@@ -130,7 +130,8 @@ class ConsumerOptionsTest {
     assertThatThrownBy(() -> ConsumerOptions.parse(raw))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(key)
-        .hasMessageContaining(String.valueOf(value))
+        // An object-valued key may hold credentials: its error names the key, never the value.
+        .hasMessageContaining(key.equals("handler.config") ? "not shown" : String.valueOf(value))
         .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo(key));
   }
 

@@ -1,5 +1,6 @@
 package io.ackcoord.consumer.dedupe;
 
+import io.ackcoord.hash.SipHash;
 import java.security.SecureRandom;
 
 /**

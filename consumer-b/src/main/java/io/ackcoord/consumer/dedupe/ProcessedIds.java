@@ -21,7 +21,7 @@ import org.apache.kafka.common.TopicPartition;
  * recent, since more copies may follow. Not thread-safe: one event loop owns it.
  *
  * <p>Layout: no object per id, so a full store allocates nothing and leaves the GC nothing to trace. Each id is an
- * <em>entry</em> number in parallel primitive arrays: a 128-bit fingerprint (the 128-bit {@link SipHash} of the id, see
+ * <em>entry</em> number in parallel primitive arrays: a 128-bit fingerprint (the 128-bit {@link io.ackcoord.hash.SipHash SipHash} of the id, see
  * {@link Fingerprints}), its partition as an index into a small table, and {@code older}/{@code newer} links of a
  * doubly linked recency list: an O(1) move to the back, so the order is exactly the access order of the
  * {@code LinkedHashMap} this replaced (a FIFO ring of entries would need stale-position bookkeeping for that).

@@ -18,6 +18,7 @@ public final class StringTable<V> {
   private String[] keys = new String[MIN_CAPACITY];
   private Object[] values = new Object[MIN_CAPACITY];
   private int[] hashes = new int[MIN_CAPACITY];
+  private final IdHash idHash = new IdHash();
   private int size;
 
   public int size() {
@@ -117,9 +118,7 @@ public final class StringTable<V> {
     }
   }
 
-  /** Spreads a string's hash over the table's bits; shared with the tracker's {@code IdTable}. */
-  public static int hash(String id) {
-    int h = id.hashCode() * 0x9E3779B9;
-    return h ^ (h >>> 16);
+  private int hash(String key) {
+    return idHash.of(key);
   }
 }

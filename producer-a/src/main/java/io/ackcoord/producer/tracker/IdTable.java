@@ -1,6 +1,6 @@
 package io.ackcoord.producer.tracker;
 
-import io.ackcoord.producer.ids.StringTable;
+import io.ackcoord.producer.ids.IdHash;
 
 /**
  * The pending messages by id: an open-addressing hash table (linear probing) of the messages themselves, keyed by
@@ -12,7 +12,8 @@ import io.ackcoord.producer.ids.StringTable;
  * one rehash at 786,432 pending messages hold A's event loop 34–77 ms (scratch timings), 14–16 ms without.
  *
  * <p>Removal shifts the following entries of the probe run back (no tombstones), so lookups stay short however much
- * churn there is. Not thread-safe: it lives on the tracker's event loop.
+ * churn there is. Ids are hashed with a keyed {@link IdHash}, so callers cannot choose ids that pile up in one probe
+ * run. Not thread-safe: it lives on the tracker's event loop.
  */
 final class IdTable {
 
@@ -20,6 +21,7 @@ final class IdTable {
 
   private TrackedMessage[] slots = new TrackedMessage[MIN_CAPACITY];
   private int[] hashes = new int[MIN_CAPACITY];
+  private final IdHash idHash = new IdHash();
   private int size;
 
   int size() {
@@ -111,7 +113,7 @@ final class IdTable {
   }
 
   /** The id's hash code, mixed so that its low bits (the home slot) depend on all of it. */
-  static int hash(String id) {
-    return StringTable.hash(id);
+  private int hash(String id) {
+    return idHash.of(id);
   }
 }

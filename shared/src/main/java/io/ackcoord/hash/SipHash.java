@@ -1,4 +1,4 @@
-package io.ackcoord.consumer.dedupe;
+package io.ackcoord.hash;
 
 /**
  * SipHash-2-4 (Aumasson and Bernstein, 2012) of a string's UTF-16LE code units under a 128-bit key: a keyed
@@ -6,7 +6,7 @@ package io.ackcoord.consumer.dedupe;
  * (even seeded) hash whose collisions can be found offline. Allocates nothing; not thread-safe (the state lives in
  * fields so that one compression round is one method).
  */
-final class SipHash {
+public final class SipHash {
 
   private final long k0;
   private final long k1;
@@ -17,13 +17,13 @@ final class SipHash {
   private long second;
 
   /** @param k0 the key's first 8 bytes, little-endian; {@code k1} the last 8 */
-  SipHash(long k0, long k1) {
+  public SipHash(long k0, long k1) {
     this.k0 = k0;
     this.k1 = k1;
   }
 
   /** The 64-bit SipHash-2-4 of {@code s}'s chars, each as two bytes, low byte first. */
-  long hash64(String s) {
+  public long hash64(String s) {
     absorb(s, 0);
     v2 ^= 0xff;
     return finish();
@@ -33,7 +33,7 @@ final class SipHash {
    * The 128-bit SipHash-2-4 of {@code s}'s chars, each as two bytes, low byte first: returns its first 8 bytes
    * (little-endian); {@link #second} then returns the other 8. One pass over {@code s}, only the finalization twice.
    */
-  long hash128(String s) {
+  public long hash128(String s) {
     absorb(s, 0xee);
     v2 ^= 0xee;
     long first = finish();
@@ -43,7 +43,7 @@ final class SipHash {
   }
 
   /** The second half of what {@link #hash128} computed last. */
-  long second() {
+  public long second() {
     return second;
   }
 

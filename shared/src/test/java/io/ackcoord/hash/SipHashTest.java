@@ -1,4 +1,4 @@
-package io.ackcoord.consumer.dedupe;
+package io.ackcoord.hash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,5 @@
+/**
+ * Keyed hashing of identifiers from outside (message ids): {@link io.ackcoord.hash.SipHash}, so nobody who does not
+ * know the key can choose ids that collide in A's tables or B's dedupe record.
+ */
+package io.ackcoord.hash;
