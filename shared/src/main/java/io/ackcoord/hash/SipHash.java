@@ -1,5 +1,7 @@
 package io.ackcoord.hash;
 
+import java.security.SecureRandom;
+
 /**
  * SipHash-2-4 (Aumasson and Bernstein, 2012) of a string's UTF-16LE code units under a 128-bit key: a keyed
  * pseudorandom function, so whoever does not know the key cannot choose strings that collide, unlike with a plain
@@ -8,6 +10,9 @@ package io.ackcoord.hash;
  */
 public final class SipHash {
 
+  /** Drawn once per process and never written or logged: what makes collisions unguessable from outside. */
+  private static final long[] PROCESS_KEY = drawKey();
+
   private final long k0;
   private final long k1;
   private long v0;
@@ -15,6 +20,19 @@ public final class SipHash {
   private long v2;
   private long v3;
   private long second;
+
+  /**
+   * A SipHash under this process's key, drawn from {@link SecureRandom} at first use. One key for every table of a
+   * process loses nothing: the key and the hashes never leave it, and a restart draws a new one.
+   */
+  public static SipHash withProcessKey() {
+    return new SipHash(PROCESS_KEY[0], PROCESS_KEY[1]);
+  }
+
+  private static long[] drawKey() {
+    SecureRandom random = new SecureRandom();
+    return new long[] {random.nextLong(), random.nextLong()};
+  }
 
   /** @param k0 the key's first 8 bytes, little-endian; {@code k1} the last 8 */
   public SipHash(long k0, long k1) {

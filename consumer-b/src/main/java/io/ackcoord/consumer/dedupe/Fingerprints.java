@@ -1,11 +1,10 @@
 package io.ackcoord.consumer.dedupe;
 
 import io.ackcoord.hash.SipHash;
-import java.security.SecureRandom;
 
 /**
- * What B keeps of a message id instead of the id: its 128-bit {@link SipHash} under a key drawn from
- * {@link SecureRandom} once per process, as two longs ({@link #high}, then {@link #low}). B computes it once per
+ * What B keeps of a message id instead of the id: its 128-bit {@link SipHash} under a key drawn once per process
+ * ({@link SipHash#withProcessKey()}), as two longs ({@link #high}, then {@link #low}). B computes it once per
  * message and both of its {@link ProcessedIds} stores (the dedupe record and the default handler's written ids) use
  * it, so every store of a process must hash under the same key.
  *
@@ -17,16 +16,7 @@ import java.security.SecureRandom;
  */
 public final class Fingerprints {
 
-  private static final long K0;
-  private static final long K1;
-
-  static {
-    SecureRandom keys = new SecureRandom();
-    K0 = keys.nextLong();
-    K1 = keys.nextLong();
-  }
-
-  private final SipHash sip = new SipHash(K0, K1);
+  private final SipHash sip = SipHash.withProcessKey();
 
   /** The high half of {@code id}'s fingerprint; {@link #low} then returns its low half. */
   public long high(String id) {
