@@ -31,6 +31,12 @@ public record Envelope(
     String contentType,
     byte[] payload) {
 
+  /** This envelope with an empty payload, for a dead letter whose payload the dead-letter topic cannot hold. */
+  public Envelope withoutPayload() {
+    return new Envelope(id, producerId, attempt, createdAtMillis, sentAtMillis, replyPartition, timeoutMillis,
+        contentType, new byte[0]);
+  }
+
   /** The envelope version this build writes. Readers accept every version in {@link #SUPPORTED_VERSIONS}. */
   public static final int VERSION = 2;
 

@@ -39,8 +39,18 @@ public final class Coordinator {
     /** Writes one attempt to topic 1; completes once the broker has it durably. */
     Future<Void> send(Envelope envelope);
 
-    /** Writes a message A gave up on to the dead-letter topic, with the reason. */
+    /**
+     * Writes a message A gave up on to the dead-letter topic, with the reason; fails with {@link TooLargeException}
+     * when that topic will never take a record this large.
+     */
     Future<Void> deadLetter(Envelope envelope, String reason);
+  }
+
+  /** The topic refuses the record for its size (its {@code max.message.bytes}); sending it again cannot help. */
+  public static final class TooLargeException extends RuntimeException {
+    public TooLargeException(Throwable cause) {
+      super(cause.getMessage(), cause);
+    }
   }
 
   /** Thrown to a submitter when A will not take the message; HTTP maps it to 503 or 409. */
@@ -299,8 +309,16 @@ public final class Coordinator {
   // A dead letter must not be lost either: retry the write until the broker has it, then tell the caller.
   private void writeDeadLetter(TrackedMessage m) {
     LOG.warn("Dead-lettering {} after {} attempt(s): {}", m.id(), m.attempt(), m.reason());
+    writeDeadLetter(m, true);
+  }
+
+  private void writeDeadLetter(TrackedMessage m, boolean withPayload) {
+    Envelope full = m.envelope(producerId, replyPartition);
+    Envelope envelope = withPayload ? full : full.withoutPayload();
+    String reason = withPayload ? m.reason() : m.reason() + " (payload of " + full.payload().length
+        + " bytes dropped: too large for the dead-letter topic)";
     writesInFlight++;
-    outbound.deadLetter(m.envelope(producerId, replyPartition), m.reason()).onComplete(ar -> {
+    outbound.deadLetter(envelope, reason).onComplete(ar -> {
       writesInFlight--;
       timer.arm(tracker.nextDeadline());
       if (ar.succeeded()) {
@@ -308,9 +326,13 @@ public final class Coordinator {
         ledger.forget(m.id());
         notifyWaiters(m);
       } else if (!stopped) {
-        long delay = Math.max(1000, tracker.policy().retryDelayFor(1, 0.5));
-        LOG.warn("Dead-letter write of {} failed, retrying in {} ms: {}", m.id(), delay, ar.cause().getMessage());
-        scheduler.schedule(delay, () -> writeDeadLetter(m));
+        // The topic will never take a record this large (its max.message.bytes is below topic 1's): retrying it
+        // as it is would retry forever, so the dead letter goes without its payload, its size said in the reason.
+        boolean keepPayload = withPayload && !(ar.cause() instanceof TooLargeException && full.payload().length > 0);
+        long delay = keepPayload == withPayload ? Math.max(1000, tracker.policy().retryDelayFor(1, 0.5)) : 1;
+        LOG.warn("Dead-letter write of {} failed, retrying in {} ms{}: {}", m.id(), delay,
+            keepPayload ? "" : " without its payload", ar.cause().getMessage());
+        scheduler.schedule(delay, () -> writeDeadLetter(m, keepPayload));
       }
     });
   }

@@ -10,6 +10,8 @@ import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 
 /**
  * A's writes to Kafka: attempts to topic 1, dead letters, poison. One idempotent producer with {@code acks=all},
@@ -38,7 +40,9 @@ public final class KafkaOutbound implements Coordinator.Outbound {
   public Future<Void> deadLetter(Envelope envelope, String reason) {
     ProducerRecord<String, byte[]> record = EnvelopeCodec.toReadableRecord(topics.deadLetters(), envelope);
     record.headers().add(DEAD_LETTER_REASON, reason.getBytes(StandardCharsets.UTF_8));
-    return producer.send(record).mapEmpty();
+    return producer.send(record).<Void>mapEmpty().recover(err -> Future.failedFuture(
+        err instanceof RecordTooLargeException || err instanceof RecordBatchTooLargeException
+            ? new Coordinator.TooLargeException(err) : err));
   }
 
   /** Parks an unreadable reply on the poison topic. */

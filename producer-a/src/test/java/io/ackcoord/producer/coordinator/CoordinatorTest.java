@@ -29,6 +29,8 @@ class CoordinatorTest {
     final List<String> deadLetters = new ArrayList<>();
     boolean autoConfirm = true;
     boolean failDeadLetters;
+    /** Dead letters with a payload larger than this are refused as too large, as a topic's max.message.bytes does. */
+    int deadLetterMaxPayload = Integer.MAX_VALUE;
 
     @Override
     public Future<Void> send(Envelope envelope) {
@@ -45,6 +47,9 @@ class CoordinatorTest {
     public Future<Void> deadLetter(Envelope envelope, String reason) {
       if (failDeadLetters) {
         return Future.failedFuture("broker down");
+      }
+      if (envelope.payload().length > deadLetterMaxPayload) {
+        return Future.failedFuture(new Coordinator.TooLargeException(new RuntimeException("record too large")));
       }
       deadLetters.add(envelope.id() + ": " + reason);
       return Future.succeededFuture();
@@ -162,6 +167,21 @@ class CoordinatorTest {
     assertThat(f.cause()).isInstanceOf(Coordinator.RejectedException.class);
     assertThat(tracker.pendingCount()).isZero();
     assertThat(ledger.entries).as("the refused message must not come back after a restart").isEmpty();
+  }
+
+  @Test
+  @DisplayName("a dead letter too large for its topic goes without its payload at once, never retried forever")
+  void deadLetterTooLarge() {
+    outbound.deadLetterMaxPayload = 10;
+    coordinator.submit("big", new byte[100], null, 0);
+    coordinator.onReply(new Reply(Reply.Type.NACK, "big", "a1", 1, "b", 0, "bad", false, 0));
+    Future<TrackedMessage> done = coordinator.completion("big");
+    assertThat(outbound.deadLetters).isEmpty();
+    scheduler.advance(1);
+    assertThat(outbound.deadLetters).containsExactly("big: non-retryable NACK: bad (payload of 100 bytes dropped: "
+        + "too large for the dead-letter topic)");
+    assertThat(done.succeeded()).isTrue();
+    assertThat(ledger.entries).isEmpty();
   }
 
   @Test
