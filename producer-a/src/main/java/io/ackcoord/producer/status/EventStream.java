@@ -5,8 +5,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.LinkedHashSet;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,13 +26,17 @@ public final class EventStream {
 
   /** Open streams at which new ones are refused (503): a status page is for people, not for fan-out. */
   static final int MAX_CLIENTS = 100;
+  /** Open streams one client address may hold, so that one client cannot take every slot. */
+  static final int MAX_PER_ADDRESS = 10;
 
   private static final Logger LOG = LoggerFactory.getLogger(EventStream.class);
 
   private final Vertx vertx;
   private final long intervalMillis;
   private final Supplier<JsonObject> snapshot;
-  private final Set<HttpServerResponse> clients = new LinkedHashSet<>();
+  /** Each open stream and the client address it serves. */
+  private final Map<HttpServerResponse, String> clients = new LinkedHashMap<>();
+  private final Map<String, Integer> perAddress = new HashMap<>();
   private long timer = -1;
   private long skipped;
 
@@ -43,16 +49,21 @@ public final class EventStream {
   /** Opens a stream for one client. */
   void handle(RoutingContext ctx) {
     HttpServerResponse response = ctx.response();
+    String address = ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
     if (clients.size() >= MAX_CLIENTS) {
-      response.setStatusCode(503).putHeader("Content-Type", "application/json").putHeader("Retry-After", "5")
-          .end(new JsonObject().put("error", "too many open event streams (" + MAX_CLIENTS + ")").encode());
+      refuse(response, "too many open event streams (" + MAX_CLIENTS + ")");
+      return;
+    }
+    if (perAddress.getOrDefault(address, 0) >= MAX_PER_ADDRESS) {
+      refuse(response, "too many open event streams from this address (" + MAX_PER_ADDRESS + ")");
       return;
     }
     response.setChunked(true)
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")
         .putHeader("Cache-Control", "no-cache, no-store")
         .putHeader("X-Accel-Buffering", "no");
-    clients.add(response);
+    clients.put(response, address);
+    perAddress.merge(address, 1, Integer::sum);
     response.closeHandler(v -> remove(response));
     response.exceptionHandler(err -> remove(response));
     // The browser reconnects by itself after this long if the stream breaks (A restarted, network blip).
@@ -72,10 +83,11 @@ public final class EventStream {
   /** Ends every stream and the timer (on undeploy). */
   public void close() {
     stopTimer();
-    for (HttpServerResponse r : Set.copyOf(clients)) {
+    for (HttpServerResponse r : List.copyOf(clients.keySet())) {
       r.end();
     }
     clients.clear();
+    perAddress.clear();
   }
 
   private void push() {
@@ -84,7 +96,7 @@ public final class EventStream {
       return;
     }
     Buffer frame = frame();
-    for (HttpServerResponse r : clients) {
+    for (HttpServerResponse r : clients.keySet()) {
       if (r.writeQueueFull()) {
         if (skipped++ % 100 == 0) {
           LOG.debug("A status page is not keeping up; {} push(es) skipped so far", skipped);
@@ -100,8 +112,15 @@ public final class EventStream {
     return Buffer.buffer("event: status\ndata: ").appendBuffer(snapshot.get().toBuffer()).appendString("\n\n");
   }
 
+  private static void refuse(HttpServerResponse response, String reason) {
+    response.setStatusCode(503).putHeader("Content-Type", "application/json").putHeader("Retry-After", "5")
+        .end(new JsonObject().put("error", reason).encode());
+  }
+
   private void remove(HttpServerResponse response) {
-    if (clients.remove(response)) {
+    String address = clients.remove(response);
+    if (address != null) {
+      perAddress.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null);
       LOG.debug("Event stream closed ({} open)", clients.size());
     }
     if (clients.isEmpty()) {
