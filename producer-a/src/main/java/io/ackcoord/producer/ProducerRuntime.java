@@ -2,6 +2,7 @@ package io.ackcoord.producer;
 
 import io.ackcoord.config.ConfigLoader;
 import io.ackcoord.http.BrowserGuard;
+import io.ackcoord.http.HttpServers;
 import io.ackcoord.producer.api.EventBusApi;
 import io.ackcoord.producer.coordinator.HeapGuard;
 import io.ackcoord.time.Clock;
@@ -80,7 +81,7 @@ final class ProducerRuntime {
     // The guard first: a request a browser could have been tricked into sending gets no further (issue 13).
     router.route().handler(BrowserGuard.create(options.http()));
     router.route().handler(link::gate);
-    return vertx.createHttpServer()
+    return HttpServers.create(vertx)
         .requestHandler(router)
         .listen(options.http().port(), options.http().host())
         .onSuccess(s -> LOG.info("Producer A HTTP on http://{}:{}", options.http().host(), s.actualPort()));

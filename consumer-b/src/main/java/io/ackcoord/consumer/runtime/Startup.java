@@ -15,6 +15,7 @@ import io.ackcoord.consumer.status.ConsumerStats;
 import io.ackcoord.consumer.status.StatsPublisher;
 import io.ackcoord.consumer.status.StatusRoutes;
 import io.ackcoord.consumer.transactions.TransactionalProducer;
+import io.ackcoord.http.HttpServers;
 import io.ackcoord.kafka.KafkaSender;
 import io.ackcoord.kafka.KafkaSettings;
 import io.ackcoord.kafka.TopicAdmin;
@@ -183,7 +184,7 @@ final class Startup {
     // Healthy once B is subscribed and owns partitions: a B without partitions processes nothing.
     var router = StatusRoutes.create(vertx, options.http(),
         () -> state.subscribed() && !epochs.owned().isEmpty() && state.accepting(), this::status);
-    return vertx.createHttpServer().requestHandler(router)
+    return HttpServers.create(vertx).requestHandler(router)
         .listen(options.http().port(), options.http().host())
         .map(s -> {
           server = s;
