@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+  /** Batches parsed at once; more get 503 and Retry-After. */
+  static final int MAX_BATCHES_PARSING = 4;
 
   static final String ID_HEADER = "X-Ackcoord-Id";
   static final String TIMEOUT_HEADER = "X-Ackcoord-Timeout-Ms";
@@ -44,6 +46,8 @@ public final class HttpApi {
   private final Coordinator coordinator;
   private final int maxBytes;
   private final TimeoutRule timeouts;
+  /** Batches on a worker now; only touched on A's event loop. */
+  private int batchesParsing;
 
   public HttpApi(Coordinator coordinator, int maxBytes, TimeoutRule timeouts) {
     this.coordinator = coordinator;
@@ -105,15 +109,31 @@ public final class HttpApi {
 
   // Every item is submitted at once (the producer batches their records); the answer lists each item's outcome in
   // request order once all are settled, so one slow or refused item never hides the others'.
+  // Parsing up to 16 MiB into items takes milliseconds: it runs on a worker, a few batches at a time, so batches
+  // cannot hold A's event loop (and its timers and replies) or queue up without bound.
   private void submitBatch(RoutingContext ctx) {
-    List<BatchRequest.Item> items;
-    try {
-      items = BatchRequest.parse(ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer(),
-          ctx.request().getHeader("Content-Type"), maxBytes, timeouts);
-    } catch (BatchRequest.BadBatch e) {
-      error(ctx, 400, e.getMessage());
+    if (batchesParsing >= MAX_BATCHES_PARSING) {
+      ctx.response().putHeader("Retry-After", "1");
+      error(ctx, 503, "too many batches being read (" + MAX_BATCHES_PARSING + "); send it again shortly");
       return;
     }
+    Buffer body = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
+    String contentType = ctx.request().getHeader("Content-Type");
+    batchesParsing++;
+    ctx.vertx().executeBlocking(() -> BatchRequest.parse(body, contentType, maxBytes, timeouts), false)
+        .onComplete(ar -> {
+          batchesParsing--;
+          if (ar.succeeded()) {
+            submitItems(ctx, ar.result());
+          } else if (ar.cause() instanceof BatchRequest.BadBatch e) {
+            error(ctx, 400, e.getMessage());
+          } else {
+            ctx.fail(ar.cause());
+          }
+        });
+  }
+
+  private void submitItems(RoutingContext ctx, List<BatchRequest.Item> items) {
     List<Future<JsonObject>> results = new ArrayList<>(items.size());
     for (BatchRequest.Item item : items) {
       JsonObject result = new JsonObject().put("id", item.id());
