@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
-  /** Batches parsed at once; more get 503 and Retry-After. */
-  static final int MAX_BATCHES_PARSING = 4;
+  /** Batch bytes parsed at once (two of the largest batches); more get 503 and Retry-After. */
+  static final long MAX_PARSING_BYTES = 2L * BatchRequest.MAX_BODY_BYTES;
 
   static final String ID_HEADER = "X-Ackcoord-Id";
   static final String TIMEOUT_HEADER = "X-Ackcoord-Timeout-Ms";
@@ -46,8 +46,8 @@ public final class HttpApi {
   private final Coordinator coordinator;
   private final int maxBytes;
   private final TimeoutRule timeouts;
-  /** Batches on a worker now; only touched on A's event loop. */
-  private int batchesParsing;
+  /** Bytes of batches on a worker now; only touched on A's event loop. */
+  private long bytesParsing;
 
   public HttpApi(Coordinator coordinator, int maxBytes, TimeoutRule timeouts) {
     this.coordinator = coordinator;
@@ -109,20 +109,22 @@ public final class HttpApi {
 
   // Every item is submitted at once (the producer batches their records); the answer lists each item's outcome in
   // request order once all are settled, so one slow or refused item never hides the others'.
-  // Parsing up to 16 MiB into items takes milliseconds: it runs on a worker, a few batches at a time, so batches
-  // cannot hold A's event loop (and its timers and replies) or queue up without bound.
+  // Parsing up to 16 MiB into items takes milliseconds: it runs on a worker, so batches cannot hold A's event loop
+  // (and its timers and replies), and at most MAX_PARSING_BYTES of them at once, so they cannot pile up either.
+  // Small batches, the common case, are never refused for it.
   private void submitBatch(RoutingContext ctx) {
-    if (batchesParsing >= MAX_BATCHES_PARSING) {
+    Buffer body = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
+    int size = body.length();
+    if (bytesParsing > 0 && bytesParsing + size > MAX_PARSING_BYTES) {
       ctx.response().putHeader("Retry-After", "1");
-      error(ctx, 503, "too many batches being read (" + MAX_BATCHES_PARSING + "); send it again shortly");
+      error(ctx, 503, "too many batch bytes being read (over " + MAX_PARSING_BYTES + "); send it again shortly");
       return;
     }
-    Buffer body = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
     String contentType = ctx.request().getHeader("Content-Type");
-    batchesParsing++;
+    bytesParsing += size;
     ctx.vertx().executeBlocking(() -> BatchRequest.parse(body, contentType, maxBytes, timeouts), false)
         .onComplete(ar -> {
-          batchesParsing--;
+          bytesParsing -= size;
           if (ar.succeeded()) {
             submitItems(ctx, ar.result());
           } else if (ar.cause() instanceof BatchRequest.BadBatch e) {
