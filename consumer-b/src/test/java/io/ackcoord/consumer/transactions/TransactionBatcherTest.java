@@ -89,7 +89,8 @@ class TransactionBatcherTest {
 
   private void batcher(Vertx vertx, int maxRecords, long maxMillis, Supplier<ConsumerGroupMetadata> group) {
     batcher = new TransactionBatcher(vertx, producer, offsets, epochs, lease, group, maxRecords, maxMillis,
-        new Backoff(1, 5), stats, fenced::set, new TransactionRecords(TOPICS, "b-test", clock, MarkerMacs.none()::mark)::of);
+        new Backoff(1, 5), stats, fenced::set,
+        new TransactionRecords(TOPICS, "b-test", clock, MarkerMacs.none()::mark)::of);
   }
 
   @Test
