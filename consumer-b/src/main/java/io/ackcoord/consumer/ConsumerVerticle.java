@@ -86,7 +86,8 @@ public class ConsumerVerticle extends VerticleBase {
   /** The dedupe store B uses unless told otherwise: ids restored from {@code <prefix>processed}. */
   public static DedupeStore durableDedupe(Vertx vertx, ConsumerOptions options) {
     return new ProcessedTopicStore(vertx, options.kafka(), options.exactlyOnce(),
-        "ackcoord-b-dedupe-" + options.instanceId(), options.dedupeCapacity(), MarkerMacs.of(options.dedupeMarkerKey().reveal()));
+        "ackcoord-b-dedupe-" + options.instanceId(), options.dedupeCapacity(),
+        MarkerMacs.of(options.dedupeMarkerKey().reveal()));
   }
 
   @Override
