@@ -4,6 +4,7 @@ import io.ackcoord.consumer.kafka.KafkaClients;
 import io.ackcoord.kafka.KafkaSettings;
 import io.ackcoord.protocol.InvalidRecordException;
 import io.ackcoord.protocol.ProcessedMarker;
+import io.ackcoord.protocol.SafeText;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -72,7 +73,8 @@ public final class PartitionKeys {
     try {
       return ProcessedMarker.ids(key, value);
     } catch (InvalidRecordException e) {
-      LOG.warn("Skipping an unreadable processed marker (key {}): {}", key, e.getMessage());
+      LOG.warn("Skipping an unreadable processed marker (key {}): {}", SafeText.forLog(key),
+          SafeText.forLog(e.getMessage()));
       return List.of();
     }
   }

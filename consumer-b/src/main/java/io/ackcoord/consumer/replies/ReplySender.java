@@ -9,6 +9,7 @@ import io.ackcoord.protocol.PoisonRecord;
 import io.ackcoord.protocol.ProcessedMarker;
 import io.ackcoord.protocol.Reply;
 import io.ackcoord.protocol.ReplyCodec;
+import io.ackcoord.protocol.SafeText;
 import io.ackcoord.time.Clock;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -112,8 +113,8 @@ public final class ReplySender {
           if (closed) {
             return Future.failedFuture(err);
           }
-          LOG.error("Dropping unreadable record {} ({}): the poison topic refused it: {}", source, error,
-              err.toString());
+          LOG.error("Dropping unreadable record {} ({}): the poison topic refused it: {}", source,
+              SafeText.forLog(error), err.toString());
           return Future.succeededFuture();
         });
   }
@@ -151,7 +152,7 @@ public final class ReplySender {
         return Future.failedFuture(err);
       }
       long delay = backoff.delayMillis(attempt);
-      LOG.warn("Sending {} failed (try {}), again in {} ms: {}", what, attempt, delay, err.toString());
+      LOG.warn("Sending {} failed (try {}), again in {} ms: {}", SafeText.forLog(what), attempt, delay, err.toString());
       return vertx.timer(delay).compose(v -> sendUntilConfirmed(record, what, giveUp, attempt + 1));
     });
   }
