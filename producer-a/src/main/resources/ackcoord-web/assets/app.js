@@ -146,6 +146,7 @@
     setText('c-dead', num(s.deadLettered));
     setText('c-dup', num(s.duplicateAcks));
     setText('c-unknown', num(s.unknownAcks));
+    setText('c-forged', num(s.forgedReplies));
     const r = s.rates || {};
     setText('r-sent', rate(r.sendsPerSec10s) + ' last 10 s');
     setText('r-acked', rate(r.acksPerSec10s) + ' last 10 s');

@@ -5,6 +5,7 @@ import io.ackcoord.config.ConfigDef.Type;
 import io.ackcoord.config.ConfigDef;
 import io.ackcoord.config.ConfigLoader;
 import io.ackcoord.config.HttpSettings;
+import io.ackcoord.config.Secret;
 import io.ackcoord.consumer.dedupe.ProcessedIds;
 import io.ackcoord.consumer.pipeline.HandlerLoader;
 import io.ackcoord.kafka.KafkaSettings;
@@ -40,6 +41,7 @@ import java.util.Objects;
  * @param transactionMaxRecords {@code transaction.max.records}: exactly-once commits a transaction at this many
  *                            finished records
  * @param transactionMaxMillis {@code transaction.max.ms}: … or this long after the first of them finished
+ * @param dedupeMarkerKey     {@code dedupe.marker.key}: signs processed markers; unset, every marker counts
  */
 public record ConsumerOptions(
     KafkaSettings kafka,
@@ -57,7 +59,8 @@ public record ConsumerOptions(
     long shutdownTimeoutMillis,
     ProcessingGuarantee guarantee,
     int transactionMaxRecords,
-    long transactionMaxMillis) {
+    long transactionMaxMillis,
+    Secret dedupeMarkerKey) {
 
   public static final String GROUP_ID = "consumer.group.id";
   public static final String INSTANCE_ID = "consumer.instance.id";
@@ -66,6 +69,7 @@ public record ConsumerOptions(
   public static final String HANDLER_CONFIG = "handler.config";
   public static final String MAX_IN_FLIGHT = "processing.max.in.flight";
   public static final String DEDUPE_CAPACITY = "dedupe.capacity";
+  public static final String DEDUPE_MARKER_KEY = "dedupe.marker.key";
   public static final String PROGRESS_AUTO_EXTEND = "progress.auto.extend";
   public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout.ms";
   public static final String PROCESSING_GUARANTEE = "processing.guarantee";
@@ -121,6 +125,12 @@ public record ConsumerOptions(
         .define(DEDUPE_CAPACITY, Type.INT, DEFAULT_DEDUPE_CAPACITY, ConfigDef.between(1, ProcessedIds.MAX_CAPACITY),
             "How many processed message ids B keeps in memory to answer re-sends without processing them again; "
                 + "they are restored from <prefix>processed for the partitions B owns, so they survive a restart.")
+        .define(DEDUPE_MARKER_KEY, Type.STRING, "", ConfigDef.matches("|.{16,}", "empty, or at least 16 characters"),
+            "A secret shared by every B of the group (env DEDUPE_MARKER_KEY): B signs the ids of its processed "
+                + "markers with it and, on restore, ignores ids whose signature is wrong, so a record forged on "
+                + "<prefix>processed cannot make B skip a message. Empty: every marker counts, and only the topic's "
+                + "ACLs keep forgeries out. Changing it makes older markers not count (their messages may be "
+                + "processed again if re-sent).")
         .define(PROGRESS_AUTO_EXTEND, Type.BOOLEAN, false,
             "Send IN_PROGRESS for a handler still running at half the attempt's timeout, extending it by that "
                 + "timeout, and repeat while it runs.")
@@ -159,7 +169,8 @@ public record ConsumerOptions(
         c.getLong(SHUTDOWN_TIMEOUT_MS),
         ProcessingGuarantee.fromConfig(c.getString(PROCESSING_GUARANTEE)),
         c.getInt(TRANSACTION_MAX_RECORDS),
-        c.getLong(TRANSACTION_MAX_MS));
+        c.getLong(TRANSACTION_MAX_MS),
+        Secret.of(c.getString(DEDUPE_MARKER_KEY)));
   }
 
   /** Parses raw JSON with {@link #definition()}: a shortcut for tests and tools. */

@@ -2,6 +2,7 @@ package io.ackcoord.consumer;
 
 import io.ackcoord.config.ConfigException;
 import io.ackcoord.config.ConfigLoader;
+import io.ackcoord.consumer.dedupe.MarkerMacs;
 import io.ackcoord.consumer.dedupe.ProcessedTopicStore;
 import io.ackcoord.consumer.pipeline.BlockingHandlerAdapter;
 import io.ackcoord.consumer.pipeline.HandlerLoader;
@@ -87,7 +88,7 @@ public class ConsumerVerticle extends VerticleBase {
   /** The dedupe store B uses unless told otherwise: ids restored from {@code <prefix>processed}. */
   public static DedupeStore durableDedupe(Vertx vertx, ConsumerOptions options) {
     return new ProcessedTopicStore(vertx, options.kafka(), options.exactlyOnce(),
-        "ackcoord-b-dedupe-" + options.instanceId(), options.dedupeCapacity());
+        "ackcoord-b-dedupe-" + options.instanceId(), options.dedupeCapacity(), MarkerMacs.of(options.dedupeMarkerKey().reveal()));
   }
 
   @Override

@@ -117,7 +117,8 @@ class ConsumerVerticleIT {
     kafka.produce(List.of(
         new ProducerRecord<>(topics.processed(), 0, "old-1",
             "{\"v\":1,\"id\":\"old-1\",\"attempt\":1,\"consumer\":\"b0\",\"at\":1}".getBytes()),
-        ProcessedMarker.toRecord(topics.processed(), 0, "b0#run#0", List.of("new-1", "new-2"), "b0", 1)));
+        ProcessedMarker.toRecord(topics.processed(), 0, "b0#run#0",
+            List.of(new ProcessedMarker.Marked("new-1", 0), new ProcessedMarker.Marked("new-2", 0)), "b0", 1)));
     ConsumerVerticle b = deploy(new ConsumerVerticle(), config().put("topic.partitions", 1));
 
     send(List.of(envelope("old-1", 0, 30_000), envelope("new-2", 0, 30_000), envelope("fresh", 0, 30_000)));
@@ -153,26 +154,26 @@ class ConsumerVerticleIT {
   }
 
   @Test
-  @DisplayName("envelopes of versions 1 and 2 are processed; one of a version this build does not read goes to poison")
+  @DisplayName("envelopes of versions 1 and 3 are processed; one of a version this build does not read goes to poison")
   void unknownVersionToPoison() {
     ConsumerVerticle b = deploy(new ConsumerVerticle(), config().put("topic.partitions", 1));
-    // A later build's envelope: the compact header with version byte 3.
-    ProducerRecord<String, byte[]> v3 = EnvelopeCodec.toRecord(topics.messages(), envelope("v3", 0, 30_000));
-    byte[] header = v3.headers().lastHeader(EnvelopeCodec.HEADER).value().clone();
-    header[0] = 3;
-    v3.headers().remove(EnvelopeCodec.HEADER).add(EnvelopeCodec.HEADER, header);
+    // A later build's envelope: the compact header with version byte 4.
+    ProducerRecord<String, byte[]> v4 = EnvelopeCodec.toRecord(topics.messages(), envelope("v4", 0, 30_000));
+    byte[] header = v4.headers().lastHeader(EnvelopeCodec.HEADER).value().clone();
+    header[0] = 4;
+    v4.headers().remove(EnvelopeCodec.HEADER).add(EnvelopeCodec.HEADER, header);
     // The previous build's envelope (eight readable headers), as left on the topic by an A not yet upgraded.
     ProducerRecord<String, byte[]> v1 = EnvelopeCodec.toReadableRecord(topics.messages(), envelope("v1", 0, 30_000));
-    kafka.produce(List.of(v3, v1));
-    send(List.of(envelope("v2", 0, 30_000)));
+    kafka.produce(List.of(v4, v1));
+    send(List.of(envelope("v3", 0, 30_000)));
 
-    assertThat(awaitReplies(2)).extracting(r -> r.reply().id()).containsExactlyInAnyOrder("v1", "v2");
+    assertThat(awaitReplies(2)).extracting(r -> r.reply().id()).containsExactlyInAnyOrder("v1", "v3");
     await().untilAsserted(() -> assertThat(kafka.readAll(topics.poison())).hasSize(1));
     ConsumerRecord<String, byte[]> poison = kafka.readAll(topics.poison()).get(0);
-    assertThat(poison.key()).isEqualTo("v3");
-    assertThat(header(poison, "ackcoord-error")).contains("unsupported envelope version '3'");
+    assertThat(poison.key()).isEqualTo("v4");
+    assertThat(header(poison, "ackcoord-error")).contains("unsupported envelope version '4'");
     assertThat(b.stats().poison()).isEqualTo(1);
-    assertThat(kafka.countByKey(topics.results())).containsOnlyKeys("v1", "v2");
+    assertThat(kafka.countByKey(topics.results())).containsOnlyKeys("v1", "v3");
     await().untilAsserted(() -> assertThat(kafka.committed(groupId()))
         .containsEntry(new TopicPartition(topics.messages(), 0), new OffsetAndMetadata(3)));
   }

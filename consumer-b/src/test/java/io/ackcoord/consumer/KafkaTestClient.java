@@ -122,7 +122,8 @@ final class KafkaTestClient implements AutoCloseable {
   List<Map.Entry<String, Integer>> markedIds(String processedTopic) {
     return readAll(processedTopic).stream().flatMap(r -> {
       try {
-        return ProcessedMarker.ids(r.key(), r.value()).stream().map(id -> Map.entry(id, r.partition()));
+        return ProcessedMarker.ids(r.key(), r.value()).stream()
+            .map(m -> Map.entry(m.id(), r.partition()));
       } catch (InvalidRecordException e) {
         throw new AssertionError("not a marker on " + processedTopic + ": " + e.getMessage(), e);
       }

@@ -63,6 +63,7 @@ class ProducerRestartIT extends AckLoopTest {
     assertThat(status.getLong("recovered")).isEqualTo(pending.size());
     assertThat(status.getLong("pending")).isZero();
     assertThat(status.getLong("retries")).isZero();
+    assertThat(status.getLong("forgedReplies")).as("the receipts' secrets came back with the ledger").isZero();
     assertThat(loop.effects().values()).allMatch(c -> c == 1);
   }
 

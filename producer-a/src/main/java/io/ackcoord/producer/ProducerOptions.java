@@ -51,6 +51,7 @@ public record ProducerOptions(
   public static final String REPLY_PARTITION = "ack.reply.partition";
   public static final String ACK_TIMEOUT = "ack.timeout.ms";
   public static final String MAX_EXTENSION = "ack.extension.max.ms";
+  public static final String MAX_TOTAL_EXTENSION = "ack.extension.total.max.ms";
   public static final String MIN_TIMEOUT = "ack.timeout.min.ms";
   public static final String MAX_ATTEMPTS = "retry.max.attempts";
   public static final String MULTIPLIER = "retry.backoff.multiplier";
@@ -103,6 +104,10 @@ public record ProducerOptions(
                 + "send), in ms; grows like the timeout.")
         .define(MAX_EXTENSION, Type.LONG, 900_000L, ConfigDef.between(1, 86_400_000),
             "Longest a single IN_PROGRESS reply from B may push a deadline out, in ms.")
+        .define(MAX_TOTAL_EXTENSION, Type.LONG, RetryPolicy.DEFAULT_MAX_TOTAL_EXTENSION_MILLIS,
+            ConfigDef.between(0, 604_800_000),
+            "How far IN_PROGRESS replies may push one message's deadlines out in all, in ms; past it, the message "
+                + "times out and is re-sent like any other, so no reply can hold it forever.")
         .define(BURST, Type.INT, 500, ConfigDef.between(1, 1_000_000),
             "Most expired deadlines handled in one timer tick, and most re-sends and dead-letter writes awaiting "
                 + "the broker at once; a larger backlog is worked off tick by tick so a burst of overdue timers "
@@ -154,7 +159,8 @@ public record ProducerOptions(
   /** Reads validated configuration. */
   public static ProducerOptions from(Config c) {
     RetryPolicy retry = new RetryPolicy(c.getLong(ACK_TIMEOUT), c.getInt(MAX_ATTEMPTS), c.getDouble(MULTIPLIER),
-        c.getLong(MAX_BACKOFF), c.getDouble(JITTER), c.getLong(RETRY_DELAY), c.getLong(MAX_EXTENSION));
+        c.getLong(MAX_BACKOFF), c.getDouble(JITTER), c.getLong(RETRY_DELAY), c.getLong(MAX_EXTENSION),
+        c.getLong(MAX_TOTAL_EXTENSION));
     return new ProducerOptions(c.getString(PRODUCER_ID), c.getInt(REPLY_PARTITION), retry, c.getInt(MAX_BYTES),
         c.getInt(MAX_PENDING), c.getDouble(HEAP_LIMIT), c.getInt(HISTORY), c.getString(EVENT_BUS), c.getInt(BURST),
         c.getLong(SHUTDOWN_TIMEOUT),

@@ -58,8 +58,21 @@ public final class Config {
 
   public JsonObject toJson() {
     JsonObject json = new JsonObject();
-    values.forEach((k, v) -> json.put(k, v instanceof JsonObject o ? redact(o) : v));
+    values.forEach((k, v) -> json.put(k, v instanceof JsonObject o ? redact(o) : isSecret(k) ? mask(v) : v));
     return json;
+  }
+
+  /**
+   * Whether one of ackcoord's own keys holds a secret. A name rule is enough here, unlike for client properties:
+   * we name our keys, and every secret one ends in {@code .key}, {@code .token}, {@code .tokens} or
+   * {@code .password}.
+   */
+  public static boolean isSecret(String key) {
+    return key.endsWith(".key") || key.endsWith(".token") || key.endsWith(".tokens") || key.endsWith(".password");
+  }
+
+  private static Object mask(Object value) {
+    return value == null || "".equals(value) ? value : MASK;
   }
 
   private static JsonObject redact(JsonObject properties) {

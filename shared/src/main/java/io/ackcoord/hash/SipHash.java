@@ -65,6 +65,43 @@ public final class SipHash {
     return second;
   }
 
+  /**
+   * The 64-bit SipHash-2-4 of the 8 bytes of {@code m} (little-endian) under the key {@code k0, k1}: a keyed
+   * pseudorandom function of one long, for deriving secrets from a key and a counter or an attempt number. Keeps no
+   * state in fields, so any thread may call it.
+   */
+  public static long hashLong(long k0, long k1, long m) {
+    long[] v = {k0 ^ 0x736f6d6570736575L, k1 ^ 0x646f72616e646f6dL, k0 ^ 0x6c7967656e657261L,
+        k1 ^ 0x7465646279746573L};
+    compress(v, m);
+    compress(v, 8L << 56);
+    v[2] ^= 0xff;
+    for (int i = 0; i < 4; i++) {
+      round(v);
+    }
+    return v[0] ^ v[1] ^ v[2] ^ v[3];
+  }
+
+  private static void compress(long[] v, long m) {
+    v[3] ^= m;
+    round(v);
+    round(v);
+    v[0] ^= m;
+  }
+
+  private static void round(long[] v) {
+    v[0] += v[1];
+    v[1] = Long.rotateLeft(v[1], 13) ^ v[0];
+    v[0] = Long.rotateLeft(v[0], 32);
+    v[2] += v[3];
+    v[3] = Long.rotateLeft(v[3], 16) ^ v[2];
+    v[0] += v[3];
+    v[3] = Long.rotateLeft(v[3], 21) ^ v[0];
+    v[2] += v[1];
+    v[1] = Long.rotateLeft(v[1], 17) ^ v[2];
+    v[2] = Long.rotateLeft(v[2], 32);
+  }
+
   private void absorb(String s, long wide) {
     v0 = k0 ^ 0x736f6d6570736575L;
     v1 = k1 ^ 0x646f72616e646f6dL ^ wide;

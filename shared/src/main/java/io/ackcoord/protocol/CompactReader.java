@@ -41,6 +41,18 @@ public final class CompactReader {
     return value;
   }
 
+  /** What {@link CompactWriter#fixed64} wrote. */
+  public long fixed64(String field) throws InvalidRecordException {
+    if (bytes.length - position < 8) {
+      throw truncated(field);
+    }
+    long value = 0;
+    for (int i = 0; i < 8; i++) {
+      value = value << 8 | (bytes[position++] & 0xFF);
+    }
+    return value;
+  }
+
   /** A zigzag varint. */
   public long zigzag(String field) throws InvalidRecordException {
     long raw = raw(field);

@@ -93,6 +93,14 @@ public final class CompactWriter {
     return utf8(s);
   }
 
+  /** {@code value} as 8 bytes, big-endian: for random values (receipts), which a varint would only lengthen. */
+  public CompactWriter fixed64(long value) {
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      bytes[position++] = (byte) (value >>> shift);
+    }
+    return this;
+  }
+
   /** {@code b} as its length (a varint) and its bytes. */
   public CompactWriter bytes(byte[] b) {
     varlong(b.length);

@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param timeoutMillis   how long A waits for a reply to this attempt before it re-sends
  * @param contentType     the caller's content type, or {@code null} when unknown
  * @param payload         the caller's bytes, never {@code null}
+ * @param receipt         this attempt's receipt: an unguessable number A derives from a per-message secret and the
+ *                        attempt, which B echoes in its reply so that A can tell B's reply from a forged one (like an
+ *                        SQS receipt handle); 0 for an envelope written before version 3
  */
 public record Envelope(
     String id,
@@ -29,19 +32,27 @@ public record Envelope(
     int replyPartition,
     long timeoutMillis,
     String contentType,
-    byte[] payload) {
+    byte[] payload,
+    long receipt) {
+
+  /** The envelope version this build writes. Readers accept every version in {@link #SUPPORTED_VERSIONS}. */
+  public static final int VERSION = 3;
+
+  /** Versions this build can read. */
+  public static final int[] SUPPORTED_VERSIONS = {1, 2, 3};
+
+  /** An envelope without a receipt, as versions 1 and 2 carry (and tests of B build). */
+  public Envelope(String id, String producerId, int attempt, long createdAtMillis, long sentAtMillis,
+      int replyPartition, long timeoutMillis, String contentType, byte[] payload) {
+    this(id, producerId, attempt, createdAtMillis, sentAtMillis, replyPartition, timeoutMillis, contentType, payload,
+        0);
+  }
 
   /** This envelope with an empty payload, for a dead letter whose payload the dead-letter topic cannot hold. */
   public Envelope withoutPayload() {
     return new Envelope(id, producerId, attempt, createdAtMillis, sentAtMillis, replyPartition, timeoutMillis,
-        contentType, new byte[0]);
+        contentType, new byte[0], receipt);
   }
-
-  /** The envelope version this build writes. Readers accept every version in {@link #SUPPORTED_VERSIONS}. */
-  public static final int VERSION = 2;
-
-  /** Versions this build can read. */
-  public static final int[] SUPPORTED_VERSIONS = {1, 2};
 
   public Envelope {
     Objects.requireNonNull(id, "id");
@@ -52,10 +63,13 @@ public record Envelope(
     }
   }
 
-  /** The same message, as the given attempt sent at the given time with the given timeout. */
+  /**
+   * The same message, as the given attempt sent at the given time with the given timeout; the receipt is
+   * {@code 0}, since only A can make one.
+   */
   public Envelope forAttempt(int nextAttempt, long sentAt, long timeout) {
     return new Envelope(id, producerId, nextAttempt, createdAtMillis, sentAt, replyPartition, timeout, contentType,
-        payload);
+        payload, 0);
   }
 
   @Override
@@ -69,7 +83,8 @@ public record Envelope(
     return o instanceof Envelope e && id.equals(e.id) && producerId.equals(e.producerId) && attempt == e.attempt
         && createdAtMillis == e.createdAtMillis && sentAtMillis == e.sentAtMillis
         && replyPartition == e.replyPartition && timeoutMillis == e.timeoutMillis
-        && Objects.equals(contentType, e.contentType) && java.util.Arrays.equals(payload, e.payload);
+        && Objects.equals(contentType, e.contentType) && java.util.Arrays.equals(payload, e.payload)
+        && receipt == e.receipt;
   }
 
   @Override

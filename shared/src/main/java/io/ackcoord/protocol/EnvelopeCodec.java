@@ -15,7 +15,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * re-encoding). Two layouts:
  *
  * <ul>
- *   <li><b>Version 2</b> (written to topic 1): one header {@value #HEADER} whose value is the version byte
+ *   <li><b>Version 3</b> (written to topic 1): version 2's layout with the version byte {@code 3} and, at its end,
+ *       the attempt's {@link Envelope#receipt()} as 8 bytes.</li>
+ *   <li><b>Version 2</b> (still read): one header {@value #HEADER} whose value is the version byte
  *       {@code 2}, then varints for attempt, created-at, sent-at (as the signed difference from created-at),
  *       reply partition and timeout, then the producer id as length-prefixed UTF-8 and the content type as
  *       UTF-8 prefixed with its length plus one ({@code 0}: none). The message id is the record key. One short
@@ -66,9 +68,9 @@ public final class EnvelopeCodec {
     int size = 1 + CompactWriter.varlongSize(e.attempt()) + CompactWriter.varlongSize(e.createdAtMillis())
         + CompactWriter.zigzagSize(sentDelta) + CompactWriter.varlongSize(e.replyPartition())
         + CompactWriter.varlongSize(e.timeoutMillis()) + CompactWriter.stringSize(e.producerId())
-        + CompactWriter.nullableStringSize(contentType);
+        + CompactWriter.nullableStringSize(contentType) + 8;
     byte[] value = new CompactWriter(size)
-        .writeByte(2)
+        .writeByte(3)
         .varlong(e.attempt())
         .varlong(e.createdAtMillis())
         .zigzag(sentDelta)
@@ -76,6 +78,7 @@ public final class EnvelopeCodec {
         .varlong(e.timeoutMillis())
         .string(e.producerId())
         .nullableString(contentType)
+        .fixed64(e.receipt())
         .toBytes();
     Header[] headers = {new RecordHeader(HEADER, value)};
     return new ProducerRecord<>(topic, null, e.id(), e.payload(), new RecordHeaders(headers));
@@ -83,7 +86,8 @@ public final class EnvelopeCodec {
 
   /**
    * The version-1 record: every field in its own readable header. For records people read more often than A
-   * writes them (dead letters); readers accept it like version 2.
+   * writes them (dead letters); readers accept it like version 2. The receipt is left out: it is a secret, and a dead
+   * letter needs none.
    */
   public static ProducerRecord<String, byte[]> toReadableRecord(String topic, Envelope e) {
     Header[] headers = new Header[e.contentType() == null ? 8 : 9];
@@ -139,7 +143,7 @@ public final class EnvelopeCodec {
     }
     Header header = h.lastHeader(HEADER);
     if (header == null) {
-      throw new InvalidRecordException("missing header " + HEADER + " (envelope version 2) or " + VERSION
+      throw new InvalidRecordException("missing header " + HEADER + " (envelope versions 2 and 3) or " + VERSION
           + " (version 1)");
     }
     String id = record.key();
@@ -148,7 +152,7 @@ public final class EnvelopeCodec {
     }
     Fields f = decode(header.value());
     return new Envelope(id, f.producerId, f.attempt, f.createdAt, f.sentAt, f.replyPartition, f.timeout,
-        f.contentType, record.value() == null ? new byte[0] : record.value());
+        f.contentType, record.value() == null ? new byte[0] : record.value(), f.receipt);
   }
 
   /**
@@ -179,11 +183,12 @@ public final class EnvelopeCodec {
     }
     CompactReader r = new CompactReader(value, "header " + HEADER);
     int version = r.readByte("version");
-    if (version != 2) {
+    if (version != 2 && version != 3) {
       throw new InvalidRecordException("unsupported envelope version '" + version + "' in header " + HEADER
-          + " (this build reads versions 1 and 2)");
+          + " (this build reads versions 1 to 3)");
     }
     Fields f = new Fields();
+    f.version = version;
     f.attempt = (int) r.varlong("attempt", 1, Integer.MAX_VALUE);
     f.createdAt = r.varlong("created-at", 0, Long.MAX_VALUE);
     long sentDelta = r.zigzag("sent-at");
@@ -200,6 +205,9 @@ public final class EnvelopeCodec {
       throw new InvalidRecordException("header " + HEADER + ": empty producer id");
     }
     f.contentType = r.nullableString("content type", MAX_STRING_BYTES);
+    if (version == 3) {
+      f.receipt = r.fixed64("receipt");
+    }
     r.end();
     return f;
   }
@@ -209,7 +217,7 @@ public final class EnvelopeCodec {
     String version = required(h, VERSION);
     if (!"1".equals(version)) {
       throw new InvalidRecordException("unsupported envelope version '" + version + "' in header " + VERSION
-          + " (this build reads versions 1 and 2)");
+          + " (this build reads versions 1 to 3)");
     }
     String id = required(h, ID);
     if (record.key() != null && !record.key().equals(id)) {
@@ -261,10 +269,12 @@ public final class EnvelopeCodec {
     long timeout;
     String producerId;
     String contentType;
+    int version;
+    long receipt;
 
     String text(String name) {
       return switch (name) {
-        case VERSION -> "2";
+        case VERSION -> Integer.toString(version);
         case PRODUCER -> producerId;
         case ATTEMPT -> Integer.toString(attempt);
         case CREATED_AT -> Long.toString(createdAt);

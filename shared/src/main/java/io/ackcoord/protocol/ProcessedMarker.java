@@ -15,8 +15,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * The records B writes to {@code <prefix>processed} once messages' effects are done. Two versions, both read:
  *
  * <ul>
- *   <li>v2 (what B writes): many ids in one record, key = a key unique to the record
- *       ({@code <consumer>#<run>#<sequence>}), value {@code {"v":2,"consumer":…,"at":…,"ids":["m1","m2",…]}}.</li>
+ *   <li>v3 (what B writes): many ids in one record, key = a key unique to the record
+ *       ({@code <consumer>#<run>#<sequence>}), value
+ *       {@code {"v":3,"consumer":…,"at":…,"ids":["m1","m2",…],"macs":[-4711,…]}}: each id with its MAC under
+ *       B's {@code dedupe.marker.key} (0 when none is set), so that B can tell its own markers from forged ones.</li>
+ *   <li>v2 (written before v3): the same without {@code "macs"}; its ids stand with MAC 0.</li>
  *   <li>v1 (written before v2): one id, key = the message id, value {@code {"v":1,"id":…,"attempt":…,
  *       "consumer":…,"at":…}}; only the key counts.</li>
  * </ul>
@@ -28,7 +31,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class ProcessedMarker {
 
   /** The marker version this build writes. */
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
   /** Ids in one marker record at most. */
   public static final int MAX_IDS = 2000;
   /** Bytes of one marker record at most, as {@link #estimatedBytes} counts them (the broker takes 1 MB). */
@@ -39,13 +42,22 @@ public final class ProcessedMarker {
   private ProcessedMarker() {
   }
 
-  /** An upper bound of the bytes {@code id} adds to a marker record (each character a six-byte JSON escape). */
-  public static int estimatedBytes(String id) {
-    return 4 + 6 * id.length();
+  /**
+   * One processed message as a marker names it.
+   *
+   * @param id  the message id
+   * @param mac the id's MAC under B's marker key; 0 when B has none, and for markers from before v3
+   */
+  public record Marked(String id, long mac) {
+  }
+
+  /** An upper bound of the bytes {@code m} adds to a marker record (each character a six-byte JSON escape). */
+  public static int estimatedBytes(Marked m) {
+    return 4 + 6 * m.id().length() + 22;
   }
 
   /**
-   * The marker for {@code ids}, read from partition {@code sourcePartition} of topic 1. Keep them within
+   * The marker for {@code marked}, read from partition {@code sourcePartition} of topic 1. Keep them within
    * {@link #MAX_IDS} and {@link #MAX_BYTES}.
    *
    * @param topic      {@code <prefix>processed}
@@ -54,16 +66,21 @@ public final class ProcessedMarker {
    * @param atMillis   wall time of processing
    */
   public static ProducerRecord<String, byte[]> toRecord(String topic, int sourcePartition, String key,
-      List<String> ids, String consumerId, long atMillis) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 40 * ids.size());
+      List<Marked> marked, String consumerId, long atMillis) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 60 * marked.size());
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
       g.writeNumberField("v", VERSION);
       g.writeStringField("consumer", consumerId);
       g.writeNumberField("at", atMillis);
       g.writeArrayFieldStart("ids");
-      for (String id : ids) {
-        g.writeString(id);
+      for (Marked m : marked) {
+        g.writeString(m.id());
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("macs");
+      for (Marked m : marked) {
+        g.writeNumber(m.mac());
       }
       g.writeEndArray();
       g.writeEndObject();
@@ -74,54 +91,73 @@ public final class ProcessedMarker {
   }
 
   /**
-   * The processed ids a record of {@code <prefix>processed} stands for: the {@code "ids"} of a v2 value, else (a v1
-   * marker, or any other value) the key.
+   * The processed messages a record of {@code <prefix>processed} stands for: the {@code "ids"} of a v3 value with
+   * their {@code "macs"}, the {@code "ids"} of a v2 value, else (a v1 marker, or any other value) the key, the
+   * last two with MAC 0.
    *
-   * @throws InvalidRecordException a v2 value that is unreadable
+   * @throws InvalidRecordException a v2 or v3 value that is unreadable
    */
-  public static List<String> ids(String key, byte[] value) throws InvalidRecordException {
-    if (!isBatch(value)) {
-      return key == null ? List.of() : List.of(key);
+  public static List<Marked> ids(String key, byte[] value) throws InvalidRecordException {
+    int version = batchVersion(value);
+    if (version == 0) {
+      return key == null ? List.of() : List.of(new Marked(key, 0));
     }
-    List<String> ids = new ArrayList<>();
+    List<String> ids = null;
+    List<Long> macs = null;
     try (JsonParser p = JSON.createParser(value)) {
       p.nextToken();
-      boolean found = false;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
         JsonToken t = p.nextToken();
         if (name.equals("ids") && t == JsonToken.START_ARRAY) {
-          found = true;
+          ids = new ArrayList<>();
           while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             if (t != JsonToken.VALUE_STRING) {
               throw new InvalidRecordException("marker ids must be strings, found " + t);
             }
             ids.add(p.getText());
           }
+        } else if (name.equals("macs") && t == JsonToken.START_ARRAY) {
+          macs = new ArrayList<>();
+          while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+              throw new InvalidRecordException("marker macs must be 64-bit integers, found " + t);
+            }
+            macs.add(p.getLongValue());
+          }
         } else {
           p.skipChildren();
         }
       }
-      if (!found) {
-        throw new InvalidRecordException("marker field 'ids' missing or not an array");
-      }
     } catch (IOException e) {
       throw new InvalidRecordException("marker is not JSON: " + e.getMessage());
     }
-    return ids;
+    if (ids == null) {
+      throw new InvalidRecordException("marker field 'ids' missing or not an array");
+    }
+    if (version == 3 && (macs == null || macs.size() != ids.size())) {
+      throw new InvalidRecordException("marker field 'macs' missing or not one per id");
+    }
+    List<Marked> marked = new ArrayList<>(ids.size());
+    for (int i = 0; i < ids.size(); i++) {
+      marked.add(new Marked(ids.get(i), version == 3 ? macs.get(i) : 0));
+    }
+    return marked;
   }
 
-  // v2 writes "v" first, so the prefix decides without parsing a v1 marker at all.
-  private static boolean isBatch(byte[] value) {
-    byte[] prefix = {'{', '"', 'v', '"', ':', '2'};
-    if (value == null || value.length <= prefix.length) {
-      return false;
+  // v2 and v3 write "v" first, so the prefix decides without parsing a v1 marker at all; 0: not a batch.
+  private static int batchVersion(byte[] value) {
+    byte[] prefix = {'{', '"', 'v', '"', ':'};
+    if (value == null || value.length <= prefix.length + 1) {
+      return 0;
     }
     for (int i = 0; i < prefix.length; i++) {
       if (value[i] != prefix[i]) {
-        return false;
+        return 0;
       }
     }
-    return value[prefix.length] == ',' || value[prefix.length] == '}';
+    byte version = value[prefix.length];
+    byte after = value[prefix.length + 1];
+    return (version == '2' || version == '3') && (after == ',' || after == '}') ? version - '0' : 0;
   }
 }

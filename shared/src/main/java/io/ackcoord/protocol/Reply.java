@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param reason        why, for a {@link Type#NACK}; {@code null} otherwise
  * @param retryable     for a {@link Type#NACK}: whether a later attempt may succeed
  * @param extendMillis  for {@link Type#IN_PROGRESS}: how much longer A should wait, counted from when A reads it
+ * @param receipt       the {@link Envelope#receipt()} of the attempt replied to, echoed; A takes no reply without
+ *                      the right one
  */
 public record Reply(
     Type type,
@@ -24,7 +26,8 @@ public record Reply(
     long atMillis,
     String reason,
     boolean retryable,
-    long extendMillis) {
+    long extendMillis,
+    long receipt) {
 
   /** The version of a record holding one reply; batches are {@link ReplyCodec#BATCH_VERSION}. */
   public static final int VERSION = 1;
@@ -45,15 +48,21 @@ public record Reply(
     Objects.requireNonNull(producerId, "producerId");
   }
 
+  /** A reply without a receipt, as replies written before receipts carry. */
+  public Reply(Type type, String id, String producerId, int attempt, String consumerId, long atMillis,
+      String reason, boolean retryable, long extendMillis) {
+    this(type, id, producerId, attempt, consumerId, atMillis, reason, retryable, extendMillis, 0);
+  }
+
   /** Processed. */
   public static Reply ack(Envelope e, String consumerId, long at) {
-    return new Reply(Type.ACK, e.id(), e.producerId(), e.attempt(), consumerId, at, null, false, 0);
+    return new Reply(Type.ACK, e.id(), e.producerId(), e.attempt(), consumerId, at, null, false, 0, e.receipt());
   }
 
   /** Failed, with the reason and whether trying again may help. */
   public static Reply nack(Envelope e, String consumerId, long at, String reason, boolean retryable) {
     return new Reply(Type.NACK, e.id(), e.producerId(), e.attempt(), consumerId, at,
-        reason == null ? "unknown" : reason, retryable, 0);
+        reason == null ? "unknown" : reason, retryable, 0, e.receipt());
   }
 
   /** Still processing; wait {@code extendMillis} more. */
@@ -62,6 +71,6 @@ public record Reply(
       throw new IllegalArgumentException("extendMillis must be > 0, was " + extendMillis);
     }
     return new Reply(Type.IN_PROGRESS, e.id(), e.producerId(), e.attempt(), consumerId, at, null, false,
-        extendMillis);
+        extendMillis, e.receipt());
   }
 }

@@ -16,12 +16,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *
  * <ul>
  *   <li>v2 (what B writes for ACK/NACK): many replies for one producer in one record, key = producer id:
- *       {@code {"v":2,"producer":"a1","consumer":"b-1","at":1732…,"replies":[{"type":"ACK","id":"…","attempt":1},
+ *       {@code {"v":2,"producer":"a1","consumer":"b-1","at":1732…,"replies":[{"type":"ACK","id":"…","attempt":1,"receipt":-812…},
  *       {"type":"NACK","id":"…","attempt":2,"reason":"db down","retryable":true}]}}.</li>
  *   <li>v1 (IN_PROGRESS, and records written before v2): one reply, key = message id:
  *       {@code {"v":1,"type":"NACK","id":"…","producer":"a1","attempt":2,"consumer":"b-1","at":1732…,
  *       "reason":"db down","retryable":true}}.</li>
  * </ul>
+ *
+ * <p>{@code "receipt"} (a signed 64-bit number) echoes the attempt's {@link Envelope#receipt()}; absent in replies
+ * written before receipts, which A then reads as 0.
  *
  * <p>Both are encoded and decoded by streaming (Jackson's generator and parser): no document per reply.
  */
@@ -71,7 +74,7 @@ public final class ReplyCodec {
    */
   public static int estimatedBytes(Reply r) {
     int chars = r.id().length() + (r.reason() == null ? 0 : r.reason().length());
-    return 80 + 6 * chars;
+    return 110 + 6 * chars;
   }
 
   /** The v1 JSON bytes of one reply. */
@@ -128,6 +131,9 @@ public final class ReplyCodec {
   }
 
   private static void writeOutcome(JsonGenerator g, Reply r) throws IOException {
+    if (r.receipt() != 0) {
+      g.writeNumberField("receipt", r.receipt());
+    }
     switch (r.type()) {
       case NACK -> {
         g.writeStringField("reason", r.reason());
@@ -222,6 +228,11 @@ public final class ReplyCodec {
       throw new InvalidRecordException("attempt out of range: " + attempt);
     }
     String id = name(string(json, "id"));
+    Object receipt = json.get("receipt");
+    if (receipt != null && !(receipt instanceof Long || receipt instanceof Integer)) {
+      throw new InvalidRecordException("reply field 'receipt' is not a 64-bit integer: "
+          + SafeText.clean(String.valueOf(receipt), 40));
+    }
     return new Reply(
         type,
         id,
@@ -231,7 +242,8 @@ public final class ReplyCodec {
         at,
         type == Reply.Type.NACK ? SafeText.clean(string(json, "reason"), MAX_REASON_CHARS) : null,
         type == Reply.Type.NACK && Boolean.TRUE.equals(json.get("retryable")),
-        extend);
+        extend,
+        receipt == null ? 0 : ((Number) receipt).longValue());
   }
 
   private static String string(ReplyFields json, String field) throws InvalidRecordException {

@@ -110,4 +110,20 @@ class ConfigDefTest {
     assertThat(before.changedKeys(after)).containsExactly("kafka.properties");
     assertThat(before.changedKeys(before)).isEmpty();
   }
+
+  @Test
+  @DisplayName("ackcoord's own secret keys (*.key, *.token(s), *.password) are masked when shown and in errors")
+  void ownSecretsMasked() {
+    ConfigDef secrets = new ConfigDef()
+        .define("dedupe.marker.key", ConfigDef.Type.STRING, "", ConfigDef.matches("|.{16,}", "at least 16"), "k")
+        .define("http.host", ConfigDef.Type.STRING, "127.0.0.1", "h");
+    Config c = secrets.parse(new JsonObject().put("dedupe.marker.key", "0123456789abcdef-secret"));
+    assertThat(c.toJson().getString("dedupe.marker.key")).isEqualTo("******");
+    assertThat(c.toJson().getString("http.host")).isEqualTo("127.0.0.1");
+    assertThat(secrets.parse(new JsonObject()).toJson().getString("dedupe.marker.key")).as("unset").isEmpty();
+    assertThatThrownBy(() -> secrets.parse(new JsonObject().put("dedupe.marker.key", "short-secret")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("dedupe.marker.key")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("short-secret"));
+  }
 }

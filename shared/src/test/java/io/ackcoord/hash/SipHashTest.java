@@ -38,6 +38,14 @@ class SipHashTest {
   }
 
   @Test
+  @DisplayName("hashLong is SipHash-2-4 of a long's 8 bytes, little-endian: the 8-byte reference vector")
+  void longReferenceVector() {
+    assertThat(SipHash.hashLong(0x0706050403020100L, 0x0f0e0d0c0b0a0908L, 0x0706050403020100L))
+        .isEqualTo(0x93f5f5799a932462L)
+        .isEqualTo(referenceKey().hash64(message(4)));
+  }
+
+  @Test
   @DisplayName("another key gives another hash")
   void keyed() {
     assertThat(new SipHash(1, 2).hash128("id-1")).isNotEqualTo(new SipHash(1, 3).hash128("id-1"));

@@ -3,6 +3,7 @@ package io.ackcoord.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ackcoord.protocol.ProcessedMarker.Marked;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -83,6 +84,26 @@ class CodecTest {
   }
 
   @Test
+  @DisplayName("a reply echoes the envelope's receipt, in single and batch records; one without reads as 0")
+  void receiptEchoed() throws Exception {
+    Envelope e = new Envelope("m1", "a1", 2, 100, 200, 1, 5000, null, new byte[0], -7_000_000_000_000_000_000L);
+    Reply ack = Reply.ack(e, "b1", 9);
+    assertThat(ack.receipt()).isEqualTo(e.receipt());
+    assertThat(ReplyCodec.decode(ReplyCodec.encode(ack)).receipt()).isEqualTo(e.receipt());
+    assertThat(ReplyCodec.decodeAll(ReplyCodec.encodeBatch("a1", "b1", 9,
+        List.of(ack, Reply.inProgress(e, "b1", 9, 10)))).replies()).extracting(Reply::receipt)
+        .containsExactly(e.receipt(), e.receipt());
+    byte[] old = "{\"v\":1,\"type\":\"ACK\",\"id\":\"m1\",\"producer\":\"a1\",\"attempt\":2}".getBytes();
+    assertThat(ReplyCodec.decode(old).receipt()).isZero();
+    byte[] fractional = "{\"v\":1,\"type\":\"ACK\",\"id\":\"m1\",\"producer\":\"a1\",\"attempt\":2,\"receipt\":1.5}"
+        .getBytes();
+    assertThatThrownBy(() -> ReplyCodec.decode(fractional)).hasMessageContaining("'receipt'");
+    byte[] huge = ("{\"v\":1,\"type\":\"ACK\",\"id\":\"m1\",\"producer\":\"a1\",\"attempt\":2,"
+        + "\"receipt\":99999999999999999999}").getBytes();
+    assertThatThrownBy(() -> ReplyCodec.decode(huge)).hasMessageContaining("'receipt'");
+  }
+
+  @Test
   @DisplayName("decodeAll reads v1 records too (rolling upgrade), as a batch of one")
   void v1ThroughDecodeAll() throws Exception {
     Envelope e = new Envelope("m1", "a1", 2, 100, 200, 1, 5000, null, new byte[0]);
@@ -114,18 +135,24 @@ class CodecTest {
   }
 
   @Test
-  @DisplayName("processed markers: a v2 record names many ids, a v1 marker (or any other value) its key")
+  @DisplayName("processed markers: a v3 record names many ids with their MACs, a v2 many ids, a v1 marker (or any "
+      + "other value) its key; the last two with MAC 0")
   void processedMarkers() throws Exception {
-    ProducerRecord<String, byte[]> batch = ProcessedMarker.toRecord("p", 2, "b1#run#7", List.of("m1", "m\"2"),
-        "b1", 9);
+    ProducerRecord<String, byte[]> batch = ProcessedMarker.toRecord("p", 2, "b1#run#7",
+        List.of(new Marked("m1", Long.MIN_VALUE), new Marked("m\"2", 0)), "b1", 9);
     assertThat(batch.key()).isEqualTo("b1#run#7");
     assertThat(batch.partition()).isEqualTo(2);
-    assertThat(ProcessedMarker.ids(batch.key(), batch.value())).containsExactly("m1", "m\"2");
+    assertThat(ProcessedMarker.ids(batch.key(), batch.value()))
+        .containsExactly(new Marked("m1", Long.MIN_VALUE), new Marked("m\"2", 0));
 
+    byte[] v2 = "{\"v\":2,\"consumer\":\"b1\",\"at\":9,\"ids\":[\"m6\",\"m7\"]}".getBytes();
+    assertThat(ProcessedMarker.ids("k", v2)).containsExactly(new Marked("m6", 0), new Marked("m7", 0));
     byte[] v1 = "{\"v\":1,\"id\":\"m3\",\"attempt\":1,\"consumer\":\"b1\",\"at\":9}".getBytes();
-    assertThat(ProcessedMarker.ids("m3", v1)).containsExactly("m3");
-    assertThat(ProcessedMarker.ids("m4", new byte[0])).containsExactly("m4");
-    assertThat(ProcessedMarker.ids("m5", null)).containsExactly("m5");
+    assertThat(ProcessedMarker.ids("m3", v1)).containsExactly(new Marked("m3", 0));
+    assertThat(ProcessedMarker.ids("m4", new byte[0])).containsExactly(new Marked("m4", 0));
+    assertThat(ProcessedMarker.ids("m5", null)).containsExactly(new Marked("m5", 0));
+    assertThatThrownBy(() -> ProcessedMarker.ids("k", "{\"v\":3,\"ids\":[\"a\",\"b\"],\"macs\":[1]}".getBytes()))
+        .hasMessageContaining("'macs'");
     assertThat(ProcessedMarker.ids(null, null)).isEmpty();
     assertThatThrownBy(() -> ProcessedMarker.ids("k", "{\"v\":2,\"ids\":[1]}".getBytes()))
         .isInstanceOf(InvalidRecordException.class);

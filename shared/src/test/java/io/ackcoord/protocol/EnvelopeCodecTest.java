@@ -32,6 +32,22 @@ class EnvelopeCodecTest {
       2, 'a', '1',                              // producer id
       11, 't', 'e', 'x', 't', '/', 'p', 'l', 'a', 'i', 'n'};  // content type: length + 1, UTF-8
 
+  /** E as A sends it now: with a receipt. */
+  private static final Envelope E3 = new Envelope("id-1", "a1", 3, 100, 200, 2, 5000, "text/plain",
+      "{\"x\":1}".getBytes(StandardCharsets.UTF_8), 0x0102030405060708L);
+
+  // The version-3 header of E3: version 2's with version byte 3, then the receipt as 8 bytes, big-endian.
+  private static final byte[] E_V3 = v3Header();
+
+  private static byte[] v3Header() {
+    byte[] v3 = Arrays.copyOf(E_V2, E_V2.length + 8);
+    v3[0] = 3;
+    for (int i = 0; i < 8; i++) {
+      v3[E_V2.length + i] = (byte) (i + 1);
+    }
+    return v3;
+  }
+
   private static ConsumerRecord<String, byte[]> consumed(String key, byte[] value, Header... headers) {
     return new ConsumerRecord<>("t1", 0, 7L, 0L, TimestampType.CREATE_TIME, 0, 0, key, value,
         new RecordHeaders(headers), Optional.empty());
@@ -51,15 +67,28 @@ class EnvelopeCodecTest {
   }
 
   @Test
-  @DisplayName("version 2: key = id, value = the payload untouched, everything else in one header")
-  void version2Layout() throws Exception {
-    ProducerRecord<String, byte[]> record = EnvelopeCodec.toRecord("t1", E);
+  @DisplayName("version 3: key = id, value = the payload untouched, everything else (receipt included) in one header")
+  void version3Layout() throws Exception {
+    ProducerRecord<String, byte[]> record = EnvelopeCodec.toRecord("t1", E3);
 
     assertThat(record.key()).isEqualTo("id-1");
-    assertThat(record.value()).isSameAs(E.payload());
+    assertThat(record.value()).isSameAs(E3.payload());
     assertThat(record.headers().toArray()).hasSize(1);
-    assertThat(record.headers().lastHeader(EnvelopeCodec.HEADER).value()).containsExactly(E_V2);
-    assertThat(EnvelopeCodec.fromRecord(consumed(record))).isEqualTo(E);
+    assertThat(record.headers().lastHeader(EnvelopeCodec.HEADER).value()).containsExactly(E_V3);
+    assertThat(EnvelopeCodec.fromRecord(consumed(record))).isEqualTo(E3);
+  }
+
+  @Test
+  @DisplayName("version 2 (no receipt) is still read, as receipt 0: records written before an upgrade")
+  void version2StillRead() throws Exception {
+    assertThat(EnvelopeCodec.fromRecord(consumed("id-1", E.payload(), new RecordHeader(EnvelopeCodec.HEADER, E_V2))))
+        .isEqualTo(E);
+  }
+
+  @Test
+  @DisplayName("a dead letter (version 1) does not carry the receipt: it is a secret")
+  void readableRecordHidesReceipt() throws Exception {
+    assertThat(EnvelopeCodec.fromRecord(consumed(EnvelopeCodec.toReadableRecord("dead", E3))).receipt()).isZero();
   }
 
   @Test
@@ -109,7 +138,7 @@ class EnvelopeCodecTest {
       assertThat(EnvelopeCodec.optional(h, "ackcoord-dead-letter-reason")).isNull();
     }
     var v2 = EnvelopeCodec.toRecord("t1", E).headers();
-    assertThat(EnvelopeCodec.optional(v2, EnvelopeCodec.VERSION)).isEqualTo("2");
+    assertThat(EnvelopeCodec.optional(v2, EnvelopeCodec.VERSION)).isEqualTo("3");
     assertThat(EnvelopeCodec.optional(v2, EnvelopeCodec.ID)).as("the id is the key").isNull();
     assertThat(EnvelopeCodec.optional(v2(new byte[] {2, 0}).headers(), EnvelopeCodec.ATTEMPT))
         .as("unreadable").isNull();
@@ -122,14 +151,16 @@ class EnvelopeCodecTest {
   void notEnvelopes() {
     assertThatThrownBy(() -> EnvelopeCodec.fromRecord(consumed("k", new byte[] {1})))
         .isInstanceOf(InvalidRecordException.class)
-        .hasMessage("missing header ackcoord (envelope version 2) or ackcoord-version (version 1)");
+        .hasMessage("missing header ackcoord (envelope versions 2 and 3) or ackcoord-version (version 1)");
     assertThatThrownBy(() -> EnvelopeCodec.fromRecord(v2(new byte[0]))).hasMessage("header ackcoord is empty");
     assertThatThrownBy(() -> EnvelopeCodec.fromRecord(consumed(null, new byte[0],
         new RecordHeader(EnvelopeCodec.HEADER, E_V2)))).hasMessageContaining("record without a key");
-    byte[] v3 = E_V2.clone();
-    v3[0] = 3;
-    assertThatThrownBy(() -> EnvelopeCodec.fromRecord(v2(v3)))
-        .hasMessage("unsupported envelope version '3' in header ackcoord (this build reads versions 1 and 2)");
+    byte[] v4 = E_V3.clone();
+    v4[0] = 4;
+    assertThatThrownBy(() -> EnvelopeCodec.fromRecord(v2(v4)))
+        .hasMessage("unsupported envelope version '4' in header ackcoord (this build reads versions 1 to 3)");
+    assertThatThrownBy(() -> EnvelopeCodec.fromRecord(v2(Arrays.copyOf(E_V3, E_V3.length - 1))))
+        .hasMessageContaining("receipt");
   }
 
   @Test

@@ -25,12 +25,12 @@ class InspectTest {
   }
 
   @Test
-  @DisplayName("a version-2 envelope is printed field by field: what kcat shows as one binary header")
-  void version2() {
+  @DisplayName("a version-3 envelope is printed field by field: what kcat shows as one binary header")
+  void version3() {
     JsonObject line = Inspect.describe(consumed(EnvelopeCodec.toRecord("ackcoord.messages", E)));
 
     assertThat(line.getMap()).containsEntry("partition", 1).containsEntry("offset", 9L).containsEntry("key", "m-1")
-        .containsEntry("version", 2).containsEntry("id", "m-1").containsEntry("attempt", 4)
+        .containsEntry("version", 3).containsEntry("id", "m-1").containsEntry("attempt", 4)
         .containsEntry("producer", "a1").containsEntry("createdAt", "1970-01-01T00:00:01Z")
         .containsEntry("sentAt", "1970-01-01T00:01:01Z").containsEntry("replyPartition", 2)
         .containsEntry("timeoutMs", 80_000L).containsEntry("contentType", "application/json")

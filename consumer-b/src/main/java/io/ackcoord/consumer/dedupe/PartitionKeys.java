@@ -4,6 +4,7 @@ import io.ackcoord.consumer.kafka.KafkaClients;
 import io.ackcoord.kafka.KafkaSettings;
 import io.ackcoord.protocol.InvalidRecordException;
 import io.ackcoord.protocol.ProcessedMarker;
+import io.ackcoord.protocol.ProcessedMarker.Marked;
 import io.ackcoord.protocol.SafeText;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -60,23 +61,43 @@ public final class PartitionKeys {
 
   /**
    * The processed ids that the markers in {@code partitions} of a processed topic name, per partition number, oldest
-   * first: both batched markers (v2, the ids in the value) and per-id markers (v1, the key). An unreadable batched
-   * marker is logged and skipped.
+   * first: both batched markers (v2 and v3, the ids in the value) and per-id markers (v1, the key). An unreadable
+   * batched marker is logged and skipped, and so is every id whose MAC {@code macs} does not accept (their count is
+   * logged once).
    */
   static Future<Map<Integer, List<String>>> readProcessedIds(Vertx vertx, KafkaSettings kafka, String topic,
-      Set<Integer> partitions, boolean readCommitted, String clientId) {
-    return vertx.executeBlocking(() -> readBlocking(kafka, topic, partitions, readCommitted, clientId,
-        new ByteArrayDeserializer(), PartitionKeys::markedIds), false);
+      Set<Integer> partitions, boolean readCommitted, String clientId, MarkerMacs macs) {
+    return vertx.executeBlocking(() -> {
+      long[] refused = {0};
+      Map<Integer, List<String>> ids = readBlocking(kafka, topic, partitions, readCommitted, clientId,
+          new ByteArrayDeserializer(), (key, value) -> markedIds(key, value, macs, refused));
+      if (refused[0] > 0) {
+        LOG.warn("Ignored {} processed id(s) in {} partitions {} whose MAC is wrong: forged markers, or markers "
+            + "written under another dedupe.marker.key; those messages are processed if they come again",
+            refused[0], topic, partitions);
+      }
+      return ids;
+    }, false);
   }
 
-  private static List<String> markedIds(String key, byte[] value) {
+  private static List<String> markedIds(String key, byte[] value, MarkerMacs macs, long[] refused) {
+    List<Marked> marked;
     try {
-      return ProcessedMarker.ids(key, value);
+      marked = ProcessedMarker.ids(key, value);
     } catch (InvalidRecordException e) {
       LOG.warn("Skipping an unreadable processed marker (key {}): {}", SafeText.forLog(key),
           SafeText.forLog(e.getMessage()));
       return List.of();
     }
+    List<String> ids = new ArrayList<>(marked.size());
+    for (Marked m : marked) {
+      if (macs.counts(m)) {
+        ids.add(m.id());
+      } else {
+        refused[0]++;
+      }
+    }
+    return ids;
   }
 
   private static <V> Map<Integer, List<String>> readBlocking(KafkaSettings kafka, String topic,

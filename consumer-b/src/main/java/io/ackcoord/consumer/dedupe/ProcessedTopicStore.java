@@ -30,14 +30,17 @@ public final class ProcessedTopicStore implements DedupeStore {
   private final boolean readCommitted;
   private final String clientId;
   private final ProcessedIds ids;
+  private final MarkerMacs macs;
 
   /**
    * @param readCommitted whether markers are written in transactions (exactly-once mode)
    * @param capacity      ids kept in memory at most
+   * @param macs          which restored ids count: those whose MAC is right, or all without a key
    */
   public ProcessedTopicStore(Vertx vertx, KafkaSettings kafka, boolean readCommitted, String clientId,
-      int capacity) {
+      int capacity, MarkerMacs macs) {
     this.vertx = vertx;
+    this.macs = macs;
     this.kafka = kafka;
     this.readCommitted = readCommitted;
     this.clientId = clientId;
@@ -49,7 +52,8 @@ public final class ProcessedTopicStore implements DedupeStore {
     Set<Integer> numbers = partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
     String topic = kafka.topics().processed();
     long start = System.nanoTime();
-    return PartitionKeys.readProcessedIds(vertx, kafka, topic, numbers, readCommitted, clientId).map(keys -> {
+    return PartitionKeys.readProcessedIds(vertx, kafka, topic, numbers, readCommitted, clientId, macs)
+        .map(keys -> {
       int restored = 0;
       for (TopicPartition tp : partitions) {
         List<String> partitionKeys = keys.getOrDefault(tp.partition(), List.of());

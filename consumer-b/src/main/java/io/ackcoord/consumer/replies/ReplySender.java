@@ -7,6 +7,7 @@ import io.ackcoord.kafka.TopicNames;
 import io.ackcoord.protocol.Envelope;
 import io.ackcoord.protocol.PoisonRecord;
 import io.ackcoord.protocol.ProcessedMarker;
+import io.ackcoord.protocol.ProcessedMarker.Marked;
 import io.ackcoord.protocol.Reply;
 import io.ackcoord.protocol.ReplyCodec;
 import io.ackcoord.protocol.SafeText;
@@ -15,6 +16,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -56,16 +58,19 @@ public final class ReplySender {
   private final Backoff backoff;
   private final MarkerKeys markerKeys;
   private final Coalescer<ReplyDestination, Reply> replyBatches;
-  private final Coalescer<Integer, String> markerBatches;
+  private final Coalescer<Integer, Marked> markerBatches;
+  private final Function<String, Marked> mark;
   private boolean closed;
 
   /** Where a batch of replies goes: the reply partition and the A they are for. */
   private record ReplyDestination(int partition, String producerId) {
   }
 
+  /** @param mark an id as its marker names it, with its MAC under {@code dedupe.marker.key} */
   public ReplySender(Vertx vertx, KafkaSender producer, TopicNames topics, String consumerId,
-      Clock clock, ConsumerStats stats, Backoff backoff) {
+      Clock clock, ConsumerStats stats, Backoff backoff, Function<String, Marked> mark) {
     this.vertx = vertx;
+    this.mark = mark;
     this.producer = producer;
     this.topics = topics;
     this.consumerId = consumerId;
@@ -125,7 +130,7 @@ public final class ReplySender {
    * be committed only after it.
    */
   public Future<Void> marker(int sourcePartition, String id) {
-    return markerBatches.add(sourcePartition, id);
+    return markerBatches.add(sourcePartition, mark.apply(id));
   }
 
   /** Stops retrying: sends still waiting fail, so B can close. */
@@ -139,7 +144,7 @@ public final class ReplySender {
     return sendUntilConfirmed(record, batch.size() + " replies to " + to.producerId(), err -> false, 1);
   }
 
-  private Future<Void> writeMarkers(int partition, List<String> ids) {
+  private Future<Void> writeMarkers(int partition, List<Marked> ids) {
     ProducerRecord<String, byte[]> record = ProcessedMarker.toRecord(topics.processed(), partition,
         markerKeys.next(), ids, consumerId, clock.wallMillis());
     return sendUntilConfirmed(record, "processed marker for " + ids.size() + " ids", err -> false, 1);

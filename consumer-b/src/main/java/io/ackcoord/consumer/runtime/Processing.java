@@ -3,6 +3,7 @@ package io.ackcoord.consumer.runtime;
 import io.ackcoord.consumer.ConsumerOptions;
 import io.ackcoord.consumer.DedupeStore;
 import io.ackcoord.consumer.MessageHandler;
+import io.ackcoord.consumer.dedupe.MarkerMacs;
 import io.ackcoord.consumer.guarantee.AtLeastOnce;
 import io.ackcoord.consumer.guarantee.ExactlyOnce;
 import io.ackcoord.consumer.guarantee.Guarantee;
@@ -87,7 +88,8 @@ final class Processing {
     if (options.exactlyOnce()) {
       TransactionBatcher batcher = new TransactionBatcher(vertx, transactions, offsets, epochs, lease,
           loop::groupMetadata, options.transactionMaxRecords(), options.transactionMaxMillis(), Backoff.DEFAULT,
-          stats, standDown::accept, new TransactionRecords(options.kafka().topics(), options.instanceId(), clock)::of);
+          stats, standDown::accept, new TransactionRecords(options.kafka().topics(), options.instanceId(), clock,
+              MarkerMacs.of(options.dedupeMarkerKey().reveal())::mark)::of);
       this.guarantee = new ExactlyOnce(batcher, guard, epochs, options.kafka().topics(), options.instanceId(), clock,
           context, stats);
     } else {

@@ -4,6 +4,7 @@ import io.ackcoord.consumer.ConsumerOptions;
 import io.ackcoord.consumer.DedupeStore;
 import io.ackcoord.consumer.HandlerSetup;
 import io.ackcoord.consumer.MessageHandler;
+import io.ackcoord.consumer.dedupe.MarkerMacs;
 import io.ackcoord.consumer.kafka.Backoff;
 import io.ackcoord.consumer.kafka.KafkaClients;
 import io.ackcoord.consumer.loop.InFlightLimit;
@@ -125,7 +126,7 @@ final class Startup {
           // A producer closes without waiting for sends the broker never confirmed once the deadline is near.
           opened.add(step -> step.close("reply producer", () -> p.close(step.deadline().leftMillis())));
           replies = new ReplySender(vertx, p, options.kafka().topics(), options.instanceId(), clock, stats,
-              Backoff.DEFAULT);
+              Backoff.DEFAULT, MarkerMacs.of(options.dedupeMarkerKey().reveal())::mark);
           return null;
         });
   }

@@ -4,6 +4,7 @@ import io.ackcoord.consumer.replies.MarkerKeys;
 import io.ackcoord.consumer.replies.Chunks;
 import io.ackcoord.kafka.TopicNames;
 import io.ackcoord.protocol.ProcessedMarker;
+import io.ackcoord.protocol.ProcessedMarker.Marked;
 import io.ackcoord.protocol.Reply;
 import io.ackcoord.protocol.ReplyCodec;
 import io.ackcoord.time.Clock;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -29,8 +31,11 @@ public final class TransactionRecords {
   private final String consumerId;
   private final Clock clock;
   private final MarkerKeys markerKeys;
+  private final Function<String, Marked> mark;
 
-  public TransactionRecords(TopicNames topics, String consumerId, Clock clock) {
+  /** @param mark an id as its marker names it, with its MAC under {@code dedupe.marker.key} */
+  public TransactionRecords(TopicNames topics, String consumerId, Clock clock, Function<String, Marked> mark) {
+    this.mark = mark;
     this.topics = topics;
     this.consumerId = consumerId;
     this.clock = clock;
@@ -40,12 +45,12 @@ public final class TransactionRecords {
   /** The records for {@code owed}, in the order above. */
   public List<ProducerRecord<String, byte[]>> of(List<Owed> owed) {
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-    Map<Integer, List<String>> marked = new LinkedHashMap<>();
+    Map<Integer, List<Marked>> marked = new LinkedHashMap<>();
     Map<ReplyDestination, List<Reply>> replies = new LinkedHashMap<>();
     for (Owed o : owed) {
       records.addAll(o.records());
       if (o.markedId() != null) {
-        marked.computeIfAbsent(o.markerPartition(), p -> new ArrayList<>()).add(o.markedId());
+        marked.computeIfAbsent(o.markerPartition(), p -> new ArrayList<>()).add(mark.apply(o.markedId()));
       }
       if (o.reply() != null) {
         replies.computeIfAbsent(new ReplyDestination(o.replyPartition(), o.reply().producerId()),
@@ -54,7 +59,7 @@ public final class TransactionRecords {
     }
     long now = clock.wallMillis();
     marked.forEach((partition, ids) -> {
-      for (List<String> chunk : Chunks.of(ids, ProcessedMarker.MAX_IDS, ProcessedMarker.MAX_BYTES,
+      for (List<Marked> chunk : Chunks.of(ids, ProcessedMarker.MAX_IDS, ProcessedMarker.MAX_BYTES,
           ProcessedMarker::estimatedBytes)) {
         records.add(ProcessedMarker.toRecord(topics.processed(), partition, markerKeys.next(), chunk, consumerId,
             now));

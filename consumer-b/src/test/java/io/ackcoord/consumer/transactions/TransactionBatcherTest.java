@@ -5,6 +5,7 @@ import static io.ackcoord.consumer.TestEnvelopes.envelope;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ackcoord.consumer.dedupe.MarkerMacs;
 import io.ackcoord.consumer.OwnershipLostException;
 import io.ackcoord.consumer.kafka.Backoff;
 import io.ackcoord.consumer.loop.Inbound;
@@ -88,7 +89,8 @@ class TransactionBatcherTest {
 
   private void batcher(Vertx vertx, int maxRecords, long maxMillis, Supplier<ConsumerGroupMetadata> group) {
     batcher = new TransactionBatcher(vertx, producer, offsets, epochs, lease, group, maxRecords, maxMillis,
-        new Backoff(1, 5), stats, fenced::set, new TransactionRecords(TOPICS, "b-test", clock)::of);
+        new Backoff(1, 5), stats, fenced::set,
+        new TransactionRecords(TOPICS, "b-test", clock, MarkerMacs.none()::mark)::of);
   }
 
   @Test
@@ -132,7 +134,8 @@ class TransactionBatcherTest {
     List<ProducerRecord<String, byte[]>> written = mock.history();
     assertThat(written).extracting(ProducerRecord::topic)
         .containsExactly("results", "results", "results", TOPICS.processed(), TOPICS.acks(), TOPICS.acks());
-    assertThat(ProcessedMarker.ids(written.get(3).key(), written.get(3).value())).containsExactly("m0", "m2");
+    assertThat(ProcessedMarker.ids(written.get(3).key(), written.get(3).value()))
+        .extracting(ProcessedMarker.Marked::id).containsExactly("m0", "m2");
     assertThat(ReplyCodec.decodeAll(written.get(4).value()).replies()).extracting(Reply::id)
         .containsExactly("m0", "m2");
     assertThat(written.get(4).partition()).isZero();

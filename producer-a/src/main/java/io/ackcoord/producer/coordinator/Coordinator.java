@@ -13,6 +13,7 @@ import io.ackcoord.protocol.Envelope;
 import io.ackcoord.protocol.Reply;
 import io.ackcoord.protocol.SafeText;
 import io.ackcoord.time.Clock;
+import io.ackcoord.time.Throttle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
@@ -89,6 +90,7 @@ public final class Coordinator {
   private final Map<String, List<Promise<TrackedMessage>>> waiters = new HashMap<>();
   private Consumer<ReplyResult> replyObserver = r -> { };
   private Supplier<String> admission = () -> null;
+  private final Throttle forgedLog;
   private boolean ready;
   private boolean stopped;
 
@@ -109,6 +111,7 @@ public final class Coordinator {
     this.burst = burst;
     this.maxPending = maxPending;
     this.timer = new DeadlineTimer(scheduler, clock, this::onDue);
+    this.forgedLog = new Throttle(clock, 60_000);
   }
 
   /**
@@ -227,6 +230,14 @@ public final class Coordinator {
         notifyWaiters(result.message());
       }
       case DEAD_LETTER -> writeDeadLetter(result.message());
+      case FORGED -> {
+        // Logged at most once a minute: whoever writes forgeries must not also flood A's log.
+        if (forgedLog.allow()) {
+          LOG.warn("Ignored a reply to {} without the receipt of an attempt this A sent ({} so far): someone other "
+              + "than B writes to the reply topic; check its ACLs", result.message().id(),
+              tracker.stats().forgedReplies());
+        }
+      }
       default -> { }
     }
     timer.arm(tracker.nextDeadline());

@@ -18,9 +18,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * Ledger records on the compacted ledger topic. Keys start with {@code <producerId>|}, so producers sharing a
  * partition never overwrite each other; a tombstone (null value) under a key ends what the key held.
  *
- * <p>Version 3 (written): a batch, key {@code <producerId>|#<batch name>}, holding the entries of many messages
- * ({@link #batchRecord}), and an end record, key {@code <producerId>|!<name>}, naming messages that are final
- * ({@link #endRecord}). Version 2 (read, for ledgers written before batches): one message per record, key
+ * <p>Version 4 (written): a batch, key {@code <producerId>|#<batch name>}, holding the entries of many messages
+ * ({@link #batchRecord}), each with its secret (receipts derive from it, so it must outlive a restart); version-3
+ * batches (read) are the same without secrets. Version 3 (written): an end record, key {@code <producerId>|!<name>},
+ * naming messages that are final ({@link #endRecord}). Version 2 (read, for ledgers written before batches): one message per record, key
  * {@code <producerId>|<messageId>}, value = payload, header {@value #HEADER} = version byte {@code 2}, varints for
  * attempt, accepted-at, sent-at (difference from accepted-at), base timeout and deadline (difference from sent-at),
  * then the content type as UTF-8 prefixed with its length plus one ({@code 0}: none). Version 3 repeats those
@@ -64,13 +65,13 @@ public final class LedgerCodec {
 
   /** Bytes an entry takes in a {@linkplain #batchRecord batch}. */
   static int batchEntrySize(LedgerEntry e) {
-    return CompactWriter.stringSize(e.id()) + fieldsSize(e) + CompactWriter.bytesSize(e.payload().length);
+    return CompactWriter.stringSize(e.id()) + fieldsSize(e) + 8 + CompactWriter.bytesSize(e.payload().length);
   }
 
   /**
-   * A version-3 record: the entries of many messages of one producer under one key, {@code <producerId>|#<name>}.
-   * Value: version byte {@code 3}, a varint count, then per entry its id, the version-2 fields and the payload
-   * (length-prefixed). Header {@value #BATCH_HEADER} = {@code 3} marks it.
+   * A version-4 record: the entries of many messages of one producer under one key, {@code <producerId>|#<name>}.
+   * Value: version byte {@code 4}, a varint count, then per entry its id, the version-2 fields, the secret (8 bytes)
+   * and the payload (length-prefixed). Header {@value #BATCH_HEADER} = {@code 4} marks it.
    */
   static ProducerRecord<String, byte[]> batchRecord(String topic, int partition, String key,
       List<LedgerEntry> entries) {
@@ -78,11 +79,11 @@ public final class LedgerCodec {
     for (LedgerEntry e : entries) {
       size += batchEntrySize(e);
     }
-    CompactWriter w = new CompactWriter(size).writeByte(3).varlong(entries.size());
+    CompactWriter w = new CompactWriter(size).writeByte(4).varlong(entries.size());
     for (LedgerEntry e : entries) {
-      writeFields(w.string(e.id()), e).bytes(e.payload());
+      writeFields(w.string(e.id()), e).fixed64(e.secret()).bytes(e.payload());
     }
-    Header[] headers = {new RecordHeader(BATCH_HEADER, new byte[] {3})};
+    Header[] headers = {new RecordHeader(BATCH_HEADER, new byte[] {4})};
     return new ProducerRecord<>(topic, partition, key, w.toBytes(), new RecordHeaders(headers));
   }
 
@@ -133,7 +134,7 @@ public final class LedgerCodec {
 
   /** The ids of a live end record. */
   static List<String> fromEnd(ConsumerRecord<String, byte[]> r) throws InvalidRecordException {
-    CompactReader in = version3(r, END_HEADER, isEndKey(r.key()), "<producerId>|!<end>", "ledger end ");
+    CompactReader in = versioned(r, END_HEADER, 3, isEndKey(r.key()), "<producerId>|!<end>", "ledger end ");
     int count = (int) in.varlong("count", 0, r.value().length);
     List<String> ids = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
@@ -143,27 +144,31 @@ public final class LedgerCodec {
     return ids;
   }
 
-  // The value of a version-3 record, positioned after its version byte, once its header and key are checked.
-  private static CompactReader version3(ConsumerRecord<String, byte[]> r, String header, boolean keyFits,
-      String keyForm, String what) throws InvalidRecordException {
+  // The value of a record of version `version` (or `version - 1`, for batches), positioned after its version
+  // byte, once its header and key are checked.
+  private static CompactReader versioned(ConsumerRecord<String, byte[]> r, String header, int version,
+      boolean keyFits, String keyForm, String what) throws InvalidRecordException {
     Header h = r.headers().lastHeader(header);
-    if (h == null || h.value() == null || h.value().length != 1 || h.value()[0] != 3) {
-      throw new InvalidRecordException(what.trim() + " without header " + header + " = 3");
+    if (h == null || h.value() == null || h.value().length != 1 || h.value()[0] != version) {
+      throw new InvalidRecordException(what.trim() + " without header " + header + " = " + version);
     }
     if (producerOf(r.key()) == null || !keyFits) {
       throw new InvalidRecordException("ledger key '" + r.key() + "' is not " + keyForm);
     }
     CompactReader in = new CompactReader(r.value(), what + r.key());
-    int version = in.readByte("version");
-    if (version != 3) {
-      throw new InvalidRecordException("unsupported " + what + "version '" + version + "'");
+    int read = in.readByte("version");
+    if (read != version) {
+      throw new InvalidRecordException("unsupported " + what + "version '" + read + "'");
     }
     return in;
   }
 
   /** The entries of a live batch record, in the order written (a later one for an id supersedes an earlier one). */
   static List<LedgerEntry> fromBatch(ConsumerRecord<String, byte[]> r) throws InvalidRecordException {
-    CompactReader in = version3(r, BATCH_HEADER, isBatchKey(r.key()), "<producerId>|#<batch>", "ledger batch ");
+    Header h = r.headers().lastHeader(BATCH_HEADER);
+    int version = h != null && h.value() != null && h.value().length == 1 && h.value()[0] == 3 ? 3 : 4;
+    CompactReader in = versioned(r, BATCH_HEADER, version, isBatchKey(r.key()), "<producerId>|#<batch>",
+        "ledger batch ");
     String producerId = producerOf(r.key());
     // Each entry takes at least a few bytes: a count larger than the value is corrupt, not a reason to allocate.
     int count = (int) in.varlong("count", 0, r.value().length);
@@ -171,7 +176,8 @@ public final class LedgerCodec {
     for (int i = 0; i < count; i++) {
       String id = in.string("id", MAX_ID_BYTES);
       Fields f = readFields(in);
-      entries.add(f.entry(id, producerId, in.bytes("payload", Integer.MAX_VALUE)));
+      long secret = version == 4 ? in.fixed64("secret") : 0;
+      entries.add(f.entry(id, producerId, in.bytes("payload", Integer.MAX_VALUE), secret));
     }
     in.end();
     return entries;
@@ -198,9 +204,9 @@ public final class LedgerCodec {
   private record Fields(int attempt, long acceptedAt, long sentAt, long baseTimeout, long deadline,
       String contentType) {
 
-    LedgerEntry entry(String id, String producerId, byte[] payload) {
+    LedgerEntry entry(String id, String producerId, byte[] payload, long secret) {
       return new LedgerEntry(id, producerId, attempt, acceptedAt, sentAt, baseTimeout, deadline, contentType,
-          payload);
+          payload, secret);
     }
   }
 
@@ -248,7 +254,7 @@ public final class LedgerCodec {
     }
     Fields f = readFields(in);
     in.end();
-    return f.entry(idOf(r.key()), producerId, r.value());
+    return f.entry(idOf(r.key()), producerId, r.value(), 0);
   }
 
   private static LedgerEntry fromVersion1(ConsumerRecord<String, byte[]> r) throws InvalidRecordException {

@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param deadlineMillis    when the reply to {@code attempt} is due
  * @param contentType       the caller's content type, or {@code null}
  * @param payload           the caller's bytes
+ * @param secret            what the message's receipts and marker token derive from; 0 for an entry written before
+ *                          receipts
  */
 public record LedgerEntry(
     String id,
@@ -25,11 +27,19 @@ public record LedgerEntry(
     long baseTimeoutMillis,
     long deadlineMillis,
     String contentType,
-    byte[] payload) {
+    byte[] payload,
+    long secret) {
 
   public LedgerEntry {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(producerId, "producerId");
     Objects.requireNonNull(payload, "payload");
+  }
+
+  /** An entry without a secret, as ledgers written before receipts hold. */
+  public LedgerEntry(String id, String producerId, int attempt, long acceptedAtMillis, long sentAtMillis,
+      long baseTimeoutMillis, long deadlineMillis, String contentType, byte[] payload) {
+    this(id, producerId, attempt, acceptedAtMillis, sentAtMillis, baseTimeoutMillis, deadlineMillis, contentType,
+        payload, 0);
   }
 }

@@ -96,6 +96,7 @@ public final class StatusService {
         .put("duplicateAcks", s.duplicateAcks())
         .put("unknownAcks", s.unknownAcks())
         .put("staleReplies", s.staleReplies())
+        .put("forgedReplies", s.forgedReplies())
         .put("nacks", s.nacks())
         .put("extensions", s.extensions())
         .put("sendFailures", s.sendFailures())

@@ -16,6 +16,8 @@ package io.ackcoord.producer.timer;
  * @param jitter              fraction in [0, 1] by which a wait is spread either way
  * @param retryDelayMillis    base wait before a re-send that does not wait out a timeout
  * @param maxExtensionMillis  longest a single IN_PROGRESS reply may push a deadline out
+ * @param maxTotalExtensionMillis how far IN_PROGRESS replies may push one message's deadlines out in all, so that
+ *                            replies (genuine or forged) cannot keep a message from ever being re-sent
  */
 public record RetryPolicy(
     long ackTimeoutMillis,
@@ -24,13 +26,25 @@ public record RetryPolicy(
     long maxBackoffMillis,
     double jitter,
     long retryDelayMillis,
-    long maxExtensionMillis) {
+    long maxExtensionMillis,
+    long maxTotalExtensionMillis) {
+
+  /** The default of {@code ack.extension.total.max.ms}: an hour. */
+  public static final long DEFAULT_MAX_TOTAL_EXTENSION_MILLIS = 3_600_000;
 
   public RetryPolicy {
     if (ackTimeoutMillis < 1 || maxAttempts < 1 || multiplier < 1 || maxBackoffMillis < 1 || jitter < 0
-        || jitter > 1 || retryDelayMillis < 0 || maxExtensionMillis < 1) {
+        || jitter > 1 || retryDelayMillis < 0 || maxExtensionMillis < 1 || maxTotalExtensionMillis < 0
+        || maxTotalExtensionMillis > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("invalid retry policy " + this);
     }
+  }
+
+  /** A policy with the default total extension ({@value #DEFAULT_MAX_TOTAL_EXTENSION_MILLIS} ms). */
+  public RetryPolicy(long ackTimeoutMillis, int maxAttempts, double multiplier, long maxBackoffMillis, double jitter,
+      long retryDelayMillis, long maxExtensionMillis) {
+    this(ackTimeoutMillis, maxAttempts, multiplier, maxBackoffMillis, jitter, retryDelayMillis, maxExtensionMillis,
+        DEFAULT_MAX_TOTAL_EXTENSION_MILLIS);
   }
 
   /**

@@ -64,8 +64,13 @@ public final class MessageTracker {
     RETRY_SCHEDULED,
     /** Final NACK, or a NACK of the last attempt: dead-letter it. */
     DEAD_LETTER,
-    /** IN_PROGRESS: the deadline moved out. */
-    EXTENDED
+    /** IN_PROGRESS: the deadline moved out (or not, if the message's total extension is used up). */
+    EXTENDED,
+    /**
+     * A reply without the receipt of an attempt A sent (or for an attempt A never sent): not from a B that read the
+     * message. Ignored, and counted.
+     */
+    FORGED
   }
 
   /** The outcome of a reply, with the message it concerned ({@code null} for UNKNOWN). */
@@ -87,6 +92,7 @@ public final class MessageTracker {
   private final SeqIndex ackedOrder;
   private final SeqIndex deadOrder;
   private final List<TrackerListener> listeners = new ArrayList<>(2);
+  private final Receipts receipts = new Receipts();
   private TrackedMessage evicted;
   private long acceptSeq;
   private long finishSeq;
@@ -143,7 +149,7 @@ public final class MessageTracker {
     }
     long base = timeoutMillis > 0 ? timeoutMillis : policy.ackTimeoutMillis();
     TrackedMessage m = new TrackedMessage(id, payload, canonical(contentType), base, clock.wallMillis(),
-        clock.monotonicMillis());
+        clock.monotonicMillis(), receipts.nextSecret());
     m.startAttempt(1, clock.wallMillis());
     register(m);
     return m;
@@ -163,7 +169,7 @@ public final class MessageTracker {
     long nowWall = clock.wallMillis();
     long nowMono = clock.monotonicMillis();
     TrackedMessage m = new TrackedMessage(e.id(), e.payload(), canonical(e.contentType()), e.baseTimeoutMillis(),
-        e.acceptedAtMillis(), nowMono - Math.max(0, nowWall - e.acceptedAtMillis()));
+        e.acceptedAtMillis(), nowMono - Math.max(0, nowWall - e.acceptedAtMillis()), e.secret());
     m.startAttempt(Math.max(1, e.attempt()), e.sentAtMillis());
     m.attemptRecovered();
     m.await(nowMono + Math.max(0, e.deadlineMillis() - nowWall));
@@ -190,7 +196,7 @@ public final class MessageTracker {
     long sentAt = m.attemptSentAt();
     byte[] payload = m.payload() == null ? new byte[0] : m.payload();
     return new LedgerEntry(m.id(), producerId, m.attempt(), m.acceptedAt(), sentAt, m.baseTimeoutMillis(),
-        sentAt + timeout, m.contentType(), payload);
+        sentAt + timeout, m.contentType(), payload, m.secret());
   }
 
   /** Whether a message with this id is pending. */
@@ -249,12 +255,18 @@ public final class MessageTracker {
         stats.unknownAcks++;
         return new ReplyResult(ReplyOutcome.UNKNOWN, null);
       }
+      if (!done.authentic(reply.attempt(), reply.receipt())) {
+        return forged(done);
+      }
       if (reply.type() == Reply.Type.ACK) {
         stats.duplicateAcks++;
         return new ReplyResult(ReplyOutcome.DUPLICATE, done);
       }
       stats.staleReplies++;
       return new ReplyResult(ReplyOutcome.STALE, done);
+    }
+    if (!m.authentic(reply.attempt(), reply.receipt())) {
+      return forged(m);
     }
     return switch (reply.type()) {
       case ACK -> acked(m, reply);
@@ -343,6 +355,11 @@ public final class MessageTracker {
     return stats;
   }
 
+  private ReplyResult forged(TrackedMessage m) {
+    stats.forgedReplies++;
+    return new ReplyResult(ReplyOutcome.FORGED, m);
+  }
+
   private ReplyResult acked(TrackedMessage m, Reply reply) {
     deadlines.cancel(m);
     if (reply.attempt() == m.attempt()) {
@@ -382,6 +399,8 @@ public final class MessageTracker {
       return new ReplyResult(ReplyOutcome.STALE, m);
     }
     long proposed = clock.monotonicMillis() + Math.min(reply.extendMillis(), policy.maxExtensionMillis());
+    long left = policy.maxTotalExtensionMillis() - m.extendedMillis();
+    proposed = Math.min(proposed, m.deadline() + Math.max(0, left));
     if (proposed > m.deadline()) {
       m.extend(proposed);
       deadlines.schedule(m);

@@ -49,6 +49,10 @@ public final class TrackedMessage {
   private final int baseTimeoutMillis;
   private final long acceptedAtWall;
   private final long acceptedAtMonotonic;
+  // What receipts derive from (Receipts); 0 for a message from a ledger older than receipts.
+  private final long secret;
+  // How far IN_PROGRESS replies have pushed deadlines out so far, capped by the retry policy.
+  private int extendedMillis;
   private byte[] payload;
   private MessageState state = MessageState.SENDING;
   private int attempt;
@@ -71,8 +75,9 @@ public final class TrackedMessage {
   private Final fin;
 
   TrackedMessage(String id, byte[] payload, String contentType, long baseTimeoutMillis, long acceptedAtWall,
-      long acceptedAtMonotonic) {
+      long acceptedAtMonotonic, long secret) {
     this.id = id;
+    this.secret = secret;
     this.payload = payload;
     this.contentType = contentType;
     this.baseTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, baseTimeoutMillis);
@@ -141,10 +146,32 @@ public final class TrackedMessage {
     return out;
   }
 
-  /** The envelope of the current attempt. */
+  /** The envelope of the current attempt, with its receipt. */
   public Envelope envelope(String producerId, int replyPartition) {
     return new Envelope(id, producerId, attempt, acceptedAtWall, sentAt, replyPartition,
-        baseTimeoutMillis, contentType, payload == null ? new byte[0] : payload);
+        baseTimeoutMillis, contentType, payload == null ? new byte[0] : payload, Receipts.receipt(secret, attempt));
+  }
+
+  /** The secret receipts derive from, for the ledger; 0 for a message from a ledger older than receipts. */
+  public long secret() {
+    return secret;
+  }
+
+  /**
+   * Whether a reply naming {@code replyAttempt} with {@code receipt} can only have come from whoever read that
+   * attempt: an attempt A has sent, and its receipt. An ACK of an earlier attempt is genuine (that copy was
+   * processed), so any attempt up to the current one counts. Comparing two longs takes the same time whichever bits
+   * differ, so the answer's timing tells nothing about the right receipt.
+   */
+  boolean authentic(int replyAttempt, long receipt) {
+    if (secret == 0) {
+      return true;
+    }
+    return replyAttempt <= attempt && receipt == Receipts.receipt(secret, replyAttempt);
+  }
+
+  int extendedMillis() {
+    return extendedMillis;
   }
 
   /** When the current attempt was handed to the producer (wall millis). */
@@ -226,6 +253,7 @@ public final class TrackedMessage {
   }
 
   void extend(long deadline) {
+    extendedMillis = (int) Math.min(Integer.MAX_VALUE, extendedMillis + (deadline - this.deadline));
     this.deadline = deadline;
   }
 

@@ -13,11 +13,17 @@ public final class TrackerStats {
   long duplicateAcks;
   long unknownAcks;
   long staleReplies;
+  long forgedReplies;
   long nacks;
   long extensions;
   long sendFailures;
   long rejected;
   long recovered;
+
+  /** Replies without the receipt of an attempt this A sent: written by someone other than a B that read it. */
+  public long forgedReplies() {
+    return forgedReplies;
+  }
 
   /** Messages whose first attempt the broker confirmed: accepted messages. */
   public long sent() {

@@ -9,6 +9,7 @@ import io.ackcoord.producer.timer.RetryPolicy;
 import io.ackcoord.producer.timer.TimerLateness;
 import io.ackcoord.producer.tracker.MessageState;
 import io.ackcoord.producer.tracker.MessageTracker;
+import io.ackcoord.producer.tracker.TestReplies;
 import io.ackcoord.producer.tracker.TrackedMessage;
 import io.ackcoord.protocol.Envelope;
 import io.ackcoord.protocol.Reply;
@@ -134,7 +135,7 @@ class CoordinatorTest {
     Future<TrackedMessage> done = coordinator.completion("m1");
 
     scheduler.advance(500);
-    coordinator.onReply(new Reply(Reply.Type.ACK, "m1", "a1", 1, "b", 0, null, false, 0));
+    coordinator.onReply(signed(new Reply(Reply.Type.ACK, "m1", "a1", 1, "b", 0, null, false, 0)));
     scheduler.advance(100_000);
 
     assertThat(done.result().state()).isEqualTo(MessageState.ACKED);
@@ -174,7 +175,7 @@ class CoordinatorTest {
   void deadLetterTooLarge() {
     outbound.deadLetterMaxPayload = 10;
     coordinator.submit("big", new byte[100], null, 0);
-    coordinator.onReply(new Reply(Reply.Type.NACK, "big", "a1", 1, "b", 0, "bad", false, 0));
+    coordinator.onReply(signed(new Reply(Reply.Type.NACK, "big", "a1", 1, "b", 0, "bad", false, 0)));
     Future<TrackedMessage> done = coordinator.completion("big");
     assertThat(outbound.deadLetters).isEmpty();
     scheduler.advance(1);
@@ -188,14 +189,14 @@ class CoordinatorTest {
   @DisplayName("a failed dead-letter write is retried until it lands")
   void deadLetterRetried() {
     coordinator.submit("m1", new byte[0], null, 0);
-    coordinator.onReply(new Reply(Reply.Type.NACK, "m1", "a1", 1, "b", 0, "bad", false, 0));
+    coordinator.onReply(signed(new Reply(Reply.Type.NACK, "m1", "a1", 1, "b", 0, "bad", false, 0)));
     Future<TrackedMessage> done = coordinator.completion("m1");
     assertThat(outbound.deadLetters).containsExactly("m1: non-retryable NACK: bad");
     assertThat(done.succeeded()).isTrue();
 
     coordinator.submit("m2", new byte[0], null, 0);
     outbound.failDeadLetters = true;
-    coordinator.onReply(new Reply(Reply.Type.NACK, "m2", "a1", 1, "b", 0, "bad", false, 0));
+    coordinator.onReply(signed(new Reply(Reply.Type.NACK, "m2", "a1", 1, "b", 0, "bad", false, 0)));
     Future<TrackedMessage> done2 = coordinator.completion("m2");
     scheduler.advance(5000);
     assertThat(done2.isComplete()).isFalse();
@@ -295,7 +296,7 @@ class CoordinatorTest {
     scheduler.advance(1000);
     assertThat(ledger.entries.get("m1").attempt()).isEqualTo(2);
 
-    coordinator.onReply(new Reply(Reply.Type.ACK, "m1", "a1", 2, "b", 0, null, false, 0));
+    coordinator.onReply(signed(new Reply(Reply.Type.ACK, "m1", "a1", 2, "b", 0, null, false, 0)));
     assertThat(ledger.entries).isEmpty();
   }
 
@@ -303,7 +304,7 @@ class CoordinatorTest {
   @DisplayName("a dead-lettered message leaves the ledger once its dead letter is durable")
   void ledgerForgetsDeadLetters() {
     coordinator.submit("m1", new byte[0], null, 0);
-    coordinator.onReply(new Reply(Reply.Type.NACK, "m1", "a1", 1, "b", 0, "bad", false, 0));
+    coordinator.onReply(signed(new Reply(Reply.Type.NACK, "m1", "a1", 1, "b", 0, "bad", false, 0)));
     assertThat(ledger.entries).isEmpty();
   }
 
@@ -377,5 +378,9 @@ class CoordinatorTest {
     assertThat(((Coordinator.RejectedException) f.cause()).conflict()).isFalse();
     assertThat(outbound.sent).isEmpty();
     assertThat(tracker.pendingCount()).isZero();
+  }
+
+  private Reply signed(Reply reply) {
+    return TestReplies.signed(tracker, reply);
   }
 }

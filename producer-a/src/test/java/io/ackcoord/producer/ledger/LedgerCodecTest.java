@@ -96,8 +96,9 @@ class LedgerCodecTest {
   @Test
   @DisplayName("a batch carries many entries under one key, restores each field for field, and is no message's key")
   void batchRoundTrip() throws Exception {
-    LedgerEntry second = new LedgerEntry("m-2", "a1", 1, 5, 5, 0, 2, null, new byte[0]);
-    LedgerEntry back = new LedgerEntry("m:3@x", "a1", 2, 1000, 900, 10, 800, "text/plain; charset=é", new byte[] {1});
+    LedgerEntry second = new LedgerEntry("m-2", "a1", 1, 5, 5, 0, 2, null, new byte[0], Long.MIN_VALUE);
+    LedgerEntry back = new LedgerEntry("m:3@x", "a1", 2, 1000, 900, 10, 800, "text/plain; charset=é", new byte[] {1},
+        -42);
     String key = LedgerCodec.batchKey("a1", "k3x.7");
     ProducerRecord<String, byte[]> record = LedgerCodec.batchRecord("ledger", 1, key, List.of(ENTRY, second, back));
 
@@ -135,12 +136,30 @@ class LedgerCodecTest {
     assertThatThrownBy(() -> LedgerCodec.fromBatch(consumed("a1|#b", trailing, record.headers().toArray())))
         .hasMessageContaining("unexpected byte(s) after the last field");
     assertThatThrownBy(() -> LedgerCodec.fromBatch(consumed("a1|#b", full)))
-        .hasMessage("ledger batch without header ackcoord-ledger-batch = 3");
+        .hasMessage("ledger batch without header ackcoord-ledger-batch = 4");
     assertThatThrownBy(() -> LedgerCodec.fromBatch(consumed("a1|b", full, record.headers().toArray())))
         .hasMessage("ledger key 'a1|b' is not <producerId>|#<batch>");
-    byte[] version4 = full.clone();
-    version4[0] = 4;
-    assertThatThrownBy(() -> LedgerCodec.fromBatch(consumed("a1|#b", version4, record.headers().toArray())))
-        .hasMessage("unsupported ledger batch version '4'");
+    byte[] version5 = full.clone();
+    version5[0] = 5;
+    assertThatThrownBy(() -> LedgerCodec.fromBatch(consumed("a1|#b", version5, record.headers().toArray())))
+        .hasMessage("unsupported ledger batch version '5'");
+  }
+
+  @Test
+  @DisplayName("a version-3 batch (before secrets) is still read, its entries with secret 0")
+  void version3BatchStillRead() throws Exception {
+    LedgerEntry entry = new LedgerEntry("m-1", "a1", 3, 1000, 1200, 30_000, 31_200, null, new byte[] {7, 8}, 99);
+    byte[] v4 = LedgerCodec.batchRecord("ledger", 0, "a1|#b", List.of(entry)).value();
+    // Version 3 is version 4 without the 8 bytes of the secret, which come right before the payload (3 bytes here).
+    byte[] v3 = new byte[v4.length - 8];
+    System.arraycopy(v4, 0, v3, 0, v4.length - 3 - 8);
+    System.arraycopy(v4, v4.length - 3, v3, v4.length - 3 - 8, 3);
+    v3[0] = 3;
+
+    List<LedgerEntry> read = LedgerCodec.fromBatch(consumed("a1|#b", v3,
+        new RecordHeader(LedgerCodec.BATCH_HEADER, new byte[] {3})));
+
+    assertSameEntry(read.get(0), new LedgerEntry("m-1", "a1", 3, 1000, 1200, 30_000, 31_200, null,
+        new byte[] {7, 8}));
   }
 }

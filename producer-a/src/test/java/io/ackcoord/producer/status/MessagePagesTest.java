@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ackcoord.producer.timer.RetryPolicy;
 import io.ackcoord.producer.tracker.MessageTracker;
+import io.ackcoord.producer.tracker.TestReplies;
 import io.ackcoord.producer.tracker.TrackedMessage;
 import io.ackcoord.protocol.Reply;
 import io.ackcoord.time.ManualClock;
@@ -31,7 +32,7 @@ class MessagePagesTest {
   }
 
   private void ack(String id) {
-    tracker.onReply(new Reply(Reply.Type.ACK, id, "a", 1, "b", 0, null, false, 0));
+    tracker.onReply(TestReplies.signed(tracker, new Reply(Reply.Type.ACK, id, "a", 1, "b", 0, null, false, 0)));
   }
 
   private JsonObject page(String query) {

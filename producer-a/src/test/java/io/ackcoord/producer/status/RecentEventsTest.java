@@ -6,6 +6,7 @@ import io.ackcoord.producer.status.RecentEvents.Event;
 import io.ackcoord.producer.status.RecentEvents.Kind;
 import io.ackcoord.producer.timer.RetryPolicy;
 import io.ackcoord.producer.tracker.MessageTracker;
+import io.ackcoord.producer.tracker.TestReplies;
 import io.ackcoord.producer.tracker.TrackedMessage;
 import io.ackcoord.protocol.Reply;
 import io.ackcoord.time.ManualClock;
@@ -42,11 +43,12 @@ class RecentEventsTest {
     clock.advanceMillis(1000);
     tracker.pollDue(10);
     tracker.sendConfirmed(m, 2);
-    tracker.onReply(new Reply(Reply.Type.NACK, "m1", "a", 2, "b", 0, "db down", true, 0));
+    tracker.onReply(TestReplies.signed(tracker, new Reply(Reply.Type.NACK, "m1", "a", 2, "b", 0, "db down", true, 0)));
     clock.advanceMillis(1000);
     tracker.pollDue(10);
     tracker.sendConfirmed(m, 3);
-    tracker.onReply(new Reply(Reply.Type.NACK, "m1", "a", 3, "b", 0, "bad card", false, 0));
+    tracker.onReply(TestReplies.signed(tracker, new Reply(Reply.Type.NACK, "m1", "a", 3, "b", 0, "bad card", false,
+        0)));
 
     assertThat(recent.latest(10)).extracting(Event::kind, Event::attempt, Event::reason).containsExactly(
         org.assertj.core.groups.Tuple.tuple(Kind.DEAD_LETTER, 3, "non-retryable NACK: bad card"),

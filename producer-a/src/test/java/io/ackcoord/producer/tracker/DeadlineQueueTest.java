@@ -25,7 +25,7 @@ class DeadlineQueueTest {
       String id = "m" + i;
       TrackedMessage m = tracker.accept(id, new byte[0], null, 0);
       tracker.sendConfirmed(m, 1);
-      tracker.onReply(new Reply(Reply.Type.ACK, id, "a", 1, "b", 0, null, false, 0));
+      tracker.onReply(TestReplies.signed(tracker, new Reply(Reply.Type.ACK, id, "a", 1, "b", 0, null, false, 0)));
     }
     assertThat(tracker.nextDeadline()).isEqualTo(Long.MAX_VALUE);
 
@@ -93,7 +93,7 @@ class DeadlineQueueTest {
   }
 
   private static TrackedMessage message(String id, long seq) {
-    TrackedMessage m = new TrackedMessage(id, new byte[0], null, 1000, 0, 0);
+    TrackedMessage m = new TrackedMessage(id, new byte[0], null, 1000, 0, 0, 1);
     m.acceptSeq = seq;
     return m;
   }

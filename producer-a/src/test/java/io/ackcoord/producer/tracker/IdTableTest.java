@@ -22,7 +22,7 @@ class IdTableTest {
         // Round 2 uses ids with one hash code ("Aa" and "BB" blocks): equal slot hashes must still compare the ids.
         String id = round == 2 ? StringTableTest.collidingKey(random.nextInt(64)) : "id-" + random.nextInt(20_000);
         if (random.nextInt(3) > 0) {
-          TrackedMessage m = new TrackedMessage(id, new byte[0], null, 1000, 0, 0);
+          TrackedMessage m = new TrackedMessage(id, new byte[0], null, 1000, 0, 0, 1);
           assertThat(table.put(m)).isSameAs(reference.put(id, m));
         } else {
           TrackedMessage held = reference.remove(id);
@@ -49,8 +49,8 @@ class IdTableTest {
   @DisplayName("remove takes only the very message held under the id")
   void removeOnlyTheHeldMessage() {
     IdTable table = new IdTable();
-    TrackedMessage first = new TrackedMessage("a", new byte[0], null, 1000, 0, 0);
-    TrackedMessage second = new TrackedMessage("a", new byte[0], null, 1000, 0, 0);
+    TrackedMessage first = new TrackedMessage("a", new byte[0], null, 1000, 0, 0, 1);
+    TrackedMessage second = new TrackedMessage("a", new byte[0], null, 1000, 0, 0, 1);
     table.put(first);
     table.put(second);
     assertThat(table.remove(first)).isFalse();

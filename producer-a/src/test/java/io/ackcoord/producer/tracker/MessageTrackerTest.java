@@ -25,13 +25,18 @@ class MessageTrackerTest {
     return m;
   }
 
-  private static Reply reply(Reply.Type type, String id, int attempt) {
-    return new Reply(type, id, "a1", attempt, "b1", 0, type == Reply.Type.NACK ? "boom" : null, true,
-        type == Reply.Type.IN_PROGRESS ? 5000 : 0);
+  private Reply reply(Reply.Type type, String id, int attempt) {
+    return signed(tracker, new Reply(type, id, "a1", attempt, "b1", 0, type == Reply.Type.NACK ? "boom" : null, true,
+        type == Reply.Type.IN_PROGRESS ? 5000 : 0));
   }
 
-  private static Reply nack(String id, int attempt, boolean retryable) {
-    return new Reply(Reply.Type.NACK, id, "a1", attempt, "b1", 0, "boom", retryable, 0);
+  private Reply nack(String id, int attempt, boolean retryable) {
+    return signed(tracker, new Reply(Reply.Type.NACK, id, "a1", attempt, "b1", 0, "boom", retryable, 0));
+  }
+
+  // A reply for an id the tracker does not know cannot be signed: it goes as it is.
+  private static Reply signed(MessageTracker tracker, Reply reply) {
+    return tracker.find(reply.id()).isPresent() ? TestReplies.signed(tracker, reply) : reply;
   }
 
   @Test
@@ -211,10 +216,10 @@ class MessageTrackerTest {
 
     clock.advanceMillis(4000);
     assertThat(tracker.pollDue(10)).isEmpty();
-    Reply huge = new Reply(Reply.Type.IN_PROGRESS, "m1", "a1", 1, "b1", 0, null, false, 999_999);
+    Reply huge = signed(tracker, new Reply(Reply.Type.IN_PROGRESS, "m1", "a1", 1, "b1", 0, null, false, 999_999));
     tracker.onReply(huge);
     assertThat(m.deadline()).isEqualTo(4900 + 10_000);
-    Reply tiny = new Reply(Reply.Type.IN_PROGRESS, "m1", "a1", 1, "b1", 0, null, false, 1);
+    Reply tiny = signed(tracker, new Reply(Reply.Type.IN_PROGRESS, "m1", "a1", 1, "b1", 0, null, false, 1));
     tracker.onReply(tiny);
     assertThat(m.deadline()).isEqualTo(4900 + 10_000);
     assertThat(tracker.stats().extensions()).isEqualTo(3);
@@ -305,12 +310,13 @@ class MessageTrackerTest {
     for (String id : List.of("a", "b", "c")) {
       TrackedMessage m = small.accept(id, new byte[0], null, 0);
       small.sendConfirmed(m, 1);
-      small.onReply(reply(Reply.Type.ACK, id, 1));
+      small.onReply(signed(small, reply(Reply.Type.ACK, id, 1)));
     }
     assertThat(small.find("a")).isEmpty();
     assertThat(small.find("c")).isPresent();
     assertThat(small.onReply(reply(Reply.Type.ACK, "a", 1)).outcome()).isEqualTo(ReplyOutcome.UNKNOWN);
-    assertThat(small.onReply(reply(Reply.Type.ACK, "c", 1)).outcome()).isEqualTo(ReplyOutcome.DUPLICATE);
+    assertThat(small.onReply(signed(small, reply(Reply.Type.ACK, "c", 1))).outcome())
+        .isEqualTo(ReplyOutcome.DUPLICATE);
   }
 
   @Test
@@ -324,5 +330,104 @@ class MessageTrackerTest {
     assertThat(tracker.stats().sent()).isEqualTo(1);
     assertThat(tracker.stats().acked()).isEqualTo(1);
     assertThat(m.state()).isEqualTo(MessageState.ACKED);
+  }
+
+  @Test
+  @DisplayName("a reply without the attempt's receipt is forged: counted, and the message is still re-sent")
+  void forgedAckIgnored() {
+    TrackedMessage m = sent("m1");
+    Reply forged = new Reply(Reply.Type.ACK, "m1", "a1", 1, "evil", 0, null, false, 0, 12345);
+
+    assertThat(tracker.onReply(forged).outcome()).isEqualTo(ReplyOutcome.FORGED);
+    assertThat(tracker.onReply(new Reply(Reply.Type.ACK, "m1", "a1", 1, "evil", 0, null, false, 0)).outcome())
+        .as("no receipt at all").isEqualTo(ReplyOutcome.FORGED);
+
+    assertThat(m.state()).isEqualTo(MessageState.AWAITING_REPLY);
+    assertThat(tracker.stats().forgedReplies()).isEqualTo(2);
+    assertThat(tracker.stats().acked()).isZero();
+    clock.advanceMillis(1000);
+    assertThat(tracker.pollDue(10)).extracting(Due::action).containsExactly(Action.SEND);
+  }
+
+  @Test
+  @DisplayName("a forged IN_PROGRESS or NACK changes nothing: the deadline stays, no re-send is scheduled")
+  void forgedInProgressAndNackIgnored() {
+    TrackedMessage m = sent("m1");
+    long deadline = m.deadline();
+
+    assertThat(tracker.onReply(new Reply(Reply.Type.IN_PROGRESS, "m1", "a1", 1, "evil", 0, null, false, 10_000, 7))
+        .outcome()).isEqualTo(ReplyOutcome.FORGED);
+    assertThat(tracker.onReply(new Reply(Reply.Type.NACK, "m1", "a1", 1, "evil", 0, "no", false, 0, 7)).outcome())
+        .isEqualTo(ReplyOutcome.FORGED);
+
+    assertThat(m.deadline()).isEqualTo(deadline);
+    assertThat(m.state()).isEqualTo(MessageState.AWAITING_REPLY);
+    assertThat(tracker.stats().extensions()).isZero();
+    assertThat(tracker.stats().nacks()).isZero();
+  }
+
+  @Test
+  @DisplayName("each attempt has its own receipt: an attempt never sent, or another attempt's receipt, is forged")
+  void receiptsPerAttempt() {
+    TrackedMessage m = sent("m1");
+    long secret = m.secret();
+    assertThat(Receipts.receipt(secret, 1)).isNotEqualTo(Receipts.receipt(secret, 2)).isNotZero();
+
+    Reply future = new Reply(Reply.Type.ACK, "m1", "a1", 2, "b1", 0, null, false, 0, Receipts.receipt(secret, 2));
+    assertThat(tracker.onReply(future).outcome()).as("attempt 2 was never sent").isEqualTo(ReplyOutcome.FORGED);
+
+    clock.advanceMillis(1000);
+    tracker.pollDue(10);
+    tracker.sendConfirmed(m, 2);
+    Reply mixed = new Reply(Reply.Type.IN_PROGRESS, "m1", "a1", 2, "b1", 0, null, false, 5000,
+        Receipts.receipt(secret, 1));
+    assertThat(tracker.onReply(mixed).outcome()).as("attempt 1's receipt on attempt 2").isEqualTo(ReplyOutcome.FORGED);
+
+    // A late ACK of attempt 1 with its own receipt is genuine: that copy was processed.
+    Reply late = new Reply(Reply.Type.ACK, "m1", "a1", 1, "b1", 0, null, false, 0, Receipts.receipt(secret, 1));
+    assertThat(tracker.onReply(late).outcome()).isEqualTo(ReplyOutcome.ACKED);
+    assertThat(tracker.stats().forgedReplies()).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("the receipt travels in the envelope of each attempt, and two messages get different secrets")
+  void receiptInEnvelope() {
+    TrackedMessage a = sent("a");
+    TrackedMessage b = sent("b");
+    assertThat(a.secret()).isNotEqualTo(b.secret()).isNotZero();
+    assertThat(a.envelope("a1", 0).receipt()).isEqualTo(Receipts.receipt(a.secret(), 1));
+    assertThat(tracker.ledgerEntry(a, "a1").secret()).as("kept across restarts").isEqualTo(a.secret());
+  }
+
+  @Test
+  @DisplayName("IN_PROGRESS replies push one message's deadlines out by ack.extension.total.max.ms in all, no more")
+  void totalExtensionCapped() {
+    MessageTracker capped = new MessageTracker(clock, new RetryPolicy(1000, 3, 2.0, 60_000, 0.0, 100, 10_000, 12_000),
+        () -> 0.5, 100);
+    TrackedMessage m = capped.accept("m1", new byte[0], null, 0);
+    capped.sendConfirmed(m, 1);
+    long start = m.deadline();
+
+    // Each reply asks for 5 s from now, 2 s apart: 4 s, then 2 s more each time, until 12 s are used up.
+    for (int i = 0; i < 6; i++) {
+      capped.onReply(TestReplies.signed(capped,
+          new Reply(Reply.Type.IN_PROGRESS, "m1", "a1", 1, "b1", 0, null, false, 5000)));
+      clock.advanceMillis(2000);
+    }
+
+    assertThat(m.deadline()).isEqualTo(start + 12_000);
+    assertThat(capped.pollDue(10)).isEmpty();
+    clock.advanceMillis(start + 12_000 - clock.monotonicMillis());
+    assertThat(capped.pollDue(10)).extracting(Due::action).containsExactly(Action.SEND);
+  }
+
+  @Test
+  @DisplayName("a message restored from a ledger written before receipts (secret 0) takes replies without one")
+  void legacyMessageWithoutReceipt() {
+    tracker.restore(new io.ackcoord.producer.ledger.LedgerEntry("old", "a1", 1, clock.wallMillis(),
+        clock.wallMillis(), 1000, clock.wallMillis() + 1000, null, new byte[0]));
+    assertThat(tracker.find("old").orElseThrow().envelope("a1", 0).receipt()).isZero();
+    assertThat(tracker.onReply(new Reply(Reply.Type.ACK, "old", "a1", 1, "b1", 0, null, false, 0)).outcome())
+        .isEqualTo(ReplyOutcome.ACKED);
   }
 }

@@ -13,7 +13,7 @@ class SeqIndexTest {
   private final SeqIndex index = new SeqIndex(TrackedMessage::acceptSeq, live::contains);
 
   private TrackedMessage add(long seq) {
-    TrackedMessage m = new TrackedMessage("m" + seq, new byte[0], null, 1000, 0, 0);
+    TrackedMessage m = new TrackedMessage("m" + seq, new byte[0], null, 1000, 0, 0, 1);
     m.acceptSeq = seq;
     live.add(m);
     index.add(m);
