@@ -234,7 +234,7 @@ public final class Coordinator {
         // Logged at most once a minute: whoever writes forgeries must not also flood A's log.
         if (forgedLog.allow()) {
           LOG.warn("Ignored a reply to {} without the receipt of an attempt this A sent ({} so far): someone other "
-              + "than B writes to the reply topic; check its ACLs", result.message().id(),
+              + "than B writes to the reply topic; check its ACLs", SafeText.forLog(result.message().id()),
               tracker.stats().forgedReplies());
         }
       }

@@ -9,6 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.ackcoord.producer.timer.FakeScheduler;
 import io.ackcoord.producer.timer.RetryPolicy;
 import io.ackcoord.producer.tracker.MessageTracker;
+import io.ackcoord.protocol.Reply;
 import io.ackcoord.time.ManualClock;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A message id the coordinator did not check (one resumed from the ledger topic, which others can write to) is
- * logged on one line when re-sent and dead-lettered (log injection, issue 13).
+ * logged on one line when re-sent, dead-lettered, or named by a forged reply (log injection, issue 13).
  */
 class CoordinatorLogTest {
 
@@ -44,7 +45,7 @@ class CoordinatorLogTest {
   }
 
   @Test
-  @DisplayName("re-send and dead-letter log lines of a forged id have no line break")
+  @DisplayName("re-send, dead-letter and forged-reply log lines of a forged id have no line break")
   void forgedIdLoggedOnOneLine() {
     ManualClock clock = new ManualClock();
     FakeScheduler scheduler = new FakeScheduler(clock);
@@ -55,12 +56,15 @@ class CoordinatorLogTest {
     coordinator.start(List.of());
 
     assertThat(coordinator.submit(FORGED, new byte[0], null, 0).succeeded()).isTrue();
+    // A reply without the attempt's receipt: ignored, and warned about.
+    coordinator.onReply(new Reply(Reply.Type.ACK, FORGED, "a1", 1, "b", 0, null, false, 0));
     scheduler.advance(1000);
     scheduler.advance(2000);
 
     List<String> lines = log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("Re-sending").contains("FAKE LOG LINE"));
     assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("Dead-lettering").contains("FAKE LOG LINE"));
+    assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("Ignored a reply").contains("FAKE LOG LINE"));
     assertThat(lines).allSatisfy(line -> assertThat(line).doesNotContain("\n").doesNotContain("\r"));
   }
 }
