@@ -128,18 +128,18 @@ class FailuresIT extends AckLoopTest {
     int replyPartition = loop.status().getInteger("replyPartition");
     List<String> ids = loop.submit(2);
     String producer = "a-it"; // AckLoop.producerConfig
-    // The receipts of the attempts, read from topic 1 as B reads them: without them A takes no reply.
-    Map<String, Long> receipts = new HashMap<>();
+    // The proofs of the attempts' receipts, read from topic 1 as B reads them: without them A takes no reply.
+    Map<String, Long> proofs = new HashMap<>();
     for (ConsumerRecord<String, byte[]> r : loop.records(loop.topics.messages())) {
-      receipts.put(r.key(), EnvelopeCodec.fromRecord(r).receipt());
+      proofs.put(r.key(), Reply.proof(EnvelopeCodec.fromRecord(r).receipt(), Reply.Type.ACK));
     }
 
     String batch = "{\"v\":2,\"producer\":\"" + producer + "\",\"consumer\":\"b\",\"at\":1,\"replies\":["
-        + "{\"type\":\"ACK\",\"id\":\"" + ids.get(0) + "\",\"attempt\":1,\"receipt\":"
-        + receipts.get(ids.get(0)) + "},"
+        + "{\"type\":\"ACK\",\"id\":\"" + ids.get(0) + "\",\"attempt\":1,\"proof\":"
+        + proofs.get(ids.get(0)) + "},"
         + "{\"type\":\"MAYBE\",\"id\":\"x\",\"attempt\":1},"
-        + "{\"type\":\"ACK\",\"id\":\"" + ids.get(1) + "\",\"attempt\":1,\"receipt\":"
-        + receipts.get(ids.get(1)) + "}]}";
+        + "{\"type\":\"ACK\",\"id\":\"" + ids.get(1) + "\",\"attempt\":1,\"proof\":"
+        + proofs.get(ids.get(1)) + "}]}";
     loop.produceRaw(loop.topics.acks(), replyPartition, producer, batch.getBytes(StandardCharsets.UTF_8));
 
     await().atMost(Duration.ofSeconds(30)).until(() -> loop.stat("acked") == 2);

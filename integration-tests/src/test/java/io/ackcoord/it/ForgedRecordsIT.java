@@ -34,10 +34,10 @@ class ForgedRecordsIT extends AckLoopTest {
     int replyPartition = loop.status().getInteger("replyPartition");
     String id = loop.submit(1).get(0);
 
-    // What a writer who can guess ids but not read topic 1 can send: no receipt, or a made-up one.
+    // What a writer who can guess ids but not read topic 1 can send: no proof, or a made-up one.
     String batch = "{\"v\":2,\"producer\":\"a-it\",\"consumer\":\"evil\",\"at\":1,\"replies\":["
         + "{\"type\":\"ACK\",\"id\":\"" + id + "\",\"attempt\":1},"
-        + "{\"type\":\"ACK\",\"id\":\"" + id + "\",\"attempt\":1,\"receipt\":4242424242}]}";
+        + "{\"type\":\"ACK\",\"id\":\"" + id + "\",\"attempt\":1,\"proof\":4242424242}]}";
     loop.produceRaw(loop.topics.acks(), replyPartition, "a-it", batch.getBytes(StandardCharsets.UTF_8));
     String hold = "{\"v\":1,\"type\":\"IN_PROGRESS\",\"id\":\"" + id + "\",\"producer\":\"a-it\",\"attempt\":1,"
         + "\"extendMs\":86400000}";

@@ -1,5 +1,6 @@
 package io.ackcoord.protocol;
 
+import io.ackcoord.hash.SipHash;
 import java.util.Objects;
 
 /**
@@ -14,8 +15,9 @@ import java.util.Objects;
  * @param reason        why, for a {@link Type#NACK}; {@code null} otherwise
  * @param retryable     for a {@link Type#NACK}: whether a later attempt may succeed
  * @param extendMillis  for {@link Type#IN_PROGRESS}: how much longer A should wait, counted from when A reads it
- * @param receipt       the {@link Envelope#receipt()} of the attempt replied to, echoed; A takes no reply without
- *                      the right one
+ * @param proof         {@link #proof} of the replied attempt's {@link Envelope#receipt()} and this reply's type: A
+ *                      takes no reply without the right one. Not the receipt itself, so that whoever reads topic 2
+ *                      cannot turn a NACK it saw into an ACK of the same attempt
  */
 public record Reply(
     Type type,
@@ -27,7 +29,7 @@ public record Reply(
     String reason,
     boolean retryable,
     long extendMillis,
-    long receipt) {
+    long proof) {
 
   /** The version of a record holding one reply; batches are {@link ReplyCodec#BATCH_VERSION}. */
   public static final int VERSION = 1;
@@ -48,21 +50,30 @@ public record Reply(
     Objects.requireNonNull(producerId, "producerId");
   }
 
-  /** A reply without a receipt, as replies written before receipts carry. */
+  /** A reply without a proof, as replies written before receipts carry. */
   public Reply(Type type, String id, String producerId, int attempt, String consumerId, long atMillis,
       String reason, boolean retryable, long extendMillis) {
     this(type, id, producerId, attempt, consumerId, atMillis, reason, retryable, extendMillis, 0);
   }
 
+  /**
+   * What a reply of {@code type} to an attempt with {@code receipt} carries: SipHash of the type keyed by the receipt,
+   * a one-way function, so one type's proof says nothing about another's. 0 for receipt 0 (an envelope from before
+   * receipts).
+   */
+  public static long proof(long receipt, Type type) {
+    return receipt == 0 ? 0 : SipHash.hashLong(receipt, ~receipt, type.ordinal() + 1);
+  }
+
   /** Processed. */
   public static Reply ack(Envelope e, String consumerId, long at) {
-    return new Reply(Type.ACK, e.id(), e.producerId(), e.attempt(), consumerId, at, null, false, 0, e.receipt());
+    return new Reply(Type.ACK, e.id(), e.producerId(), e.attempt(), consumerId, at, null, false, 0, proof(e.receipt(), Type.ACK));
   }
 
   /** Failed, with the reason and whether trying again may help. */
   public static Reply nack(Envelope e, String consumerId, long at, String reason, boolean retryable) {
     return new Reply(Type.NACK, e.id(), e.producerId(), e.attempt(), consumerId, at,
-        reason == null ? "unknown" : reason, retryable, 0, e.receipt());
+        reason == null ? "unknown" : reason, retryable, 0, proof(e.receipt(), Type.NACK));
   }
 
   /** Still processing; wait {@code extendMillis} more. */
@@ -71,6 +82,6 @@ public record Reply(
       throw new IllegalArgumentException("extendMillis must be > 0, was " + extendMillis);
     }
     return new Reply(Type.IN_PROGRESS, e.id(), e.producerId(), e.attempt(), consumerId, at, null, false,
-        extendMillis, e.receipt());
+        extendMillis, proof(e.receipt(), Type.IN_PROGRESS));
   }
 }

@@ -16,15 +16,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *
  * <ul>
  *   <li>v2 (what B writes for ACK/NACK): many replies for one producer in one record, key = producer id:
- *       {@code {"v":2,"producer":"a1","consumer":"b-1","at":1732…,"replies":[{"type":"ACK","id":"…","attempt":1,"receipt":-812…},
+ *       {@code {"v":2,"producer":"a1","consumer":"b-1","at":1732…,"replies":[{"type":"ACK","id":"…","attempt":1,"proof":-812…},
  *       {"type":"NACK","id":"…","attempt":2,"reason":"db down","retryable":true}]}}.</li>
  *   <li>v1 (IN_PROGRESS, and records written before v2): one reply, key = message id:
  *       {@code {"v":1,"type":"NACK","id":"…","producer":"a1","attempt":2,"consumer":"b-1","at":1732…,
  *       "reason":"db down","retryable":true}}.</li>
  * </ul>
  *
- * <p>{@code "receipt"} (a signed 64-bit number) echoes the attempt's {@link Envelope#receipt()}; absent in replies
- * written before receipts, which A then reads as 0.
+ * <p>{@code "proof"} (a signed 64-bit number) is {@link Reply#proof} of the attempt's {@link Envelope#receipt()};
+ * absent in replies written before receipts, which A then reads as 0.
  *
  * <p>Both are encoded and decoded by streaming (Jackson's generator and parser): no document per reply.
  */
@@ -131,8 +131,8 @@ public final class ReplyCodec {
   }
 
   private static void writeOutcome(JsonGenerator g, Reply r) throws IOException {
-    if (r.receipt() != 0) {
-      g.writeNumberField("receipt", r.receipt());
+    if (r.proof() != 0) {
+      g.writeNumberField("proof", r.proof());
     }
     switch (r.type()) {
       case NACK -> {
@@ -228,10 +228,10 @@ public final class ReplyCodec {
       throw new InvalidRecordException("attempt out of range: " + attempt);
     }
     String id = name(string(json, "id"));
-    Object receipt = json.get("receipt");
-    if (receipt != null && !(receipt instanceof Long || receipt instanceof Integer)) {
-      throw new InvalidRecordException("reply field 'receipt' is not a 64-bit integer: "
-          + SafeText.clean(String.valueOf(receipt), 40));
+    Object proof = json.get("proof");
+    if (proof != null && !(proof instanceof Long || proof instanceof Integer)) {
+      throw new InvalidRecordException("reply field 'proof' is not a 64-bit integer: "
+          + SafeText.clean(String.valueOf(proof), 40));
     }
     return new Reply(
         type,
@@ -243,7 +243,7 @@ public final class ReplyCodec {
         type == Reply.Type.NACK ? SafeText.clean(string(json, "reason"), MAX_REASON_CHARS) : null,
         type == Reply.Type.NACK && Boolean.TRUE.equals(json.get("retryable")),
         extend,
-        receipt == null ? 0 : ((Number) receipt).longValue());
+        proof == null ? 0 : ((Number) proof).longValue());
   }
 
   private static String string(ReplyFields json, String field) throws InvalidRecordException {

@@ -84,23 +84,27 @@ class CodecTest {
   }
 
   @Test
-  @DisplayName("a reply echoes the envelope's receipt, in single and batch records; one without reads as 0")
-  void receiptEchoed() throws Exception {
+  @DisplayName("a reply carries a proof of the envelope's receipt, one per reply type, in single and batch records; "
+      + "one without reads as 0")
+  void proofOfReceipt() throws Exception {
     Envelope e = new Envelope("m1", "a1", 2, 100, 200, 1, 5000, null, new byte[0], -7_000_000_000_000_000_000L);
     Reply ack = Reply.ack(e, "b1", 9);
-    assertThat(ack.receipt()).isEqualTo(e.receipt());
-    assertThat(ReplyCodec.decode(ReplyCodec.encode(ack)).receipt()).isEqualTo(e.receipt());
-    assertThat(ReplyCodec.decodeAll(ReplyCodec.encodeBatch("a1", "b1", 9,
-        List.of(ack, Reply.inProgress(e, "b1", 9, 10)))).replies()).extracting(Reply::receipt)
-        .containsExactly(e.receipt(), e.receipt());
+    Reply progress = Reply.inProgress(e, "b1", 9, 10);
+    assertThat(ack.proof()).isEqualTo(Reply.proof(e.receipt(), Reply.Type.ACK)).isNotEqualTo(e.receipt())
+        .isNotEqualTo(Reply.nack(e, "b1", 9, "x", true).proof()).isNotEqualTo(progress.proof());
+    assertThat(Reply.ack(new Envelope("m1", "a1", 2, 100, 200, 1, 5000, null, new byte[0]), "b1", 9).proof())
+        .as("an envelope without a receipt").isZero();
+    assertThat(ReplyCodec.decode(ReplyCodec.encode(ack)).proof()).isEqualTo(ack.proof());
+    assertThat(ReplyCodec.decodeAll(ReplyCodec.encodeBatch("a1", "b1", 9, List.of(ack, progress))).replies())
+        .extracting(Reply::proof).containsExactly(ack.proof(), progress.proof());
     byte[] old = "{\"v\":1,\"type\":\"ACK\",\"id\":\"m1\",\"producer\":\"a1\",\"attempt\":2}".getBytes();
-    assertThat(ReplyCodec.decode(old).receipt()).isZero();
-    byte[] fractional = "{\"v\":1,\"type\":\"ACK\",\"id\":\"m1\",\"producer\":\"a1\",\"attempt\":2,\"receipt\":1.5}"
+    assertThat(ReplyCodec.decode(old).proof()).isZero();
+    byte[] fractional = "{\"v\":1,\"type\":\"ACK\",\"id\":\"m1\",\"producer\":\"a1\",\"attempt\":2,\"proof\":1.5}"
         .getBytes();
-    assertThatThrownBy(() -> ReplyCodec.decode(fractional)).hasMessageContaining("'receipt'");
+    assertThatThrownBy(() -> ReplyCodec.decode(fractional)).hasMessageContaining("'proof'");
     byte[] huge = ("{\"v\":1,\"type\":\"ACK\",\"id\":\"m1\",\"producer\":\"a1\",\"attempt\":2,"
-        + "\"receipt\":99999999999999999999}").getBytes();
-    assertThatThrownBy(() -> ReplyCodec.decode(huge)).hasMessageContaining("'receipt'");
+        + "\"proof\":99999999999999999999}").getBytes();
+    assertThatThrownBy(() -> ReplyCodec.decode(huge)).hasMessageContaining("'proof'");
   }
 
   @Test

@@ -233,7 +233,7 @@ public final class Coordinator {
       case FORGED -> {
         // Logged at most once a minute: whoever writes forgeries must not also flood A's log.
         if (forgedLog.allow()) {
-          LOG.warn("Ignored a reply to {} without the receipt of an attempt this A sent ({} so far): someone other "
+          LOG.warn("Ignored a reply to {} without proof of an attempt this A sent ({} so far): someone other "
               + "than B writes to the reply topic; check its ACLs", SafeText.forLog(result.message().id()),
               tracker.stats().forgedReplies());
         }

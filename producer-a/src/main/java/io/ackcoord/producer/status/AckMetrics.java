@@ -37,7 +37,7 @@ public final class AckMetrics implements TrackerListener {
         TrackerStats::deadLettered);
     counter("ackcoord.acks.duplicate", "ACKs for messages already final", s, TrackerStats::duplicateAcks);
     counter("ackcoord.acks.unknown", "Replies for ids this A does not know", s, TrackerStats::unknownAcks);
-    counter("ackcoord.replies.forged", "Replies without the receipt of an attempt this A sent (ignored)", s,
+    counter("ackcoord.replies.forged", "Replies without proof of an attempt this A sent (ignored)", s,
         TrackerStats::forgedReplies);
     counter("ackcoord.replies.nack", "NACK replies acted on", s, TrackerStats::nacks);
     counter("ackcoord.replies.in.progress", "IN_PROGRESS replies that moved a deadline", s,

@@ -67,7 +67,7 @@ public final class MessageTracker {
     /** IN_PROGRESS: the deadline moved out (or not, if the message's total extension is used up). */
     EXTENDED,
     /**
-     * A reply without the receipt of an attempt A sent (or for an attempt A never sent): not from a B that read the
+     * A reply without the proof of an attempt A sent (or for an attempt A never sent): not from a B that read the
      * message. Ignored, and counted.
      */
     FORGED
@@ -255,7 +255,7 @@ public final class MessageTracker {
         stats.unknownAcks++;
         return new ReplyResult(ReplyOutcome.UNKNOWN, null);
       }
-      if (!done.authentic(reply.attempt(), reply.receipt())) {
+      if (!done.authentic(reply)) {
         return forged(done);
       }
       if (reply.type() == Reply.Type.ACK) {
@@ -265,7 +265,7 @@ public final class MessageTracker {
       stats.staleReplies++;
       return new ReplyResult(ReplyOutcome.STALE, done);
     }
-    if (!m.authentic(reply.attempt(), reply.receipt())) {
+    if (!m.authentic(reply)) {
       return forged(m);
     }
     return switch (reply.type()) {

@@ -1,6 +1,7 @@
 package io.ackcoord.producer.tracker;
 
 import io.ackcoord.protocol.Envelope;
+import io.ackcoord.protocol.Reply;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -158,16 +159,17 @@ public final class TrackedMessage {
   }
 
   /**
-   * Whether a reply naming {@code replyAttempt} with {@code receipt} can only have come from whoever read that
-   * attempt: an attempt A has sent, and its receipt. An ACK of an earlier attempt is genuine (that copy was
+   * Whether {@code reply} can only have come from whoever read the attempt it names: an attempt A has sent, and the
+   * proof made from its receipt for the reply's type. An ACK of an earlier attempt is genuine (that copy was
    * processed), so any attempt up to the current one counts. Comparing two longs takes the same time whichever bits
-   * differ, so the answer's timing tells nothing about the right receipt.
+   * differ, so the answer's timing tells nothing about the right proof.
    */
-  boolean authentic(int replyAttempt, long receipt) {
+  boolean authentic(Reply reply) {
     if (secret == 0) {
       return true;
     }
-    return replyAttempt <= attempt && receipt == Receipts.receipt(secret, replyAttempt);
+    return reply.attempt() <= attempt
+        && reply.proof() == Reply.proof(Receipts.receipt(secret, reply.attempt()), reply.type());
   }
 
   int extendedMillis() {

@@ -20,7 +20,7 @@ public final class TrackerStats {
   long rejected;
   long recovered;
 
-  /** Replies without the receipt of an attempt this A sent: written by someone other than a B that read it. */
+  /** Replies without proof of an attempt this A sent: written by someone other than a B that read it. */
   public long forgedReplies() {
     return forgedReplies;
   }

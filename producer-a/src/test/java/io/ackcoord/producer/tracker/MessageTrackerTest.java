@@ -367,26 +367,33 @@ class MessageTrackerTest {
   }
 
   @Test
-  @DisplayName("each attempt has its own receipt: an attempt never sent, or another attempt's receipt, is forged")
+  @DisplayName("each attempt has its own receipt, each reply type its own proof: an attempt never sent, another "
+      + "attempt's proof or another type's is forged")
   void receiptsPerAttempt() {
     TrackedMessage m = sent("m1");
     long secret = m.secret();
     assertThat(Receipts.receipt(secret, 1)).isNotEqualTo(Receipts.receipt(secret, 2)).isNotZero();
 
-    Reply future = new Reply(Reply.Type.ACK, "m1", "a1", 2, "b1", 0, null, false, 0, Receipts.receipt(secret, 2));
+    Reply future = new Reply(Reply.Type.ACK, "m1", "a1", 2, "b1", 0, null, false, 0,
+        Reply.proof(Receipts.receipt(secret, 2), Reply.Type.ACK));
     assertThat(tracker.onReply(future).outcome()).as("attempt 2 was never sent").isEqualTo(ReplyOutcome.FORGED);
 
     clock.advanceMillis(1000);
     tracker.pollDue(10);
     tracker.sendConfirmed(m, 2);
     Reply mixed = new Reply(Reply.Type.IN_PROGRESS, "m1", "a1", 2, "b1", 0, null, false, 5000,
-        Receipts.receipt(secret, 1));
-    assertThat(tracker.onReply(mixed).outcome()).as("attempt 1's receipt on attempt 2").isEqualTo(ReplyOutcome.FORGED);
+        Reply.proof(Receipts.receipt(secret, 1), Reply.Type.IN_PROGRESS));
+    assertThat(tracker.onReply(mixed).outcome()).as("attempt 1's proof on attempt 2").isEqualTo(ReplyOutcome.FORGED);
+    // Whoever reads topic 2 sees NACKs' proofs: one must not serve as the ACK of the same attempt.
+    Reply nackProofOnAck = new Reply(Reply.Type.ACK, "m1", "a1", 2, "b1", 0, null, false, 0,
+        Reply.proof(Receipts.receipt(secret, 2), Reply.Type.NACK));
+    assertThat(tracker.onReply(nackProofOnAck).outcome()).isEqualTo(ReplyOutcome.FORGED);
 
-    // A late ACK of attempt 1 with its own receipt is genuine: that copy was processed.
-    Reply late = new Reply(Reply.Type.ACK, "m1", "a1", 1, "b1", 0, null, false, 0, Receipts.receipt(secret, 1));
+    // A late ACK of attempt 1 with its own proof is genuine: that copy was processed.
+    Reply late = new Reply(Reply.Type.ACK, "m1", "a1", 1, "b1", 0, null, false, 0,
+        Reply.proof(Receipts.receipt(secret, 1), Reply.Type.ACK));
     assertThat(tracker.onReply(late).outcome()).isEqualTo(ReplyOutcome.ACKED);
-    assertThat(tracker.stats().forgedReplies()).isEqualTo(2);
+    assertThat(tracker.stats().forgedReplies()).isEqualTo(3);
   }
 
   @Test
