@@ -12,6 +12,8 @@ import io.ackcoord.time.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.Route;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -120,6 +122,15 @@ public class ConsumerVerticle extends VerticleBase {
   public int actualHttpPort() {
     ConsumerRuntime running = runtime;
     return running == null ? -1 : running.actualHttpPort();
+  }
+
+  /**
+   * Every route of B's HTTP router, or none when HTTP is off or B is not started: lets a test hold each route to
+   * the rules every route must follow, including routes added later.
+   */
+  public List<Route> httpRoutes() {
+    ConsumerRuntime running = runtime;
+    return running == null ? List.of() : running.httpRoutes();
   }
 
   /** The options B runs with; {@code null} before start. */

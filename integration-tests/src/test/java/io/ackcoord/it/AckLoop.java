@@ -14,6 +14,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -44,6 +45,8 @@ final class AckLoop implements AutoCloseable {
   private final String prefix;
   private final WebClient web;
   private int httpPort = -1;
+  /** The A deployed last, or {@code null}. */
+  private volatile ProducerVerticle producer;
 
   AckLoop(Vertx vertx, KafkaBroker broker, String testName) {
     this.vertx = vertx;
@@ -89,7 +92,13 @@ final class AckLoop implements AutoCloseable {
     ProducerVerticle a = new ProducerVerticle();
     String id = await(on.deployVerticle(a, new DeploymentOptions().setConfig(producerConfig(overrides))));
     httpPort = a.httpPort();
+    producer = a;
     return id;
+  }
+
+  /** Every route of the last deployed A's HTTP router. */
+  List<Route> producerRoutes() {
+    return producer.httpRoutes();
   }
 
   /** Deploys B with {@code handler}, or with the default result-topic handler when {@code null}. */

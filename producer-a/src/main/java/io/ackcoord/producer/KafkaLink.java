@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -102,6 +103,11 @@ final class KafkaLink {
   /** Whether A is connected to Kafka and taking messages; safe from any thread. */
   boolean connected() {
     return pipeline != null;
+  }
+
+  /** The routes of A's HTTP router (all of them once connected), or none with HTTP off. */
+  List<Route> routes() {
+    return router == null ? List.of() : router.getRoutes();
   }
 
   /** Messages left pending (in the ledger for the next start), or -1 if A never connected. */

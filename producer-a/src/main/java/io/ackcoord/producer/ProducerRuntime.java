@@ -12,7 +12,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +92,11 @@ final class ProducerRuntime {
   /** The bound HTTP port, or -1 when HTTP is off. */
   int httpPort() {
     return server == null ? -1 : server.actualPort();
+  }
+
+  /** Every route of A's HTTP router; see {@link KafkaLink#routes}. */
+  List<Route> routes() {
+    return link.routes();
   }
 
   /** Whether A is connected to Kafka and taking messages; safe from any thread. */

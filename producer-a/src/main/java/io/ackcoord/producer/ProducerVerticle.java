@@ -5,6 +5,8 @@ import io.ackcoord.time.Clock;
 import io.ackcoord.time.Deadline;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.ext.web.Route;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +73,15 @@ public class ProducerVerticle extends VerticleBase {
   public int httpPort() {
     ProducerRuntime r = runtime;
     return r == null ? -1 : r.httpPort();
+  }
+
+  /**
+   * Every route of A's HTTP router (complete once A is connected), or none when HTTP is off or A is not started:
+   * lets a test hold each route to the rules every route must follow, including routes added later.
+   */
+  public List<Route> httpRoutes() {
+    ProducerRuntime r = runtime;
+    return r == null ? List.of() : r.routes();
   }
 
   /** Whether A is connected to Kafka and taking messages; safe to call from any thread. */

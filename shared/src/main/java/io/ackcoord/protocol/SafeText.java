@@ -44,6 +44,19 @@ public final class SafeText {
     return cut ? out.append('…').toString() : out.toString();
   }
 
+  /** The longest a {@link #forLog} argument gets: enough for an exception's message, short of a flood. */
+  public static final int LOG_MAX_CHARS = 1000;
+
+  /**
+   * {@code value}'s text made safe for a log line: for a log argument that may carry text from outside (a record's
+   * key, header or value, anything that prints one, an exception message quoting one). The log pattern
+   * ({@code %msg}) writes arguments as they are, so a raw newline would start a forged log line. {@code null} prints
+   * as {@code null}.
+   */
+  public static String forLog(Object value) {
+    return value == null ? "null" : clean(String.valueOf(value), LOG_MAX_CHARS);
+  }
+
   private static boolean unsafe(char c) {
     return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029';
   }

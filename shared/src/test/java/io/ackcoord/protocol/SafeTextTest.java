@@ -24,4 +24,18 @@ class SafeTextTest {
     assertThat(SafeText.clean("abc\nefghij", 5)).isEqualTo("abc\uFFFD…");
     assertThat(SafeText.clean("abc\uD83D\uDE00xyz", 5)).isEqualTo("abc…");
   }
+
+  @Test
+  @DisplayName("forLog prints any object on one line, cut to LOG_MAX_CHARS, and null as null")
+  void forLog() {
+    Object forged = new Object() {
+      @Override
+      public String toString() {
+        return "Envelope[id=a\n12:00 WARN FAKE LOG LINE]";
+      }
+    };
+    assertThat(SafeText.forLog(forged)).isEqualTo("Envelope[id=a\uFFFD12:00 WARN FAKE LOG LINE]");
+    assertThat(SafeText.forLog(null)).isEqualTo("null");
+    assertThat(SafeText.forLog("x".repeat(5000))).hasSize(SafeText.LOG_MAX_CHARS).endsWith("…");
+  }
 }

@@ -85,7 +85,8 @@ public final class PartitionKeys {
     try {
       marked = ProcessedMarker.ids(key, value);
     } catch (InvalidRecordException e) {
-      LOG.warn("Skipping an unreadable processed marker (key {}): {}", SafeText.clean(key, 255), e.getMessage());
+      LOG.warn("Skipping an unreadable processed marker (key {}): {}", SafeText.forLog(key),
+          SafeText.forLog(e.getMessage()));
       return List.of();
     }
     List<String> ids = new ArrayList<>(marked.size());

@@ -6,6 +6,7 @@ import io.ackcoord.consumer.HandlerSetup;
 import io.ackcoord.consumer.IncomingMessage;
 import io.ackcoord.consumer.MessageHandler;
 import io.ackcoord.kafka.KafkaSettings;
+import io.ackcoord.protocol.SafeText;
 import io.ackcoord.time.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -111,7 +112,7 @@ public class ResultTopicHandler implements MessageHandler {
     Future<Void> work = workMillis > 0 ? vertx.timer(workMillis).mapEmpty() : Future.succeededFuture();
     return work.compose(v -> {
       if (written != null && written.contains(message)) {
-        LOG.debug("{} already has a result: not writing another", message.id());
+        LOG.debug("{} already has a result: not writing another", SafeText.forLog(message.id()));
         return Future.succeededFuture();
       }
       TopicPartition source = new TopicPartition(message.topic(), message.partition());

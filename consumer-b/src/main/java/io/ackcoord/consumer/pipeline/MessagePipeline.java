@@ -17,6 +17,7 @@ import io.ackcoord.consumer.status.ConsumerStats;
 import io.ackcoord.protocol.Envelope;
 import io.ackcoord.protocol.EnvelopeCodec;
 import io.ackcoord.protocol.InvalidRecordException;
+import io.ackcoord.protocol.SafeText;
 import io.ackcoord.time.Clock;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -125,7 +126,7 @@ public final class MessagePipeline {
     ConsumerRecord<String, byte[]> record = in.record();
     stats.poison.incrementAndGet();
     LOG.warn("Record {}/{}/{} is not a valid envelope, copying it to the poison topic: {}", record.topic(),
-        record.partition(), record.offset(), error);
+        record.partition(), record.offset(), SafeText.forLog(error));
     return guarantee.poison(in, error);
   }
 
@@ -136,13 +137,13 @@ public final class MessagePipeline {
     long low = fingerprints.low();
     if (processedIds != null ? processedIds.contains(high, low) : processed.contains(envelope.id())) {
       stats.duplicates.incrementAndGet();
-      LOG.debug("{} was processed before: ACK again without processing", envelope);
+      LOG.debug("{} was processed before: ACK again without processing", SafeText.forLog(envelope));
       return guarantee.settle(in, envelope, Outcome.SUCCESS, false, null);
     }
     Future<Outcome> first = running.get(envelope.id());
     if (first != null) {
       stats.duplicates.incrementAndGet();
-      LOG.debug("{} is being processed by an earlier copy: replying when it finishes", envelope);
+      LOG.debug("{} is being processed by an earlier copy: replying when it finishes", SafeText.forLog(envelope));
       return first.compose(outcome -> guarantee.settle(in, envelope, outcome, false, null));
     }
     return process(envelope, in, high, low);
@@ -203,8 +204,8 @@ public final class MessagePipeline {
     }
     stats.handlerFailures.incrementAndGet();
     Outcome failure = Outcome.failure(result.cause());
-    LOG.warn("Handler failed for {} ({}): {}", envelope, failure.retryable() ? "retryable" : "not retryable",
-        failure.reason());
+    LOG.warn("Handler failed for {} ({}): {}", SafeText.forLog(envelope),
+        failure.retryable() ? "retryable" : "not retryable", SafeText.forLog(failure.reason()));
     return failure;
   }
 
@@ -244,6 +245,6 @@ public final class MessagePipeline {
     long remaining = envelope.sentAtMillis() + timeout - clock.wallMillis();
     long first = Math.min(half, Math.max(1, remaining / 2));
     return vertx.setPeriodic(first, half, id -> extend(in, envelope, timeout)
-        .onFailure(err -> LOG.warn("IN_PROGRESS for {} failed: {}", envelope, err.toString())));
+        .onFailure(err -> LOG.warn("IN_PROGRESS for {} failed: {}", SafeText.forLog(envelope), err.toString())));
   }
 }

@@ -10,6 +10,7 @@ import io.ackcoord.protocol.ProcessedMarker;
 import io.ackcoord.protocol.ProcessedMarker.Marked;
 import io.ackcoord.protocol.Reply;
 import io.ackcoord.protocol.ReplyCodec;
+import io.ackcoord.protocol.SafeText;
 import io.ackcoord.time.Clock;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -117,8 +118,8 @@ public final class ReplySender {
           if (closed) {
             return Future.failedFuture(err);
           }
-          LOG.error("Dropping unreadable record {} ({}): the poison topic refused it: {}", source, error,
-              err.toString());
+          LOG.error("Dropping unreadable record {} ({}): the poison topic refused it: {}", source,
+              SafeText.forLog(error), err.toString());
           return Future.succeededFuture();
         });
   }
@@ -156,7 +157,7 @@ public final class ReplySender {
         return Future.failedFuture(err);
       }
       long delay = backoff.delayMillis(attempt);
-      LOG.warn("Sending {} failed (try {}), again in {} ms: {}", what, attempt, delay, err.toString());
+      LOG.warn("Sending {} failed (try {}), again in {} ms: {}", SafeText.forLog(what), attempt, delay, err.toString());
       return vertx.timer(delay).compose(v -> sendUntilConfirmed(record, what, giveUp, attempt + 1));
     });
   }

@@ -13,7 +13,10 @@ import io.ackcoord.time.Deadline;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
@@ -50,6 +53,8 @@ public final class ConsumerRuntime {
   private final RunState state;
   private final Processing processing;
   private final HttpServer server;
+  /** {@code null} with HTTP off. */
+  private final Router router;
   private final Closers opened;
 
   ConsumerRuntime(Startup s) {
@@ -60,6 +65,7 @@ public final class ConsumerRuntime {
     this.state = s.state;
     this.processing = s.processing;
     this.server = s.server;
+    this.router = s.router;
     this.opened = s.opened;
   }
 
@@ -125,6 +131,11 @@ public final class ConsumerRuntime {
   /** The HTTP port actually bound (useful with {@code http.port: 0}), or -1 when the server is off. */
   public int actualHttpPort() {
     return server == null ? -1 : server.actualPort();
+  }
+
+  /** Every route of B's HTTP router, or none with HTTP off. */
+  public List<Route> httpRoutes() {
+    return router == null ? List.of() : router.getRoutes();
   }
 
   /** The options B runs with. */

@@ -7,6 +7,7 @@ import io.ackcoord.consumer.loop.PartitionEpochs;
 import io.ackcoord.consumer.loop.PartitionGate;
 import io.ackcoord.consumer.offsets.OffsetTracker;
 import io.ackcoord.consumer.status.ConsumerStats;
+import io.ackcoord.protocol.SafeText;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -122,10 +123,10 @@ final class RecordIntake {
     if (result.failed()) {
       if (OwnershipLostException.isCause(result.cause())) {
         stats.dropped.incrementAndGet();
-        LOG.debug("Record {} dropped: {}", in, result.cause().getMessage());
+        LOG.debug("Record {} dropped: {}", in, SafeText.forLog(result.cause().getMessage()));
       } else if (!state.stopping()) {
         LOG.warn("Record {} left unfinished ({}); its offset stays uncommitted, so it will be read again", in,
-            result.cause().toString());
+            SafeText.forLog(result.cause()));
       }
     }
     applyLimit();

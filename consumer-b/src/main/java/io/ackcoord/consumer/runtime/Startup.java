@@ -28,6 +28,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -66,6 +67,8 @@ final class Startup {
   TransactionalProducer transactions;
   Processing processing;
   HttpServer server;
+  /** B's HTTP router, for {@link ConsumerRuntime#httpRoutes}; {@code null} with HTTP off. */
+  Router router;
 
   Startup(Vertx vertx, ConsumerOptions options, MessageHandler handler, Clock clock,
       BiFunction<Vertx, ConsumerOptions, DedupeStore> dedupeFactory, Runnable onFenced) {
@@ -185,6 +188,7 @@ final class Startup {
     // Healthy once B is subscribed and owns partitions: a B without partitions processes nothing.
     var router = StatusRoutes.create(vertx, options.http(),
         () -> state.subscribed() && !epochs.owned().isEmpty() && state.accepting(), this::status);
+    this.router = router;
     return HttpServers.create(vertx).requestHandler(router)
         .listen(options.http().port(), options.http().host())
         .map(s -> {

@@ -5,6 +5,10 @@ import static io.ackcoord.consumer.TestEnvelopes.envelope;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.ackcoord.consumer.dedupe.MarkerMacs;
 import io.ackcoord.consumer.BlockingMessageHandler;
 import io.ackcoord.consumer.ConsumerOptions;
@@ -67,6 +71,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 
 /**
  * B3 Parse to B6 Settle without a broker, in at-least-once mode: the producer is Kafka's MockProducer, commits go to a
@@ -303,6 +308,34 @@ class MessagePipelineTest {
   }
 
   @Test
+  @DisplayName("a record whose header forges a log line is logged on one line (log injection, issue 13)")
+  void unreadableRecordLoggedOnOneLine() {
+    ConsumerRecord<String, byte[]> forged =
+        new ConsumerRecord<>(TOPICS.messages(), 0, 43, "k", new byte[0]);
+    forged.headers().add(EnvelopeCodec.VERSION, FORGED.getBytes(StandardCharsets.UTF_8));
+
+    List<String> lines = logLines(() -> onContext(() -> pipeline.accept(inbound(forged))));
+
+    assertThat(lines).anySatisfy(line -> assertThat(line).contains("not a valid envelope").contains("FAKE LOG LINE"));
+    assertThat(lines).allSatisfy(line -> assertThat(line).doesNotContain("\n").doesNotContain("\r"));
+    assertThat(only(mock.history()).topic()).isEqualTo(TOPICS.poison());
+  }
+
+  @Test
+  @DisplayName("an envelope id and a handler's reason that forge log lines are logged on one line")
+  void handlerFailureLoggedOnOneLine() {
+    behaviour = m -> Future.failedFuture(new IllegalStateException("db down" + FORGED));
+
+    List<String> lines = logLines(() -> {
+      accept(envelope("m" + FORGED, 1, 30_000), 0);
+      accept(envelope("m" + FORGED, 1, 30_000), 1);
+    });
+
+    assertThat(lines).anySatisfy(line -> assertThat(line).contains("Handler failed").contains("FAKE LOG LINE"));
+    assertThat(lines).allSatisfy(line -> assertThat(line).doesNotContain("\n").doesNotContain("\r"));
+  }
+
+  @Test
   @DisplayName("an envelope naming a reply partition that does not exist goes to poison")
   void replyPartitionOutOfRange() {
     accept(envelope("m1", REPLY_PARTITIONS, 30_000), 0);
@@ -522,6 +555,26 @@ class MessagePipelineTest {
   }
 
   // ---- helpers ----
+
+  /** A value from outside that, logged raw, would add a line of its own to B's log. */
+  private static final String FORGED = "\n12:00:00.000 ERROR [main] i.a.Fake - FAKE LOG LINE\r\n";
+
+  /** The formatted lines the pipeline logged (any level) while {@code action} ran. */
+  private static List<String> logLines(Runnable action) {
+    Logger logger = (Logger) LoggerFactory.getLogger(MessagePipeline.class);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    Level before = logger.getLevel();
+    logger.setLevel(Level.DEBUG);
+    logger.addAppender(appender);
+    try {
+      action.run();
+    } finally {
+      logger.detachAppender(appender);
+      logger.setLevel(before);
+    }
+    return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+  }
 
   private void accept(Envelope envelope, long offset) {
     onContext(() -> pipeline.accept(inbound(envelope, offset)));

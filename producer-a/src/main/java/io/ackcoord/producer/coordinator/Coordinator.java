@@ -11,6 +11,7 @@ import io.ackcoord.producer.tracker.MessageTracker.ReplyResult;
 import io.ackcoord.producer.tracker.TrackedMessage;
 import io.ackcoord.protocol.Envelope;
 import io.ackcoord.protocol.Reply;
+import io.ackcoord.protocol.SafeText;
 import io.ackcoord.time.Clock;
 import io.ackcoord.time.Throttle;
 import io.vertx.core.Future;
@@ -233,7 +234,7 @@ public final class Coordinator {
         // Logged at most once a minute: whoever writes forgeries must not also flood A's log.
         if (forgedLog.allow()) {
           LOG.warn("Ignored a reply to {} without proof of an attempt this A sent ({} so far): someone other "
-              + "than B writes to the reply topic; check its ACLs", result.message().id(),
+              + "than B writes to the reply topic; check its ACLs", SafeText.forLog(result.message().id()),
               tracker.stats().forgedReplies());
         }
       }
@@ -299,18 +300,20 @@ public final class Coordinator {
 
   private void resend(TrackedMessage m) {
     int attempt = m.attempt();
-    LOG.debug("Re-sending {} as attempt {}", m.id(), attempt);
+    // Ids resumed from the ledger topic were never checked like submitted ones (MessageIds): logged cleaned.
+    LOG.debug("Re-sending {} as attempt {}", SafeText.forLog(m.id()), attempt);
     // The attempt count and the next deadline must survive a restart of A, or the message would get more attempts
     // than retry.max.attempts allows. A failed write only costs that bound, so it is logged, not retried.
     ledger.record(tracker.ledgerEntry(m, producerId)).onFailure(err ->
-        LOG.warn("Ledger update for {} (attempt {}) failed: {}", m.id(), attempt, err.getMessage()));
+        LOG.warn("Ledger update for {} (attempt {}) failed: {}", SafeText.forLog(m.id()), attempt, err.getMessage()));
     writesInFlight++;
     outbound.send(m.envelope(producerId, replyPartition)).onComplete(ar -> {
       writesInFlight--;
       if (ar.succeeded()) {
         tracker.sendConfirmed(m, attempt);
       } else {
-        LOG.warn("Re-send of {} (attempt {}) failed, will retry: {}", m.id(), attempt, ar.cause().getMessage());
+        LOG.warn("Re-send of {} (attempt {}) failed, will retry: {}", SafeText.forLog(m.id()), attempt,
+            ar.cause().getMessage());
         tracker.sendFailed(m, attempt, ar.cause().getMessage());
       }
       timer.arm(tracker.nextDeadline());
@@ -319,7 +322,8 @@ public final class Coordinator {
 
   // A dead letter must not be lost either: retry the write until the broker has it, then tell the caller.
   private void writeDeadLetter(TrackedMessage m) {
-    LOG.warn("Dead-lettering {} after {} attempt(s): {}", m.id(), m.attempt(), m.reason());
+    LOG.warn("Dead-lettering {} after {} attempt(s): {}", SafeText.forLog(m.id()), m.attempt(),
+        SafeText.forLog(m.reason()));
     writeDeadLetter(m, true);
   }
 
@@ -341,7 +345,7 @@ public final class Coordinator {
         // as it is would retry forever, so the dead letter goes without its payload, its size said in the reason.
         boolean keepPayload = withPayload && !(ar.cause() instanceof TooLargeException && full.payload().length > 0);
         long delay = keepPayload == withPayload ? Math.max(1000, tracker.policy().retryDelayFor(1, 0.5)) : 1;
-        LOG.warn("Dead-letter write of {} failed, retrying in {} ms{}: {}", m.id(), delay,
+        LOG.warn("Dead-letter write of {} failed, retrying in {} ms{}: {}", SafeText.forLog(m.id()), delay,
             keepPayload ? "" : " without its payload", ar.cause().getMessage());
         scheduler.schedule(delay, () -> writeDeadLetter(m, keepPayload));
       }

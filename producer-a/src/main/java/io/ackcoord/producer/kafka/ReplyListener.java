@@ -4,6 +4,7 @@ import io.ackcoord.producer.coordinator.Coordinator;
 import io.ackcoord.protocol.InvalidRecordException;
 import io.ackcoord.protocol.Reply;
 import io.ackcoord.protocol.ReplyCodec;
+import io.ackcoord.protocol.SafeText;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
@@ -139,7 +140,7 @@ public final class ReplyListener {
     } catch (InvalidRecordException e) {
       invalid.increment();
       LOG.warn("Invalid reply at {}/{}/{}: {}", record.topic(), record.partition(), record.offset(),
-          e.getMessage());
+          SafeText.forLog(e.getMessage()));
       outbound.poison(record, e.getMessage()).onFailure(err -> LOG.error(
           "Could not park invalid reply at offset {} on the poison topic: {}", record.offset(), err.getMessage()));
       return;
@@ -149,7 +150,7 @@ public final class ReplyListener {
       invalid.add(decoded.invalid().size());
       LOG.warn("{} invalid entries in the reply batch at {}/{}/{} (its {} valid ones applied), first: {}",
           decoded.invalid().size(), record.topic(), record.partition(), record.offset(), decoded.replies().size(),
-          decoded.invalid().get(0));
+          SafeText.forLog(decoded.invalid().get(0)));
     }
     for (Reply reply : decoded.replies()) {
       if (producerId.equals(reply.producerId())) {

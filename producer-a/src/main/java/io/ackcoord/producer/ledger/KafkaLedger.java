@@ -3,6 +3,7 @@ package io.ackcoord.producer.ledger;
 import io.ackcoord.kafka.ClientConfig;
 import io.ackcoord.kafka.KafkaClientFactory;
 import io.ackcoord.kafka.KafkaSender;
+import io.ackcoord.protocol.SafeText;
 import io.ackcoord.time.Clock;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -87,8 +88,8 @@ public final class KafkaLedger implements Ledger {
       @Override
       public void tombstone(String key) {
         producer.send(LedgerCodec.tombstone(partition.topic(), partition.partition(), key)).onFailure(err ->
-            LOG.warn("Ledger tombstone {} failed (it stays in the ledger until a restart takes it over): {}", key,
-                err.getMessage()));
+            LOG.warn("Ledger tombstone {} failed (it stays in the ledger until a restart takes it over): {}",
+                SafeText.forLog(key), err.getMessage()));
       }
 
       @Override
@@ -128,7 +129,8 @@ public final class KafkaLedger implements Ledger {
     }
     for (String id : ids) {
       current.apply(id).ifPresentOrElse(
-          e -> batches.add(e).onFailure(err -> LOG.warn("Ledger rewrite of {} failed: {}", id, err.getMessage())),
+          e -> batches.add(e).onFailure(err -> LOG.warn("Ledger rewrite of {} failed: {}", SafeText.forLog(id),
+              err.getMessage())),
           () -> batches.forget(id));
     }
   }

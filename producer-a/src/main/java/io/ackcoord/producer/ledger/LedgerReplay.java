@@ -1,6 +1,7 @@
 package io.ackcoord.producer.ledger;
 
 import io.ackcoord.protocol.InvalidRecordException;
+import io.ackcoord.protocol.SafeText;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -77,7 +78,7 @@ final class LedgerReplay {
     } catch (InvalidRecordException e) {
       invalid++;
       LOG.warn("Skipping unreadable ledger record at {}-{}/{}: {}", r.topic(), r.partition(), r.offset(),
-          e.getMessage());
+          SafeText.forLog(e.getMessage()));
       return;
     }
     List<String> ids = carried.computeIfAbsent(key, k -> new ArrayList<>());
