@@ -44,7 +44,8 @@ public final class Config {
   /**
    * The effective values, for the status page and logs. Inside object-valued keys (client properties, a handler's
    * config) only what Kafka's clients know as a non-secret setting is shown; every other value is masked (see
-   * {@link ShownProperties}), because this JSON is shown to whoever can open the page.
+   * {@link ShownProperties}), because this JSON is shown to whoever can open the page. Top-level keys named as
+   * secrets ({@code http.auth.token}) are masked too, unless empty (so the page shows that none is set).
    */
   static final String MASK = "******";
 
@@ -58,7 +59,8 @@ public final class Config {
 
   public JsonObject toJson() {
     JsonObject json = new JsonObject();
-    values.forEach((k, v) -> json.put(k, v instanceof JsonObject o ? redact(o) : v));
+    values.forEach((k, v) -> json.put(k, v instanceof JsonObject o ? redact(o)
+        : ShownProperties.secret(k) && !"".equals(v) ? MASK : v));
     return json;
   }
 
