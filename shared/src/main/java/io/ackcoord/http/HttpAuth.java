@@ -169,8 +169,7 @@ public final class HttpAuth implements Handler<RoutingContext> {
 
   // The same answer for a missing, wrong or expired credential: nothing tells a prober which it was.
   private static void unauthorized(RoutingContext ctx) {
-    ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer realm=\"ackcoord\"")
-        .putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("error", "authentication required").encode());
+    ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"ackcoord\"");
+    Refusals.send(ctx, 401, new JsonObject().put("error", "authentication required"));
   }
 }

@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.junit5.VertxExtension;
@@ -52,7 +53,8 @@ class HttpAuthTest {
     router.post("/api/messages").handler(ctx -> ctx.response().setStatusCode(202).end());
     server = result(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
     port = server.actualPort();
-    client = vertx.createHttpClient();
+    // One connection, so a refusal that left its request's body unread would stall every later request.
+    client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(1));
   }
 
   @AfterEach
