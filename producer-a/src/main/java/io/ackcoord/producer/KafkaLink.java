@@ -2,6 +2,7 @@ package io.ackcoord.producer;
 
 import io.ackcoord.config.Config;
 import io.ackcoord.config.ConfigException;
+import io.ackcoord.http.HttpAuth;
 import io.ackcoord.producer.coordinator.Coordinator;
 import io.ackcoord.producer.coordinator.HeapGuard;
 import io.ackcoord.producer.status.LatencyStats;
@@ -125,7 +126,8 @@ final class KafkaLink {
     JsonObject body;
     int code;
     if (path.equals("/health")) {
-      body = health();
+      // Without a token (when one is required) only the verdict: the reason names the cluster.
+      body = HttpAuth.authenticated(ctx) ? health() : new JsonObject().put("status", "DOWN");
       code = 503;
     } else if (path.equals("/api/status")) {
       body = status();
