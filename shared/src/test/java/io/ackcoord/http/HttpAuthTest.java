@@ -43,12 +43,12 @@ class HttpAuthTest {
     HttpSettings http = new HttpSettings("127.0.0.1", 0, Set.of(), List.of(OLD, NEW), HttpSettings.Tls.NONE, false);
     Router router = Router.router(vertx);
     router.route().handler(BrowserGuard.create(http));
-    HttpAuth auth = HttpAuth.create(http, clock).withLoginPage("/login.html", Set.of("/assets/login.js"));
+    HttpAuth auth = HttpAuth.create(http, clock).withLoginPage("/sign-in/", Set.of("/assets/login.js"));
     router.route().handler(auth);
     auth.mountLogin(router);
     router.get("/health").handler(ctx -> ctx.end(HttpAuth.authenticated(ctx) ? "details" : "UP"));
     router.get("/").handler(ctx -> ctx.end("page"));
-    router.get("/login.html").handler(ctx -> ctx.end("login"));
+    router.get("/sign-in/").handler(ctx -> ctx.end("login"));
     router.get("/api/status").handler(ctx -> ctx.end("status"));
     router.post("/api/messages").handler(ctx -> ctx.response().setStatusCode(202).end());
     server = result(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
@@ -87,10 +87,10 @@ class HttpAuthTest {
   void publicPaths() throws Exception {
     assertThat(send(HttpMethod.GET, "/health", Map.of(), null).body).isEqualTo("UP");
     assertThat(send(HttpMethod.GET, "/health", Map.of("X-Ackcoord-Token", OLD), null).body).isEqualTo("details");
-    assertThat(send(HttpMethod.GET, "/login.html", Map.of(), null).body).isEqualTo("login");
+    assertThat(send(HttpMethod.GET, "/sign-in/", Map.of(), null).body).isEqualTo("login");
     Answer root = send(HttpMethod.GET, "/", Map.of(), null);
     assertThat(root.status).isEqualTo(303);
-    assertThat(root.headers.get("Location")).isEqualTo("/login.html");
+    assertThat(root.headers.get("Location")).isEqualTo("/sign-in/");
     assertThat(send(HttpMethod.POST, "/health", Map.of("Content-Type", "application/json"), "{}").status)
         .as("only reads are public").isEqualTo(401);
   }

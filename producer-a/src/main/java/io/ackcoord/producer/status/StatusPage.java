@@ -32,7 +32,7 @@ import java.util.function.Supplier;
  *       partition is assigned); 200 UP or 503 DOWN with the checks as JSON. With {@code http.auth.token} set, a
  *       request without a token gets only {@code {"status":"UP"}} or {@code DOWN}: a liveness probe needs no
  *       more, and the checks name the cluster;</li>
- *   <li>{@code GET /login.html}: with {@code http.auth.token} set, where a browser without a session is sent to
+ *   <li>{@code GET /sign-in/}: with {@code http.auth.token} set, where a browser without a session is sent to
  *       log in ({@link HttpAuth}).</li>
  * </ul>
  */
@@ -41,7 +41,7 @@ public final class StatusPage {
   /** Longest a health check may take before it counts as DOWN. */
   public static final long HEALTH_TIMEOUT_MS = 3000;
   /** The login form, served without a token. */
-  public static final String LOGIN_PAGE = "/login.html";
+  public static final String LOGIN_PAGE = "/sign-in/";
   /** What the login form loads, served without a token too. */
   public static final Set<String> LOGIN_ASSETS = Set.of("/assets/login.js", "/assets/style.css");
 
@@ -72,13 +72,14 @@ public final class StatusPage {
 
   /** Adds the page's routes to {@code router}. */
   public void mount(Vertx vertx, Router router) {
-    for (String page : new String[] {"/", LOGIN_PAGE}) {
-      router.get(page).handler(ctx -> {
+    // The page and the login form, each an index.html its StaticHandler serves for the directory.
+    for (String[] page : new String[][] {{"/", "ackcoord-web"}, {LOGIN_PAGE + "*", "ackcoord-web/sign-in"}}) {
+      router.get(page[0]).handler(ctx -> {
         // The page's own policy; BrowserGuard, ahead of every route, sets the other security headers.
         ctx.response().putHeader("Content-Security-Policy", CSP).putHeader("Cache-Control", "no-cache");
         ctx.next();
       });
-      router.get(page).handler(StaticHandler.create("ackcoord-web").setCachingEnabled(false));
+      router.get(page[0]).handler(StaticHandler.create(page[1]).setCachingEnabled(false));
     }
     router.get("/assets/*").handler(StaticHandler.create("ackcoord-web/assets").setCachingEnabled(false));
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
