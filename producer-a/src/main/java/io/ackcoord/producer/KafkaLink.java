@@ -167,7 +167,15 @@ final class KafkaLink {
   // Only the retry policy is live: it applies to timers armed after the change. Other keys need a restart; the log
   // and the status say which.
   void reload(Config config, String file) {
-    ProducerOptions next = ProducerOptions.from(config);
+    ProducerOptions next;
+    try {
+      next = ProducerOptions.from(config);
+    } catch (ConfigException e) {
+      // Keys that hold only together (http.host without a token, half of the TLS files): like a key that fails
+      // its own check, the change is logged and ignored.
+      LOG.error("Ignoring config change from {}: {}", file, e.getMessage());
+      return;
+    }
     List<String> changed = options.config().changedKeys(next.config());
     if (changed.isEmpty()) {
       return;
