@@ -134,6 +134,10 @@ class HttpAuthIT extends AckLoopTest {
       assertThat(counter(page, "b-processed")).isEqualTo(sent);
     });
     browser.screenshot(Path.of("target", "status-page-logged-in.png"));
+
+    page.findElement(By.id("sign-out")).click();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(page.getCurrentUrl()).endsWith("/sign-in/"));
   }
 
   @Test
