@@ -129,6 +129,32 @@ class HttpAuthTest {
         .isEqualTo(401);
   }
 
+  @Test
+  @DisplayName("under TLS the cookie is Secure; without tokens (open, or mutual TLS only) every request is let in")
+  void secureCookieAndNoTokens(Vertx vertx) throws Exception {
+    HttpSettings.Tls tls = new HttpSettings.Tls("cert.pem", "key.pem", "");
+    for (HttpSettings http : List.of(new HttpSettings("127.0.0.1", 0, Set.of(), List.of(OLD), tls, false),
+        new HttpSettings("127.0.0.1", 0, Set.of(), List.of(), HttpSettings.Tls.NONE, false))) {
+      Router router = Router.router(vertx);
+      HttpAuth auth = HttpAuth.create(http, clock).withLoginPage("/sign-in/", Set.of());
+      router.route().handler(auth);
+      auth.mountLogin(router);
+      router.get("/api/status").handler(ctx -> ctx.end(String.valueOf(HttpAuth.authenticated(ctx))));
+      HttpServer other = result(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+      port = other.actualPort();
+      try {
+        if (http.tokensRequired()) {
+          assertThat(send(HttpMethod.POST, "/login", Map.of("Content-Type", "application/json"),
+              "{\"token\":\"" + OLD + "\"}").headers.get("Set-Cookie")).contains("Secure");
+        } else {
+          assertThat(send(HttpMethod.GET, "/api/status", Map.of(), null).body).isEqualTo("true");
+        }
+      } finally {
+        result(other.close());
+      }
+    }
+  }
+
   private record Answer(int status, io.vertx.core.MultiMap headers, String body) {
   }
 
