@@ -1,5 +1,6 @@
 // ackcoord status page: reads GET /api/events (Server-Sent Events, one full snapshot per push) and pages
-// GET /api/messages. Read-only: it never sends anything but GETs. Every value is put in the DOM as text, never as HTML.
+// GET /api/messages. Read-only: it sends nothing but GETs, and POST /logout when a token is set (docs/security.md).
+// Every value is put in the DOM as text, never as HTML.
 'use strict';
 
 (function () {
@@ -127,6 +128,8 @@
     setConn();
     setText('producer-id', s.producerId);
     setText('updated', clock(s.now));
+    // With http.auth.token set the config shows it masked, and the page was opened with a session.
+    $('sign-out').hidden = !(s.config && s.config['http.auth.token']);
     renderCounters(s);
     renderConsumers(s.consumers);
     renderAlerts(s);
@@ -401,6 +404,11 @@
       cursors.pop();
       loadPending();
     }
+  });
+
+  $('sign-out').addEventListener('click', () => {
+    fetch('/logout', {method: 'POST', cache: 'no-store', headers: {'Content-Type': 'application/json'}, body: '{}'})
+      .finally(() => window.location.replace('/'));
   });
 
   // ---------- one message's history ----------

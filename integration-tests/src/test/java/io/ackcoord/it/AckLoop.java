@@ -15,6 +15,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
+import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -47,6 +48,8 @@ final class AckLoop implements AutoCloseable {
   private int httpPort = -1;
   /** The A deployed last, or {@code null}. */
   private volatile ProducerVerticle producer;
+  /** Sent as {@code Authorization: Bearer} on every request to A once set. */
+  private String token;
 
   AckLoop(Vertx vertx, KafkaBroker broker, String testName) {
     this.vertx = vertx;
@@ -149,15 +152,32 @@ final class AckLoop implements AutoCloseable {
 
   /** One POST to {@code /api/messages/batch}. */
   Future<HttpResponse<Buffer>> postBatch(String body, String contentType) {
-    return web.post(httpPort, "127.0.0.1", "/api/messages/batch").putHeader("Content-Type", contentType)
+    return authorized(web.post(httpPort, "127.0.0.1", "/api/messages/batch"))
+        .putHeader("Content-Type", contentType)
         .sendBuffer(Buffer.buffer(body));
   }
 
   /** One POST to {@code /api/messages} with extra headers. */
   Future<HttpResponse<Buffer>> post(String body, Map<String, String> headers) {
-    var request = web.post(httpPort, "127.0.0.1", "/api/messages").putHeader("Content-Type", "application/json");
+    var request = authorized(web.post(httpPort, "127.0.0.1", "/api/messages"))
+        .putHeader("Content-Type", "application/json");
     headers.forEach(request::putHeader);
     return request.sendBuffer(Buffer.buffer(body));
+  }
+
+  /** Sends {@code token} with every later request to A (for an A with {@code http.auth.token} set). */
+  AckLoop token(String token) {
+    this.token = token;
+    return this;
+  }
+
+  private <T> HttpRequest<T> authorized(HttpRequest<T> request) {
+    return token == null ? request : request.bearerTokenAuthentication(token);
+  }
+
+  /** A's HTTP port; valid once A is deployed. */
+  int port() {
+    return httpPort;
   }
 
   /** A's base URL, e.g. {@code http://127.0.0.1:41234}; valid once A is deployed. */
@@ -167,17 +187,17 @@ final class AckLoop implements AutoCloseable {
 
   /** {@code GET} of any path on A. */
   HttpResponse<Buffer> get(String path) {
-    return await(web.get(httpPort, "127.0.0.1", path).send());
+    return await(authorized(web.get(httpPort, "127.0.0.1", path)).send());
   }
 
   /** {@code GET /api/status}. */
   JsonObject status() {
-    return await(web.get(httpPort, "127.0.0.1", "/api/status").send()).bodyAsJsonObject();
+    return await(authorized(web.get(httpPort, "127.0.0.1", "/api/status")).send()).bodyAsJsonObject();
   }
 
   /** {@code GET /api/messages/{id}}. */
   HttpResponse<Buffer> message(String id) {
-    return await(web.get(httpPort, "127.0.0.1", "/api/messages/" + id).send());
+    return await(authorized(web.get(httpPort, "127.0.0.1", "/api/messages/" + id)).send());
   }
 
   long stat(String name) {

@@ -101,11 +101,13 @@ class StatusPageBrowserIT {
     browser.screenshot(Path.of("target", "status-page-recovered.png"));
   }
 
-  private static String text(WebDriver page, String id) {
+  /** The trimmed text of element {@code id}. */
+  static String text(WebDriver page, String id) {
     return page.findElement(By.id(id)).getText().trim();
   }
 
-  private static long counter(WebDriver page, String id) {
+  /** The number element {@code id} shows, or -1 while it shows none. */
+  static long counter(WebDriver page, String id) {
     String text = text(page, id).replace(",", "");
     return text.isEmpty() || text.equals("–") ? -1 : Long.parseLong(text);
   }

@@ -2,6 +2,7 @@ package io.ackcoord.producer;
 
 import io.ackcoord.config.Config;
 import io.ackcoord.config.ConfigException;
+import io.ackcoord.http.HttpAuth;
 import io.ackcoord.producer.coordinator.Coordinator;
 import io.ackcoord.producer.coordinator.HeapGuard;
 import io.ackcoord.producer.status.LatencyStats;
@@ -131,7 +132,8 @@ final class KafkaLink {
     JsonObject body;
     int code;
     if (path.equals("/health")) {
-      body = health();
+      // Without a token (when one is required) only the verdict: the reason names the cluster.
+      body = HttpAuth.authenticated(ctx) ? health() : new JsonObject().put("status", "DOWN");
       code = 503;
     } else if (path.equals("/api/status")) {
       body = status();
@@ -171,7 +173,15 @@ final class KafkaLink {
   // Only the retry policy is live: it applies to timers armed after the change. Other keys need a restart; the log
   // and the status say which.
   void reload(Config config, String file) {
-    ProducerOptions next = ProducerOptions.from(config);
+    ProducerOptions next;
+    try {
+      next = ProducerOptions.from(config);
+    } catch (ConfigException e) {
+      // Keys that hold only together (http.host without a token, half of the TLS files): like a key that fails
+      // its own check, the change is logged and ignored.
+      LOG.error("Ignoring config change from {}: {}", file, e.getMessage());
+      return;
+    }
     List<String> changed = options.config().changedKeys(next.config());
     if (changed.isEmpty()) {
       return;

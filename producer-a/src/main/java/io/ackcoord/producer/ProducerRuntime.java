@@ -2,9 +2,11 @@ package io.ackcoord.producer;
 
 import io.ackcoord.config.ConfigLoader;
 import io.ackcoord.http.BrowserGuard;
+import io.ackcoord.http.HttpAuth;
 import io.ackcoord.http.HttpServers;
 import io.ackcoord.producer.api.EventBusApi;
 import io.ackcoord.producer.coordinator.HeapGuard;
+import io.ackcoord.producer.status.StatusPage;
 import io.ackcoord.time.Clock;
 import io.ackcoord.time.Deadline;
 import io.vertx.core.Context;
@@ -62,7 +64,7 @@ final class ProducerRuntime {
     Future<MessageConsumer<Object>> bus = new EventBusApi(link::coordinator, options.timeoutRule())
         .register(vertx, options.eventBusAddress());
     return bus
-        .compose(eventBus -> listen(vertx, options, router, link)
+        .compose(eventBus -> listen(vertx, options, router, link, clock)
             .map(server -> new ProducerRuntime(context, loader, heapGuard, link, eventBus, server))
             .onFailure(err -> eventBus.unregister()))
         .onFailure(err -> {
@@ -76,17 +78,21 @@ final class ProducerRuntime {
             .map(runtime));
   }
 
-  private static Future<HttpServer> listen(Vertx vertx, ProducerOptions options, Router router, KafkaLink link) {
+  private static Future<HttpServer> listen(Vertx vertx, ProducerOptions options, Router router, KafkaLink link,
+      Clock clock) {
     if (router == null) {
       return Future.succeededFuture();
     }
-    // The guard first: a request a browser could have been tricked into sending gets no further (issue 13).
+    // The guard first: a request a browser could have been tricked into sending gets no further (issue 13). Then
+    // authentication, and the status page's login, which work whether Kafka is up or not.
     router.route().handler(BrowserGuard.create(options.http()));
+    HttpAuth auth = HttpAuth.create(options.http(), clock).withLoginPage(StatusPage.LOGIN_PAGE, StatusPage.LOGIN_ASSETS);
+    router.route().handler(auth);
+    auth.mountLogin(router);
     router.route().handler(link::gate);
-    return HttpServers.create(vertx)
-        .requestHandler(router)
-        .listen(options.http().port(), options.http().host())
-        .onSuccess(s -> LOG.info("Producer A HTTP on http://{}:{}", options.http().host(), s.actualPort()));
+    return HttpServers.listen(vertx, options.http(), router)
+        .onSuccess(s -> LOG.info("Producer A HTTP on {}://{}:{}{}", options.http().tls().enabled() ? "https" : "http",
+            options.http().host(), s.actualPort(), options.http().tokensRequired() ? " (token required)" : ""));
   }
 
   /** The bound HTTP port, or -1 when HTTP is off. */

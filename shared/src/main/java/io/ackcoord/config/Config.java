@@ -44,7 +44,8 @@ public final class Config {
   /**
    * The effective values, for the status page and logs. Inside object-valued keys (client properties, a handler's
    * config) only what Kafka's clients know as a non-secret setting is shown; every other value is masked (see
-   * {@link ShownProperties}), because this JSON is shown to whoever can open the page.
+   * {@link ShownProperties}), because this JSON is shown to whoever can open the page. Top-level keys named as
+   * secrets ({@code http.auth.token}) are masked too, unless empty (so the page shows that none is set).
    */
   static final String MASK = "******";
 
@@ -58,21 +59,9 @@ public final class Config {
 
   public JsonObject toJson() {
     JsonObject json = new JsonObject();
-    values.forEach((k, v) -> json.put(k, v instanceof JsonObject o ? redact(o) : isSecret(k) ? mask(v) : v));
+    values.forEach((k, v) -> json.put(k, v instanceof JsonObject o ? redact(o)
+        : ShownProperties.secret(k) && !"".equals(v) ? MASK : v));
     return json;
-  }
-
-  /**
-   * Whether one of ackcoord's own keys holds a secret. A name rule is enough here, unlike for client properties:
-   * we name our keys, and every secret one ends in {@code .key}, {@code .token}, {@code .tokens} or
-   * {@code .password}.
-   */
-  public static boolean isSecret(String key) {
-    return key.endsWith(".key") || key.endsWith(".token") || key.endsWith(".tokens") || key.endsWith(".password");
-  }
-
-  private static Object mask(Object value) {
-    return value == null || "".equals(value) ? value : MASK;
   }
 
   private static JsonObject redact(JsonObject properties) {

@@ -112,7 +112,10 @@ public final class ConfigDef {
       if (key.rule() != null) {
         String violation = key.rule().check(typed);
         if (violation != null) {
-          throw ConfigException.invalid(key.name(), value, violation);
+          throw ShownProperties.secret(key.name())
+              ? new ConfigException(key.name(), "invalid value for key " + key.name() + " (not shown: it is a "
+                  + "secret): " + violation)
+              : ConfigException.invalid(key.name(), value, violation);
         }
       }
       values.put(key.name(), typed);
@@ -206,8 +209,8 @@ public final class ConfigDef {
   }
 
   private static ConfigException typeError(Key key, Object value) {
-    if (key.type() == Type.OBJECT) {
-      // Client properties carry credentials: the error names the key, never its text.
+    if (key.type() == Type.OBJECT || ShownProperties.secret(key.name())) {
+      // Client properties and tokens are credentials: the error names the key, never its text.
       return new ConfigException(key.name(), "invalid value for key " + key.name() + " (not shown: it may hold "
           + "credentials): expected " + article(key.type()));
     }

@@ -16,10 +16,6 @@ public final class ConfigException extends RuntimeException {
 
   /** A value that breaks a rule: "invalid value -1 for key ack.timeout.ms: must be at least 1". */
   public static ConfigException invalid(String key, Object value, String rule) {
-    if (Config.isSecret(key)) {
-      // A secret is named by its key only: a start-up error ends up in logs that more people read.
-      return new ConfigException(key, "invalid value (not shown: a secret) for key " + key + ": " + rule);
-    }
     return new ConfigException(key, "invalid value " + render(value) + " for key " + key + ": " + rule);
   }
 

@@ -28,6 +28,16 @@ final class ShownProperties {
     return SHOWN.contains(name);
   }
 
+  /**
+   * Whether a top-level key holds a secret by its name ({@code http.auth.token}, {@code dedupe.marker.key}): its
+   * value is masked wherever configuration is shown, and errors about it do not quote it. A name rule is enough for
+   * ackcoord's own keys, unlike for client properties: we name them.
+   */
+  static boolean secret(String key) {
+    String lower = key.toLowerCase(Locale.ROOT);
+    return lower.contains("token") || lower.contains("password") || lower.contains("secret") || lower.endsWith(".key");
+  }
+
   private static Set<String> knownNonSecret() {
     Set<String> shown = new HashSet<>();
     for (ConfigDef def : List.of(ProducerConfig.configDef(), ConsumerConfig.configDef(),

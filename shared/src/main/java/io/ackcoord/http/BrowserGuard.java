@@ -5,7 +5,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
@@ -62,11 +61,10 @@ public final class BrowserGuard implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    HttpServerResponse response = ctx.response();
     secureHeaders(ctx);
     HostAndPort authority = request.authority();
     if (authority == null || !http.answersTo(authority.host())) {
-      refuse(response, "this server does not answer to the host name "
+      refuse(ctx, "this server does not answer to the host name "
           + (authority == null ? "(none)" : "'" + authority.host() + "'") + "; add it to "
           + HttpSettings.ALLOWED_HOSTS + " if clients use it");
       return;
@@ -74,7 +72,7 @@ public final class BrowserGuard implements Handler<RoutingContext> {
     if (!SAFE.contains(request.method())) {
       String problem = crossSite(request.headers(), authority);
       if (problem != null) {
-        refuse(response, problem);
+        refuse(ctx, problem);
         return;
       }
     }
@@ -145,8 +143,7 @@ public final class BrowserGuard implements Handler<RoutingContext> {
     });
   }
 
-  private static void refuse(HttpServerResponse response, String reason) {
-    response.setStatusCode(403).putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("error", reason).encode());
+  private static void refuse(RoutingContext ctx, String reason) {
+    Refusals.send(ctx, 403, new JsonObject().put("error", reason));
   }
 }

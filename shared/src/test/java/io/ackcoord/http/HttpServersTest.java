@@ -3,6 +3,8 @@ package io.ackcoord.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ackcoord.config.ConfigException;
+import io.ackcoord.config.HttpSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -11,13 +13,17 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(VertxExtension.class)
 class HttpServersTest {
@@ -45,6 +51,19 @@ class HttpServersTest {
       result(client.close());
       result(server.close());
     }
+  }
+
+  @Test
+  @DisplayName("a TLS file that cannot be read fails the start, naming the key and the path")
+  void unreadableTlsFile(Vertx vertx, @TempDir Path dir) throws Exception {
+    Path cert = Files.writeString(dir.resolve("cert.pem"), "not used");
+    String missing = dir.resolve("no-such-key.pem").toString();
+    HttpSettings http = new HttpSettings("127.0.0.1", 0, Set.of(), List.of(),
+        new HttpSettings.Tls(cert.toString(), missing, ""), false);
+    Throwable failure = HttpServers.listen(vertx, http, req -> req.response().end())
+        .toCompletionStage().toCompletableFuture().handle((s, err) -> err).get(10, TimeUnit.SECONDS);
+    assertThat(failure).isInstanceOf(ConfigException.class).hasMessageContaining(HttpSettings.TLS_KEY)
+        .hasMessageContaining(missing);
   }
 
   /** A GET on a new connection: the response, or "" if the server closed the connection unanswered. */

@@ -186,11 +186,10 @@ final class Startup {
       return Future.succeededFuture();
     }
     // Healthy once B is subscribed and owns partitions: a B without partitions processes nothing.
-    var router = StatusRoutes.create(vertx, options.http(),
+    var router = StatusRoutes.create(vertx, options.http(), clock,
         () -> state.subscribed() && !epochs.owned().isEmpty() && state.accepting(), this::status);
     this.router = router;
-    return HttpServers.create(vertx).requestHandler(router)
-        .listen(options.http().port(), options.http().host())
+    return HttpServers.listen(vertx, options.http(), router)
         .map(s -> {
           server = s;
           opened.add("HTTP server", s::close);

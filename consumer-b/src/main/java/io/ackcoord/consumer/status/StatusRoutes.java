@@ -2,6 +2,8 @@ package io.ackcoord.consumer.status;
 
 import io.ackcoord.config.HttpSettings;
 import io.ackcoord.http.BrowserGuard;
+import io.ackcoord.http.HttpAuth;
+import io.ackcoord.time.Clock;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -18,14 +20,17 @@ public final class StatusRoutes {
   }
 
   /**
-   * B's router: {@link BrowserGuard} first, then the two routes.
+   * B's router: {@link BrowserGuard} first, then {@link HttpAuth} (with {@code http.auth.token} set, everything
+   * but {@code /health} needs a token), then the two routes.
    *
    * @param healthy whether B is subscribed, owns partitions and takes records
    * @param status  the figures {@code /api/status} answers with
    */
-  public static Router create(Vertx vertx, HttpSettings http, BooleanSupplier healthy, Supplier<JsonObject> status) {
+  public static Router create(Vertx vertx, HttpSettings http, Clock clock, BooleanSupplier healthy,
+      Supplier<JsonObject> status) {
     Router router = Router.router(vertx);
     router.route().handler(BrowserGuard.create(http));
+    router.route().handler(HttpAuth.create(http, clock));
     router.get("/health").handler(ctx -> {
       boolean up = healthy.getAsBoolean();
       ctx.response().setStatusCode(up ? 200 : 503).putHeader("content-type", "application/json")

@@ -1,10 +1,12 @@
 package io.ackcoord.producer.status;
 
+import io.ackcoord.http.HttpAuth;
 import io.ackcoord.producer.tracker.MessageTracker;
 import io.ackcoord.time.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.CheckResult;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
@@ -13,6 +15,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -26,13 +29,21 @@ import java.util.function.Supplier;
  *   <li>{@code GET /api/events}: the page's Server-Sent Events feed ({@link EventStream});</li>
  *   <li>{@code GET /metrics}: Prometheus text ({@link AckMetrics});</li>
  *   <li>{@code GET /health}: checks {@code kafka} (the cluster answers a describe) and {@code replies} (A's reply
- *       partition is assigned); 200 UP or 503 DOWN with the checks as JSON.</li>
+ *       partition is assigned); 200 UP or 503 DOWN with the checks as JSON. With {@code http.auth.token} set, a
+ *       request without a token gets only {@code {"status":"UP"}} or {@code DOWN}: a liveness probe needs no
+ *       more, and the checks name the cluster;</li>
+ *   <li>{@code GET /sign-in/}: with {@code http.auth.token} set, where a browser without a session is sent to
+ *       log in ({@link HttpAuth}).</li>
  * </ul>
  */
 public final class StatusPage {
 
   /** Longest a health check may take before it counts as DOWN. */
   public static final long HEALTH_TIMEOUT_MS = 3000;
+  /** The login form, served without a token. */
+  public static final String LOGIN_PAGE = "/sign-in/";
+  /** What the login form loads, served without a token too. */
+  public static final Set<String> LOGIN_ASSETS = Set.of("/assets/login.js", "/assets/style.css");
 
   // The page loads only what A serves: no inline script, nothing from another origin.
   private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -61,12 +72,15 @@ public final class StatusPage {
 
   /** Adds the page's routes to {@code router}. */
   public void mount(Vertx vertx, Router router) {
-    router.get("/").handler(ctx -> {
-      // The page's own policy; BrowserGuard, ahead of every route, sets the other security headers.
-      ctx.response().putHeader("Content-Security-Policy", CSP).putHeader("Cache-Control", "no-cache");
-      ctx.next();
-    });
-    router.get("/").handler(StaticHandler.create("ackcoord-web").setCachingEnabled(false));
+    // The page and the login form, each an index.html its StaticHandler serves for the directory.
+    for (String[] page : new String[][] {{"/", "ackcoord-web"}, {LOGIN_PAGE + "*", "ackcoord-web/sign-in"}}) {
+      router.get(page[0]).handler(ctx -> {
+        // The page's own policy; BrowserGuard, ahead of every route, sets the other security headers.
+        ctx.response().putHeader("Content-Security-Policy", CSP).putHeader("Cache-Control", "no-cache");
+        ctx.next();
+      });
+      router.get(page[0]).handler(StaticHandler.create(page[1]).setCachingEnabled(false));
+    }
     router.get("/assets/*").handler(StaticHandler.create("ackcoord-web/assets").setCachingEnabled(false));
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
 
@@ -75,7 +89,18 @@ public final class StatusPage {
     router.get("/api/messages/:id").handler(this::message);
     router.get("/api/events").handler(events::handle);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics.registry()));
-    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(healthChecks(vertx)));
+    HealthChecks checks = healthChecks(vertx);
+    HealthCheckHandler detailed = HealthCheckHandler.createWithHealthChecks(checks);
+    router.get("/health").handler(ctx -> {
+      if (HttpAuth.authenticated(ctx)) {
+        detailed.handle(ctx);
+      } else {
+        checks.checkStatus().onComplete(ar -> {
+          boolean up = ar.succeeded() && CheckResult.isUp(ar.result());
+          json(ctx, up ? 200 : 503, new JsonObject().put("status", up ? "UP" : "DOWN"));
+        });
+      }
+    });
   }
 
   private HealthChecks healthChecks(Vertx vertx) {
