@@ -73,7 +73,7 @@ class TransactionBatcherTest {
     context = vertx.getOrCreateContext();
     epochs.assign(List.of(P0));
     lease = new Lease(clock, 5_000);
-    mock = new MockProducer<>(true, new StringSerializer(), new ByteArraySerializer());
+    mock = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
     producer = TransactionalProducer.start(vertx, "txn-test", () -> mock, clock)
         .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
