@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -87,7 +88,7 @@ final class BaselinePipeline implements Pipeline {
     } catch (WakeupException e) {
       // closing
     } finally {
-      results.close(Duration.ofSeconds(5));
+      results.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     }
   }
 

@@ -23,7 +23,7 @@ public record Machine(String cpu, int cpus, long memoryBytes, String os, String 
     return new Machine(model, (int) (cpus == 0 ? Runtime.getRuntime().availableProcessors() : cpus), memory,
         System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
         System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-        kafkaBroker, org.apache.kafka.common.utils.AppInfoParser.getVersion());
+        kafkaBroker, org.apache.kafka.common.utils.internals.AppInfoParser.getVersion());
   }
 
   /** The first three figures of {@code /proc/loadavg}: how busy the machine was (other work shares it). */

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class MarkdownTest {
 
-  private static final Machine MACHINE = new Machine("Test CPU", 2, 4L << 30, "Linux", "OpenJDK 17", "4.2.1",
-      "3.7.1");
+  private static final Machine MACHINE = new Machine("Test CPU", 2, 4L << 30, "Linux", "OpenJDK 17", "4.4.0",
+      "4.4.0");
 
   private static BenchReport report(PendingResult.Timers timers) {
     List<SaturationResult> saturation = List.of(

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class KafkaSenderTest {
 
   private final MockProducer<String, byte[]> mock =
-      new MockProducer<>(false, new StringSerializer(), new ByteArraySerializer());
+      new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
 
   @Test
   @DisplayName("records reach the producer in send order; each future completes on the sender's context when the "

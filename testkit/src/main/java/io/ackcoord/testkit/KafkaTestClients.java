@@ -178,6 +178,9 @@ public final class KafkaTestClients {
     props.put(ProducerConfig.CLIENT_ID_CONFIG, "testkit-raw-producer");
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) CALL_TIMEOUT.toMillis());
+    // One record, sent at once: no linger (Kafka 4 lingers 5 ms by default, and delivery.timeout.ms must then be
+    // at least linger.ms + request.timeout.ms).
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis());
     props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis());
     try (KafkaProducer<byte[], byte[]> producer =

@@ -18,6 +18,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -371,7 +372,7 @@ public final class ConsumerLoop {
     try {
       // Commits B queued before it asked to close still go out.
       runTasks();
-      consumer.close(closeTimeout);
+      consumer.close(CloseOptions.timeout(closeTimeout));
     } catch (RuntimeException e) {
       LOG.debug("{}: closing the consumer: {}", name, e.toString());
     } finally {

@@ -21,7 +21,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetCommitCallback;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -83,7 +82,7 @@ class ConsumerLoopTest {
     final List<TopicPartition> positionsFetched = new CopyOnWriteArrayList<>();
 
     BlockingMock() {
-      super(OffsetResetStrategy.EARLIEST);
+      super("earliest");
     }
 
     @Override

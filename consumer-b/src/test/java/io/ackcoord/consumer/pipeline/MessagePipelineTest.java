@@ -114,7 +114,7 @@ class MessagePipelineTest {
     epochs.assign(List.of(P0));
     lease = new Lease(clock, LEASE_MS);
     lease.confirmed(clock.monotonicMillis());
-    useProducer(new MockProducer<>(true, new StringSerializer(), new ByteArraySerializer()), false);
+    useProducer(new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()), false);
   }
 
   private void useProducer(MockProducer<String, byte[]> producer, boolean autoExtend) {
@@ -212,7 +212,7 @@ class MessagePipelineTest {
         added.add(id);
       }
     };
-    useProducer(new MockProducer<>(true, new StringSerializer(), new ByteArraySerializer()), false);
+    useProducer(new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()), false);
 
     accept(envelope("m1", 0, 30_000), 0);
     accept(envelope("m1", 0, 30_000).forAttempt(2, 0, 30_000), 1);
@@ -349,7 +349,7 @@ class MessagePipelineTest {
   @Test
   @DisplayName("a marker or reply the broker refuses is sent again; the record finishes only when both are confirmed")
   void replyRetried() throws Exception {
-    useProducer(new MockProducer<>(false, new StringSerializer(), new ByteArraySerializer()), false);
+    useProducer(new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer()), false);
 
     CompletableFuture<Void> done = acceptAsync(envelope("m1", 0, 30_000), 0);
     await().until(() -> mock.errorNext(new NotEnoughReplicasException("isr too small")));
@@ -513,7 +513,7 @@ class MessagePipelineTest {
   @Test
   @DisplayName("progress.auto.extend sends IN_PROGRESS for a handler still running at half the timeout")
   void autoExtend() throws Exception {
-    useProducer(new MockProducer<>(true, new StringSerializer(), new ByteArraySerializer()), true);
+    useProducer(new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()), true);
     Promise<Void> release = Promise.promise();
     behaviour = m -> release.future();
     // A sent it just now (by B's clock) with a 200 ms timeout: the first extension is due after ~100 ms.
@@ -545,7 +545,7 @@ class MessagePipelineTest {
     ConsumerOptions options = ConsumerOptions.parse(new JsonObject());
     onContext(() -> adapter.init(
         new HandlerSetup(vertx, new JsonObject(), options.kafka(), "b-test", options, clock, Map.of())));
-    usePipeline(new MockProducer<>(true, new StringSerializer(), new ByteArraySerializer()), false, adapter);
+    usePipeline(new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()), false, adapter);
 
     accept(envelope("m1", 0, 30_000), 0);
 

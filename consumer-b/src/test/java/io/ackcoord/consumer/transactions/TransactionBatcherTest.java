@@ -53,8 +53,7 @@ class TransactionBatcherTest {
 
   private static final String TOPIC = "messages";
   private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
-  private static final ConsumerGroupMetadata GROUP = new ConsumerGroupMetadata("g", 7, "member-1",
-      java.util.Optional.empty());
+  private static final ConsumerGroupMetadata GROUP = group(7, "member-1");
 
   private static final TopicNames TOPICS = new TopicNames("unit.");
   private final ManualClock clock = new ManualClock();
@@ -73,7 +72,7 @@ class TransactionBatcherTest {
     context = vertx.getOrCreateContext();
     epochs.assign(List.of(P0));
     lease = new Lease(clock, 5_000);
-    mock = new MockProducer<>(true, new StringSerializer(), new ByteArraySerializer());
+    mock = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
     producer = TransactionalProducer.start(vertx, "txn-test", () -> mock, clock)
         .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
@@ -85,6 +84,12 @@ class TransactionBatcherTest {
 
   private void batcher(Vertx vertx, int maxRecords, long maxMillis) {
     batcher(vertx, maxRecords, maxMillis, () -> GROUP);
+  }
+
+  /** Group "g" at a given generation: a real consumer's groupMetadata(), which Kafka 4 wants used instead. */
+  @SuppressWarnings("removal")
+  private static ConsumerGroupMetadata group(int generation, String memberId) {
+    return new ConsumerGroupMetadata("g", generation, memberId, java.util.Optional.empty());
   }
 
   private void batcher(Vertx vertx, int maxRecords, long maxMillis, Supplier<ConsumerGroupMetadata> group) {
@@ -192,7 +197,7 @@ class TransactionBatcherTest {
   @DisplayName("a rejoin that completes as a batch is written: the records of the lost assignment are dropped, not "
       + "committed under the new generation")
   void rejoinDuringWrite(Vertx vertx) {
-    ConsumerGroupMetadata rejoined = new ConsumerGroupMetadata("g", 8, "member-2", java.util.Optional.empty());
+    ConsumerGroupMetadata rejoined = group(8, "member-2");
     AtomicBoolean first = new AtomicBoolean(true);
     // The consumer thread's order: lost (epoch removed), joined again (new generation), assigned again (new epoch),
     // all just before the batch reads the generation.
@@ -216,7 +221,7 @@ class TransactionBatcherTest {
   @DisplayName("with no generation (membership lost, not joined again) nothing is sent: the broker would not check "
       + "such offsets; the batch waits and commits once there is one")
   void noGenerationWaits(Vertx vertx) {
-    ConsumerGroupMetadata none = new ConsumerGroupMetadata("g", -1, "", java.util.Optional.empty());
+    ConsumerGroupMetadata none = group(-1, "");
     AtomicReference<ConsumerGroupMetadata> current = new AtomicReference<>(none);
     batcher(vertx, 1, 60_000, current::get);
 

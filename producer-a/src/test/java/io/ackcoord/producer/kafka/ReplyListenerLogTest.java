@@ -20,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -43,7 +42,7 @@ class ReplyListenerLogTest {
   @DisplayName("an unreadable reply whose text forges a log line is logged on one line and parked as poison")
   void unreadableReplyLoggedOnOneLine(Vertx vertx) throws Exception {
     TopicPartition partition = new TopicPartition(TOPICS.acks(), 0);
-    MockConsumer<String, byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+    MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
     consumer.updateBeginningOffsets(Map.of(partition, 0L));
     consumer.updateEndOffsets(Map.of(partition, 0L));
     MockProducer<String, byte[]> producer =
