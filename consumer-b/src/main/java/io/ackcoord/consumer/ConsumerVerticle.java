@@ -89,7 +89,7 @@ public class ConsumerVerticle extends VerticleBase {
   public static DedupeStore durableDedupe(Vertx vertx, ConsumerOptions options) {
     return new ProcessedTopicStore(vertx, options.kafka(), options.exactlyOnce(),
         "ackcoord-b-dedupe-" + options.instanceId(), options.dedupeCapacity(),
-        MarkerMacs.of(options.dedupeMarkerKey().reveal()));
+        MarkerMacs.of(options));
   }
 
   @Override

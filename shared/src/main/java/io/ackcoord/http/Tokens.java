@@ -1,8 +1,7 @@
 package io.ackcoord.http;
 
-import java.nio.charset.StandardCharsets;
+import io.ackcoord.hash.Sha256;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 
 /**
@@ -16,7 +15,7 @@ final class Tokens {
   private final List<byte[]> digests;
 
   Tokens(List<String> tokens) {
-    this.digests = tokens.stream().map(Tokens::sha256).toList();
+    this.digests = tokens.stream().map(Sha256::of).toList();
   }
 
   /** Whether any tokens are configured. */
@@ -29,19 +28,11 @@ final class Tokens {
     if (presented == null || presented.isEmpty()) {
       return false;
     }
-    byte[] digest = sha256(presented);
+    byte[] digest = Sha256.of(presented);
     boolean match = false;
     for (byte[] accepted : digests) {
       match |= MessageDigest.isEqual(accepted, digest); // no short-circuit: every digest is compared
     }
     return match;
-  }
-
-  static byte[] sha256(String text) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
   }
 }

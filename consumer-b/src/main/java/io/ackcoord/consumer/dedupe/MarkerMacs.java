@@ -1,11 +1,10 @@
 package io.ackcoord.consumer.dedupe;
 
+import io.ackcoord.consumer.ConsumerOptions;
+import io.ackcoord.hash.Sha256;
 import io.ackcoord.hash.SipHash;
 import io.ackcoord.protocol.ProcessedMarker.Marked;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * MACs of processed ids under B's {@code dedupe.marker.key}, shared by every B of a group: B writes one with each id
@@ -41,13 +40,13 @@ public final class MarkerMacs {
     if (key == null || key.isEmpty()) {
       return NONE;
     }
-    try {
-      ByteBuffer digest = ByteBuffer.wrap(MessageDigest.getInstance("SHA-256")
-          .digest(key.getBytes(StandardCharsets.UTF_8)));
-      return new MarkerMacs(true, digest.getLong(), digest.getLong());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    }
+    ByteBuffer digest = ByteBuffer.wrap(Sha256.of(key));
+    return new MarkerMacs(true, digest.getLong(), digest.getLong());
+  }
+
+  /** MACs under {@code options}' {@code dedupe.marker.key}: what every writer and reader of B's markers uses. */
+  public static MarkerMacs of(ConsumerOptions options) {
+    return of(options.dedupeMarkerKey().reveal());
   }
 
   /** Whether a key is set. */

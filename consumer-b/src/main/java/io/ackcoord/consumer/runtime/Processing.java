@@ -89,7 +89,7 @@ final class Processing {
       TransactionBatcher batcher = new TransactionBatcher(vertx, transactions, offsets, epochs, lease,
           loop::groupMetadata, options.transactionMaxRecords(), options.transactionMaxMillis(), Backoff.DEFAULT,
           stats, standDown::accept, new TransactionRecords(options.kafka().topics(), options.instanceId(), clock,
-              MarkerMacs.of(options.dedupeMarkerKey().reveal())::mark)::of);
+              MarkerMacs.of(options)::mark)::of);
       this.guarantee = new ExactlyOnce(batcher, guard, epochs, options.kafka().topics(), options.instanceId(), clock,
           context, stats);
     } else {

@@ -126,7 +126,7 @@ final class Startup {
           // A producer closes without waiting for sends the broker never confirmed once the deadline is near.
           opened.add(step -> step.close("reply producer", () -> p.close(step.deadline().leftMillis())));
           replies = new ReplySender(vertx, p, options.kafka().topics(), options.instanceId(), clock, stats,
-              Backoff.DEFAULT, MarkerMacs.of(options.dedupeMarkerKey().reveal())::mark);
+              Backoff.DEFAULT, MarkerMacs.of(options)::mark);
           return null;
         });
   }
