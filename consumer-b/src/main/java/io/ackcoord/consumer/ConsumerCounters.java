@@ -59,6 +59,12 @@ public interface ConsumerCounters {
   /** Transactions aborted and retried (exactly-once mode). */
   long transactionAborts();
 
+  /**
+   * Records a share group delivered again (share mode), accepted without processing: A's re-send, not the broker's,
+   * is what processes a message again.
+   */
+  long redelivered();
+
   /** The counters as JSON, with the names the status page uses. */
   JsonObject toJson();
 }

@@ -3,6 +3,7 @@ package io.ackcoord.consumer;
 import io.ackcoord.config.Config;
 import io.ackcoord.config.ConfigDef.Type;
 import io.ackcoord.config.ConfigDef;
+import io.ackcoord.config.ConfigException;
 import io.ackcoord.config.ConfigLoader;
 import io.ackcoord.config.HttpSettings;
 import io.ackcoord.config.Secret;
@@ -42,6 +43,7 @@ import java.util.Objects;
  *                            finished records
  * @param transactionMaxMillis {@code transaction.max.ms}: … or this long after the first of them finished
  * @param dedupeMarkerKey     {@code dedupe.marker.key}: signs processed markers; unset, every marker counts
+ * @param mode                {@code consumer.mode}: a consumer group or a share group on topic 1
  */
 public record ConsumerOptions(
     KafkaSettings kafka,
@@ -60,7 +62,8 @@ public record ConsumerOptions(
     ProcessingGuarantee guarantee,
     int transactionMaxRecords,
     long transactionMaxMillis,
-    Secret dedupeMarkerKey) {
+    Secret dedupeMarkerKey,
+    ConsumerMode mode) {
 
   public static final String GROUP_ID = "consumer.group.id";
   public static final String INSTANCE_ID = "consumer.instance.id";
@@ -75,6 +78,7 @@ public record ConsumerOptions(
   public static final String PROCESSING_GUARANTEE = "processing.guarantee";
   public static final String TRANSACTION_MAX_RECORDS = "transaction.max.records";
   public static final String TRANSACTION_MAX_MS = "transaction.max.ms";
+  public static final String CONSUMER_MODE = "consumer.mode";
 
   public static final int DEFAULT_HTTP_PORT = 8081;
   public static final String DEFAULT_GROUP_ID = "ackcoord-consumer-b";
@@ -95,6 +99,7 @@ public record ConsumerOptions(
     Objects.requireNonNull(instanceId, "instanceId");
     Objects.requireNonNull(handlerClass, "handlerClass");
     Objects.requireNonNull(guarantee, "guarantee");
+    Objects.requireNonNull(mode, "mode");
     handlerConfig = handlerConfig == null ? new JsonObject() : handlerConfig.copy();
   }
 
@@ -147,12 +152,25 @@ public record ConsumerOptions(
             "exactly-once: commit a transaction once this many records are finished.")
         .define(TRANSACTION_MAX_MS, Type.LONG, DEFAULT_TRANSACTION_MAX_MS, ConfigDef.between(1, 60_000),
             "exactly-once: commit a transaction at the latest this many ms after its first record finished; the "
-                + "ACKs wait for it.");
+                + "ACKs wait for it.")
+        .define(CONSUMER_MODE, Type.STRING, ConsumerMode.GROUP.configValue(),
+            ConfigDef.oneOf(ConsumerMode.configValues().toArray(String[]::new)),
+            "group: B's instances form a consumer group on topic 1, one B per partition at a time. share: they form "
+                + "a share group (Kafka 4.2+ with share groups enabled), so more Bs than partitions all work; "
+                + "at-least-once only, and B accepts a record the broker delivers a second time without processing "
+                + "it (A re-sends at its deadline). See docs/share-groups.md.");
   }
 
   /** Builds the options from validated configuration; an empty instance id becomes hostname-pid. */
   public static ConsumerOptions from(Config c) {
     String instance = c.getString(INSTANCE_ID);
+    ConsumerMode mode = ConsumerMode.fromConfig(c.getString(CONSUMER_MODE));
+    ProcessingGuarantee guarantee = ProcessingGuarantee.fromConfig(c.getString(PROCESSING_GUARANTEE));
+    if (mode == ConsumerMode.SHARE && guarantee == ProcessingGuarantee.EXACTLY_ONCE) {
+      throw new ConfigException(CONSUMER_MODE, CONSUMER_MODE + " = share cannot run with " + PROCESSING_GUARANTEE
+          + " = exactly-once: a share group has no transactions, so the offsets B would commit with its effects do "
+          + "not exist. Use " + CONSUMER_MODE + " = group for exactly-once, or at-least-once in share mode");
+    }
     return new ConsumerOptions(
         KafkaSettings.from(c),
         HttpSettings.from(c),
@@ -167,10 +185,11 @@ public record ConsumerOptions(
         c.getInt(DEDUPE_CAPACITY),
         c.getBoolean(PROGRESS_AUTO_EXTEND),
         c.getLong(SHUTDOWN_TIMEOUT_MS),
-        ProcessingGuarantee.fromConfig(c.getString(PROCESSING_GUARANTEE)),
+        guarantee,
         c.getInt(TRANSACTION_MAX_RECORDS),
         c.getLong(TRANSACTION_MAX_MS),
-        Secret.of(c.getString(DEDUPE_MARKER_KEY)));
+        Secret.of(c.getString(DEDUPE_MARKER_KEY)),
+        mode);
   }
 
   /** Parses raw JSON with {@link #definition()}: a shortcut for tests and tools. */
@@ -181,6 +200,11 @@ public record ConsumerOptions(
   /** Whether B runs in exactly-once mode (Kafka transactions). */
   public boolean exactlyOnce() {
     return guarantee == ProcessingGuarantee.EXACTLY_ONCE;
+  }
+
+  /** Whether B reads topic 1 in a share group. */
+  public boolean shareMode() {
+    return mode == ConsumerMode.SHARE;
   }
 
   /** The configuration JSON handed to the handler; a copy, so a handler cannot change B's view of it. */

@@ -110,6 +110,13 @@ final class AckLoop implements AutoCloseable {
     return await(vertx.deployVerticle(b, new DeploymentOptions().setConfig(consumerConfig(overrides))));
   }
 
+  /** Deploys B with the default handler and returns it, to read its counters. */
+  ConsumerVerticle deployConsumer(JsonObject overrides) {
+    ConsumerVerticle b = new ConsumerVerticle();
+    await(vertx.deployVerticle(b, new DeploymentOptions().setConfig(consumerConfig(overrides))));
+    return b;
+  }
+
   void undeploy(String deploymentId) {
     await(vertx.undeploy(deploymentId));
   }

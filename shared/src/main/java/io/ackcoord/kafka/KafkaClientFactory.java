@@ -6,8 +6,10 @@ import io.vertx.core.Vertx;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
 import io.vertx.kafka.client.producer.KafkaWriteStream;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -70,9 +72,19 @@ public final class KafkaClientFactory {
         .map(admin -> KafkaAdminClient.create(vertx, admin));
   }
 
+  /** A plain admin client, built on the calling thread (blocks: never on the event loop). */
+  public static Admin newAdmin(ClientConfig config) {
+    return Admin.create(config.build());
+  }
+
   /** A plain producer, built on the calling thread (blocks: never on the event loop). */
   public static KafkaProducer<String, byte[]> newProducer(ClientConfig config) {
     return new KafkaProducer<>(config.build(), new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /** A share-group consumer, built on the calling thread (blocks: never on the event loop). */
+  public static KafkaShareConsumer<String, byte[]> newShareConsumer(ClientConfig config) {
+    return new KafkaShareConsumer<>(config.build(), new StringDeserializer(), new ByteArrayDeserializer());
   }
 
   /** A plain consumer, built on the calling thread (blocks: never on the event loop). */

@@ -80,7 +80,7 @@ public final class PartitionKeys {
     }, false);
   }
 
-  private static List<String> markedIds(String key, byte[] value, MarkerMacs macs, long[] refused) {
+  static List<String> markedIds(String key, byte[] value, MarkerMacs macs, long[] refused) {
     List<Marked> marked;
     try {
       marked = ProcessedMarker.ids(key, value);

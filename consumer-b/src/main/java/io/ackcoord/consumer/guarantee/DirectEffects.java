@@ -2,7 +2,7 @@ package io.ackcoord.consumer.guarantee;
 
 import io.ackcoord.consumer.Effects;
 import io.ackcoord.consumer.loop.Inbound;
-import io.ackcoord.consumer.loop.LeaseGuard;
+import io.ackcoord.consumer.loop.EffectGuard;
 import io.ackcoord.consumer.status.ConsumerStats;
 import io.ackcoord.kafka.KafkaSender;
 import io.ackcoord.time.Clock;
@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * At-least-once {@link Effects}: each record is written at once, after the {@link LeaseGuard} allowed it, through
+ * At-least-once {@link Effects}: each record is written at once, after the {@link EffectGuard} allowed it, through
  * B's idempotent producer. Callable from any thread: the check and the send hop onto B's context.
  *
  * <p>Each record is stamped with the wall time of that check. B can still be paused (SIGSTOP, GC, a suspended VM)
@@ -32,13 +32,13 @@ final class DirectEffects implements Effects {
   static final int STALE_ATTEMPTS = 3;
 
   private final Inbound in;
-  private final LeaseGuard guard;
+  private final EffectGuard guard;
   private final KafkaSender producer;
   private final Context context;
   private final ConsumerStats stats;
   private final Clock clock;
 
-  DirectEffects(Inbound in, LeaseGuard guard, KafkaSender producer, Context context,
+  DirectEffects(Inbound in, EffectGuard guard, KafkaSender producer, Context context,
       ConsumerStats stats, Clock clock) {
     this.in = in;
     this.guard = guard;

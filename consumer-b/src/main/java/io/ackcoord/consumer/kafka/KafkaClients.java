@@ -7,8 +7,10 @@ import io.ackcoord.kafka.KafkaSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaWriteStream;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -115,6 +117,34 @@ public final class KafkaClients {
         : config.require(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
             "this reader's end is the high watermark, which a read_committed reader may never reach");
     return KafkaClientFactory.newConsumer(config, values);
+  }
+
+  /**
+   * The share-group consumer of topic 1 ({@code consumer.mode = share}): explicit acknowledgements, since B accepts a
+   * record only once its reply is durable. Settings of consumer groups that a share consumer refuses are dropped,
+   * so one {@code kafka.consumer.properties} serves both modes. Returned unwrapped for {@code ShareLoop}, its only
+   * door; built on the calling thread (blocks: never on the event loop).
+   */
+  public static KafkaShareConsumer<String, byte[]> newShareConsumer(KafkaSettings kafka, String groupId,
+      String clientId, int maxPollRecords) {
+    String groupOnly = "a share consumer does not take it (share groups are configured on the group, see "
+        + "docs/share-groups.md)";
+    ClientConfig config = ClientConfig.consumer(kafka, clientId)
+        .defaults(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords))
+        .require(ConsumerConfig.GROUP_ID_CONFIG, groupId, "B's instances share topic 1 as the group "
+            + "consumer.group.id names")
+        .require(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit",
+            "B accepts a record only once its reply is durable; implicit acknowledgement would accept it at the "
+                + "next poll");
+    for (String key : List.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG,
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+        ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+        ConsumerConfig.GROUP_PROTOCOL_CONFIG, ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG,
+        ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG)) {
+      config = config.forbid(key, groupOnly);
+    }
+    return KafkaClientFactory.newShareConsumer(config);
   }
 
   private static ClientConfig groupConsumerConfig(KafkaSettings kafka, String groupId, String clientId,

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * {@link LeaseUnavailableException} (still the owner as far as B knows, but the group could not confirm it in time:
  * the handler fails retryably and A re-sends). Event-loop confined.
  */
-public final class LeaseGuard {
+public final class LeaseGuard implements EffectGuard {
 
   /** The lease could not be renewed in time; retryable. */
   static final class LeaseUnavailableException extends RuntimeException {
@@ -61,7 +61,7 @@ public final class LeaseGuard {
     this.stats = stats;
   }
 
-  /** Completes when an effect for {@code in} may start now. */
+  @Override
   public Future<Void> permit(Inbound in) {
     if (!epochs.mayStart(in.partition(), in.epoch())) {
       return Future.failedFuture(lost(in));

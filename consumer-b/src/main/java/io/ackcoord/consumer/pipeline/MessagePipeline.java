@@ -9,7 +9,7 @@ import io.ackcoord.consumer.dedupe.ProcessedIds;
 import io.ackcoord.consumer.dedupe.ProcessedTopicStore;
 import io.ackcoord.consumer.guarantee.Guarantee;
 import io.ackcoord.consumer.loop.Inbound;
-import io.ackcoord.consumer.loop.LeaseGuard;
+import io.ackcoord.consumer.loop.EffectGuard;
 import io.ackcoord.consumer.loop.PartitionEpochs;
 import io.ackcoord.consumer.replies.Outcome;
 import io.ackcoord.consumer.replies.ReplySender;
@@ -55,7 +55,7 @@ public final class MessagePipeline {
   /** Hashes each id once; the fingerprint serves the dedupe record and travels in the {@link Delivery}. */
   private final Fingerprints fingerprints = new Fingerprints();
   private final Guarantee guarantee;
-  private final LeaseGuard guard;
+  private final EffectGuard guard;
   private final ReplySender replies;
   private final PartitionEpochs epochs;
   private final Clock clock;
@@ -72,7 +72,7 @@ public final class MessagePipeline {
    * @param replyPartitionCount looks the count up again, for an envelope naming a partition beyond it
    */
   public MessagePipeline(Vertx vertx, Context context, MessageHandler handler, DedupeStore processed,
-      Guarantee guarantee, LeaseGuard guard, ReplySender replies, PartitionEpochs epochs, Clock clock,
+      Guarantee guarantee, EffectGuard guard, ReplySender replies, PartitionEpochs epochs, Clock clock,
       ConsumerStats stats, boolean autoExtend, int replyPartitions, Supplier<Future<Integer>> replyPartitionCount) {
     this.vertx = vertx;
     this.context = context;

@@ -51,7 +51,7 @@ public final class ConsumerRuntime {
   private final ConsumerStats stats;
   private final PartitionEpochs epochs;
   private final RunState state;
-  private final Processing processing;
+  private final Consumption processing;
   private final HttpServer server;
   /** {@code null} with HTTP off. */
   private final Router router;

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * between them. The consumer loop's events arrive here on the consumer thread and are handed to the intake and the
  * rebalance handling.
  */
-final class Processing {
+final class Processing implements Consumption {
 
   private static final Logger LOG = LoggerFactory.getLogger(Processing.class);
 
@@ -117,7 +117,8 @@ final class Processing {
   }
 
   /** B1: starts the consumer thread and subscribes to topic 1. */
-  Future<Void> start() {
+  @Override
+  public Future<Void> start() {
     return loop.start(Set.of(options.kafka().topics().messages()), new Events());
   }
 
@@ -125,19 +126,22 @@ final class Processing {
    * The first half of a stop: fetching stops, records still waiting for a restore are dropped (the next owner
    * reads them), and the rest get up to {@code shutdown.timeout.ms} to finish.
    */
-  Future<Void> quiesce() {
+  @Override
+  public Future<Void> quiesce() {
     loop.pause(true);
     intake.drained(intake.gate().drain(epochs.owned()));
     return intake.awaitIdle(options.shutdownTimeoutMillis());
   }
 
   /** Makes what is finished durable: the last commit or transaction. */
-  Future<Void> flush() {
+  @Override
+  public Future<Void> flush() {
     return guarantee.flush();
   }
 
   /** Closes the consumer first (its last revocation still commits through the guarantee), then the guarantee. */
-  Future<Void> close(Closers.Step step) {
+  @Override
+  public Future<Void> close(Closers.Step step) {
     return step.close("consumer", loop::close)
         .compose(v -> {
           replies.close();

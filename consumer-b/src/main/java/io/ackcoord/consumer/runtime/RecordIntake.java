@@ -10,7 +10,6 @@ import io.ackcoord.consumer.status.ConsumerStats;
 import io.ackcoord.protocol.SafeText;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.function.Function;
@@ -37,7 +36,6 @@ final class RecordIntake {
 
   private static final Logger LOG = LoggerFactory.getLogger(RecordIntake.class);
 
-  private final Vertx vertx;
   private final Fetch fetch;
   private final PartitionEpochs epochs;
   private final OffsetTracker offsets;
@@ -45,13 +43,11 @@ final class RecordIntake {
   private final InFlightLimit limit;
   private final RunState state;
   private final PartitionGate gate;
-  /** Completes when nothing is in flight, while a stop waits for it; else {@code null}. */
-  private Promise<Void> idle;
+  private final IdleWait idle;
 
   /** @param process starts one record past the gate (the pipeline); completes when the record is finished */
   RecordIntake(Vertx vertx, Fetch fetch, PartitionEpochs epochs, OffsetTracker offsets, ConsumerStats stats,
       InFlightLimit limit, RunState state, Function<Inbound, Future<Void>> process) {
-    this.vertx = vertx;
     this.fetch = fetch;
     this.epochs = epochs;
     this.offsets = offsets;
@@ -59,6 +55,7 @@ final class RecordIntake {
     this.limit = limit;
     this.state = state;
     this.gate = new PartitionGate(vertx, process, this::finished);
+    this.idle = new IdleWait(vertx, stats);
   }
 
   /** The gate records pass (B2): the rebalance handling opens, drains and forgets its partitions. */
@@ -99,23 +96,9 @@ final class RecordIntake {
     checkIdle();
   }
 
-  /**
-   * Completes once no record is in flight, or after {@code timeoutMillis} (with a warning: what is still in flight
-   * will be read again).
-   */
+  /** Completes once no record is in flight, or after {@code timeoutMillis}. */
   Future<Void> awaitIdle(long timeoutMillis) {
-    if (stats.inFlight() == 0) {
-      return Future.succeededFuture();
-    }
-    Promise<Void> waiting = Promise.promise();
-    idle = waiting;
-    long timer = vertx.setTimer(Math.max(1, timeoutMillis), id -> {
-      if (waiting.tryComplete()) {
-        LOG.warn("{} records still in flight after {} ms; stopping anyway, they will be read again",
-            stats.inFlight(), timeoutMillis);
-      }
-    });
-    return waiting.future().onComplete(ar -> vertx.cancelTimer(timer));
+    return idle.await(timeoutMillis);
   }
 
   private void finished(Inbound in, AsyncResult<Void> result) {
@@ -134,9 +117,7 @@ final class RecordIntake {
   }
 
   private void checkIdle() {
-    if (idle != null && stats.inFlight() == 0) {
-      idle.tryComplete();
-    }
+    idle.check();
   }
 
   // Backpressure: pause every partition above the limit, resume below it; B stays in its group meanwhile.

@@ -12,6 +12,7 @@ import io.ackcoord.consumer.loop.Lease;
 import io.ackcoord.consumer.loop.PartitionEpochs;
 import io.ackcoord.consumer.offsets.OffsetTracker;
 import io.ackcoord.consumer.replies.ReplySender;
+import io.ackcoord.consumer.share.ShareGroupSetup;
 import io.ackcoord.consumer.status.ConsumerStats;
 import io.ackcoord.consumer.status.StatsPublisher;
 import io.ackcoord.consumer.status.StatusRoutes;
@@ -65,7 +66,7 @@ final class Startup {
   KafkaSender producer;
   ReplySender replies;
   TransactionalProducer transactions;
-  Processing processing;
+  Consumption processing;
   HttpServer server;
   /** B's HTTP router, for {@link ConsumerRuntime#httpRoutes}; {@code null} with HTTP off. */
   Router router;
@@ -165,6 +166,9 @@ final class Startup {
   Future<Void> subscribe() {
     int maxPollRecords = Math.min(500, options.maxInFlight());
     String id = options.instanceId();
+    if (options.shareMode()) {
+      return joinShareGroup(maxPollRecords, id);
+    }
     return KafkaClients.groupConsumer(vertx, options.kafka(), options.groupId(), "ackcoord-b-" + id,
             maxPollRecords, options.staticMembership() ? id : null)
         .compose(consumer -> {
@@ -172,6 +176,20 @@ final class Startup {
           opened.add(processing::close);
           return processing.start();
         })
+        .onSuccess(v -> state.subscribed(true));
+  }
+
+  private Future<Void> joinShareGroup(int maxPollRecords, String id) {
+    return ShareGroupSetup.prepare(vertx, options.kafka(), options.groupId())
+        .compose(lockMillis -> vertx.executeBlocking(() -> KafkaClients.newShareConsumer(options.kafka(),
+                options.groupId(), "ackcoord-b-" + id, maxPollRecords), false)
+            .compose(consumer -> {
+              processing = new ShareProcessing(vertx, context, options, handler, clock, stats, epochs, state,
+                  topicPartitions, consumer, producer, replies, dedupeFactory.apply(vertx, options), lockMillis,
+                  ConsumerRuntime.CLOSE_TIMEOUT);
+              opened.add(processing::close);
+              return processing.start();
+            }))
         .onSuccess(v -> state.subscribed(true));
   }
 
@@ -213,6 +231,7 @@ final class Startup {
         .put("consumerId", options.instanceId())
         .put("groupId", options.groupId())
         .put("guarantee", options.guarantee().configValue())
+        .put("mode", options.mode().configValue())
         .put("subscribed", state.subscribed())
         .put("fenced", state.fenced())
         .put("assignedPartitions", partitions)

@@ -26,6 +26,7 @@ public final class ConsumerStats implements ConsumerCounters {
   public final AtomicLong leaseRenewals = new AtomicLong();
   public final AtomicLong transactions = new AtomicLong();
   public final AtomicLong transactionAborts = new AtomicLong();
+  public final AtomicLong redelivered = new AtomicLong();
 
   @Override
   public long received() {
@@ -108,6 +109,11 @@ public final class ConsumerStats implements ConsumerCounters {
   }
 
   @Override
+  public long redelivered() {
+    return redelivered.get();
+  }
+
+  @Override
   public JsonObject toJson() {
     return new JsonObject()
         .put("received", received())
@@ -125,6 +131,7 @@ public final class ConsumerStats implements ConsumerCounters {
         .put("effectsRefused", effectsRefused())
         .put("leaseRenewals", leaseRenewals())
         .put("transactions", transactions())
-        .put("transactionAborts", transactionAborts());
+        .put("transactionAborts", transactionAborts())
+        .put("redelivered", redelivered());
   }
 }
