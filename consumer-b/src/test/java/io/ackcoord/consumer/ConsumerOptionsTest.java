@@ -56,6 +56,25 @@ class ConsumerOptionsTest {
   }
 
   @Test
+  @DisplayName("consumer.mode: group by default, share when asked; share with exactly-once is refused naming the key")
+  void consumerMode() {
+    assertThat(ConsumerOptions.parse(new JsonObject()).mode()).isEqualTo(ConsumerMode.GROUP);
+    ConsumerOptions share = ConsumerOptions.parse(new JsonObject().put("consumer.mode", "share"));
+    assertThat(share.shareMode()).isTrue();
+    assertThat(share.guarantee()).isEqualTo(ProcessingGuarantee.AT_LEAST_ONCE);
+    assertThatThrownBy(() -> ConsumerOptions.parse(new JsonObject().put("consumer.mode", "share")
+        .put("processing.guarantee", "exactly-once")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("consumer.mode")
+        .hasMessageContaining("exactly-once");
+    assertThatThrownBy(() -> ConsumerOptions.parse(new JsonObject().put("consumer.mode", "queue")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("consumer.mode")
+        .hasMessageContaining("queue")
+        .hasMessageContaining("[group, share]");
+  }
+
+  @Test
   @DisplayName("an unknown processing.guarantee is refused with the key, the value and the choices")
   void badGuarantee() {
     assertThatThrownBy(() -> ConsumerOptions.parse(new JsonObject().put("processing.guarantee", "exactly_once")))

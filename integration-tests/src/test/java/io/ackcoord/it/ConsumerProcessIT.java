@@ -26,7 +26,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -62,7 +61,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ConsumerProcessIT {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
-  private static final Pattern STARTED = Pattern.compile("Consumer B \\S+ started");
 
   @TempDir
   Path dir;
@@ -165,18 +163,7 @@ class ConsumerProcessIT {
         .put("consumer.instance.id", instance)
         .put("http.port", httpPort)
         .mergeIn(extra);
-    Path conf = dir.resolve(instance + ".json");
-    Files.writeString(conf, config.encodePrettily());
-    Path root = repositoryRoot();
-    ManagedProcess started = ManagedProcess.builder(instance,
-            List.of(root.resolve("bin/vertx").toString(), "run", ConsumerVerticle.class.getName(), "-conf",
-                conf.toString()))
-        .directory(root)
-        .env("ACKCOORD_JAVA_OPTS", "-Xms64m -Xmx512m")
-        .logFile(dir.resolve(instance + ".log"))
-        .start();
-    started.awaitLine(STARTED, TIMEOUT);
-    return started;
+    return ConsumerProcess.start(dir, instance, config, TIMEOUT);
   }
 
   private void send(int n) {
@@ -223,15 +210,6 @@ class ConsumerProcessIT {
             URI.create("http://127.0.0.1:" + port + "/api/status")).timeout(Duration.ofSeconds(5)).build(),
         HttpResponse.BodyHandlers.ofString());
     return new JsonObject(response.body());
-  }
-
-  private static Path repositoryRoot() {
-    for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.isExecutable(p.resolve("bin/vertx"))) {
-        return p;
-      }
-    }
-    throw new IllegalStateException("no bin/vertx above " + System.getProperty("user.dir"));
   }
 
   private static ConditionFactory await() {

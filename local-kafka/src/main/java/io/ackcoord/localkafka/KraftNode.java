@@ -58,6 +58,9 @@ final class KraftNode {
     props.put("transaction.state.log.num.partitions", "5");
     props.put("share.coordinator.state.topic.replication.factor", "1");
     props.put("share.coordinator.state.topic.min.isr", "1");
+    // Share groups may take record locks down to 1 s (Kafka's floor is 15 s), so a test of a handler outliving its
+    // lock does not take a minute.
+    props.put("group.share.min.record.lock.duration.ms", "1000");
     props.put("auto.create.topics.enable", "false");
     props.put("num.partitions", "3");
     // After a SIGKILL the restarted controller waits for the dead incarnation's session to expire before the

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -61,10 +62,10 @@ final class ShareProcessing implements Consumption {
   private final MessagePipeline pipeline;
   private final IdleWait idle;
 
-  /** @param consumer the share consumer, owned by this object's loop from now on */
+  /** @param consumers makes the share consumer, on the share loop's thread */
   ShareProcessing(Vertx vertx, Context context, ConsumerOptions options, MessageHandler handler, Clock clock,
       ConsumerStats stats, PartitionEpochs epochs, RunState state, Map<String, Integer> topicPartitions,
-      ShareConsumer<String, byte[]> consumer, KafkaSender producer, ReplySender replies, DedupeStore dedupe,
+      Supplier<ShareConsumer<String, byte[]>> consumers, KafkaSender producer, ReplySender replies, DedupeStore dedupe,
       long lockMillis, Duration closeTimeout) {
     this.context = context;
     this.options = options;
@@ -80,7 +81,7 @@ final class ShareProcessing implements Consumption {
       partitions.add(new TopicPartition(topics.messages(), p));
     }
     ShareLocks locks = new ShareLocks(clock, lockMillis);
-    this.loop = new ShareLoop(consumer, context, locks, clock, POLL_TIMEOUT, closeTimeout,
+    this.loop = new ShareLoop(consumers, context, locks, clock, POLL_TIMEOUT, closeTimeout,
         "ackcoord-b-share-" + options.instanceId());
     LockGuard guard = new LockGuard(locks, stats);
     ShareAtLeastOnce guarantee = new ShareAtLeastOnce(replies, producer, guard, loop, clock, context, stats);

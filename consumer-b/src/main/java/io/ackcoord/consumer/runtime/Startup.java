@@ -181,15 +181,14 @@ final class Startup {
 
   private Future<Void> joinShareGroup(int maxPollRecords, String id) {
     return ShareGroupSetup.prepare(vertx, options.kafka(), options.groupId())
-        .compose(lockMillis -> vertx.executeBlocking(() -> KafkaClients.newShareConsumer(options.kafka(),
-                options.groupId(), "ackcoord-b-" + id, maxPollRecords), false)
-            .compose(consumer -> {
-              processing = new ShareProcessing(vertx, context, options, handler, clock, stats, epochs, state,
-                  topicPartitions, consumer, producer, replies, dedupeFactory.apply(vertx, options), lockMillis,
-                  ConsumerRuntime.CLOSE_TIMEOUT);
-              opened.add(processing::close);
-              return processing.start();
-            }))
+        .compose(lockMillis -> {
+          processing = new ShareProcessing(vertx, context, options, handler, clock, stats, epochs, state,
+              topicPartitions, () -> KafkaClients.newShareConsumer(options.kafka(), options.groupId(),
+                  "ackcoord-b-" + id, maxPollRecords), producer, replies, dedupeFactory.apply(vertx, options),
+              lockMillis, ConsumerRuntime.CLOSE_TIMEOUT);
+          opened.add(processing::close);
+          return processing.start();
+        })
         .onSuccess(v -> state.subscribed(true));
   }
 

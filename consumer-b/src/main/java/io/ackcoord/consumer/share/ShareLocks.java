@@ -15,7 +15,7 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>Two thresholds: a record may have effects written while more than {@code margin} of its lock is left (an effect
  * handed to the producer then still lands before the broker can give the record to another B), and a record still
- * running is due for renewal once less than {@code renewBefore} is left. Thread-safe: locks are taken, renewed and
+ * running is due for renewal once less than half of it is left. Thread-safe: locks are taken, renewed and
  * released on the share consumer's thread and read on B's event loop.
  */
 public final class ShareLocks {
@@ -55,9 +55,12 @@ public final class ShareLocks {
     return lockMillis / 5;
   }
 
-  /** Left of the lock below which a record still running is renewed: a third of the lock, above the margin. */
+  /**
+   * Left of the lock below which a record still running is renewed: half the lock, so the broker's confirmation,
+   * which comes with a later poll, arrives well before the margin.
+   */
   public long renewBeforeMillis() {
-    return lockMillis / 3;
+    return lockMillis / 2;
   }
 
   /** B asked, at {@code askedAtMillis} (monotonic), for the poll that returned this record. */
@@ -65,10 +68,12 @@ public final class ShareLocks {
     expiresAt.put(key, askedAtMillis + lockMillis);
   }
 
-  /** The broker confirmed a {@code RENEW} that B sent at {@code sentAtMillis}. A lapsed lock is not revived. */
+  /**
+   * The broker confirmed a {@code RENEW} that B sent at {@code sentAtMillis}: it still held the lock when the RENEW
+   * arrived, so the lock runs for a full duration from at least then, even if B's own view had it lapsed already.
+   */
   public void renewed(Key key, long sentAtMillis) {
-    expiresAt.computeIfPresent(key, (k, old) -> old > clock.monotonicMillis()
-        ? Math.max(old, sentAtMillis + lockMillis) : old);
+    expiresAt.computeIfPresent(key, (k, old) -> old == Long.MIN_VALUE ? old : Math.max(old, sentAtMillis + lockMillis));
   }
 
   /** The broker refused an acknowledgement of the record: the lock is gone. */

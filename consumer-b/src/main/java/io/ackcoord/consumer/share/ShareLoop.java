@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -33,11 +35,12 @@ import org.slf4j.LoggerFactory;
  * broker what became of each.
  *
  * <p>In explicit acknowledgement mode every record a poll returned must be acknowledged before the next poll, so
- * B works in waves: poll, hand the records over, wait for each one's word ({@link Acknowledgements}), poll again. A
- * record still running when less than {@link ShareLocks#renewBeforeMillis()} of its lock is left is acknowledged
- * {@code RENEW}: the broker keeps it locked for this B and the client returns it in a later poll, where it is
- * recognised as running and waited for again. (A renewed record holds up new fetches until it comes back, KAFKA-20458,
- * so B renews only what is due rather than on every IN_PROGRESS.)
+ * B works in waves: poll, hand the records over, wait for each one's word ({@link Acknowledgements}), poll again; the
+ * words go to the broker with that next poll. Once a record still running has less than
+ * {@link ShareLocks#renewBeforeMillis()} of its lock left, every record of the wave still running is acknowledged
+ * {@code RENEW}: the broker keeps them locked for this B, the wave ends, and the client returns them in a later poll,
+ * where they are recognised as running and waited for again. (While renewed records are out, the client fetches
+ * nothing new, KAFKA-20458; so B renews only when a lock is due, not on every IN_PROGRESS.)
  *
  * <p>A is the one retry authority. A record the broker delivers a second time (delivery count above 1: its lock
  * lapsed on a B that froze or died, or a B released it) is accepted without running the handler; if its first copy
@@ -65,7 +68,10 @@ public final class ShareLoop implements Acknowledgements {
   private record Word(ShareLocks.Key key, AcknowledgeType type) {
   }
 
-  private final ShareConsumer<String, byte[]> consumer;
+  private final Supplier<ShareConsumer<String, byte[]>> factory;
+  /** Consumer thread only, after {@link #start}. */
+  private ShareConsumer<String, byte[]> consumer;
+  private String topic;
   private final Context context;
   private final ShareLocks locks;
   private final Clock clock;
@@ -77,8 +83,11 @@ public final class ShareLoop implements Acknowledgements {
   private volatile boolean closing;
   private Listener listener;
   // Consumer thread only:
-  /** Records of the last poll still waiting for their word. */
-  private final Map<ShareLocks.Key, ConsumerRecord<String, byte[]>> wave = new HashMap<>();
+  /**
+   * Records of the last poll still waiting for their word. A poll can return one record more than once, each copy
+   * from a delivery the client fetched while B was busy (see {@link #pollOnce}); every copy needs the word.
+   */
+  private final Map<ShareLocks.Key, List<ConsumerRecord<String, byte[]>>> wave = new HashMap<>();
   /** Records handed to B and not yet acknowledged for good (renewed ones included). */
   private final Set<ShareLocks.Key> running = new HashSet<>();
   /** Words for renewed records, kept until the client returns them. */
@@ -87,13 +96,15 @@ public final class ShareLoop implements Acknowledgements {
   private final Map<ShareLocks.Key, Long> renewing = new HashMap<>();
 
   /**
-   * @param consumer    subscribed by {@link #start}; owned and closed by this loop
+   * @param factory     makes the share consumer (on the loop's thread, so it may block), and a new one should the
+   *                    client's own bookkeeping of a poll's records go wrong (see {@link #pollOnce}); each is owned and
+   *                    closed by this loop
    * @param context     B's context: {@link #close()} completes on it
    * @param pollTimeout longest poll, and how long the loop waits for words before it checks locks again
    */
-  public ShareLoop(ShareConsumer<String, byte[]> consumer, Context context, ShareLocks locks, Clock clock,
+  public ShareLoop(Supplier<ShareConsumer<String, byte[]>> factory, Context context, ShareLocks locks, Clock clock,
       Duration pollTimeout, Duration closeTimeout, String name) {
-    this.consumer = consumer;
+    this.factory = factory;
     this.context = context;
     this.locks = locks;
     this.clock = clock;
@@ -102,11 +113,10 @@ public final class ShareLoop implements Acknowledgements {
     this.name = name;
   }
 
-  /** Subscribes to {@code topic} and starts the thread. */
+  /** Starts the thread, which makes the consumer and subscribes it to {@code topic}. */
   public void start(String topic, Listener listener) {
     this.listener = listener;
-    consumer.subscribe(List.of(topic));
-    consumer.setAcknowledgementCommitCallback(this::answered);
+    this.topic = topic;
     Thread thread = new Thread(this::run, name);
     thread.setDaemon(true);
     thread.start();
@@ -140,8 +150,34 @@ public final class ShareLoop implements Acknowledgements {
     return new ShareLocks.Key(in.partition(), in.offset());
   }
 
+  private static ShareLocks.Key key(ConsumerRecord<?, ?> record) {
+    return new ShareLocks.Key(new TopicPartition(record.topic(), record.partition()), record.offset());
+  }
+
+  private static int deliveryCount(ConsumerRecord<?, ?> record) {
+    return record.deliveryCount().orElse((short) 1);
+  }
+
+  private void acknowledgeCopies(ShareLocks.Key key, List<ConsumerRecord<String, byte[]>> copies,
+      AcknowledgeType type) {
+    for (ConsumerRecord<String, byte[]> copy : copies) {
+      try {
+        consumer.acknowledge(copy, type);
+      } catch (IllegalStateException | KafkaException e) {
+        LOG.warn("{}: could not acknowledge {} as {}: {}", name, key, type, e.toString());
+      }
+    }
+  }
+
+  private void subscribe() {
+    consumer = factory.get();
+    consumer.subscribe(List.of(topic));
+    consumer.setAcknowledgementCommitCallback(this::answered);
+  }
+
   private void run() {
     try {
+      subscribe();
       while (!closing) {
         takeWords(wave.isEmpty() ? 0 : pollTimeout.toMillis());
         if (!wave.isEmpty()) {
@@ -152,74 +188,56 @@ public final class ShareLoop implements Acknowledgements {
       }
     } catch (InterruptedException | InterruptException e) {
       LOG.debug("{} interrupted, closing", name);
+    } catch (RuntimeException e) {
+      LOG.error("{} stopped: {}; this B takes no more records", name, e.toString(), e);
     } finally {
       closeConsumer();
     }
   }
 
+  // The words go to the broker with the next poll: a separate commit would make the client never hand renewed
+  // records back (tried with 4.4.0).
   private void takeWords(long waitMillis) throws InterruptedException {
     Word word = waitMillis > 0 ? words.poll(waitMillis, TimeUnit.MILLISECONDS) : words.poll();
-    boolean sent = false;
     for (; word != null; word = words.poll()) {
-      sent |= apply(word);
-    }
-    if (sent && !wave.isEmpty()) {
-      // Still waiting for others: send these now rather than with the next poll, so their locks end promptly.
-      commitAsync();
+      apply(word);
     }
   }
 
-  private boolean apply(Word word) {
+  private void apply(Word word) {
     if (!running.contains(word.key())) {
-      return false; // not ours any more, or a later word for a record that already has one
+      return; // not ours any more, or a later word for a record that already has one
     }
-    ConsumerRecord<String, byte[]> record = wave.remove(word.key());
-    if (record == null) {
+    List<ConsumerRecord<String, byte[]>> copies = wave.remove(word.key());
+    if (copies == null) {
       // Renewed and not yet returned by the client: acknowledged when it comes back.
       waitingForReturn.putIfAbsent(word.key(), word.type());
-      return false;
+      LOG.debug("{}: {} {} when it comes back", name, word.type(), word.key());
+      return;
     }
-    acknowledge(record, word.type());
-    return true;
+    acknowledge(word.key(), copies, word.type());
   }
 
-  private void acknowledge(ConsumerRecord<String, byte[]> record, AcknowledgeType type) {
-    ShareLocks.Key key = new ShareLocks.Key(new TopicPartition(record.topic(), record.partition()), record.offset());
-    try {
-      consumer.acknowledge(record, type);
-    } catch (IllegalStateException | KafkaException e) {
-      LOG.debug("{}: could not acknowledge {} as {}: {}", name, key, type, e.toString());
-    }
+  private void acknowledge(ShareLocks.Key key, List<ConsumerRecord<String, byte[]>> copies, AcknowledgeType type) {
+    acknowledgeCopies(key, copies, type);
     running.remove(key);
     renewing.remove(key);
     locks.released(key);
   }
 
+  // Once one record of the wave is due, every record still running in it is renewed, so the wave ends and the next
+  // poll carries the RENEWs (and the words that came meanwhile) to the broker.
   private void renewDue() {
-    List<ShareLocks.Key> due = locks.due(wave.keySet());
-    if (due.isEmpty()) {
+    if (locks.due(wave.keySet()).isEmpty()) {
       return;
     }
     long now = clock.monotonicMillis();
-    for (ShareLocks.Key key : due) {
-      ConsumerRecord<String, byte[]> record = wave.remove(key);
-      try {
-        consumer.acknowledge(record, AcknowledgeType.RENEW);
-        renewing.put(key, now);
-      } catch (IllegalStateException | KafkaException e) {
-        LOG.debug("{}: could not renew {}: {}", name, key, e.toString());
-      }
-    }
-    LOG.debug("{}: renewing the locks of {}", name, due);
-    commitAsync();
-  }
-
-  private void commitAsync() {
-    try {
-      consumer.commitAsync();
-    } catch (KafkaException e) {
-      listener.failed(e);
-    }
+    wave.forEach((key, copies) -> {
+      acknowledgeCopies(key, copies, AcknowledgeType.RENEW);
+      renewing.put(key, now);
+    });
+    LOG.debug("{}: renewing the locks of {}", name, wave.keySet());
+    wave.clear();
   }
 
   private void pollOnce() throws InterruptedException {
@@ -231,7 +249,15 @@ public final class ShareLoop implements Acknowledgements {
       return;
     } catch (InterruptException e) {
       throw e;
-    } catch (KafkaException | IllegalStateException e) {
+    } catch (IllegalStateException e) {
+      // Every record was acknowledged, yet the client says otherwise: seen with kafka-clients 4.4.0 when one poll
+      // returned several deliveries of the same records (fetched while renewed records were out). Nothing B does
+      // gets this consumer polling again, so a new one joins instead; what the old one held is released by the
+      // broker, delivered again and accepted unprocessed, and A re-sends whatever got no reply.
+      listener.failed(e);
+      replaceConsumer();
+      return;
+    } catch (KafkaException e) {
       listener.failed(e);
       // A failing poll may return at once: wait one poll timeout, taking words meanwhile.
       takeWords(pollTimeout.toMillis());
@@ -241,28 +267,39 @@ public final class ShareLoop implements Acknowledgements {
     if (records.isEmpty()) {
       return;
     }
-    List<Inbound> fresh = new ArrayList<>(records.count());
-    int redelivered = 0;
+    if (LOG.isDebugEnabled()) {
+      List<String> polled = new ArrayList<>();
+      records.forEach(r -> polled.add(r.partition() + "@" + r.offset() + "#" + r.deliveryCount().orElse((short) 0)));
+      LOG.debug("{}: polled {}", name, polled);
+    }
+    Map<ShareLocks.Key, List<ConsumerRecord<String, byte[]>>> polled = new LinkedHashMap<>();
     for (ConsumerRecord<String, byte[]> record : records) {
-      Inbound in = Inbound.of(record, EPOCH);
-      ShareLocks.Key key = key(in);
+      polled.computeIfAbsent(key(record), k -> new ArrayList<>(1)).add(record);
+    }
+    List<Inbound> fresh = new ArrayList<>(polled.size());
+    int redelivered = 0;
+    for (Map.Entry<ShareLocks.Key, List<ConsumerRecord<String, byte[]>>> e : polled.entrySet()) {
+      ShareLocks.Key key = e.getKey();
+      List<ConsumerRecord<String, byte[]>> copies = e.getValue();
       if (running.contains(key)) {
         // A renewed record, returned again: its word may have come meanwhile.
         AcknowledgeType word = waitingForReturn.remove(key);
         if (word != null) {
-          acknowledge(record, word);
+          acknowledge(key, copies, word);
         } else {
-          wave.put(key, record);
+          wave.put(key, copies);
         }
-      } else if (record.deliveryCount().orElse((short) 1) > 1) {
-        // A's timers are the retry authority: the broker's redelivery is not processed (see the class comment).
-        consumer.acknowledge(record, AcknowledgeType.ACCEPT);
+      } else if (copies.size() > 1 || deliveryCount(copies.get(0)) > 1) {
+        // Delivered before (its lock lapsed, or a B released it): A's timers are the retry authority, so the
+        // broker's redelivery is accepted unprocessed (see the class comment). Several copies in one poll are
+        // deliveries the client fetched while B was busy; the older ones' locks have lapsed.
+        acknowledgeCopies(key, copies, AcknowledgeType.ACCEPT);
         redelivered++;
       } else {
         locks.acquired(key, askedAt);
         running.add(key);
-        wave.put(key, record);
-        fresh.add(in);
+        wave.put(key, copies);
+        fresh.add(Inbound.of(copies.get(0), EPOCH));
       }
     }
     if (redelivered > 0) {
@@ -295,10 +332,29 @@ public final class ShareLoop implements Acknowledgements {
     }
   }
 
+  private void replaceConsumer() {
+    LOG.warn("{}: replacing the share consumer; the records it held go back to the broker", name);
+    try {
+      consumer.close(Duration.ZERO);
+    } catch (RuntimeException e) {
+      LOG.debug("{}: closing the old share consumer failed: {}", name, e.toString());
+    }
+    // Words for these records can no longer reach the broker; the records' locks run out on their own.
+    wave.clear();
+    running.clear();
+    waitingForReturn.clear();
+    renewing.clear();
+    subscribe();
+  }
+
   private void closeConsumer() {
+    if (consumer == null) {
+      context.runOnContext(v -> closed.tryComplete());
+      return;
+    }
     try {
       takeWords(0);
-      wave.values().forEach(record -> acknowledge(record, AcknowledgeType.RELEASE));
+      wave.forEach((key, copies) -> acknowledgeCopies(key, copies, AcknowledgeType.RELEASE));
       consumer.close(closeTimeout);
     } catch (RuntimeException | InterruptedException e) {
       LOG.debug("{}: closing the share consumer failed: {}", name, e.toString());
