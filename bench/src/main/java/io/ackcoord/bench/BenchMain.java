@@ -30,8 +30,7 @@ import jdk.jfr.Recording;
 
 /**
  * {@code bin/bench}: ackcoord against two plain Kafka pipelines (a consumer group, a share group) on one broker, in
- * one run. Prints its progress, writes
- * {@code BENCHMARKS.md} and the plots, and ends with the one-line verdict.
+ * one run. Prints its progress, writes {@code BENCHMARKS.md} and the plots, and ends with the one-line verdict.
  *
  * <pre>BenchMain --bootstrap HOST:PORT --root DIR --out DIR [--quick] [--kafka-version V] [--payload-bytes N]
  *           [--pending N] [--window N] [--broker-pid PID] [--command TEXT]</pre>
@@ -48,9 +47,6 @@ public final class BenchMain {
    * machine's two cores more poll threads would buy CPU the others do not get.
    */
   static final int SHARE_CONSUMERS = 1;
-  /** Columns of the CPU table: the processes of the comparison. */
-  static final String CPU_BENCH_JVM = "benchmark JVM";
-  static final String CPU_BROKER = "broker";
   private final BenchSettings settings;
   private final String bootstrap;
   private final Path root;
@@ -165,9 +161,9 @@ public final class BenchMain {
       AckcoordPipeline eo = add(started, ackcoord(EXACTLY_ONCE, "eo", "exactly-once"));
       List<Pipeline> systems = List.of(base, share, alo, eo);
       CpuMeter cpuMeter = new CpuMeter();
-      cpuMeter.add(CPU_BENCH_JVM, ProcessHandle.current().pid());
+      cpuMeter.add("benchmark JVM", ProcessHandle.current().pid());
       if (brokerPid > 0) {
-        cpuMeter.add(CPU_BROKER, brokerPid);
+        cpuMeter.add("broker", brokerPid);
       }
       cpuMeter.add(BASELINE + " consumer", baseConsumer.pid());
       cpuMeter.add(SHARE_GROUP + " consumer", shareConsumer.pid());
