@@ -146,8 +146,8 @@ public final class BenchMain {
       String sharePrefix = prefix("share");
       TopicNames shareTopics = new TopicNames(sharePrefix);
       KafkaTestClients.createTopics(bootstrap, settings.partitions(), shareTopics.messages(), shareTopics.results());
-      log("starting the baseline consumer, " + SHARE_CONSUMERS + " share consumer(s), B at-least-once and "
-          + "B exactly-once, and deploying two As");
+      log("starting the baseline consumer, " + shareConsumers() + ", B at-least-once and B exactly-once, and "
+          + "deploying two As");
       ManagedProcess baseConsumer = add(started, launcher.baselineConsumer(basePrefix, settings.partitions()));
       BaselinePipeline base = add(started, new BaselinePipeline(BASELINE, bootstrap, topics.messages(),
           topics.results(), settings.partitions()));
@@ -304,8 +304,9 @@ public final class BenchMain {
             + "measure queueing, not re-sends)"),
         new BenchReport.Setting("B (bin/vertx run)", "defaults (handler.work.ms 0), -Xmx512m; the baseline's and the "
             + "share group's consumers the same heap"),
-        new BenchReport.Setting("share group", SHARE_CONSUMERS + " share consumer(s) in one process, explicit "
-            + "acknowledgement (ACCEPT once the result is durable), group config share.auto.offset.reset earliest"),
+        new BenchReport.Setting("share group", shareConsumers() + " in one process, explicit acknowledgement "
+            + "(ACCEPT once the result is durable); group configs share.auto.offset.reset earliest, "
+            + "share.isolation.level the default read_uncommitted (as the baseline's consumer reads)"),
         new BenchReport.Setting("A's HTTP submit path", HttpSubmitPipeline.CONNECTIONS + " keep-alive connections, "
             + HttpSubmitPipeline.IN_FLIGHT + " requests in flight, " + s.httpWarmup().toSeconds() + " s warm-up, "
             + s.http().toSeconds() + " s measured"),
@@ -317,6 +318,10 @@ public final class BenchMain {
             + ", ack.timeout.ms " + s.pendingAckTimeout().toMillis() + ", the first "
             + Math.round(BenchSettings.SHORT_FRACTION * 100) + " % with their own timeout of "
             + s.pendingShortTimeout().toMillis() + " ms"));
+  }
+
+  private static String shareConsumers() {
+    return SHARE_CONSUMERS + (SHARE_CONSUMERS == 1 ? " share consumer" : " share consumers");
   }
 
   private String prefix(String system) {
