@@ -21,46 +21,53 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The sending side of the plain Kafka pipeline: a producer to the messages topic with A's producer settings
+ * The sending side of a plain Kafka peer (the baseline, whose consumer is {@link BaselineConsumer}; the share group,
+ * {@link ShareGroupConsumer}): a producer to the messages topic with A's producer settings
  * ({@code acks=all}, idempotent, {@code linger.ms=5}), and a reader of the results topic that completes a message
- * when its result record (written by {@link BaselineConsumer}) arrives. That read is the baseline's counterpart of
- * A reading B's ACK: the moment the sender learns that the message was processed.
+ * when its result record (written by the peer's consumer) arrives. That read is the peers' counterpart of A
+ * reading B's ACK: the moment the sender learns that the message was processed.
  */
 final class BaselinePipeline implements Pipeline {
 
   private final KafkaProducer<String, byte[]> producer;
   private final KafkaConsumer<String, byte[]> results;
+  private final String name;
   private final String topic;
   private final Map<String, CompletableFuture<Void>> pending = new ConcurrentHashMap<>();
   private final Thread reader;
   private volatile boolean running = true;
 
-  BaselinePipeline(String bootstrap, String messagesTopic, String resultsTopic, int partitions) {
+  /**
+   * @param name the system's name in tables and plots; its clients' ids and reader thread are named after it
+   */
+  BaselinePipeline(String name, String bootstrap, String messagesTopic, String resultsTopic, int partitions) {
+    this.name = name;
     this.topic = messagesTopic;
+    String clients = "bench-" + name.replaceAll("[^A-Za-z0-9]+", "-");
     producer = new KafkaProducer<>(Map.<String, Object>of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
         ProducerConfig.LINGER_MS_CONFIG, "5",
-        ProducerConfig.CLIENT_ID_CONFIG, "bench-baseline-producer"), new StringSerializer(), new ByteArraySerializer());
+        ProducerConfig.CLIENT_ID_CONFIG, clients + "-producer"), new StringSerializer(), new ByteArraySerializer());
     results = new KafkaConsumer<>(Map.<String, Object>of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-        ConsumerConfig.CLIENT_ID_CONFIG, "bench-baseline-results"), new StringDeserializer(),
+        ConsumerConfig.CLIENT_ID_CONFIG, clients + "-results"), new StringDeserializer(),
         new ByteArrayDeserializer());
     List<TopicPartition> tps = java.util.stream.IntStream.range(0, partitions)
         .mapToObj(p -> new TopicPartition(resultsTopic, p)).toList();
     results.assign(tps);
     results.seekToEnd(tps);
     tps.forEach(results::position); // resolve "end" now, before the first message is sent
-    reader = new Thread(this::read, "bench-baseline-results");
+    reader = new Thread(this::read, clients + "-results");
     reader.setDaemon(true);
     reader.start();
   }
 
   @Override
   public String name() {
-    return "baseline";
+    return name;
   }
 
   @Override

@@ -13,6 +13,7 @@ final class BenchArgs {
   int payloadBytes;
   long pending;
   int window;
+  long brokerPid;
 
   /** The settings these arguments select: quick or full, with any sizes given on the command line. */
   BenchSettings settings() {
@@ -46,6 +47,7 @@ final class BenchArgs {
         case "--payload-bytes" -> a.payloadBytes = Integer.parseInt(v);
         case "--pending" -> a.pending = Long.parseLong(v);
         case "--window" -> a.window = Integer.parseInt(v);
+        case "--broker-pid" -> a.brokerPid = Long.parseLong(v);
         default -> usage("unknown argument: " + args[i]);
       }
       if (v == null) {
@@ -62,7 +64,8 @@ final class BenchArgs {
   private static void usage(String problem) {
     System.err.println(problem);
     System.err.println("usage: BenchMain --bootstrap HOST:PORT --out DIR [--root DIR] [--quick] [--kafka-version V]"
-        + " [--payload-bytes N] [--pending N] [--window N] [--command TEXT]  (normally run through bin/bench)");
+        + " [--payload-bytes N] [--pending N] [--window N] [--broker-pid PID] [--command TEXT]"
+        + "  (normally run through bin/bench)");
     System.exit(2);
   }
 }

@@ -1,7 +1,9 @@
 package io.ackcoord.bench;
 
 import static io.ackcoord.bench.BenchReport.AT_LEAST_ONCE;
+import static io.ackcoord.bench.BenchReport.BASELINE;
 import static io.ackcoord.bench.BenchReport.EXACTLY_ONCE;
+import static io.ackcoord.bench.BenchReport.SHARE_GROUP;
 
 import io.ackcoord.kafka.TopicNames;
 import io.ackcoord.testkit.KafkaTestClients;
@@ -27,17 +29,24 @@ import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 
 /**
- * {@code bin/bench}: ackcoord against a plain Kafka pipeline on one broker, in one run. Prints its progress, writes
- * {@code BENCHMARKS.md} and the plots, and ends with the one-line verdict.
+ * {@code bin/bench}: ackcoord against two plain Kafka pipelines (a consumer group, a share group) on one broker, in
+ * one run. Prints its progress, writes {@code BENCHMARKS.md} and the plots, and ends with the one-line verdict.
  *
  * <pre>BenchMain --bootstrap HOST:PORT --root DIR --out DIR [--quick] [--kafka-version V] [--payload-bytes N]
- *           [--pending N] [--window N] [--command TEXT]</pre>
+ *           [--pending N] [--window N] [--broker-pid PID] [--command TEXT]</pre>
  *
  * <p>A command-line tool: its progress and verdict on stdout are its interface, not logging.
  */
 public final class BenchMain {
 
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+  /**
+   * Share consumers of the share-group peer, all in one process. One: the baseline's consumer's budget (one process,
+   * one poll thread, one event loop, one result producer), so the two plain peers differ only in the kind of group.
+   * A share group may have more consumers than partitions (the baseline's group may not usefully), but on this
+   * machine's two cores more poll threads would buy CPU the others do not get.
+   */
+  static final int SHARE_CONSUMERS = 1;
   private final BenchSettings settings;
   private final String bootstrap;
   private final Path root;
@@ -45,10 +54,12 @@ public final class BenchMain {
   private final Launcher launcher;
   private final LoadGenerator load;
   private final String runId = Long.toString(System.currentTimeMillis() / 1000 % 1_000_000);
+  private final long brokerPid;
   private Vertx vertx;
 
-  private BenchMain(BenchSettings settings, String bootstrap, Path root, Path runDir) {
+  private BenchMain(BenchSettings settings, String bootstrap, Path root, Path runDir, long brokerPid) {
     this.settings = settings;
+    this.brokerPid = brokerPid;
     this.bootstrap = bootstrap;
     this.root = root;
     this.runDir = runDir;
@@ -58,7 +69,8 @@ public final class BenchMain {
 
   public static void main(String[] args) {
     BenchArgs a = BenchArgs.parse(args);
-    BenchMain bench = new BenchMain(a.settings(), a.bootstrap, a.root, a.root.resolve("bench/target/bench-run"));
+    BenchMain bench = new BenchMain(a.settings(), a.bootstrap, a.root, a.root.resolve("bench/target/bench-run"),
+        a.brokerPid);
     String started = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     BenchReport report = bench.run(a.command, started, Machine.current(a.kafkaVersion));
     Path md = a.out.resolve("BENCHMARKS.md");
@@ -75,6 +87,9 @@ public final class BenchMain {
     System.out.println("exactly-once: throughput ratio "
         + Format.ratio(report.throughputRatio(EXACTLY_ONCE).orElse(Double.NaN)) + ", p99 "
         + Format.ms(report.atReferenceRate(EXACTLY_ONCE).map(LatencyResult::p99Ms).orElse(Double.NaN)));
+    System.out.println("share group: throughput ratio "
+        + Format.ratio(report.throughputRatio(SHARE_GROUP).orElse(Double.NaN)) + ", p99 "
+        + Format.ms(report.atReferenceRate(SHARE_GROUP).map(LatencyResult::p99Ms).orElse(Double.NaN)));
     System.out.println(report.finalLine());
     System.exit(0);
   }
@@ -88,7 +103,8 @@ public final class BenchMain {
       List<SaturationResult> saturation = new ArrayList<>();
       List<LatencyResult> latency = new ArrayList<>();
       List<HotSpots.Profile> profiles = new ArrayList<>();
-      SaturationResult http = comparison(saturation, latency, profiles);
+      List<CpuUse> cpu = new ArrayList<>();
+      SaturationResult http = comparison(saturation, latency, profiles, cpu);
       double reference = Math.round(saturation.get(0).perSecond() * BenchSettings.REFERENCE_FRACTION);
 
       long shortCount = Math.round(settings.pendingCount() * BenchSettings.SHORT_FRACTION);
@@ -106,7 +122,7 @@ public final class BenchMain {
       table.add(new BenchReport.Setting("load average (1, 5, 15 min) at start → end",
           loadAtStart + " → " + Machine.loadAverage()));
       return new BenchReport(command, started, machine, table, saturation, http, latency, reference,
-          pending, profiles);
+          pending, profiles, cpu);
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> null)
           .join();
@@ -114,28 +130,45 @@ public final class BenchMain {
   }
 
   /**
-   * The three systems side by side, all running at once and measured in turn, so that the machine's other load
-   * falls on each alike: saturation in rounds (the median counts), then each offered rate for each system, then
-   * JFR and the HTTP submit path on at-least-once.
+   * The four systems side by side, all running at once and measured in turn, so that the machine's other load
+   * falls on each alike: saturation in rounds (the median counts; each process's CPU read over each round), then
+   * each offered rate for each system, then JFR and the HTTP submit path on at-least-once.
    *
    * @return A's HTTP submit throughput
    */
   private SaturationResult comparison(List<SaturationResult> saturation, List<LatencyResult> latency,
-      List<HotSpots.Profile> profiles) {
+      List<HotSpots.Profile> profiles, List<CpuUse> cpu) {
     List<AutoCloseable> started = new ArrayList<>();
     try {
       String basePrefix = prefix("base");
       TopicNames topics = new TopicNames(basePrefix);
       KafkaTestClients.createTopics(bootstrap, settings.partitions(), topics.messages(), topics.results());
-      log("starting the baseline consumer, B at-least-once and B exactly-once, and deploying two As");
-      started.add(launcher.baselineConsumer(basePrefix, settings.partitions()));
-      BaselinePipeline base = add(started, new BaselinePipeline(bootstrap, topics.messages(), topics.results(),
-          settings.partitions()));
+      String sharePrefix = prefix("share");
+      TopicNames shareTopics = new TopicNames(sharePrefix);
+      KafkaTestClients.createTopics(bootstrap, settings.partitions(), shareTopics.messages(), shareTopics.results());
+      log("starting the baseline consumer, " + shareConsumers() + ", B at-least-once and B exactly-once, and "
+          + "deploying two As");
+      ManagedProcess baseConsumer = add(started, launcher.baselineConsumer(basePrefix, settings.partitions()));
+      BaselinePipeline base = add(started, new BaselinePipeline(BASELINE, bootstrap, topics.messages(),
+          topics.results(), settings.partitions()));
+      ManagedProcess shareConsumer = add(started, launcher.shareGroupConsumer(sharePrefix, settings.partitions(),
+          SHARE_CONSUMERS));
+      BaselinePipeline share = add(started, new BaselinePipeline(SHARE_GROUP, bootstrap, shareTopics.messages(),
+          shareTopics.results(), settings.partitions()));
       ManagedProcess bAlo = add(started, launcher.consumerB("b-at-least-once", prefix("alo"), "at-least-once"));
       AckcoordPipeline alo = add(started, ackcoord(AT_LEAST_ONCE, "alo", "at-least-once"));
-      started.add(launcher.consumerB("b-exactly-once", prefix("eo"), "exactly-once"));
+      ManagedProcess bEo = add(started, launcher.consumerB("b-exactly-once", prefix("eo"), "exactly-once"));
       AckcoordPipeline eo = add(started, ackcoord(EXACTLY_ONCE, "eo", "exactly-once"));
-      List<Pipeline> systems = List.of(base, alo, eo);
+      List<Pipeline> systems = List.of(base, share, alo, eo);
+      CpuMeter cpuMeter = new CpuMeter();
+      cpuMeter.add("benchmark JVM", ProcessHandle.current().pid());
+      if (brokerPid > 0) {
+        cpuMeter.add("broker", brokerPid);
+      }
+      cpuMeter.add(BASELINE + " consumer", baseConsumer.pid());
+      cpuMeter.add(SHARE_GROUP + " consumer", shareConsumer.pid());
+      cpuMeter.add("B at-least-once", bAlo.pid());
+      cpuMeter.add("B exactly-once", bEo.pid());
 
       for (Pipeline p : systems) {
         load.closedLoop(p, ids(p) + "warm-", settings.window(), settings.warmup(), Duration.ofSeconds(1),
@@ -143,11 +176,14 @@ public final class BenchMain {
       }
       log("warmed up; saturation in " + settings.rounds() + " rounds");
       Map<String, List<SaturationResult>> rounds = new LinkedHashMap<>();
+      Map<String, List<CpuUse>> cpuRounds = new LinkedHashMap<>();
       for (int round = 1; round <= settings.rounds(); round++) {
         for (Pipeline p : systems) {
+          CpuMeter.Span span = cpuMeter.span();
           SaturationResult r = load.closedLoop(p, ids(p) + "sat" + round + "-", settings.window(),
-              Duration.ofSeconds(1), settings.saturation(), settings.drain());
+              Duration.ofSeconds(1), settings.saturation(), settings.drain(), span);
           rounds.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(r);
+          cpuRounds.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(span.of(r));
           log(String.format(Locale.ROOT, "round %d: %s %s msg/s (%d failed)", round, p.name(),
               Format.count(r.perSecond()), r.failed()));
         }
@@ -156,6 +192,10 @@ public final class BenchMain {
       double baseline = saturation.get(0).perSecond();
       saturation.forEach(r -> log(String.format(Locale.ROOT, "saturation %s: %s msg/s (median), ratio %s",
           r.system(), Format.count(r.perSecond()), Format.ratio(r.perSecond() / baseline))));
+      cpuRounds.values().forEach(c -> cpu.add(CpuUse.sum(c)));
+      cpu.forEach(c -> log(String.format(Locale.ROOT, "CPU %s: %s per message in all processes (%s), %.2f cores",
+          c.system(), Format.micros(c.totalMicrosPerMessage()), String.join(", ", c.cpuSeconds().keySet().stream()
+              .map(process -> process + " " + Format.micros(c.microsPerMessage(process))).toList()), c.cores())));
 
       Map<String, Double> capacity = new LinkedHashMap<>();
       saturation.forEach(r -> capacity.put(r.system(), r.perSecond()));
@@ -262,8 +302,11 @@ public final class BenchMain {
             + s.settle().toSeconds() + " s more, unrecorded, for an overloaded system's backlog to clear"),
         new BenchReport.Setting("A (embedded)", "defaults, except ack.timeout.ms 60000 (so the overloaded rates "
             + "measure queueing, not re-sends)"),
-        new BenchReport.Setting("B (bin/vertx run)", "defaults (handler.work.ms 0), -Xmx512m; the baseline consumer "
-            + "the same heap"),
+        new BenchReport.Setting("B (bin/vertx run)", "defaults (handler.work.ms 0), -Xmx512m; the baseline's and the "
+            + "share group's consumers the same heap"),
+        new BenchReport.Setting("share group", shareConsumers() + " in one process, explicit acknowledgement "
+            + "(ACCEPT once the result is durable); group configs share.auto.offset.reset earliest, "
+            + "share.isolation.level the default read_uncommitted (as the baseline's consumer reads)"),
         new BenchReport.Setting("A's HTTP submit path", HttpSubmitPipeline.CONNECTIONS + " keep-alive connections, "
             + HttpSubmitPipeline.IN_FLIGHT + " requests in flight, " + s.httpWarmup().toSeconds() + " s warm-up, "
             + s.http().toSeconds() + " s measured"),
@@ -275,6 +318,10 @@ public final class BenchMain {
             + ", ack.timeout.ms " + s.pendingAckTimeout().toMillis() + ", the first "
             + Math.round(BenchSettings.SHORT_FRACTION * 100) + " % with their own timeout of "
             + s.pendingShortTimeout().toMillis() + " ms"));
+  }
+
+  private static String shareConsumers() {
+    return SHARE_CONSUMERS + (SHARE_CONSUMERS == 1 ? " share consumer" : " share consumers");
   }
 
   private String prefix(String system) {

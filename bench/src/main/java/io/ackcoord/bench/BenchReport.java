@@ -16,12 +16,15 @@ import java.util.Optional;
  * @param referenceRate the offered rate the targets compare p99 at: 25 % of the baseline's saturation
  * @param pending       the pending-capacity scenario
  * @param profiles      JFR hot spots of A's and B's processes during an at-least-once saturation phase
+ * @param cpu           CPU per message of each process during each system's saturation rounds, in the order of
+ *                      {@code saturation}
  */
 public record BenchReport(String command, String startedAt, Machine machine, List<Setting> settings,
     List<SaturationResult> saturation, SaturationResult httpSubmit, List<LatencyResult> latency,
-    double referenceRate, PendingResult pending, List<HotSpots.Profile> profiles) {
+    double referenceRate, PendingResult pending, List<HotSpots.Profile> profiles, List<CpuUse> cpu) {
 
   public static final String BASELINE = "baseline";
+  public static final String SHARE_GROUP = "share group";
   public static final String AT_LEAST_ONCE = "ackcoord at-least-once";
   public static final String EXACTLY_ONCE = "ackcoord exactly-once";
 

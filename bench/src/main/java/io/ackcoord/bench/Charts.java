@@ -31,7 +31,7 @@ final class Charts {
   private static final int TOP = 50;
   private static final int BOTTOM = 60;
   private static final Color[] COLORS = {new Color(0x55, 0x55, 0x55), new Color(0x1f, 0x77, 0xb4),
-      new Color(0xd6, 0x27, 0x28), new Color(0x2c, 0xa0, 0x2c)};
+      new Color(0xd6, 0x27, 0x28), new Color(0x2c, 0xa0, 0x2c), new Color(0x94, 0x67, 0xbd)};
   private static final Font FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
   private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 15);
 

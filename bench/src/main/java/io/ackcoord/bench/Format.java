@@ -23,6 +23,11 @@ final class Format {
     return Double.isFinite(n) ? String.format(Locale.ROOT, "%,.0f", n) : "n/a";
   }
 
+  /** Microseconds with one decimal and the unit: {@code 11.5 µs}; {@code n/a} when unknown. */
+  static String micros(double us) {
+    return Double.isFinite(us) ? String.format(Locale.ROOT, "%.1f µs", us) : "n/a";
+  }
+
   /** Megabytes with one decimal: {@code 123.4 MB}. */
   static String mb(long bytes) {
     return String.format(Locale.ROOT, "%.1f MB", bytes / 1048576.0);

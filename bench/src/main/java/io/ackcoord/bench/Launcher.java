@@ -10,14 +10,15 @@ import java.util.regex.Pattern;
 
 /**
  * Starts the benchmark's other processes the way users run them: B and the pending-capacity A with
- * {@code bin/vertx run}, configured through environment variables; the baseline consumer with {@code java -cp} on
- * this JVM's classpath. Each waits until its process says it is ready.
+ * {@code bin/vertx run}, configured through environment variables; the baseline's and the share group's consumers
+ * with {@code java -cp} on this JVM's classpath. Each waits until its process says it is ready.
  */
 final class Launcher {
 
   private static final Pattern A_READY = Pattern.compile("Producer A .* ready");
   private static final Pattern B_READY = Pattern.compile("Consumer B .* started");
   private static final Pattern BASELINE_READY = Pattern.compile(Pattern.quote(BaselineConsumer.READY));
+  private static final Pattern SHARE_READY = Pattern.compile(Pattern.quote(ShareGroupConsumer.READY));
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
   /**
@@ -25,7 +26,7 @@ final class Launcher {
    * the method it was in. Without it samples pile up on whatever inlined code sits next to a safepoint's debug info.
    */
   static final String PROFILING_OPTS = "-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints";
-  /** B's heap, and the baseline consumer's (the same). */
+  /** B's heap, and the plain Kafka peers' consumers' (the same). */
   private static final String BASELINE_HEAP = "-Xms256m -Xmx512m";
   private final Path root;
   private final Path logDir;
@@ -61,17 +62,29 @@ final class Launcher {
 
   /** The baseline's consumer ({@link BaselineConsumer}), with the same heap as B. */
   ManagedProcess baselineConsumer(String prefix, int partitions) {
+    return java("baseline-consumer", BaselineConsumer.class, BASELINE_READY, prefix, prefix + "b",
+        Integer.toString(partitions));
+  }
+
+  /** The share group's consumer process ({@link ShareGroupConsumer}) with {@code consumers} share consumers. */
+  ManagedProcess shareGroupConsumer(String prefix, int partitions, int consumers) {
+    return java("share-group-consumer", ShareGroupConsumer.class, SHARE_READY, prefix, prefix + "share",
+        Integer.toString(partitions), Integer.toString(consumers));
+  }
+
+  // A main class of this module on this JVM's classpath, with B's heap; its arguments start with the bootstrap.
+  private ManagedProcess java(String name, Class<?> main, Pattern ready, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of((BASELINE_HEAP + " " + PROFILING_OPTS + " " + extraJavaOpts).trim().split("\\s+")));
     command.addAll(List.of("-Dlogback.configurationFile=" + root.resolve("conf/logback.xml"),
-        "-cp", System.getProperty("java.class.path"), BaselineConsumer.class.getName(),
-        bootstrap, prefix, prefix + "b", Integer.toString(partitions)));
-    ManagedProcess p = ManagedProcess.builder("baseline-consumer", command)
+        "-cp", System.getProperty("java.class.path"), main.getName(), bootstrap));
+    command.addAll(List.of(args));
+    ManagedProcess p = ManagedProcess.builder(name, command)
         .directory(root)
-        .logFile(logDir.resolve("baseline-consumer-" + (++started) + ".log"))
+        .logFile(logDir.resolve(name + "-" + (++started) + ".log"))
         .start();
-    p.awaitLine(BASELINE_READY, START_TIMEOUT);
+    p.awaitLine(ready, START_TIMEOUT);
     return p;
   }
 

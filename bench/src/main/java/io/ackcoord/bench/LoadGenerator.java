@@ -23,19 +23,50 @@ final class LoadGenerator {
     this.payloads = payloads;
   }
 
+  /** Told when the measured part of a closed loop starts and ends (to read counters over exactly that part). */
+  interface Interval {
+    /** Nothing to be told. */
+    Interval NONE = new Interval() {
+      @Override
+      public void start() {
+      }
+
+      @Override
+      public void end() {
+      }
+    };
+
+    /** The measured part starts now. */
+    void start();
+
+    /** The measured part ended now (not called if it never started). */
+    void end();
+  }
+
   /**
    * Keeps {@code window} messages in flight for {@code warmup + measure} and counts the completions of the measured
    * part; then waits (at most {@code drain}) for the rest so the next phase starts clean.
    */
   SaturationResult closedLoop(Pipeline pipeline, String idPrefix, int window, Duration warmup, Duration measure,
       Duration drain) {
+    return closedLoop(pipeline, idPrefix, window, warmup, measure, drain, Interval.NONE);
+  }
+
+  /** {@link #closedLoop(Pipeline, String, int, Duration, Duration, Duration)}, telling {@code interval}. */
+  SaturationResult closedLoop(Pipeline pipeline, String idPrefix, int window, Duration warmup, Duration measure,
+      Duration drain, Interval interval) {
     Semaphore permits = new Semaphore(window);
     AtomicLong completed = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     long measureFrom = System.nanoTime() + warmup.toNanos();
     long end = measureFrom + measure.toNanos();
     long n = 0;
+    boolean measuring = false;
     while (System.nanoTime() < end) {
+      if (!measuring && System.nanoTime() >= measureFrom) {
+        interval.start();
+        measuring = true;
+      }
       if (!acquire(permits, 1, Duration.ofMillis(100))) {
         continue;
       }
@@ -47,6 +78,9 @@ final class LoadGenerator {
         }
         permits.release();
       });
+    }
+    if (measuring) {
+      interval.end();
     }
     acquire(permits, window, drain);
     double seconds = measure.toNanos() / 1e9;

@@ -29,5 +29,7 @@ class FormatTest {
     assertThat(Format.count(12_345.6)).isEqualTo("12,346");
     assertThat(Format.mb(512L << 20)).isEqualTo("512.0 MB");
     assertThat(Format.percent(0.125)).isEqualTo("12.5 %");
+    assertThat(Format.micros(11.54)).isEqualTo("11.5 µs");
+    assertThat(Format.micros(Double.NaN)).isEqualTo("n/a");
   }
 }

@@ -3,9 +3,11 @@ package io.ackcoord.bench;
 import static io.ackcoord.bench.BenchReport.AT_LEAST_ONCE;
 import static io.ackcoord.bench.BenchReport.BASELINE;
 import static io.ackcoord.bench.BenchReport.EXACTLY_ONCE;
+import static io.ackcoord.bench.BenchReport.SHARE_GROUP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -17,10 +19,12 @@ class MarkdownTest {
   private static BenchReport report(PendingResult.Timers timers) {
     List<SaturationResult> saturation = List.of(
         new SaturationResult(BASELINE, 10_000, 100_000, 0, 10),
+        new SaturationResult(SHARE_GROUP, 9_000, 90_000, 0, 10),
         new SaturationResult(AT_LEAST_ONCE, 8_300, 83_000, 0, 10),
         new SaturationResult(EXACTLY_ONCE, 6_100, 61_000, 2, 10, List.of(5_000.0, 6_100.0, 7_000.0)));
     List<LatencyResult> latency = List.of(
         new LatencyResult(BASELINE, 2_500, 25_000, 25_000, 0, 0, 1.5, 3.2, 5.0, 9.0),
+        new LatencyResult(SHARE_GROUP, 2_500, 25_000, 25_000, 0, 0, 2.0, 4.5, 6.0, 9.5),
         new LatencyResult(AT_LEAST_ONCE, 2_500, 25_000, 25_000, 0, 0, 3.0, 7.14, 12.0, 20.0),
         new LatencyResult(EXACTLY_ONCE, 2_500, 25_000, 25_000, 0, 0, 60.0, 120.0, 150.0, 200.0),
         new LatencyResult(BASELINE, 5_000, 50_000, 50_000, 0, 0, 2.0, 4.0, 6.0, 10.0),
@@ -33,7 +37,9 @@ class MarkdownTest {
         new SaturationResult("A HTTP submit", 5_000, 20_000, 0, 4), latency, 2_500, pending, List.of(
             new HotSpots.Profile("B", 1_000, List.of(new HotSpots.Share("x.Y.z", 0.25)),
                 List.of(new HotSpots.Share("io.ackcoord.consumer.MessagePipeline.run", 0.5)),
-                List.of(new HotSpots.Share("vert.x-eventloop-thread-N", 0.6)))));
+                List.of(new HotSpots.Share("vert.x-eventloop-thread-N", 0.6)))), List.of(
+            new CpuUse(BASELINE, 100_000, 10, Map.of("broker", 0.5)),
+            new CpuUse(SHARE_GROUP, 90_000, 10, Map.of("broker", 0.9, "share group consumer", 0.45))));
   }
 
   @Test
@@ -47,7 +53,7 @@ class MarkdownTest {
   @DisplayName("without a measurement the final line keeps its form and says n/a")
   void finalLineWithoutFigures() {
     BenchReport empty = new BenchReport("bin/bench", "now", MACHINE, List.of(), List.of(), null, List.of(), 100,
-        null, List.of());
+        null, List.of(), List.of());
     assertThat(empty.finalLine()).isEqualTo("throughput ratio n/a, p99 ackcoord n/a / baseline n/a");
   }
 
@@ -70,6 +76,41 @@ class MarkdownTest {
         .contains("| `x.Y.z` | 25.0 % | `io.ackcoord.consumer.MessagePipeline.run` | 50.0 % | "
             + "`vert.x-eventloop-thread-N` | 60.0 % |")
         .contains("| CPU | Test CPU × 2 |");
+  }
+
+  @Test
+  @DisplayName("the share group has its rows and its line under the verdict, as a peer of the baseline")
+  void rendersShareGroup() {
+    String md = Markdown.render(report(null), "bench", null);
+    assertThat(md)
+        .contains("Share group, for the record: throughput ratio 0.90, p99 4.5 ms at the same rate.")
+        .contains("| share group | 9,000 | 0.90 |  | 90,000 | 0 | 10 s |")
+        .contains("| 2,500 | 25 % | share group | 2.0 ms | 4.5 ms | 6.0 ms | 9.5 ms | 25,000 / 25,000 | 0 |")
+        .contains("`ShareGroupConsumer`");
+  }
+
+  @Test
+  @DisplayName("CPU per message: a column per process any system saw, n/a where a system has no figure for one")
+  void rendersCpu() {
+    String md = Markdown.render(report(null), "bench", null);
+    assertThat(md)
+        .contains("## CPU per message")
+        .contains("| system | msg/s (median round) | broker | share group consumer | all processes | cores |\n"
+            + "|---|---|---|---|---|---|\n")
+        .contains("| baseline | 10,000 | 5.0 µs | n/a | 5.0 µs | 0.05 |")
+        .contains("| share group | 9,000 | 10.0 µs | 5.0 µs | 15.0 µs | 0.14 |");
+  }
+
+  @Test
+  @DisplayName("CPU intervals of one system add up: messages, seconds and each process's CPU")
+  void cpuSums() {
+    CpuUse sum = CpuUse.sum(List.of(new CpuUse(SHARE_GROUP, 1_000, 1, Map.of("broker", 0.01)),
+        new CpuUse(SHARE_GROUP, 3_000, 2, Map.of("broker", 0.03, "B", 0.02))));
+    assertThat(sum.messages()).isEqualTo(4_000);
+    assertThat(sum.seconds()).isEqualTo(3.0);
+    assertThat(sum.microsPerMessage("broker")).isCloseTo(10.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(sum.totalMicrosPerMessage()).isCloseTo(15.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(sum.microsPerMessage("nobody")).isNaN();
   }
 
   @Test
