@@ -23,8 +23,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
 import org.awaitility.core.ConditionTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +61,8 @@ final class Deployment implements AutoCloseable {
   private final Path dir;
   private final Path root;
   private final String guarantee;
+  /** B's {@code consumer.mode}, or {@code null} for B's default. */
+  private final String mode;
   private final Map<String, ManagedProcess> consumers = new LinkedHashMap<>();
   private final Map<String, ManagedProcess> producers = new LinkedHashMap<>();
   /** Each A keeps its port across restarts, so traffic and status calls find it again. */
@@ -63,7 +72,13 @@ final class Deployment implements AutoCloseable {
 
   /** @param guarantee B's {@code processing.guarantee}, or {@code null} for B's default */
   Deployment(String name, String guarantee) {
+    this(name, guarantee, null);
+  }
+
+  /** @param mode B's {@code consumer.mode}, or {@code null} for B's default */
+  Deployment(String name, String guarantee, String mode) {
     this.guarantee = guarantee;
+    this.mode = mode;
     this.root = repoRoot();
     this.prefix = TestTopics.uniquePrefix(name);
     this.group = prefix + "b";
@@ -74,8 +89,22 @@ final class Deployment implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     this.broker = LocalKafkaProcess.builder().workDir(dir.resolve("kafka")).root(root).start();
-    LOG.info("Chaos deployment {} on {} ({})", prefix, broker.bootstrapServers(),
-        guarantee == null ? "default guarantee" : guarantee);
+    LOG.info("Chaos deployment {} on {} ({}{})", prefix, broker.bootstrapServers(),
+        guarantee == null ? "default guarantee" : guarantee, mode == null ? "" : ", " + mode + " mode");
+  }
+
+  /** Sets a config of B's share group, before the Bs start (share mode). */
+  void shareGroupConfig(String key, String value) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+      ConfigResource resource = new ConfigResource(ConfigResource.Type.GROUP, group);
+      admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(new ConfigEntry(key, value),
+          AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("could not set " + key + " on share group " + group + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Starts (or restarts) consumer B {@code name}, a static member of the group, and waits until it runs. */
@@ -204,6 +233,9 @@ final class Deployment implements AutoCloseable {
         .env("ACKCOORD_NO_BUILD", "1");
     if (guarantee != null && verticle.contains("Consumer")) {
       builder.env("PROCESSING_GUARANTEE", guarantee);
+    }
+    if (mode != null && verticle.contains("Consumer")) {
+      builder.env("CONSUMER_MODE", mode);
     }
     env.forEach(builder::env);
     return builder.start();

@@ -10,10 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
@@ -48,7 +52,8 @@ public final class BooksChecker {
    *
    * @param accepted      ids the callers were told were accepted; {@code null} takes every id on topic 1
    * @param submitted     every id a caller tried to submit, accepted or not; {@code null} means {@code accepted}
-   * @param consumerGroup B's consumer group, whose uncommitted records count as stuck; {@code null} skips that
+   * @param consumerGroup B's consumer group, whose uncommitted records (in share mode: unacknowledged) count as stuck;
+   *                      {@code null} skips that
    */
   public Books check(Set<String> accepted, Set<String> submitted, String consumerGroup) {
     List<ConsumerRecord<String, byte[]>> messages = read(topics.messages());
@@ -122,6 +127,12 @@ public final class BooksChecker {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
           .partitionsToOffsetAndMetadata().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (committed.isEmpty()) {
+        Long shareLag = shareLag(admin, group);
+        if (shareLag != null) {
+          return shareLag;
+        }
+      }
       Map<TopicPartition, OffsetSpec> request = new HashMap<>();
       int partitions = admin.describeTopics(List.of(topics.messages())).allTopicNames()
           .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topics.messages()).partitions().size();
@@ -140,6 +151,27 @@ public final class BooksChecker {
     } catch (Exception e) {
       throw new IllegalStateException("cannot read the lag of group " + group + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Records of topic 1 a share group (B's {@code consumer.mode = share}) has not acknowledged yet, as the broker counts
+   * them; {@code null} when {@code group} is no share group.
+   */
+  private Long shareLag(Admin admin, String group) throws InterruptedException, TimeoutException {
+    Map<TopicPartition, SharePartitionOffsetInfo> offsets;
+    try {
+      offsets = admin.listShareGroupOffsets(Map.of(group, new ListShareGroupOffsetsSpec()))
+          .partitionsToOffsetInfo(group).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      return null;
+    }
+    if (offsets == null || offsets.isEmpty()) {
+      return null;
+    }
+    return offsets.entrySet().stream()
+        .filter(e -> e.getKey().topic().equals(topics.messages()) && e.getValue() != null)
+        .mapToLong(e -> e.getValue().lag().orElse(0L))
+        .sum();
   }
 
   private List<ConsumerRecord<String, byte[]>> read(String topic) {
