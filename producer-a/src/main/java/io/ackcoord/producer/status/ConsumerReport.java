@@ -25,9 +25,9 @@ public record ConsumerReport(String consumerId, long at, Map<String, Long> count
   static final List<String> SUMMED = List.of("received", "processed", "duplicates", "poison", "acksSent",
       "nacksSent", "inProgressSent", "inFlight", "handlerFailures", "committed");
   private static final List<String> OTHER_COUNTERS = List.of("dropped", "effectsWritten", "effectsRefused",
-      "leaseRenewals", "transactions", "transactionAborts", "leaseRemainingMs", "intervalMs");
+      "leaseRenewals", "transactions", "transactionAborts", "redelivered", "leaseRemainingMs", "intervalMs");
   private static final List<String> FLAGS = List.of("stopped", "subscribed", "fenced", "paused");
-  private static final List<String> TEXTS = List.of("groupId", "guarantee", "handler");
+  private static final List<String> TEXTS = List.of("groupId", "guarantee", "mode", "handler");
   static final int MAX_ID_CHARS = 255;
   static final int MAX_TEXT_CHARS = 200;
   static final int MAX_PARTITIONS = 10_000;
