@@ -313,8 +313,9 @@ public final class BenchMain {
         new BenchReport.Setting("A (embedded)", "defaults, except ack.timeout.ms 60000 (so the overloaded rates "
             + "measure queueing, not re-sends)"),
         new BenchReport.Setting("B (bin/vertx run)", "defaults (handler.work.ms 0, consumer.mode group), -Xmx512m; "
-            + "share mode's B the same but consumer.mode share; the baseline's and the share group's consumers the "
-            + "same heap"),
+            + "share mode's B the same but consumer.mode share (B sets its share group to the earliest record and "
+            + "read_committed; record lock the broker's default, 30 s); the baseline's and the share group's consumers "
+            + "the same heap"),
         new BenchReport.Setting("share group", shareConsumers() + " in one process, explicit acknowledgement "
             + "(ACCEPT once the result is durable); group configs share.auto.offset.reset earliest, "
             + "share.isolation.level the default read_uncommitted (as the baseline's consumer reads)"),
