@@ -20,7 +20,7 @@ final class AckcoordPipeline implements Pipeline {
 
   private final Vertx vertx;
   private final String name;
-  // One address per A: on a shared one the event bus would spread each system's messages over both As.
+  // One address per A: on a shared one the event bus would spread each system's messages over all the As.
   private final String address;
   private final ProducerVerticle verticle = new ProducerVerticle();
   private final Context caller;

@@ -1,6 +1,7 @@
 package io.ackcoord.bench;
 
 import static io.ackcoord.bench.BenchReport.AT_LEAST_ONCE;
+import static io.ackcoord.bench.BenchReport.AT_LEAST_ONCE_SHARE;
 import static io.ackcoord.bench.BenchReport.BASELINE;
 import static io.ackcoord.bench.BenchReport.EXACTLY_ONCE;
 import static io.ackcoord.bench.BenchReport.SHARE_GROUP;
@@ -29,8 +30,8 @@ import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 
 /**
- * {@code bin/bench}: ackcoord against two plain Kafka pipelines (a consumer group, a share group) on one broker, in
- * one run. Prints its progress, writes {@code BENCHMARKS.md} and the plots, and ends with the one-line verdict.
+ * {@code bin/bench}: ackcoord (at-least-once, exactly-once, and at-least-once with B in share mode) against two plain
+ * Kafka pipelines (a consumer group, a share group) on one broker, in one run. Prints its progress, writes {@code BENCHMARKS.md} and the plots, and ends with the one-line verdict.
  *
  * <pre>BenchMain --bootstrap HOST:PORT --root DIR --out DIR [--quick] [--kafka-version V] [--payload-bytes N]
  *           [--pending N] [--window N] [--broker-pid PID] [--command TEXT]</pre>
@@ -90,6 +91,9 @@ public final class BenchMain {
     System.out.println("share group: throughput ratio "
         + Format.ratio(report.throughputRatio(SHARE_GROUP).orElse(Double.NaN)) + ", p99 "
         + Format.ms(report.atReferenceRate(SHARE_GROUP).map(LatencyResult::p99Ms).orElse(Double.NaN)));
+    System.out.println("at-least-once, share mode: throughput ratio "
+        + Format.ratio(report.throughputRatio(AT_LEAST_ONCE_SHARE).orElse(Double.NaN)) + ", p99 "
+        + Format.ms(report.atReferenceRate(AT_LEAST_ONCE_SHARE).map(LatencyResult::p99Ms).orElse(Double.NaN)));
     System.out.println(report.finalLine());
     System.exit(0);
   }
@@ -130,7 +134,7 @@ public final class BenchMain {
   }
 
   /**
-   * The four systems side by side, all running at once and measured in turn, so that the machine's other load
+   * The five systems side by side, all running at once and measured in turn, so that the machine's other load
    * falls on each alike: saturation in rounds (the median counts; each process's CPU read over each round), then
    * each offered rate for each system, then JFR and the HTTP submit path on at-least-once.
    *
@@ -146,8 +150,8 @@ public final class BenchMain {
       String sharePrefix = prefix("share");
       TopicNames shareTopics = new TopicNames(sharePrefix);
       KafkaTestClients.createTopics(bootstrap, settings.partitions(), shareTopics.messages(), shareTopics.results());
-      log("starting the baseline consumer, " + shareConsumers() + ", B at-least-once and B exactly-once, and "
-          + "deploying two As");
+      log("starting the baseline consumer, " + shareConsumers() + ", B at-least-once, B exactly-once and B "
+          + "at-least-once in share mode, and deploying three As");
       ManagedProcess baseConsumer = add(started, launcher.baselineConsumer(basePrefix, settings.partitions()));
       BaselinePipeline base = add(started, new BaselinePipeline(BASELINE, bootstrap, topics.messages(),
           topics.results(), settings.partitions()));
@@ -155,11 +159,16 @@ public final class BenchMain {
           SHARE_CONSUMERS));
       BaselinePipeline share = add(started, new BaselinePipeline(SHARE_GROUP, bootstrap, shareTopics.messages(),
           shareTopics.results(), settings.partitions()));
-      ManagedProcess bAlo = add(started, launcher.consumerB("b-at-least-once", prefix("alo"), "at-least-once"));
-      AckcoordPipeline alo = add(started, ackcoord(AT_LEAST_ONCE, "alo", "at-least-once"));
-      ManagedProcess bEo = add(started, launcher.consumerB("b-exactly-once", prefix("eo"), "exactly-once"));
-      AckcoordPipeline eo = add(started, ackcoord(EXACTLY_ONCE, "eo", "exactly-once"));
-      List<Pipeline> systems = List.of(base, share, alo, eo);
+      ManagedProcess bAlo = add(started, launcher.consumerB("b-at-least-once", prefix("alo"), "at-least-once",
+          "group"));
+      AckcoordPipeline alo = add(started, ackcoord(AT_LEAST_ONCE, "alo", "bench-at-least-once"));
+      ManagedProcess bEo = add(started, launcher.consumerB("b-exactly-once", prefix("eo"), "exactly-once", "group"));
+      AckcoordPipeline eo = add(started, ackcoord(EXACTLY_ONCE, "eo", "bench-exactly-once"));
+      // Last, so the first four keep their places (and colours) in the report.
+      ManagedProcess bAloShare = add(started, launcher.consumerB("b-at-least-once-share", prefix("alos"),
+          "at-least-once", "share"));
+      AckcoordPipeline aloShare = add(started, ackcoord(AT_LEAST_ONCE_SHARE, "alos", "bench-at-least-once-share"));
+      List<Pipeline> systems = List.of(base, share, alo, eo, aloShare);
       CpuMeter cpuMeter = new CpuMeter();
       cpuMeter.add("benchmark JVM", ProcessHandle.current().pid());
       if (brokerPid > 0) {
@@ -169,6 +178,7 @@ public final class BenchMain {
       cpuMeter.add(SHARE_GROUP + " consumer", shareConsumer.pid());
       cpuMeter.add("B at-least-once", bAlo.pid());
       cpuMeter.add("B exactly-once", bEo.pid());
+      cpuMeter.add("B at-least-once, share mode", bAloShare.pid());
 
       for (Pipeline p : systems) {
         load.closedLoop(p, ids(p) + "warm-", settings.window(), settings.warmup(), Duration.ofSeconds(1),
@@ -234,12 +244,12 @@ public final class BenchMain {
     }
   }
 
-  private AckcoordPipeline ackcoord(String system, String shortName, String guarantee) {
+  private AckcoordPipeline ackcoord(String system, String shortName, String producerId) {
     return new AckcoordPipeline(vertx, system, new JsonObject()
         .put("kafka.bootstrap.servers", bootstrap)
         .put("topic.prefix", prefix(shortName))
         .put("topic.partitions", settings.partitions())
-        .put("producer.id", "bench-" + guarantee)
+        .put("producer.id", producerId)
         .put("http.host", "127.0.0.1")
         .put("http.port", 0)
         .put("config.scan.period.ms", 0)
@@ -302,8 +312,10 @@ public final class BenchMain {
             + s.settle().toSeconds() + " s more, unrecorded, for an overloaded system's backlog to clear"),
         new BenchReport.Setting("A (embedded)", "defaults, except ack.timeout.ms 60000 (so the overloaded rates "
             + "measure queueing, not re-sends)"),
-        new BenchReport.Setting("B (bin/vertx run)", "defaults (handler.work.ms 0), -Xmx512m; the baseline's and the "
-            + "share group's consumers the same heap"),
+        new BenchReport.Setting("B (bin/vertx run)", "defaults (handler.work.ms 0, consumer.mode group), -Xmx512m; "
+            + "share mode's B the same but consumer.mode share (B sets its share group to the earliest record and "
+            + "read_committed; record lock the broker's default, 30 s); the baseline's and the share group's consumers "
+            + "the same heap"),
         new BenchReport.Setting("share group", shareConsumers() + " in one process, explicit acknowledgement "
             + "(ACCEPT once the result is durable); group configs share.auto.offset.reset earliest, "
             + "share.isolation.level the default read_uncommitted (as the baseline's consumer reads)"),

@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param latency       latency per system and offered rate
  * @param referenceRate the offered rate the targets compare p99 at: 25 % of the baseline's saturation
  * @param pending       the pending-capacity scenario
- * @param profiles      JFR hot spots of A's and B's processes during an at-least-once saturation phase
+ * @param profiles      JFR hot spots of A's and B's processes during an at-least-once (group mode) saturation phase
  * @param cpu           CPU per message of each process during each system's saturation rounds, in the order of
  *                      {@code saturation}
  */
@@ -27,6 +27,8 @@ public record BenchReport(String command, String startedAt, Machine machine, Lis
   public static final String SHARE_GROUP = "share group";
   public static final String AT_LEAST_ONCE = "ackcoord at-least-once";
   public static final String EXACTLY_ONCE = "ackcoord exactly-once";
+  /** At-least-once with B reading topic 1 through a share group ({@code consumer.mode = share}). */
+  public static final String AT_LEAST_ONCE_SHARE = "ackcoord at-least-once, share mode";
 
   /** One line of the settings table. */
   public record Setting(String name, String value) {

@@ -30,8 +30,14 @@ final class Charts {
   private static final int RIGHT = 220;
   private static final int TOP = 50;
   private static final int BOTTOM = 60;
+  /**
+   * In the order the systems come: baseline grey, share group blue, at-least-once red, exactly-once green,
+   * at-least-once in share mode orange, then A's HTTP submit bar purple.
+   */
   private static final Color[] COLORS = {new Color(0x55, 0x55, 0x55), new Color(0x1f, 0x77, 0xb4),
-      new Color(0xd6, 0x27, 0x28), new Color(0x2c, 0xa0, 0x2c), new Color(0x94, 0x67, 0xbd)};
+      new Color(0xd6, 0x27, 0x28), new Color(0x2c, 0xa0, 0x2c), new Color(0xff, 0x7f, 0x0e),
+      new Color(0x94, 0x67, 0xbd)};
+  private static final int LINE = 16;
   private static final Font FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
   private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 15);
 
@@ -75,6 +81,7 @@ final class Charts {
     Stroke solid = new BasicStroke(2.2f);
     Stroke dashed = new BasicStroke(1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 5}, 0);
     int c = 0;
+    int legendY = TOP + 20;
     for (Map.Entry<String, List<LatencyResult>> e : bySystem.entrySet()) {
       Color color = COLORS[c % COLORS.length];
       List<LatencyResult> points = e.getValue().stream()
@@ -97,10 +104,13 @@ final class Charts {
         }
       }
       g.setStroke(solid);
-      int ly = TOP + 20 + c * 24;
-      g.drawLine(W - RIGHT + 15, ly - 5, W - RIGHT + 40, ly - 5);
+      g.drawLine(W - RIGHT + 15, legendY - 5, W - RIGHT + 40, legendY - 5);
       g.setColor(Color.BLACK);
-      g.drawString(e.getKey(), W - RIGHT + 48, ly);
+      List<String> lines = wrap(g, e.getKey(), RIGHT - 52);
+      for (int i = 0; i < lines.size(); i++) {
+        g.drawString(lines.get(i), W - RIGHT + 48, legendY + i * LINE);
+      }
+      legendY += 8 + lines.size() * LINE;
       c++;
     }
     write(img, g, file);
@@ -129,10 +139,30 @@ final class Charts {
       g.setColor(Color.BLACK);
       String value = Format.count(s.perSecond());
       g.drawString(value, x + w / 2 - g.getFontMetrics().stringWidth(value) / 2, TOP + plotH - barH - 6);
-      String label = s.system();
-      g.drawString(label, x + w / 2 - g.getFontMetrics().stringWidth(label) / 2, TOP + plotH + 20);
+      List<String> lines = wrap(g, s.system(), slot - 6);
+      for (int l = 0; l < lines.size(); l++) {
+        String label = lines.get(l);
+        g.drawString(label, x + w / 2 - g.getFontMetrics().stringWidth(label) / 2, TOP + plotH + 20 + l * LINE);
+      }
     }
     write(img, g, file);
+  }
+
+  /** {@code text} in lines of at most {@code width} pixels, broken at spaces (a longer word gets a line of its own). */
+  static List<String> wrap(Graphics2D g, String text, int width) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (String word : text.split(" ")) {
+      String longer = line.isEmpty() ? word : line + " " + word;
+      if (!line.isEmpty() && g.getFontMetrics().stringWidth(longer) > width) {
+        lines.add(line.toString());
+        line = new StringBuilder(word);
+      } else {
+        line = new StringBuilder(longer);
+      }
+    }
+    lines.add(line.toString());
+    return lines;
   }
 
   private static BufferedImage canvas() {

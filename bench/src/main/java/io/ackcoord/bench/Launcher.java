@@ -46,12 +46,16 @@ final class Launcher {
     return extraJavaOpts;
   }
 
-  /** Consumer B, default handler, in {@code guarantee} mode, on the topics of {@code prefix}. */
-  ManagedProcess consumerB(String name, String prefix, String guarantee) {
+  /**
+   * Consumer B, default handler, in {@code guarantee} mode, on the topics of {@code prefix}, reading topic 1 in
+   * {@code consumerMode} ({@code group} or {@code share}).
+   */
+  ManagedProcess consumerB(String name, String prefix, String guarantee, String consumerMode) {
     return vertx(name, "io.ackcoord.consumer.ConsumerVerticle", prefix, BASELINE_HEAP, Map.of(
         "CONSUMER_GROUP_ID", prefix + "b",
         "CONSUMER_INSTANCE_ID", name,
         "PROCESSING_GUARANTEE", guarantee,
+        "CONSUMER_MODE", consumerMode,
         "HTTP_PORT", "-1"), B_READY);
   }
 

@@ -1,6 +1,7 @@
 package io.ackcoord.bench;
 
 import static io.ackcoord.bench.BenchReport.AT_LEAST_ONCE;
+import static io.ackcoord.bench.BenchReport.AT_LEAST_ONCE_SHARE;
 import static io.ackcoord.bench.BenchReport.BASELINE;
 import static io.ackcoord.bench.BenchReport.EXACTLY_ONCE;
 import static io.ackcoord.bench.BenchReport.SHARE_GROUP;
@@ -44,6 +45,10 @@ final class Markdown {
         .append(Format.ratio(r.throughputRatio(EXACTLY_ONCE).orElse(Double.NaN))).append(", p99 ")
         .append(Format.ms(r.atReferenceRate(EXACTLY_ONCE).map(LatencyResult::p99Ms).orElse(Double.NaN)))
         .append(" at the same rate.  \n");
+    md.append("At-least-once with B in share mode, for the record: throughput ratio ")
+        .append(Format.ratio(r.throughputRatio(AT_LEAST_ONCE_SHARE).orElse(Double.NaN))).append(", p99 ")
+        .append(Format.ms(r.atReferenceRate(AT_LEAST_ONCE_SHARE).map(LatencyResult::p99Ms).orElse(Double.NaN)))
+        .append(" at the same rate.  \n");
     md.append("Share group, for the record: throughput ratio ")
         .append(Format.ratio(r.throughputRatio(SHARE_GROUP).orElse(Double.NaN))).append(", p99 ")
         .append(Format.ms(r.atReferenceRate(SHARE_GROUP).map(LatencyResult::p99Ms).orElse(Double.NaN)))
@@ -69,6 +74,8 @@ final class Markdown {
         .append(" |\n");
     md.append("| exactly-once throughput, for the record | ")
         .append(Format.ratio(r.throughputRatio(EXACTLY_ONCE).orElse(Double.NaN))).append(" | |\n");
+    md.append("| at-least-once in share mode throughput, for the record | ")
+        .append(Format.ratio(r.throughputRatio(AT_LEAST_ONCE_SHARE).orElse(Double.NaN))).append(" | |\n");
     Optional<Double> p99 = p99Ratio(r, AT_LEAST_ONCE);
     md.append("| p99 send→ACK ≤ 3 × the baseline's p99 at 25 % of its saturation (")
         .append(Format.count(r.referenceRate())).append(" msg/s) | ")
@@ -79,6 +86,9 @@ final class Markdown {
     Optional<Double> p99Eo = p99Ratio(r, EXACTLY_ONCE);
     md.append("| the same for exactly-once, for the record | ")
         .append(p99Eo.map(v -> String.format(Locale.ROOT, "%.1f ×", v)).orElse("n/a")).append(" | |\n");
+    Optional<Double> p99Share = p99Ratio(r, AT_LEAST_ONCE_SHARE);
+    md.append("| the same for at-least-once in share mode, for the record | ")
+        .append(p99Share.map(v -> String.format(Locale.ROOT, "%.1f ×", v)).orElse("n/a")).append(" | |\n");
     PendingResult p = r.pending();
     if (p != null) {
       double projected = p.heapIdleBytes() + p.bytesPerPending() * PENDING_TARGET;
@@ -104,9 +114,8 @@ final class Markdown {
     md.append("## Throughput at saturation\n\n");
     md.append("Closed loop: a fixed number of messages in flight, the next sent as soon as one completes, counted "
         + "after a warm-up. A message completes when the sender learns it was processed: for ackcoord when A has B's "
-        + "ACK, for the baseline and the share group when its result record is read back. All four systems run all "
-        + "the time and are "
-        + "measured in turn, round after round, so the machine's other load falls on each alike; the median round "
+        + "ACK, for the baseline and the share group when its result record is read back. All five systems run all "
+        + "the time and are measured in turn, round after round, so the machine's other load falls on each alike; the median round "
         + "counts.\n\n");
     md.append("| system | msg/s (median round) | / baseline | rounds, msg/s | completed | failed | measured over |\n"
         + "|---|---|---|---|---|---|---|\n");
@@ -164,7 +173,7 @@ final class Markdown {
     md.append("## CPU per message\n\n");
     md.append("Each process's CPU time (user + system, from `/proc`) during the measured part of a system's saturation "
         + "rounds, divided by the messages that system completed in them: microseconds of CPU per message, all rounds "
-        + "together. The benchmark JVM holds the load generator, both As, and the plain peers' producers and result "
+        + "together. The benchmark JVM holds the load generator, the three As, and the plain peers' producers and result "
         + "readers; while one system is measured the others idle, and their processes' figures are what idling "
         + "costs. *Cores* is the CPU time of all processes over the measured time.\n\n");
     LinkedHashSet<String> processes = new LinkedHashSet<>();
@@ -272,7 +281,9 @@ final class Markdown {
         `ACCEPT` once its result is durable (sent with the next poll). The group's `share.auto.offset.reset` is `earliest`, so no message sent before the broker \
         assigned is skipped.
         - **ackcoord**: B runs as users run it (`bin/vertx run`, its own process, environment config), once per \
-        `processing.guarantee`. A is deployed in the benchmark JVM and driven through its event-bus API \
+        `processing.guarantee` with `consumer.mode` `group`, and once more at-least-once with `consumer.mode` `share` \
+        (B reads topic 1 through a share group, one share consumer, and accepts each record once its reply is \
+        durable; A is unchanged). Each of the three has its own A, topics and group. A is deployed in the benchmark JVM and driven through its event-bus API \
         (request/reply; the reply comes on ACK or dead letter), so send→ACK is measured exactly where A learns it, \
         without an HTTP hop in between. A's HTTP submit path is measured separately (its 202 means durable, not ACKed).
         - **Same load** for all: one driver, the same random payloads, the same in-flight window, the same offered \

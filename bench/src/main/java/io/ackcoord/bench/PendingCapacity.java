@@ -50,7 +50,7 @@ final class PendingCapacity {
   PendingResult run(String prefix, long count, String heap, long ackTimeoutMs, long shortCount, long shortTimeoutMs,
       Duration drainTimeout) {
     int port = Ports.free();
-    try (ManagedProcess b = launcher.consumerB("b-pending", prefix, "at-least-once");
+    try (ManagedProcess b = launcher.consumerB("b-pending", prefix, "at-least-once", "group");
          ManagedProcess a = launcher.producerA("a-pending", prefix,
              // An A out of heap exits (and says so) instead of limping on.
              "-Xms" + heap + " -Xmx" + heap + " -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError", Map.of(

@@ -1,6 +1,7 @@
 package io.ackcoord.bench;
 
 import static io.ackcoord.bench.BenchReport.AT_LEAST_ONCE;
+import static io.ackcoord.bench.BenchReport.AT_LEAST_ONCE_SHARE;
 import static io.ackcoord.bench.BenchReport.BASELINE;
 import static io.ackcoord.bench.BenchReport.EXACTLY_ONCE;
 import static io.ackcoord.bench.BenchReport.SHARE_GROUP;
@@ -21,15 +22,18 @@ class MarkdownTest {
         new SaturationResult(BASELINE, 10_000, 100_000, 0, 10),
         new SaturationResult(SHARE_GROUP, 9_000, 90_000, 0, 10),
         new SaturationResult(AT_LEAST_ONCE, 8_300, 83_000, 0, 10),
-        new SaturationResult(EXACTLY_ONCE, 6_100, 61_000, 2, 10, List.of(5_000.0, 6_100.0, 7_000.0)));
+        new SaturationResult(EXACTLY_ONCE, 6_100, 61_000, 2, 10, List.of(5_000.0, 6_100.0, 7_000.0)),
+        new SaturationResult(AT_LEAST_ONCE_SHARE, 7_500, 75_000, 0, 10));
     List<LatencyResult> latency = List.of(
         new LatencyResult(BASELINE, 2_500, 25_000, 25_000, 0, 0, 1.5, 3.2, 5.0, 9.0),
         new LatencyResult(SHARE_GROUP, 2_500, 25_000, 25_000, 0, 0, 2.0, 4.5, 6.0, 9.5),
         new LatencyResult(AT_LEAST_ONCE, 2_500, 25_000, 25_000, 0, 0, 3.0, 7.14, 12.0, 20.0),
         new LatencyResult(EXACTLY_ONCE, 2_500, 25_000, 25_000, 0, 0, 60.0, 120.0, 150.0, 200.0),
+        new LatencyResult(AT_LEAST_ONCE_SHARE, 2_500, 25_000, 25_000, 0, 0, 4.0, 9.6, 14.0, 25.0),
         new LatencyResult(BASELINE, 5_000, 50_000, 50_000, 0, 0, 2.0, 4.0, 6.0, 10.0),
         new LatencyResult(AT_LEAST_ONCE, 5_000, 50_000, 49_000, 0, 1_000, 30.0, 900.0, 1_000.0, 1_100.0),
-        LatencyResult.notRun(EXACTLY_ONCE, 5_000));
+        LatencyResult.notRun(EXACTLY_ONCE, 5_000),
+        LatencyResult.notRun(AT_LEAST_ONCE_SHARE, 5_000));
     PendingResult pending = new PendingResult(100_000, 100_000, 4_000, 512L << 20, 40L << 20, 80L << 20, 100_000,
         180_000, 5_000, 10_000, 2_000, 0, null, 12.5, timers);
     return new BenchReport("bin/bench --quick", "2026-11-22T14:00:00Z", MACHINE,
@@ -39,7 +43,8 @@ class MarkdownTest {
                 List.of(new HotSpots.Share("io.ackcoord.consumer.MessagePipeline.run", 0.5)),
                 List.of(new HotSpots.Share("vert.x-eventloop-thread-N", 0.6)))), List.of(
             new CpuUse(BASELINE, 100_000, 10, Map.of("broker", 0.5)),
-            new CpuUse(SHARE_GROUP, 90_000, 10, Map.of("broker", 0.9, "share group consumer", 0.45))));
+            new CpuUse(SHARE_GROUP, 90_000, 10, Map.of("broker", 0.9, "share group consumer", 0.45)),
+            new CpuUse(AT_LEAST_ONCE_SHARE, 75_000, 10, Map.of("broker", 1.5, "B at-least-once, share mode", 1.2))));
   }
 
   @Test
@@ -90,15 +95,35 @@ class MarkdownTest {
   }
 
   @Test
+  @DisplayName("at-least-once with B in share mode has its line under the verdict, its targets rows, and its rows in "
+      + "every table")
+  void rendersAtLeastOnceInShareMode() {
+    String md = Markdown.render(report(null), "bench", null);
+    assertThat(md)
+        .contains("At-least-once with B in share mode, for the record: throughput ratio 0.75, p99 9.6 ms at the same "
+            + "rate.")
+        .contains("| at-least-once in share mode throughput, for the record | 0.75 | |")
+        .contains("| the same for at-least-once in share mode, for the record | 3.0 × | |")
+        .contains("| ackcoord at-least-once, share mode | 7,500 | 0.75 |  | 75,000 | 0 | 10 s |")
+        .contains("| 2,500 | 25 % | ackcoord at-least-once, share mode | 4.0 ms | 9.6 ms | 14.0 ms | 25.0 ms | "
+            + "25,000 / 25,000 | 0 |")
+        .contains("| 5,000 | 50 % | ackcoord at-least-once, share mode | not run: above its own saturation |")
+        .contains("| system | msg/s (median round) | broker | share group consumer | B at-least-once, share mode | "
+            + "all processes | cores |")
+        .contains("| ackcoord at-least-once, share mode | 7,500 | 20.0 µs | n/a | 16.0 µs | 36.0 µs | 0.27 |")
+        .contains("`consumer.mode` `share`");
+  }
+
+  @Test
   @DisplayName("CPU per message: a column per process any system saw, n/a where a system has no figure for one")
   void rendersCpu() {
     String md = Markdown.render(report(null), "bench", null);
     assertThat(md)
         .contains("## CPU per message")
-        .contains("| system | msg/s (median round) | broker | share group consumer | all processes | cores |\n"
-            + "|---|---|---|---|---|---|\n")
-        .contains("| baseline | 10,000 | 5.0 µs | n/a | 5.0 µs | 0.05 |")
-        .contains("| share group | 9,000 | 10.0 µs | 5.0 µs | 15.0 µs | 0.14 |");
+        .contains("| system | msg/s (median round) | broker | share group consumer | B at-least-once, share mode | "
+            + "all processes | cores |\n|---|---|---|---|---|---|---|\n")
+        .contains("| baseline | 10,000 | 5.0 µs | n/a | n/a | 5.0 µs | 0.05 |")
+        .contains("| share group | 9,000 | 10.0 µs | 5.0 µs | n/a | 15.0 µs | 0.14 |");
   }
 
   @Test
