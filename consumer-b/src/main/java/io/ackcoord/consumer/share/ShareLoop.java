@@ -44,6 +44,9 @@ import org.slf4j.LoggerFactory;
  * <p>A is the one retry authority. A record the broker delivers a second time (delivery count above 1: its lock
  * lapsed on a B that froze or died, or a B released it) is accepted without running the handler; if its first copy
  * was never answered, A re-sends it at its deadline. So the broker's redeliveries never add to A's re-sends.
+ *
+ * <p>Over 300 lines because the wave, the words waiting for renewed records to come back and the renewals are one
+ * state that only the consumer thread touches; split into classes, each would need the others' maps.
  */
 public final class ShareLoop implements Acknowledgements {
 

@@ -15,6 +15,9 @@ import java.util.List;
  * The common outcomes are codes, turned into text only when the status API asks; {@link Attempt}s are made then.
  *
  * <p>Mutated only by {@link MessageTracker} on one thread; everything else reads it.
+ *
+ * <p>Somewhat over 300 lines because the compact layout above keeps in its own fields what separate objects would
+ * otherwise hold (the attempt history, the outcome codes and their texts); it is still one message's state.
  */
 public final class TrackedMessage {
 
