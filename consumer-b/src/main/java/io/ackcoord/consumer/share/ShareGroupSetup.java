@@ -14,7 +14,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.FeatureMetadata;
 import org.apache.kafka.clients.admin.FinalizedVersionRange;
 import org.apache.kafka.common.config.ConfigResource;
 import org.slf4j.Logger;
@@ -45,7 +44,8 @@ public final class ShareGroupSetup {
   public static Future<Long> prepare(Vertx vertx, KafkaSettings kafka, String groupId) {
     return vertx.executeBlocking(() -> {
       try (Admin admin = KafkaClientFactory.newAdmin(ClientConfig.admin(kafka, "ackcoord-b-share-setup"))) {
-        checkFeature(admin.describeFeatures().featureMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS), kafka);
+        checkFeature(admin.describeFeatures().featureMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+            .finalizedFeatures(), kafka.bootstrapServers());
         ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, groupId);
         try {
           admin.incrementalAlterConfigs(Map.of(group, List.of(
@@ -71,13 +71,14 @@ public final class ShareGroupSetup {
     }, false);
   }
 
-  static void checkFeature(FeatureMetadata features, KafkaSettings kafka) {
-    FinalizedVersionRange share = features.finalizedFeatures().get(SHARE_VERSION);
+  /** Fails, naming what is missing and the command that adds it, unless the cluster has share groups enabled. */
+  static void checkFeature(Map<String, FinalizedVersionRange> finalized, String bootstrapServers) {
+    FinalizedVersionRange share = finalized.get(SHARE_VERSION);
     if (share == null || share.maxVersionLevel() < 1) {
       throw new IllegalStateException("consumer.mode = share needs share groups, which the cluster at "
-          + kafka.bootstrapServers() + " does not have enabled (feature " + SHARE_VERSION + " is "
+          + bootstrapServers + " does not have enabled (feature " + SHARE_VERSION + " is "
           + (share == null ? "not finalized" : share.maxVersionLevel()) + "). Kafka 4.2 or later enables them on "
-          + "new clusters; on an upgraded one run kafka-features.sh --bootstrap-server " + kafka.bootstrapServers()
+          + "new clusters; on an upgraded one run kafka-features.sh --bootstrap-server " + bootstrapServers
           + " upgrade --feature " + SHARE_VERSION + "=1, or start B with consumer.mode = group");
     }
   }
