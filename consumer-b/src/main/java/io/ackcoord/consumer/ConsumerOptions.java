@@ -42,6 +42,7 @@ import java.util.Objects;
  *                            finished records
  * @param transactionMaxMillis {@code transaction.max.ms}: … or this long after the first of them finished
  * @param dedupeMarkerKey     {@code dedupe.marker.key}: signs processed markers; unset, every marker counts
+ * @param groupProtocol       {@code group.protocol}: the consumer group protocol of B's group consumer
  */
 public record ConsumerOptions(
     KafkaSettings kafka,
@@ -60,7 +61,8 @@ public record ConsumerOptions(
     ProcessingGuarantee guarantee,
     int transactionMaxRecords,
     long transactionMaxMillis,
-    Secret dedupeMarkerKey) {
+    Secret dedupeMarkerKey,
+    GroupProtocol groupProtocol) {
 
   public static final String GROUP_ID = "consumer.group.id";
   public static final String INSTANCE_ID = "consumer.instance.id";
@@ -75,6 +77,7 @@ public record ConsumerOptions(
   public static final String PROCESSING_GUARANTEE = "processing.guarantee";
   public static final String TRANSACTION_MAX_RECORDS = "transaction.max.records";
   public static final String TRANSACTION_MAX_MS = "transaction.max.ms";
+  public static final String GROUP_PROTOCOL = "group.protocol";
 
   public static final int DEFAULT_HTTP_PORT = 8081;
   public static final String DEFAULT_GROUP_ID = "ackcoord-consumer-b";
@@ -87,6 +90,7 @@ public record ConsumerOptions(
   /** Below the default in-flight limit, so a full batch never waits for the timer behind a paused fetch. */
   public static final int DEFAULT_TRANSACTION_MAX_RECORDS = 200;
   public static final long DEFAULT_TRANSACTION_MAX_MS = 100;
+  public static final GroupProtocol DEFAULT_GROUP_PROTOCOL = GroupProtocol.CLASSIC;
 
   public ConsumerOptions {
     Objects.requireNonNull(kafka, "kafka");
@@ -95,6 +99,7 @@ public record ConsumerOptions(
     Objects.requireNonNull(instanceId, "instanceId");
     Objects.requireNonNull(handlerClass, "handlerClass");
     Objects.requireNonNull(guarantee, "guarantee");
+    Objects.requireNonNull(groupProtocol, "groupProtocol");
     handlerConfig = handlerConfig == null ? new JsonObject() : handlerConfig.copy();
   }
 
@@ -147,7 +152,16 @@ public record ConsumerOptions(
             "exactly-once: commit a transaction once this many records are finished.")
         .define(TRANSACTION_MAX_MS, Type.LONG, DEFAULT_TRANSACTION_MAX_MS, ConfigDef.between(1, 60_000),
             "exactly-once: commit a transaction at the latest this many ms after its first record finished; the "
-                + "ACKs wait for it.");
+                + "ACKs wait for it.")
+        .define(GROUP_PROTOCOL, Type.STRING, DEFAULT_GROUP_PROTOCOL.configValue(),
+            ConfigDef.oneOf(GroupProtocol.configValues().toArray(String[]::new)),
+            "Consumer group protocol of B's group consumer. classic: the members assign (cooperative-sticky); "
+                + "session.timeout.ms and heartbeat.interval.ms in kafka.consumer.properties are the client's. "
+                + "consumer (KIP-848): the broker assigns, incrementally; the session timeout and heartbeat interval "
+                + "are the group's configs (consumer.session.timeout.ms, consumer.heartbeat.interval.ms): B reads "
+                + "them at start, and sets them on the group when kafka.consumer.properties has session.timeout.ms "
+                + "or heartbeat.interval.ms (the broker's group.consumer.min.session.timeout.ms, 45 s by default, "
+                + "bounds them).");
   }
 
   /** Builds the options from validated configuration; an empty instance id becomes hostname-pid. */
@@ -170,7 +184,8 @@ public record ConsumerOptions(
         ProcessingGuarantee.fromConfig(c.getString(PROCESSING_GUARANTEE)),
         c.getInt(TRANSACTION_MAX_RECORDS),
         c.getLong(TRANSACTION_MAX_MS),
-        Secret.of(c.getString(DEDUPE_MARKER_KEY)));
+        Secret.of(c.getString(DEDUPE_MARKER_KEY)),
+        GroupProtocol.fromConfig(c.getString(GROUP_PROTOCOL)));
   }
 
   /** Parses raw JSON with {@link #definition()}: a shortcut for tests and tools. */

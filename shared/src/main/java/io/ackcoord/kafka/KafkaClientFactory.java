@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
 import io.vertx.kafka.client.producer.KafkaWriteStream;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -68,6 +69,14 @@ public final class KafkaClientFactory {
   public static Future<KafkaAdminClient> admin(Vertx vertx, ClientConfig config) {
     return vertx.executeBlocking(() -> AdminClient.create(config.build()), false)
         .map(admin -> KafkaAdminClient.create(vertx, admin));
+  }
+
+  /**
+   * A plain admin client, built on the calling thread (blocks: never on the event loop), for the calls
+   * vertx-kafka-client's admin does not have ({@code incrementalAlterConfigs}).
+   */
+  public static Admin newAdmin(ClientConfig config) {
+    return Admin.create(config.build());
   }
 
   /** A plain producer, built on the calling thread (blocks: never on the event loop). */
