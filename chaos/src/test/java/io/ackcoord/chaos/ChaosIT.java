@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,13 +46,16 @@ class ChaosIT {
   private String lastPicked;
   private final java.util.Set<String> accepted = new java.util.HashSet<>();
   private final java.util.Set<String> submitted = new java.util.HashSet<>();
+  /** Each fault of the running phase as {start, end} in nanos. */
+  private final List<long[]> faultTimes = new ArrayList<>();
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"at-least-once", "exactly-once"})
   @DisplayName("every fault, then all mixed: the books balance after each phase")
   void chaos(String guarantee) {
     random = new Random(SEED ^ guarantee.hashCode());
-    LOG.info("chaos ({}), scale {}, seed {}", guarantee, SCALE, SEED);
+    LOG.info("chaos ({}, group.protocol {}), scale {}, seed {}", guarantee, Deployment.groupProtocolName(), SCALE,
+        SEED);
     // One occurrence of each fault; a phase repeats one, the mix draws them at random.
     Map<String, Runnable> faults = new LinkedHashMap<>();
     faults.put("B killed (SIGKILL) and restarted", () -> {
@@ -105,16 +109,25 @@ class ChaosIT {
 
   private void phase(String guarantee, String name, Runnable fault) {
     LOG.info("phase: {}", name);
-    try (Traffic t = new Traffic(d.httpPort, RATE, RATE * 600 * SCALE, "p" + accepted.size() + "-")) {
-      traffic = t;
-      afterSubmissions(RATE + random.nextInt(RATE));
-      fault.run();
-      afterSubmissions(RATE * 2);
+    faultTimes.clear();
+    Books books;
+    String recovery;
+    try (PendingWatch watch = new PendingWatch(d::status)) {
+      try (Traffic t = new Traffic(d.httpPort, RATE, RATE * 600 * SCALE, "p" + accepted.size() + "-")) {
+        traffic = t;
+        afterSubmissions(RATE + random.nextInt(RATE));
+        fault.run();
+        afterSubmissions(RATE * 2);
+      }
+      accepted.addAll(traffic.accepted());
+      submitted.addAll(traffic.submitted());
+      long drainStart = System.nanoTime();
+      books = drain();
+      recovery = recovery(watch, System.nanoTime()) + ", drain " + (System.nanoTime() - drainStart) / 1_000_000
+          + " ms";
     }
-    accepted.addAll(traffic.accepted());
-    submitted.addAll(traffic.submitted());
-    Books books = drain();
-    String line = guarantee + ", " + name + ": " + books.line();
+    String line = guarantee + " (group.protocol " + Deployment.groupProtocolName() + "), " + name + ": "
+        + books.line() + "; " + recovery;
     LOG.info("{} ({})", line, books.details());
     record(line + " (" + books.details() + ")");
     assertThat(traffic.accepted()).as("traffic was accepted in phase '%s'", name).isNotEmpty();
@@ -125,10 +138,41 @@ class ChaosIT {
         books.details()).isZero();
   }
 
+  /**
+   * The phase's recovery times: for each fault, from its end (the process restarted or resumed) until A's pending
+   * count is back to normal — at most the highest count of the second before the phase's first fault plus a quarter
+   * second of traffic — measured up to the next fault (or the end of the drain). A fault followed by the next one
+   * before that counts as "not before the next".
+   */
+  private String recovery(PendingWatch watch, long phaseEnd) {
+    if (faultTimes.isEmpty()) {
+      return "recovery n/a";
+    }
+    long firstStart = faultTimes.get(0)[0];
+    long normal = watch.highest(firstStart - 1_000_000_000L, firstStart) + RATE / 4;
+    List<Long> times = new ArrayList<>();
+    int overlapped = 0;
+    for (int i = 0; i < faultTimes.size(); i++) {
+      long until = i + 1 < faultTimes.size() ? faultTimes.get(i + 1)[0] : phaseEnd;
+      long ms = watch.recoveryMillis(faultTimes.get(i)[1], until, normal);
+      if (ms < 0) {
+        overlapped++;
+      } else {
+        times.add(ms);
+      }
+    }
+    long max = times.stream().mapToLong(Long::longValue).max().orElse(-1);
+    long total = times.stream().mapToLong(Long::longValue).sum();
+    return "recovery to pending <= " + normal + ": " + times + " ms (max " + max + ", sum " + total + ")"
+        + (overlapped > 0 ? ", " + overlapped + " not before the next fault" : "");
+  }
+
   private void repeat(int times, Runnable fault) {
     for (int i = 0; i < times; i++) {
       afterSubmissions(20 + random.nextInt(RATE));
+      long start = System.nanoTime();
       fault.run();
+      faultTimes.add(new long[] {start, System.nanoTime()});
     }
   }
 
