@@ -6,18 +6,22 @@ import io.ackcoord.kafka.KafkaClientFactory;
 import io.ackcoord.kafka.KafkaSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +52,11 @@ public record GroupSession(long timeoutMillis, long heartbeatIntervalMillis, boo
 
   private static final Logger LOG = LoggerFactory.getLogger(GroupSession.class);
   private static final long ADMIN_TIMEOUT_MS = 15_000;
+  /** The member epoch of a static member that left and keeps its name for a successor (KIP-848). */
+  private static final int LEFT_STATIC_MEMBER_EPOCH = -2;
+  /** Beyond one session, how long a restarted B waits for its name before it concludes another B holds it. */
+  private static final long RELEASE_MARGIN_MS = 10_000;
+  private static final long RELEASE_POLL_MS = 500;
 
   /**
    * How long after B sent a request that the coordinator accepted (an offset commit, a join) no other B can own
@@ -76,6 +85,57 @@ public record GroupSession(long timeoutMillis, long heartbeatIntervalMillis, boo
         return fromBroker(admin, kafka, groupId);
       }
     }, false);
+  }
+
+  /**
+   * Under the consumer protocol, completes once no live member of {@code groupId} holds {@code instanceId}. There a
+   * static member that did not leave (a B killed with SIGKILL) keeps its name until its session expires, and a
+   * newcomer under that name is refused for good ({@code UNRELEASED_INSTANCE_ID} is fatal to the consumer), where the
+   * classic protocol hands the name to the newcomer at once. So a restarted B waits for its predecessor's session
+   * here, and fails, naming the holder, if the name is still held after a session and a margin: another B runs under
+   * it. Admin calls are asynchronous; only creating the client runs on a worker.
+   */
+  public Future<Void> awaitInstanceReleased(Vertx vertx, KafkaSettings kafka, String groupId, String instanceId) {
+    if (commitsRenew) {
+      return Future.succeededFuture();
+    }
+    long deadline = System.nanoTime() + (timeoutMillis + RELEASE_MARGIN_MS) * 1_000_000;
+    return vertx.executeBlocking(() -> KafkaClientFactory.newAdmin(
+            ClientConfig.admin(kafka, "ackcoord-b-group-admin")), false)
+        .compose(admin -> awaitReleased(vertx, admin, groupId, instanceId, deadline, true)
+            .eventually(() -> vertx.executeBlocking(() -> {
+              admin.close(Duration.ofSeconds(5));
+              return null;
+            }, false)));
+  }
+
+  private Future<Void> awaitReleased(Vertx vertx, Admin admin, String groupId, String instanceId, long deadline,
+      boolean first) {
+    Future<Optional<String>> holder = Future.fromCompletionStage(
+            admin.describeConsumerGroups(List.of(groupId)).all().toCompletionStage(), vertx.getOrCreateContext())
+        .map(groups -> groups.values().stream().flatMap(g -> g.members().stream())
+            .filter(m -> m.groupInstanceId().filter(instanceId::equals).isPresent()
+                && m.memberEpoch().orElse(0) != LEFT_STATIC_MEMBER_EPOCH)
+            .map(MemberDescription::consumerId).findFirst())
+        .recover(err -> err instanceof GroupIdNotFoundException || err.getCause() instanceof GroupIdNotFoundException
+            ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(err));
+    return holder.compose(member -> {
+      if (member.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      if (System.nanoTime() - deadline > 0) {
+        return Future.failedFuture(new IllegalStateException("consumer.instance.id " + instanceId + " is still held "
+            + "by member " + member.get() + " of consumer group " + groupId + " after " + (timeoutMillis
+            + RELEASE_MARGIN_MS) + " ms: another B runs under this name. Under group.protocol=consumer a newcomer "
+            + "cannot take a name over; give every B its own consumer.instance.id"));
+      }
+      if (first) {
+        LOG.info("consumer.instance.id {} is still held by member {} of {} (a previous B that did not leave): "
+            + "waiting for its session ({} ms) to expire", instanceId, member.get(), groupId, timeoutMillis);
+      }
+      return vertx.timer(RELEASE_POLL_MS).compose(t -> awaitReleased(vertx, admin, groupId, instanceId, deadline,
+          false));
+    });
   }
 
   // Blocks: on a worker.

@@ -63,6 +63,7 @@ final class Startup {
   final Closers opened;
   Map<String, Integer> topicPartitions;
   Lease lease;
+  GroupSession groupSession;
   KafkaSender producer;
   ReplySender replies;
   TransactionalProducer transactions;
@@ -97,7 +98,10 @@ final class Startup {
             + "message of partition p in partition p, so they must have the same count; recreate "
             + topics.processed() + " with " + messages + " partitions"));
       }
-      return GroupSession.of(vertx, kafka, options.groupId(), options.groupProtocol()).compose(this::lease);
+      return GroupSession.of(vertx, kafka, options.groupId(), options.groupProtocol()).compose(session -> {
+        groupSession = session;
+        return lease(session);
+      });
     });
   }
 
@@ -176,8 +180,11 @@ final class Startup {
   Future<Void> subscribe() {
     int maxPollRecords = Math.min(500, options.maxInFlight());
     String id = options.instanceId();
-    return KafkaClients.groupConsumer(vertx, options.kafka(), options.groupId(), "ackcoord-b-" + id,
-            maxPollRecords, options.staticMembership() ? id : null, options.groupProtocol())
+    Future<Void> nameFree = options.staticMembership()
+        ? groupSession.awaitInstanceReleased(vertx, options.kafka(), options.groupId(), id)
+        : Future.succeededFuture();
+    return nameFree.compose(v -> KafkaClients.groupConsumer(vertx, options.kafka(), options.groupId(), "ackcoord-b-" + id,
+            maxPollRecords, options.staticMembership() ? id : null, options.groupProtocol()))
         .compose(consumer -> {
           processing = processing(consumer);
           opened.add(processing::close);
