@@ -169,6 +169,31 @@ class ConsumerProcessIT {
     assertThat(committed().values().stream().mapToLong(OffsetAndMetadata::offset).sum()).isEqualTo(9);
   }
 
+  @Test
+  @DisplayName("group.protocol=consumer: a B killed with SIGKILL and restarted under its name waits for the old "
+      + "session, then takes its partitions back")
+  void killedStaticMemberRestartsUnderConsumerProtocol(KafkaBroker broker, TestInfo info) throws Exception {
+    setUp(broker, info);
+    int port = Ports.free();
+    // Long enough that the restart (a JVM start) comes before the killed member's session expires.
+    JsonObject config = new JsonObject().put("group.protocol", "consumer")
+        .put("kafka.consumer.properties", new JsonObject().put("session.timeout.ms", 12_000)
+            .put("heartbeat.interval.ms", 1_000));
+    process = startB("b1", port, config);
+    send(3);
+    await().until(() -> replies().size() == 3);
+
+    process.kill();
+    process = startB("b1", port, config);
+    send(3);
+
+    // The same ids again: the restarted B answers them from its restored dedupe record.
+    await().until(() -> replies().size() == 6);
+    assertThat(process.recentOutput()).as("the restarted B waited for its name").contains("is still held by member");
+    assertThat(replies()).extracting(Reply::type).containsOnly(Reply.Type.ACK);
+    assertThat(countByKey(topics.results())).hasSize(3).allSatisfy((id, n) -> assertThat(n).isEqualTo(1L));
+  }
+
   // ---- helpers ----
 
   private void setUp(KafkaBroker broker, TestInfo info) {
