@@ -139,10 +139,12 @@ class ChaosIT {
   }
 
   /**
-   * The phase's recovery times: for each fault, from its end (the process restarted or resumed) until A's pending
-   * count is back to normal — at most the highest count of the second before the phase's first fault plus a quarter
-   * second of traffic — measured up to the next fault (or the end of the drain). A fault followed by the next one
-   * before that counts as "not before the next".
+   * The phase's recovery figures, per fault: <em>recovery</em> from its end (the process restarted or resumed, the
+   * broker back) and <em>outage</em> from its start (which includes the fault itself, and for a restarted B the
+   * time it waited before it was ready) until A's pending count is back to normal — at most the highest count of the
+   * second before the phase's first fault plus a quarter second of traffic — looked for after the fault's end and
+   * before the next fault (or the end of the drain). A fault followed by the next one before that counts as "not
+   * before the next".
    */
   private String recovery(PendingWatch watch, long phaseEnd) {
     if (faultTimes.isEmpty()) {
@@ -150,21 +152,27 @@ class ChaosIT {
     }
     long firstStart = faultTimes.get(0)[0];
     long normal = watch.highest(firstStart - 1_000_000_000L, firstStart) + RATE / 4;
-    List<Long> times = new ArrayList<>();
+    List<Long> recovery = new ArrayList<>();
+    List<Long> outage = new ArrayList<>();
     int overlapped = 0;
     for (int i = 0; i < faultTimes.size(); i++) {
+      long[] fault = faultTimes.get(i);
       long until = i + 1 < faultTimes.size() ? faultTimes.get(i + 1)[0] : phaseEnd;
-      long ms = watch.recoveryMillis(faultTimes.get(i)[1], until, normal);
+      long ms = watch.recoveryMillis(fault[1], until, normal);
       if (ms < 0) {
         overlapped++;
       } else {
-        times.add(ms);
+        recovery.add(ms);
+        outage.add(ms + (fault[1] - fault[0]) / 1_000_000);
       }
     }
-    long max = times.stream().mapToLong(Long::longValue).max().orElse(-1);
-    long total = times.stream().mapToLong(Long::longValue).sum();
-    return "recovery to pending <= " + normal + ": " + times + " ms (max " + max + ", sum " + total + ")"
+    return "to pending <= " + normal + ": recovery " + figures(recovery) + ", outage " + figures(outage)
         + (overlapped > 0 ? ", " + overlapped + " not before the next fault" : "");
+  }
+
+  private static String figures(List<Long> ms) {
+    return ms + " ms (max " + ms.stream().mapToLong(Long::longValue).max().orElse(-1) + ", sum "
+        + ms.stream().mapToLong(Long::longValue).sum() + ")";
   }
 
   private void repeat(int times, Runnable fault) {
