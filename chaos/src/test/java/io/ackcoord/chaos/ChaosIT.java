@@ -139,12 +139,12 @@ class ChaosIT {
   }
 
   /**
-   * The phase's recovery figures, per fault: <em>recovery</em> from its end (the process restarted or resumed, the
-   * broker back) and <em>outage</em> from its start (which includes the fault itself, and for a restarted B the
-   * time it waited before it was ready) until A's pending count is back to normal — at most the highest count of the
-   * second before the phase's first fault plus a quarter second of traffic — looked for after the fault's end and
-   * before the next fault (or the end of the drain). A fault followed by the next one before that counts as "not
-   * before the next".
+   * The phase's figures per fault, against "normal": at most the highest pending count of the second before the
+   * phase's first fault plus a quarter second of traffic. <em>Outage</em>: from the fault's start until A's pending
+   * count, after it first left normal, is back (the whole disturbance: for a killed or frozen B, until its
+   * partitions are served again, by itself or by the other B). <em>Recovery</em>: from the fault's end (the process
+   * restarted or resumed, the broker back) until the first normal count. Both are looked for before the next fault
+   * (or the end of the drain); a fault the next one follows before that counts as "not before the next".
    */
   private String recovery(PendingWatch watch, long phaseEnd) {
     if (faultTimes.isEmpty()) {
@@ -158,15 +158,16 @@ class ChaosIT {
     for (int i = 0; i < faultTimes.size(); i++) {
       long[] fault = faultTimes.get(i);
       long until = i + 1 < faultTimes.size() ? faultTimes.get(i + 1)[0] : phaseEnd;
-      long ms = watch.recoveryMillis(fault[1], until, normal);
-      if (ms < 0) {
+      long back = watch.recoveryMillis(fault[1], until, normal);
+      long out = watch.outageMillis(fault[0], until, normal);
+      if (back < 0 || out < 0) {
         overlapped++;
       } else {
-        recovery.add(ms);
-        outage.add(ms + (fault[1] - fault[0]) / 1_000_000);
+        recovery.add(back);
+        outage.add(out);
       }
     }
-    return "to pending <= " + normal + ": recovery " + figures(recovery) + ", outage " + figures(outage)
+    return "to pending <= " + normal + ": outage " + figures(outage) + ", recovery " + figures(recovery)
         + (overlapped > 0 ? ", " + overlapped + " not before the next fault" : "");
   }
 

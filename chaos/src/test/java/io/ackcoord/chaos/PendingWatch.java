@@ -10,9 +10,8 @@ import java.util.function.Supplier;
 
 /**
  * A's pending count, sampled every {@value #INTERVAL_MS} ms on a thread of its own while a chaos phase runs, so
- * the phase can say how long the system took to recover from each fault: from the moment the fault ended (B or A
- * restarted or resumed, the broker back) until A's pending count was back to normal. A that does not answer counts
- * as not recovered.
+ * the phase can say how long each fault disturbed the system: until A's pending count was back to normal, from the
+ * fault's start (outage) and from its end (recovery). An A that does not answer counts as not normal.
  */
 final class PendingWatch implements AutoCloseable {
 
@@ -60,6 +59,29 @@ final class PendingWatch implements AutoCloseable {
       return samples.stream()
           .filter(s -> s.nanos >= fromNanos && s.nanos < untilNanos && s.pending >= 0 && s.pending <= normal)
           .mapToLong(s -> (s.nanos - fromNanos) / 1_000_000).findFirst().orElse(-1);
+    }
+  }
+
+  /**
+   * Milliseconds from {@code fromNanos} until A's pending count is back to at most {@code normal} after it first
+   * went above it (or A stopped answering), both before {@code untilNanos}: how long the fault's effect lasted,
+   * wherever within or after the fault it ended. 0 if it never went above; -1 if it was not back by then.
+   */
+  long outageMillis(long fromNanos, long untilNanos, long normal) {
+    synchronized (samples) {
+      boolean hit = false;
+      for (Sample s : samples) {
+        if (s.nanos < fromNanos || s.nanos >= untilNanos) {
+          continue;
+        }
+        boolean isNormal = s.pending >= 0 && s.pending <= normal;
+        if (!hit && !isNormal) {
+          hit = true;
+        } else if (hit && isNormal) {
+          return (s.nanos - fromNanos) / 1_000_000;
+        }
+      }
+      return hit ? -1 : 0;
     }
   }
 
