@@ -155,8 +155,14 @@ public record GroupSession(long timeoutMillis, long heartbeatIntervalMillis, boo
             + "(5000 by default): raise the values, or lower the broker's minimums", e.getCause());
       }
     }
-    Config config = admin.describeConfigs(List.of(group)).all().get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .get(group);
+    Config config;
+    try {
+      config = admin.describeConfigs(List.of(group)).all().get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS).get(group);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("group.protocol=consumer needs brokers of Kafka 4.0 or later with the consumer "
+          + "group protocol (and DESCRIBE_CONFIGS on group " + groupId + "): reading the group's "
+          + GROUP_SESSION_TIMEOUT + " failed: " + e.getCause().getMessage(), e.getCause());
+    }
     Map<String, String> values = new HashMap<>();
     for (ConfigEntry e : config.entries()) {
       if (e.value() != null) {
