@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,8 @@ class ChaosIT {
   private String lastPicked;
   private final java.util.Set<String> accepted = new java.util.HashSet<>();
   private final java.util.Set<String> submitted = new java.util.HashSet<>();
+  /** Each fault of the running phase as {start, end} in nanos. */
+  private final List<long[]> faultTimes = new ArrayList<>();
 
   /** Every run by default; {@code -Dchaos.runs=share} (or a comma-separated list of names) picks some. */
   static List<String> runs() {
@@ -69,7 +72,8 @@ class ChaosIT {
     boolean share = SHARE.equals(run);
     String guarantee = share ? "at-least-once" : run;
     random = new Random(SEED ^ run.hashCode());
-    LOG.info("chaos ({}), scale {}, seed {}", run, SCALE, SEED);
+    LOG.info("chaos ({}, group.protocol {}), scale {}, seed {}", run, share ? "none (share group)"
+        : Deployment.groupProtocolName(), SCALE, SEED);
     // One occurrence of each fault; a phase repeats one, the mix draws them at random.
     Map<String, Runnable> faults = new LinkedHashMap<>();
     faults.put("B killed (SIGKILL) and restarted", () -> {
@@ -134,16 +138,26 @@ class ChaosIT {
   /** @param noDuplicates whether duplicate effects fail the phase; share mode reports them (see docs/share-groups.md) */
   private void phase(String guarantee, String name, Runnable fault, boolean noDuplicates) {
     LOG.info("phase: {}", name);
-    try (Traffic t = new Traffic(d.httpPort, RATE, RATE * 600 * SCALE, "p" + accepted.size() + "-")) {
-      traffic = t;
-      afterSubmissions(RATE + random.nextInt(RATE));
-      fault.run();
-      afterSubmissions(RATE * 2);
+    faultTimes.clear();
+    Books books;
+    String recovery;
+    try (PendingWatch watch = new PendingWatch(d::status)) {
+      try (Traffic t = new Traffic(d.httpPort, RATE, RATE * 600 * SCALE, "p" + accepted.size() + "-")) {
+        traffic = t;
+        afterSubmissions(RATE + random.nextInt(RATE));
+        fault.run();
+        afterSubmissions(RATE * 2);
+      }
+      accepted.addAll(traffic.accepted());
+      submitted.addAll(traffic.submitted());
+      long drainStart = System.nanoTime();
+      books = drain();
+      recovery = recovery(watch, System.nanoTime()) + ", drain " + (System.nanoTime() - drainStart) / 1_000_000
+          + " ms";
     }
-    accepted.addAll(traffic.accepted());
-    submitted.addAll(traffic.submitted());
-    Books books = drain();
-    String line = guarantee + ", " + name + ": " + books.line();
+    // A share group has no group protocol to name.
+    String line = guarantee + (noDuplicates ? " (group.protocol " + Deployment.groupProtocolName() + ")" : "")
+        + ", " + name + ": " + books.line() + "; " + recovery;
     LOG.info("{} ({})", line, books.details());
     record(line + " (" + books.details() + ")");
     assertThat(traffic.accepted()).as("traffic was accepted in phase '%s'", name).isNotEmpty();
@@ -156,10 +170,50 @@ class ChaosIT {
     }
   }
 
+  /**
+   * The phase's figures per fault, against "normal": at most the highest pending count of the second before the
+   * phase's first fault plus a quarter second of traffic. <em>Outage</em>: from the fault's start until A's pending
+   * count, after it first left normal, is back (the whole disturbance: for a killed or frozen B, until its
+   * partitions are served again, by itself or by the other B). <em>Recovery</em>: from the fault's end (the process
+   * restarted or resumed, the broker back) until the first normal count. Both are looked for before the next fault
+   * (or the end of the drain); a fault the next one follows before that counts as "not before the next".
+   */
+  private String recovery(PendingWatch watch, long phaseEnd) {
+    if (faultTimes.isEmpty()) {
+      return "recovery n/a";
+    }
+    long firstStart = faultTimes.get(0)[0];
+    long normal = watch.highest(firstStart - 1_000_000_000L, firstStart) + RATE / 4;
+    List<Long> recovery = new ArrayList<>();
+    List<Long> outage = new ArrayList<>();
+    int overlapped = 0;
+    for (int i = 0; i < faultTimes.size(); i++) {
+      long[] fault = faultTimes.get(i);
+      long until = i + 1 < faultTimes.size() ? faultTimes.get(i + 1)[0] : phaseEnd;
+      long back = watch.recoveryMillis(fault[1], until, normal);
+      long out = watch.outageMillis(fault[0], until, normal);
+      if (back < 0 || out < 0) {
+        overlapped++;
+      } else {
+        recovery.add(back);
+        outage.add(out);
+      }
+    }
+    return "to pending <= " + normal + ": outage " + figures(outage) + ", recovery " + figures(recovery)
+        + (overlapped > 0 ? ", " + overlapped + " not before the next fault" : "");
+  }
+
+  private static String figures(List<Long> ms) {
+    return ms + " ms (max " + ms.stream().mapToLong(Long::longValue).max().orElse(-1) + ", sum "
+        + ms.stream().mapToLong(Long::longValue).sum() + ")";
+  }
+
   private void repeat(int times, Runnable fault) {
     for (int i = 0; i < times; i++) {
       afterSubmissions(20 + random.nextInt(RATE));
+      long start = System.nanoTime();
       fault.run();
+      faultTimes.add(new long[] {start, System.nanoTime()});
     }
   }
 

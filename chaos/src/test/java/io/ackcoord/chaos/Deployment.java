@@ -50,6 +50,12 @@ final class Deployment implements AutoCloseable {
   private static final Pattern B_READY = Pattern.compile("Consumer B .* started");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
+  /**
+   * B's {@code group.protocol} for every B of the run, from {@code -Dchaos.group.protocol=classic|consumer}; empty
+   * means B's default.
+   */
+  static final String GROUP_PROTOCOL = System.getProperty("chaos.group.protocol", "").trim();
+
   /** The producer id of the one A that {@link #startProducer()} manages. */
   static final String DEFAULT_PRODUCER = "a-chaos";
 
@@ -237,6 +243,9 @@ final class Deployment implements AutoCloseable {
     if (mode != null && verticle.contains("Consumer")) {
       builder.env("CONSUMER_MODE", mode);
     }
+    if (!GROUP_PROTOCOL.isEmpty() && verticle.contains("Consumer")) {
+      builder.env("GROUP_PROTOCOL", GROUP_PROTOCOL);
+    }
     env.forEach(builder::env);
     return builder.start();
   }
@@ -246,6 +255,11 @@ final class Deployment implements AutoCloseable {
     producers.values().forEach(ManagedProcess::close);
     consumers.values().forEach(ManagedProcess::close);
     broker.close();
+  }
+
+  /** The group protocol the Bs run with, for logs and summaries. */
+  static String groupProtocolName() {
+    return GROUP_PROTOCOL.isEmpty() ? "default" : GROUP_PROTOCOL;
   }
 
   static Path repoRoot() {

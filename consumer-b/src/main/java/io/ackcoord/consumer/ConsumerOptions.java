@@ -44,6 +44,7 @@ import java.util.Objects;
  * @param transactionMaxMillis {@code transaction.max.ms}: … or this long after the first of them finished
  * @param dedupeMarkerKey     {@code dedupe.marker.key}: signs processed markers; unset, every marker counts
  * @param mode                {@code consumer.mode}: a consumer group or a share group on topic 1
+ * @param groupProtocol       {@code group.protocol}: the consumer group protocol of B's group consumer
  */
 public record ConsumerOptions(
     KafkaSettings kafka,
@@ -63,7 +64,8 @@ public record ConsumerOptions(
     int transactionMaxRecords,
     long transactionMaxMillis,
     Secret dedupeMarkerKey,
-    ConsumerMode mode) {
+    ConsumerMode mode,
+    GroupProtocol groupProtocol) {
 
   public static final String GROUP_ID = "consumer.group.id";
   public static final String INSTANCE_ID = "consumer.instance.id";
@@ -79,6 +81,7 @@ public record ConsumerOptions(
   public static final String TRANSACTION_MAX_RECORDS = "transaction.max.records";
   public static final String TRANSACTION_MAX_MS = "transaction.max.ms";
   public static final String CONSUMER_MODE = "consumer.mode";
+  public static final String GROUP_PROTOCOL = "group.protocol";
 
   public static final int DEFAULT_HTTP_PORT = 8081;
   public static final String DEFAULT_GROUP_ID = "ackcoord-consumer-b";
@@ -91,6 +94,7 @@ public record ConsumerOptions(
   /** Below the default in-flight limit, so a full batch never waits for the timer behind a paused fetch. */
   public static final int DEFAULT_TRANSACTION_MAX_RECORDS = 200;
   public static final long DEFAULT_TRANSACTION_MAX_MS = 100;
+  public static final GroupProtocol DEFAULT_GROUP_PROTOCOL = GroupProtocol.CLASSIC;
 
   public ConsumerOptions {
     Objects.requireNonNull(kafka, "kafka");
@@ -100,6 +104,7 @@ public record ConsumerOptions(
     Objects.requireNonNull(handlerClass, "handlerClass");
     Objects.requireNonNull(guarantee, "guarantee");
     Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(groupProtocol, "groupProtocol");
     handlerConfig = handlerConfig == null ? new JsonObject() : handlerConfig.copy();
   }
 
@@ -158,7 +163,16 @@ public record ConsumerOptions(
             "group: B's instances form a consumer group on topic 1, one B per partition at a time. share: they form "
                 + "a share group (Kafka 4.2+ with share groups enabled), so more Bs than partitions all work; "
                 + "at-least-once only, and B accepts a record the broker delivers a second time without processing "
-                + "it (A re-sends at its deadline). See docs/share-groups.md.");
+                + "it (A re-sends at its deadline). See docs/share-groups.md.")
+        .define(GROUP_PROTOCOL, Type.STRING, DEFAULT_GROUP_PROTOCOL.configValue(),
+            ConfigDef.oneOf(GroupProtocol.configValues().toArray(String[]::new)),
+            "Consumer group protocol of B's group consumer. classic: the members assign (cooperative-sticky); "
+                + "session.timeout.ms and heartbeat.interval.ms in kafka.consumer.properties are the client's. "
+                + "consumer (KIP-848): the broker assigns, incrementally; the session timeout and heartbeat interval "
+                + "are the group's configs (consumer.session.timeout.ms, consumer.heartbeat.interval.ms): B reads "
+                + "them at start, and sets them on the group when kafka.consumer.properties has session.timeout.ms "
+                + "or heartbeat.interval.ms (the broker's group.consumer.min.session.timeout.ms, 45 s by default, "
+                + "bounds them).");
   }
 
   /** Builds the options from validated configuration; an empty instance id becomes hostname-pid. */
@@ -189,7 +203,8 @@ public record ConsumerOptions(
         c.getInt(TRANSACTION_MAX_RECORDS),
         c.getLong(TRANSACTION_MAX_MS),
         Secret.of(c.getString(DEDUPE_MARKER_KEY)),
-        mode);
+        mode,
+        GroupProtocol.fromConfig(c.getString(GROUP_PROTOCOL)));
   }
 
   /** Parses raw JSON with {@link #definition()}: a shortcut for tests and tools. */

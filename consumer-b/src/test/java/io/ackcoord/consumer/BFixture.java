@@ -52,6 +52,11 @@ public final class BFixture implements AutoCloseable {
         .put("processing.guarantee", guarantee.configValue());
   }
 
+  /** {@link #config(ProcessingGuarantee)} under a chosen consumer group protocol. */
+  JsonObject config(ProcessingGuarantee guarantee, GroupProtocol protocol) {
+    return config(guarantee).put("group.protocol", protocol.configValue());
+  }
+
   String groupId() {
     return prefix + "b";
   }

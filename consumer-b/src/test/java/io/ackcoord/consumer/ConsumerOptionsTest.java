@@ -88,6 +88,33 @@ class ConsumerOptionsTest {
   }
 
   @Test
+  @DisplayName("group.protocol: the default, consumer when asked, and GROUP_PROTOCOL from the environment")
+  void groupProtocol() {
+    ConsumerOptions fromEnv = ConsumerOptions.from(ConsumerOptions.definition().parse(
+        ConsumerOptions.definition().applyEnvironment(new JsonObject().put("GROUP_PROTOCOL", "consumer"))));
+
+    assertThat(ConsumerOptions.parse(new JsonObject()).groupProtocol())
+        .isEqualTo(ConsumerOptions.DEFAULT_GROUP_PROTOCOL);
+    assertThat(ConsumerOptions.parse(new JsonObject().put("group.protocol", "classic")).groupProtocol())
+        .isEqualTo(GroupProtocol.CLASSIC);
+    assertThat(fromEnv.groupProtocol()).isEqualTo(GroupProtocol.CONSUMER);
+  }
+
+  @Test
+  @DisplayName("an unknown group.protocol is refused with the key, the value and the choices")
+  void badGroupProtocol() {
+    assertThatThrownBy(() -> ConsumerOptions.parse(new JsonObject().put("group.protocol", "CONSUMER ")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("group.protocol")
+        .hasMessageContaining("CONSUMER ")
+        .hasMessageContaining("[classic, consumer]");
+    assertThatThrownBy(() -> ConsumerOptions.parse(new JsonObject().put("group.protocol", "share")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("group.protocol")
+        .hasMessageContaining("share");
+  }
+
+  @Test
   @DisplayName("values given as strings (environment variables) are read with their types")
   void stringValues() {
     ConsumerOptions o = ConsumerOptions.parse(new JsonObject()

@@ -212,6 +212,20 @@ class ConsumerVerticleIT {
   }
 
   @Test
+  @DisplayName("group.protocol=consumer: a session under the broker's minimum fails start-up, naming the minimum")
+  void consumerProtocolSessionUnderBrokerMinimum() {
+    CompletableFuture<String> deployment = vertx.deployVerticle(new ConsumerVerticle(),
+            new DeploymentOptions().setConfig(fixture.config(ProcessingGuarantee.AT_LEAST_ONCE, GroupProtocol.CONSUMER)
+                .put("kafka.consumer.properties", new JsonObject().put("session.timeout.ms", 2_000))))
+        .toCompletionStage().toCompletableFuture();
+
+    assertThat(deployment).failsWithin(Duration.ofSeconds(60))
+        .withThrowableOfType(ExecutionException.class)
+        .withMessageContaining("consumer.session.timeout.ms=2000")
+        .withMessageContaining("group.consumer.min.session.timeout.ms");
+  }
+
+  @Test
   @DisplayName("a normal stop is quiet: no consumer or commit warning (no WakeupException noise)")
   void quietStop() throws Exception {
     ch.qos.logback.classic.Logger ackcoord =

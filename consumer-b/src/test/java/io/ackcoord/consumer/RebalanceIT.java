@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A partition moves to another B while the first is still working on its records. What the first finishes while
@@ -90,15 +92,21 @@ class RebalanceIT {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @EnumSource(ProcessingGuarantee.class)
+  /** Each guarantee under each consumer group protocol: revocation is incremental under both. */
+  static Stream<Arguments> guaranteesAndProtocols() {
+    return Stream.of(ProcessingGuarantee.values()).flatMap(g ->
+        Stream.of(GroupProtocol.values()).map(p -> Arguments.of(g, p)));
+  }
+
+  @ParameterizedTest(name = "{0}, {1}")
+  @MethodSource("guaranteesAndProtocols")
   @DisplayName("records that finish while their partition drains are committed by the old owner: the new owner "
       + "never reads them, and each is ACKed once")
-  void finishedWhileDrainingIsCommittedOnRevoke(ProcessingGuarantee guarantee, Vertx vertx, KafkaBroker broker,
-      TestInfo info) {
+  void finishedWhileDrainingIsCommittedOnRevoke(ProcessingGuarantee guarantee, GroupProtocol protocol, Vertx vertx,
+      KafkaBroker broker, TestInfo info) {
     b = new BFixture(broker, info.getDisplayName());
     FinishesOnDrain handler = new FinishesOnDrain(vertx);
-    Moved m = moveOnePartition(vertx, guarantee, handler, handler.started, 10_000);
+    Moved m = moveOnePartition(vertx, guarantee, protocol, handler, handler.started, 10_000);
     ConsumerVerticle first = m.first();
     ConsumerVerticle second = m.second();
     TopicPartition moved = m.partition();
@@ -125,14 +133,23 @@ class RebalanceIT {
     assertOncePerId(b.results(true), "m0", "m1", "m2", "m3", "m4");
   }
 
-  @ParameterizedTest(name = "{0}")
-  @EnumSource(ProcessingGuarantee.class)
+  /** The epoch fence does not depend on the guarantee: the consumer protocol once is enough (CI time). */
+  static Stream<Arguments> guaranteesThenConsumerProtocol() {
+    return Stream.of(
+        Arguments.of(ProcessingGuarantee.AT_LEAST_ONCE, GroupProtocol.CLASSIC),
+        Arguments.of(ProcessingGuarantee.EXACTLY_ONCE, GroupProtocol.CLASSIC),
+        Arguments.of(ProcessingGuarantee.AT_LEAST_ONCE, GroupProtocol.CONSUMER));
+  }
+
+  @ParameterizedTest(name = "{0}, {1}")
+  @MethodSource("guaranteesThenConsumerProtocol")
   @DisplayName("records of a partition revoked while its handler ran are answered by the new owner only")
-  void revokedWhileRunning(ProcessingGuarantee guarantee, Vertx vertx, KafkaBroker broker, TestInfo info) {
+  void revokedWhileRunning(ProcessingGuarantee guarantee, GroupProtocol protocol, Vertx vertx, KafkaBroker broker,
+      TestInfo info) {
     b = new BFixture(broker, info.getDisplayName());
     Held held = new Held();
     // The first B waits 500 ms for its held records, then lets the moved partition go.
-    Moved m = moveOnePartition(vertx, guarantee, held, held.started, 500);
+    Moved m = moveOnePartition(vertx, guarantee, protocol, held, held.started, 500);
     ConsumerVerticle first = m.first();
     Set<String> movedIds = m.ids();
     BFixture.await().until(() -> b.replies().size() >= 2);
@@ -155,16 +172,16 @@ class RebalanceIT {
 
   // B "b1" (running handler) owns both partitions of topic 1 and has started m0..m3 (m0, m2 on partition 0); then
   // "b2" joins and one partition moves to it, b1 waiting up to shutdownMillis for its started records.
-  private Moved moveOnePartition(Vertx vertx, ProcessingGuarantee guarantee, MessageHandler handler,
-      AtomicInteger started, long shutdownMillis) {
-    ConsumerVerticle first = b.deploy(vertx, new ConsumerVerticle(handler), b.config(guarantee)
+  private Moved moveOnePartition(Vertx vertx, ProcessingGuarantee guarantee, GroupProtocol protocol,
+      MessageHandler handler, AtomicInteger started, long shutdownMillis) {
+    ConsumerVerticle first = b.deploy(vertx, new ConsumerVerticle(handler), b.config(guarantee, protocol)
         .put("topic.partitions", 2).put("consumer.instance.id", "b1").put("shutdown.timeout.ms", shutdownMillis));
     for (int i = 0; i < 4; i++) {
       b.sendTo(i % 2, envelope("m" + i, 0, 30_000));
     }
     BFixture.await().until(() -> started.get() == 4);
     ConsumerVerticle second = b.deploy(vertx, new ConsumerVerticle(),
-        b.config(guarantee).put("consumer.instance.id", "b2"));
+        b.config(guarantee, protocol).put("consumer.instance.id", "b2"));
     BFixture.await().until(() -> second.assignedPartitions().size() == 1 && first.assignedPartitions().size() == 1);
     TopicPartition moved = second.assignedPartitions().iterator().next();
     return new Moved(first, second, moved, moved.partition() == 0 ? Set.of("m0", "m2") : Set.of("m1", "m3"));

@@ -3,6 +3,7 @@ package io.ackcoord.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ackcoord.consumer.ConsumerVerticle;
+import io.ackcoord.consumer.GroupProtocol;
 import io.ackcoord.consumer.ProcessingGuarantee;
 import io.ackcoord.kafka.TopicNames;
 import io.ackcoord.protocol.Envelope;
@@ -34,6 +35,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -50,7 +52,8 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * B as a real process ({@code bin/vertx run}), signalled the way an operator or a scheduler does: SIGTERM must
@@ -99,16 +102,34 @@ class ConsumerProcessIT {
         .as("every record's offset committed before exit").isEqualTo(20);
   }
 
-  @ParameterizedTest(name = "{0}")
-  @EnumSource(ProcessingGuarantee.class)
+  /**
+   * Each guarantee under the classic protocol, and at-least-once under the consumer protocol too: its zombie guard
+   * is the lease, which that protocol's session changes (exactly-once is fenced by its transactions either way,
+   * and the chaos suite freezes Bs under both protocols).
+   */
+  static Stream<Arguments> frozenCases() {
+    return Stream.of(
+        Arguments.of(ProcessingGuarantee.AT_LEAST_ONCE, GroupProtocol.CLASSIC),
+        Arguments.of(ProcessingGuarantee.EXACTLY_ONCE, GroupProtocol.CLASSIC),
+        Arguments.of(ProcessingGuarantee.AT_LEAST_ONCE, GroupProtocol.CONSUMER));
+  }
+
+  @ParameterizedTest(name = "{0}, {1}")
+  @MethodSource("frozenCases")
   @DisplayName("SIGSTOP past the session: another B takes over; resumed, the first writes, replies and commits nothing")
-  void frozenZombie(ProcessingGuarantee guarantee, Vertx vertx, KafkaBroker broker, TestInfo info) throws Exception {
+  void frozenZombie(ProcessingGuarantee guarantee, GroupProtocol protocol, Vertx vertx, KafkaBroker broker,
+      TestInfo info) throws Exception {
     setUp(broker, info);
     int port = Ports.free();
     JsonObject common = new JsonObject()
         .put("processing.guarantee", guarantee.configValue())
-        // The broker's minimum: the takeover happens 6 s after the freeze.
-        .put("kafka.consumer.properties", new JsonObject().put("session.timeout.ms", 6_000)
+        .put("group.protocol", protocol.configValue())
+        // The broker's minimum for classic; under the consumer protocol B sets them on the group (the local
+        // broker's minimums are the classic ones), and a commit proves the session only up to one heartbeat
+        // interval back, so 7 s keeps the lease above the results topic's 5 s fence. The takeover happens one
+        // session after the freeze.
+        .put("kafka.consumer.properties", new JsonObject()
+            .put("session.timeout.ms", protocol == GroupProtocol.CLASSIC ? 6_000 : 7_000)
             .put("heartbeat.interval.ms", 1_000));
     process = startB("b1", port, common.copy().put("handler.work.ms", 4_000));
     send(9);
@@ -144,6 +165,31 @@ class ConsumerProcessIT {
     assertThat(zombie.getLong("effectsWritten")).isZero();
     assertThat(zombie.getLong("dropped")).isEqualTo(9);
     assertThat(committed().values().stream().mapToLong(OffsetAndMetadata::offset).sum()).isEqualTo(9);
+  }
+
+  @Test
+  @DisplayName("group.protocol=consumer: a B killed with SIGKILL and restarted under its name waits for the old "
+      + "session, then takes its partitions back")
+  void killedStaticMemberRestartsUnderConsumerProtocol(KafkaBroker broker, TestInfo info) throws Exception {
+    setUp(broker, info);
+    int port = Ports.free();
+    // Long enough that the restart (a JVM start) comes before the killed member's session expires.
+    JsonObject config = new JsonObject().put("group.protocol", "consumer")
+        .put("kafka.consumer.properties", new JsonObject().put("session.timeout.ms", 12_000)
+            .put("heartbeat.interval.ms", 1_000));
+    process = startB("b1", port, config);
+    send(3);
+    await().until(() -> replies().size() == 3);
+
+    process.kill();
+    process = startB("b1", port, config);
+    send(3);
+
+    // The same ids again: the restarted B answers them from its restored dedupe record.
+    await().until(() -> replies().size() == 6);
+    assertThat(process.recentOutput()).as("the restarted B waited for its name").contains("is still held by member");
+    assertThat(replies()).extracting(Reply::type).containsOnly(Reply.Type.ACK);
+    assertThat(countByKey(topics.results())).hasSize(3).allSatisfy((id, n) -> assertThat(n).isEqualTo(1L));
   }
 
   // ---- helpers ----

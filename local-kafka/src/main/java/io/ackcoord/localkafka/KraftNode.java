@@ -67,6 +67,13 @@ final class KraftNode {
     // broker may register again: 3 s instead of the default 9 s keeps crash-and-restart tests quick.
     props.put("broker.session.timeout.ms", "3000");
     props.put("broker.heartbeat.interval.ms", "500");
+    // The consumer group protocol (KIP-848) keeps the session on the broker, 45 s at least by default. The same
+    // 10 s session and 3 s heartbeat as B's classic defaults make the two protocols comparable, and the classic
+    // minimums (6 s, 1 s) let tests use short sessions under both.
+    props.put("group.consumer.min.session.timeout.ms", "6000");
+    props.put("group.consumer.session.timeout.ms", "10000");
+    props.put("group.consumer.min.heartbeat.interval.ms", "1000");
+    props.put("group.consumer.heartbeat.interval.ms", "3000");
 
     Set<String> known = KafkaConfig.configDef().names();
     options.overrides().forEach((key, value) -> {

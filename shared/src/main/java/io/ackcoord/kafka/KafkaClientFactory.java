@@ -72,7 +72,10 @@ public final class KafkaClientFactory {
         .map(admin -> KafkaAdminClient.create(vertx, admin));
   }
 
-  /** A plain admin client, built on the calling thread (blocks: never on the event loop). */
+  /**
+   * A plain admin client, built on the calling thread (blocks: never on the event loop), for the calls
+   * vertx-kafka-client's admin does not have ({@code incrementalAlterConfigs}).
+   */
   public static Admin newAdmin(ClientConfig config) {
     return Admin.create(config.build());
   }

@@ -144,7 +144,12 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterR
     KafkaContainer container = new KafkaContainer(DockerImageName.parse(image))
         .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
         .withEnv("KAFKA_NUM_PARTITIONS", "3")
-        .withEnv("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0");
+        .withEnv("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0")
+        // As bin/local-kafka: the consumer group protocol's session and heartbeat as B's classic defaults.
+        .withEnv("KAFKA_GROUP_CONSUMER_MIN_SESSION_TIMEOUT_MS", "6000")
+        .withEnv("KAFKA_GROUP_CONSUMER_SESSION_TIMEOUT_MS", "10000")
+        .withEnv("KAFKA_GROUP_CONSUMER_MIN_HEARTBEAT_INTERVAL_MS", "1000")
+        .withEnv("KAFKA_GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS", "3000");
     try {
       container.start();
     } catch (RuntimeException e) {

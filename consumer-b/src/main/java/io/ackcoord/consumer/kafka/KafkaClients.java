@@ -1,5 +1,6 @@
 package io.ackcoord.consumer.kafka;
 
+import io.ackcoord.consumer.GroupProtocol;
 import io.ackcoord.kafka.ClientConfig;
 import io.ackcoord.kafka.KafkaClientFactory;
 import io.ackcoord.kafka.KafkaSender;
@@ -8,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaWriteStream;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
@@ -26,6 +28,11 @@ import org.apache.kafka.common.serialization.Deserializer;
 public final class KafkaClients {
 
   private static final String DEFAULT_SESSION_TIMEOUT_MS = "10000";
+  private static final String DEFAULT_HEARTBEAT_INTERVAL_MS = "3000";
+  /** Why the consumer protocol's client gets no session or assignment settings. */
+  private static final String BROKER_SIDE = "under group.protocol=consumer the broker assigns and holds the session "
+      + "(the group's consumer.session.timeout.ms and consumer.heartbeat.interval.ms, which B sets from "
+      + "session.timeout.ms and heartbeat.interval.ms); the client refuses these keys";
 
   private KafkaClients() {
   }
@@ -81,23 +88,22 @@ public final class KafkaClients {
    * @param maxPollRecords  default for {@code max.poll.records}, so one poll does not overshoot the in-flight limit
    *                        by much
    * @param groupInstanceId the static member name, or {@code null} for a dynamic member
+   * @param protocol        the consumer group protocol
    */
   public static Future<KafkaConsumer<String, byte[]>> groupConsumer(Vertx vertx, KafkaSettings kafka, String groupId,
-      String clientId, int maxPollRecords, String groupInstanceId) {
+      String clientId, int maxPollRecords, String groupInstanceId, GroupProtocol protocol) {
     return KafkaClientFactory.plainConsumer(vertx,
-        groupConsumerConfig(kafka, groupId, clientId, maxPollRecords, groupInstanceId));
+        groupConsumerConfig(kafka, groupId, clientId, maxPollRecords, groupInstanceId, protocol));
   }
 
-  /** The session timeout B's group consumer runs with: the user's {@code session.timeout.ms} or ackcoord's. */
-  public static long sessionTimeoutMillis(KafkaSettings kafka) {
-    String value = ClientConfig.consumer(kafka, "ackcoord-b")
-        .defaults(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, DEFAULT_SESSION_TIMEOUT_MS).strings()
-        .get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
-    try {
-      return Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("session.timeout.ms is not a number: " + value, e);
-    }
+  /**
+   * Under the classic protocol, the session timeout and heartbeat interval B's group consumer runs with: the user's
+   * {@code session.timeout.ms} and {@code heartbeat.interval.ms} or ackcoord's defaults.
+   */
+  static Map<String, String> classicSessionConfig(KafkaSettings kafka) {
+    return ClientConfig.consumer(kafka, "ackcoord-b")
+        .defaults(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, DEFAULT_SESSION_TIMEOUT_MS)
+        .defaults(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, DEFAULT_HEARTBEAT_INTERVAL_MS).strings();
   }
 
   /**
@@ -147,8 +153,9 @@ public final class KafkaClients {
     return KafkaClientFactory.newShareConsumer(config);
   }
 
-  private static ClientConfig groupConsumerConfig(KafkaSettings kafka, String groupId, String clientId,
-      int maxPollRecords, String groupInstanceId) {
+  /** The group consumer's config; package-private for its test. */
+  static ClientConfig groupConsumerConfig(KafkaSettings kafka, String groupId, String clientId,
+      int maxPollRecords, String groupInstanceId, GroupProtocol protocol) {
     ClientConfig config = ClientConfig.consumer(kafka, clientId)
         .defaults(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
         .defaults(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords))
@@ -158,7 +165,14 @@ public final class KafkaClients {
         // A crashed B holds its partitions until its session expires: 10 s (Kafka's default is 45 s) bounds how long
         // its messages wait before another B, or the restarted one, takes over.
         .defaults(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, DEFAULT_SESSION_TIMEOUT_MS)
-        .defaults(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
+        .defaults(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, DEFAULT_HEARTBEAT_INTERVAL_MS)
+        .require(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol.configValue(), "B's lease is computed for the "
+            + "protocol group.protocol names");
+    if (protocol == GroupProtocol.CONSUMER) {
+      config = config.forbid(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, BROKER_SIDE)
+          .forbid(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, BROKER_SIDE)
+          .forbid(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, BROKER_SIDE);
+    }
     if (groupInstanceId != null) {
       config = config.defaults(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId);
     }

@@ -9,7 +9,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The group coordinator takes a member's partitions away only after its session expired, and an offset commit it
  * accepts restarts that session (classic protocol). So when a commit sent at monotonic time {@code t} succeeds, no
- * other B can own our partitions before {@code t + session.timeout.ms}. The lease runs {@code duration} from the
+ * other B can own our partitions before {@code t + session.timeout.ms}. Under the consumer protocol (KIP-848) only
+ * heartbeats restart it, so the session the lease is computed from is one heartbeat interval shorter
+ * ({@code GroupSession#confirmedMillis}). The lease runs {@code duration} from the
  * send time of the latest confirmed commit (or group join); B starts an effect only while it holds, and renews it
  * by committing when it has lapsed. A B frozen past its session (SIGSTOP, a long GC pause, a suspended VM) wakes up
  * with a lapsed lease, and its renewing commit is refused: it starts no effect over the new owner's work.

@@ -37,6 +37,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.UnreleasedInstanceIdException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,7 +155,8 @@ final class Processing implements Consumption {
   }
 
   private void onPollFailed(RuntimeException error) {
-    if (error instanceof FencedInstanceIdException) {
+    // Classic fences the older B of a name; the consumer protocol refuses the newer one, fatally for its consumer.
+    if (error instanceof FencedInstanceIdException || error instanceof UnreleasedInstanceIdException) {
       standDown.accept(error);
     } else if (state.stopping()) {
       LOG.debug("Kafka consumer error while stopping: {}", error.toString());

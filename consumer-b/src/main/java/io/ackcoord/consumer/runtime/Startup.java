@@ -6,6 +6,7 @@ import io.ackcoord.consumer.HandlerSetup;
 import io.ackcoord.consumer.MessageHandler;
 import io.ackcoord.consumer.dedupe.MarkerMacs;
 import io.ackcoord.consumer.kafka.Backoff;
+import io.ackcoord.consumer.kafka.GroupSession;
 import io.ackcoord.consumer.kafka.KafkaClients;
 import io.ackcoord.consumer.loop.InFlightLimit;
 import io.ackcoord.consumer.loop.Lease;
@@ -63,6 +64,7 @@ final class Startup {
   final Closers opened;
   Map<String, Integer> topicPartitions;
   Lease lease;
+  GroupSession groupSession;
   KafkaSender producer;
   ReplySender replies;
   TransactionalProducer transactions;
@@ -97,26 +99,39 @@ final class Startup {
             + "message of partition p in partition p, so they must have the same count; recreate "
             + topics.processed() + " with " + messages + " partitions"));
       }
-      long session = KafkaClients.sessionTimeoutMillis(kafka);
-      if (options.exactlyOnce()) {
-        // Transactions fence a zombie's effects; the lease only keeps it from starting work.
-        lease = new Lease(clock, Math.max(1, session / 2));
-        return Future.succeededFuture();
-      }
-      return TopicAdmin.maxTimestampAge(vertx, kafka, topics.results()).map(fence -> {
-        lease = new Lease(clock, Lease.durationFor(session, fence));
-        if (Lease.fences(session, fence)) {
-          LOG.info("Effects are fenced: {} refuses a write arriving over {} ms after B's ownership check; lease "
-              + "{} ms", topics.results(), fence, lease.durationMillis());
-        } else {
-          LOG.warn("{} has {} = {}, not under session.timeout.ms {}: a B paused between its ownership check and "
-              + "a write can still land that write after another B took the partition (a duplicate effect). Set "
-              + "it to {} (kafka-configs.sh --alter --add-config {}={})", topics.results(),
-              TopicAdmin.MAX_TIMESTAMP_AGE, fence == Long.MAX_VALUE ? "unset" : fence, session,
-              TopicAdmin.EFFECT_FENCE_MS, TopicAdmin.MAX_TIMESTAMP_AGE, TopicAdmin.EFFECT_FENCE_MS);
-        }
-        return null;
+      return GroupSession.of(vertx, kafka, options.groupId(), options.groupProtocol()).compose(session -> {
+        groupSession = session;
+        return lease(session);
       });
+    });
+  }
+
+  /**
+   * The lease for the group's session: how long after a confirmed commit or join no other B can own B's partitions
+   * ({@link GroupSession#confirmedMillis}), less the effect fence.
+   */
+  private Future<Void> lease(GroupSession groupSession) {
+    KafkaSettings kafka = options.kafka();
+    TopicNames topics = kafka.topics();
+    long session = groupSession.confirmedMillis();
+    if (options.exactlyOnce()) {
+      // Transactions fence a zombie's effects; the lease only keeps it from starting work.
+      lease = new Lease(clock, Math.max(1, session / 2));
+      return Future.succeededFuture();
+    }
+    return TopicAdmin.maxTimestampAge(vertx, kafka, topics.results()).map(fence -> {
+      lease = new Lease(clock, Lease.durationFor(session, fence));
+      if (Lease.fences(session, fence)) {
+        LOG.info("Effects are fenced: {} refuses a write arriving over {} ms after B's ownership check; lease "
+            + "{} ms", topics.results(), fence, lease.durationMillis());
+      } else {
+        LOG.warn("{} has {} = {}, not under the {} ms B's membership holds after a confirmation ({}): a B paused "
+            + "between its ownership check and a write can still land that write after another B took the "
+            + "partition (a duplicate effect). Set it to {} (kafka-configs.sh --alter --add-config {}={})",
+            topics.results(), TopicAdmin.MAX_TIMESTAMP_AGE, fence == Long.MAX_VALUE ? "unset" : fence, session,
+            groupSession, TopicAdmin.EFFECT_FENCE_MS, TopicAdmin.MAX_TIMESTAMP_AGE, TopicAdmin.EFFECT_FENCE_MS);
+      }
+      return null;
     });
   }
 
@@ -169,8 +184,11 @@ final class Startup {
     if (options.shareMode()) {
       return joinShareGroup(maxPollRecords, id);
     }
-    return KafkaClients.groupConsumer(vertx, options.kafka(), options.groupId(), "ackcoord-b-" + id,
-            maxPollRecords, options.staticMembership() ? id : null)
+    Future<Void> nameFree = options.staticMembership()
+        ? groupSession.awaitInstanceReleased(vertx, options.kafka(), options.groupId(), id)
+        : Future.succeededFuture();
+    return nameFree.compose(v -> KafkaClients.groupConsumer(vertx, options.kafka(), options.groupId(),
+            "ackcoord-b-" + id, maxPollRecords, options.staticMembership() ? id : null, options.groupProtocol()))
         .compose(consumer -> {
           processing = processing(consumer);
           opened.add(processing::close);
@@ -231,6 +249,7 @@ final class Startup {
         .put("groupId", options.groupId())
         .put("guarantee", options.guarantee().configValue())
         .put("mode", options.mode().configValue())
+        .put("groupProtocol", options.groupProtocol().configValue())
         .put("subscribed", state.subscribed())
         .put("fenced", state.fenced())
         .put("assignedPartitions", partitions)
