@@ -62,10 +62,15 @@ final class LoadGenerator {
     long end = measureFrom + measure.toNanos();
     long n = 0;
     boolean measuring = false;
-    while (System.nanoTime() < end) {
-      if (!measuring && System.nanoTime() >= measureFrom) {
+    while (true) {
+      long now = System.nanoTime();
+      // Checked before the end, so that a slow first turn (a busy machine) still tells the interval.
+      if (!measuring && now >= measureFrom) {
         interval.start();
         measuring = true;
+      }
+      if (now >= end) {
+        break;
       }
       if (!acquire(permits, 1, Duration.ofMillis(100))) {
         continue;
@@ -79,9 +84,7 @@ final class LoadGenerator {
         permits.release();
       });
     }
-    if (measuring) {
-      interval.end();
-    }
+    interval.end();
     acquire(permits, window, drain);
     double seconds = measure.toNanos() / 1e9;
     return new SaturationResult(pipeline.name(), completed.get() / seconds, completed.get(), failed.get(), seconds);

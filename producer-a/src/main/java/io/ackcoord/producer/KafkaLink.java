@@ -2,6 +2,7 @@ package io.ackcoord.producer;
 
 import io.ackcoord.config.Config;
 import io.ackcoord.config.ConfigException;
+import io.ackcoord.producer.api.TimeoutRule;
 import io.ackcoord.http.HttpAuth;
 import io.ackcoord.producer.coordinator.Coordinator;
 import io.ackcoord.producer.coordinator.HeapGuard;
@@ -69,7 +70,7 @@ final class KafkaLink {
                 .transform(ignored -> Future.failedFuture("stopping"));
           }
           if (router != null) {
-            p.mount(vertx, clock, o.maxMessageBytes(), o.timeoutRule(), router);
+            p.mount(vertx, clock, o.maxMessageBytes(), p.timeoutRule(o.timeoutRule()), router);
           }
           pipeline = p;
           kafkaProblem = null;
@@ -99,6 +100,12 @@ final class KafkaLink {
   Coordinator coordinator() {
     Pipeline p = pipeline;
     return p == null ? null : p.coordinator();
+  }
+
+  /** The bounds on a caller's own timeout: once connected, within what topic 1's retention allows. */
+  TimeoutRule timeoutRule() {
+    Pipeline p = pipeline;
+    return p == null ? options.timeoutRule() : p.timeoutRule(options.timeoutRule());
   }
 
   /** Whether A is connected to Kafka and taking messages; safe from any thread. */

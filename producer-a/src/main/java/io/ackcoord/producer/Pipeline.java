@@ -1,5 +1,6 @@
 package io.ackcoord.producer;
 
+import io.ackcoord.config.ConfigException;
 import io.ackcoord.kafka.ClientConfig;
 import io.ackcoord.kafka.KafkaClientFactory;
 import io.ackcoord.kafka.KafkaSender;
@@ -9,6 +10,8 @@ import io.ackcoord.producer.api.TimeoutRule;
 import io.ackcoord.producer.coordinator.Coordinator;
 import io.ackcoord.producer.coordinator.HeapGuard;
 import io.ackcoord.producer.kafka.KafkaOutbound;
+import io.ackcoord.producer.kafka.PayloadReader;
+import io.ackcoord.producer.kafka.PayloadRetention;
 import io.ackcoord.producer.kafka.ReplyListener;
 import io.ackcoord.producer.ledger.KafkaLedger;
 import io.ackcoord.producer.ledger.Ledger;
@@ -40,6 +43,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +57,8 @@ import org.slf4j.LoggerFactory;
 final class Pipeline {
 
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+  /** A payload read not answered by then fails, and its re-send is tried again after a backoff. */
+  private static final long PAYLOAD_READ_TIMEOUT_MS = 30_000;
 
   private final Context context;
   private final KafkaOutbound outbound;
@@ -64,9 +70,10 @@ final class Pipeline {
   private final ConsumerStatsListener consumerStats;
   private final KafkaAdminClient admin;
   private final int ackPartitions;
+  private final long maxTimeoutMillis;
 
   private Pipeline(Context context, Core core, Status status, ConsumerStatsListener consumerStats,
-      KafkaAdminClient admin, int ackPartitions) {
+      KafkaAdminClient admin, int ackPartitions, long maxTimeoutMillis) {
     this.context = context;
     this.outbound = core.outbound;
     this.coordinator = core.coordinator;
@@ -77,6 +84,7 @@ final class Pipeline {
     this.consumerStats = consumerStats;
     this.admin = admin;
     this.ackPartitions = ackPartitions;
+    this.maxTimeoutMillis = maxTimeoutMillis;
   }
 
   /** The Kafka-facing core, wired before anything is read: A2 to A7. */
@@ -101,7 +109,8 @@ final class Pipeline {
     Context context = vertx.getOrCreateContext();
     Opened opened = new Opened(context);
     return TopicAdmin.ensureTopics(vertx, o.kafka())
-        .compose(partitions -> {
+        .compose(partitions -> payloadRetention(vertx, o).compose(retention -> {
+          long maxTimeout = retention.maxTimeoutMillis(o.retry(), TimeoutRule.MAX_MILLIS);
           int ackPartitions = partitions.get(o.kafka().topics().acks());
           int replyPartition = o.replyPartition(ackPartitions);
           int ledgerPartitions = partitions.get(o.kafka().topics().ledger());
@@ -115,11 +124,28 @@ final class Pipeline {
                 });
                 return openStatusClients(vertx, clock, o, status.reports(), opened)
                     .map(clients -> new Pipeline(context, core, status, clients.stats(), clients.admin(),
-                        ackPartitions));
+                        ackPartitions, maxTimeout));
               });
-        })
+        }))
         .recover(err -> opened.close(Deadline.in(clock, o.shutdownTimeoutMillis()))
             .transform(ignored -> Future.failedFuture(err)));
+  }
+
+  // Re-sends read payloads back from topic 1: it must keep a record until its message's next re-send (decision 014).
+  private static Future<PayloadRetention> payloadRetention(Vertx vertx, ProducerOptions o) {
+    String topic = o.kafka().topics().messages();
+    return TopicAdmin.topicConfig(vertx, o.kafka(), topic).map(config -> {
+      PayloadRetention retention = PayloadRetention.of(config);
+      String refusal = retention.refusal(topic, o.retry());
+      if (refusal != null) {
+        throw new ConfigException("ack.timeout.ms", refusal);
+      }
+      String warning = retention.warning(topic);
+      if (warning != null) {
+        LOG.warn(warning);
+      }
+      return retention;
+    });
   }
 
   private static Future<Core> openCore(Vertx vertx, Clock clock, ProducerOptions o, HeapGuard heapGuard,
@@ -138,10 +164,16 @@ final class Pipeline {
         .defaults("auto.offset.reset", "latest");
     ClientConfig recoveryConfig = ClientConfig.consumer(o.kafka(), name + "-ledger-recovery")
         .readCommitted().manualCommits().noGroup();
+    // Re-sends read payloads back by offset: an offset that is gone must fail, not jump to an end of the partition.
+    ClientConfig payloadConfig = ClientConfig.consumer(o.kafka(), name + "-payloads").manualCommits().noGroup()
+        .require("auto.offset.reset", "none", "a payload deleted from topic 1 must be reported, not skipped");
 
     return KafkaClientFactory.sender(vertx, producerConfig, name)
         .compose(producer -> {
-          KafkaOutbound outbound = new KafkaOutbound(producer, o.kafka().topics());
+          PayloadReader payloads = new PayloadReader(
+              () -> KafkaClientFactory.newConsumer(payloadConfig, new ByteArrayDeserializer()),
+              o.kafka().topics().messages(), vertx.getOrCreateContext(), PAYLOAD_READ_TIMEOUT_MS, o.producerId());
+          KafkaOutbound outbound = new KafkaOutbound(producer, payloads, o.kafka().topics());
           // The producer's close waits for its in-flight sends, by the deadline.
           opened.add(d -> outbound.close(d.leftMillis()));
           return KafkaClientFactory.consumer(vertx, replyConfig).map(consumer -> {
@@ -259,6 +291,11 @@ final class Pipeline {
 
   int ackPartitions() {
     return ackPartitions;
+  }
+
+  /** {@code rule} with its ceiling lowered to what topic 1's retention allows. */
+  TimeoutRule timeoutRule(TimeoutRule rule) {
+    return rule.capped(maxTimeoutMillis);
   }
 
   /** Mounts the status page, its API, and submissions behind the runtime's gate. */

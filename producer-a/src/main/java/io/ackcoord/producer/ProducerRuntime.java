@@ -61,7 +61,7 @@ final class ProducerRuntime {
     HeapGuard heapGuard = HeapGuard.forThisJvm(options.heapLimit());
     Router router = options.http().enabled() ? Router.router(vertx) : null;
     KafkaLink link = new KafkaLink(vertx, clock, options, heapGuard, router);
-    Future<MessageConsumer<Object>> bus = new EventBusApi(link::coordinator, options.timeoutRule())
+    Future<MessageConsumer<Object>> bus = new EventBusApi(link::coordinator, link::timeoutRule)
         .register(vertx, options.eventBusAddress());
     return bus
         .compose(eventBus -> listen(vertx, options, router, link, clock)

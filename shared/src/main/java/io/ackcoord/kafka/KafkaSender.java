@@ -37,8 +37,7 @@ public final class KafkaSender {
   private final ExecutorService thread;
   private final Queue<Pending> toSend = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean handOffScheduled = new AtomicBoolean();
-  private final Queue<Runnable> answers = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean answerScheduled = new AtomicBoolean();
+  private final ContextAnswers answers;
   private volatile boolean closed;
 
   private record Pending(ProducerRecord<String, byte[]> record, Promise<RecordMetadata> promise) {
@@ -52,6 +51,7 @@ public final class KafkaSender {
   public KafkaSender(Producer<String, byte[]> producer, Context context, String name) {
     this.producer = producer;
     this.context = context;
+    this.answers = new ContextAnswers(context);
     this.thread = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "ackcoord-sender-" + name);
       t.setDaemon(true);
@@ -130,15 +130,8 @@ public final class KafkaSender {
   // Called on the producer's network thread: the confirmations of one produce response go back as one task.
   private void answer(Runnable completion) {
     answers.add(completion);
-    if (answerScheduled.compareAndSet(false, true)) {
-      context.runOnContext(v -> {
-        answerScheduled.set(false);
-        for (Runnable r = answers.poll(); r != null; r = answers.poll()) {
-          r.run();
-        }
-      });
-    }
   }
+
 
   private <T> Future<T> onSenderThread(Callable<T> action) {
     Promise<T> promise = Promise.promise();

@@ -65,14 +65,23 @@ public final class TopicAdmin {
    * {@link Long#MAX_VALUE} (Kafka's default) means no limit.
    */
   public static Future<Long> maxTimestampAge(Vertx vertx, KafkaSettings settings, String topic) {
+    return topicConfig(vertx, settings, topic).map(config -> {
+      String age = config.get(MAX_TIMESTAMP_AGE);
+      return age == null ? Long.MAX_VALUE : Long.parseLong(age.trim());
+    });
+  }
+
+  /** The effective configuration of {@code topic} (defaults included), entries without a value left out. */
+  public static Future<Map<String, String>> topicConfig(Vertx vertx, KafkaSettings settings, String topic) {
     ConfigResource resource = new ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
     return withAdmin(vertx, settings, admin -> admin.describeConfigs(List.of(resource))
-        .map(configs -> configs.values().stream()
-            .flatMap(config -> config.getEntries().stream())
-            .filter(e -> MAX_TIMESTAMP_AGE.equals(e.getName()) && e.getValue() != null)
-            .map(e -> Long.parseLong(e.getValue().trim()))
-            .findFirst()
-            .orElse(Long.MAX_VALUE)));
+        .map(configs -> {
+          Map<String, String> out = new HashMap<>();
+          configs.values().forEach(config -> config.getEntries().stream()
+              .filter(e -> e.getValue() != null)
+              .forEach(e -> out.put(e.getName(), e.getValue())));
+          return out;
+        }));
   }
 
   private static <T> Future<T> withAdmin(Vertx vertx, KafkaSettings settings,

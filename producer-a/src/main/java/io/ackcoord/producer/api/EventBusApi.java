@@ -44,14 +44,15 @@ public final class EventBusApi {
   static final int MAX_WAITING = 65_536;
 
   private final java.util.function.Supplier<Coordinator> coordinator;
-  private final TimeoutRule timeouts;
+  private final java.util.function.Supplier<TimeoutRule> timeouts;
   private int budget;
 
   /**
    * @param coordinator A's coordinator while connected, else {@code null} (requests then fail with 503)
-   * @param timeouts    the bounds on a request's own timeout
+   * @param timeouts    the bounds on a request's own timeout now (they depend on topic 1, once connected)
    */
-  public EventBusApi(java.util.function.Supplier<Coordinator> coordinator, TimeoutRule timeouts) {
+  public EventBusApi(java.util.function.Supplier<Coordinator> coordinator,
+      java.util.function.Supplier<TimeoutRule> timeouts) {
     this.coordinator = coordinator;
     this.timeouts = timeouts;
   }
@@ -114,7 +115,7 @@ public final class EventBusApi {
     }
     long timeout;
     try {
-      timeout = timeouts.parse(timeoutRaw);
+      timeout = timeouts.get().parse(timeoutRaw);
     } catch (IllegalArgumentException e) {
       msg.fail(BAD_REQUEST, e.getMessage());
       return;

@@ -2,6 +2,7 @@ package io.ackcoord.producer.coordinator;
 
 import io.ackcoord.producer.ledger.Ledger;
 import io.ackcoord.producer.ledger.LedgerEntry;
+import io.ackcoord.producer.ledger.Position;
 import io.ackcoord.producer.timer.DeadlineTimer;
 import io.ackcoord.producer.timer.Scheduler;
 import io.ackcoord.producer.tracker.MessageState;
@@ -35,11 +36,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class Coordinator {
 
-  /** Where records go: topic 1 and the dead-letter topic. */
+  /** Where records go, topic 1 and the dead-letter topic, and where a message's payload is read back from. */
   public interface Outbound {
 
-    /** Writes one attempt to topic 1; completes once the broker has it durably. */
-    Future<Void> send(Envelope envelope);
+    /** Writes one attempt to topic 1; completes, with where the record lies, once the broker has it durably. */
+    Future<Position> send(Envelope envelope);
+
+    /**
+     * Reads the payload of message {@code id} back from its record in topic 1 at {@code at}, for a re-send or a dead
+     * letter. Fails with {@link PayloadGoneException} when that record can no longer be read (deleted by retention,
+     * say) or is not the message's; any other failure is worth a retry.
+     */
+    Future<byte[]> payload(String id, Position at);
 
     /**
      * Writes a message A gave up on to the dead-letter topic, with the reason; fails with {@link TooLargeException}
@@ -52,6 +60,13 @@ public final class Coordinator {
   public static final class TooLargeException extends RuntimeException {
     public TooLargeException(Throwable cause) {
       super(cause.getMessage(), cause);
+    }
+  }
+
+  /** A message's record in topic 1 is gone for good: its payload cannot be read back. */
+  public static final class PayloadGoneException extends RuntimeException {
+    public PayloadGoneException(String message) {
+      super(message);
     }
   }
 
@@ -141,10 +156,10 @@ public final class Coordinator {
     TrackedMessage m = tracker.accept(id, payload, contentType, timeoutMillis);
     int attempt = m.attempt();
     // Both writes go out together; the caller hears "accepted" only when both are durable.
-    return Future.all(outbound.send(m.envelope(producerId, replyPartition)),
-            ledger.record(tracker.ledgerEntry(m, producerId)))
+    Future<Position> sent = outbound.send(m.envelope(producerId, replyPartition));
+    return Future.all(sent, ledger.record(tracker.ledgerEntry(m, producerId)))
         .map(v -> {
-          tracker.sendConfirmed(m, attempt);
+          tracker.sendConfirmed(m, attempt, sent.result());
           timer.arm(tracker.nextDeadline());
           return m;
         })
@@ -172,7 +187,7 @@ public final class Coordinator {
     if (m == null) {
       return Future.failedFuture(new IllegalArgumentException("unknown message " + id));
     }
-    if (m.state() == MessageState.ACKED || (m.state() == MessageState.DEAD_LETTERED && m.payload() == null)) {
+    if (m.state() == MessageState.ACKED || (m.state() == MessageState.DEAD_LETTERED && m.deadLetterDurable())) {
       return Future.succeededFuture(m);
     }
     Promise<TrackedMessage> promise = Promise.promise();
@@ -307,49 +322,111 @@ public final class Coordinator {
     ledger.record(tracker.ledgerEntry(m, producerId)).onFailure(err ->
         LOG.warn("Ledger update for {} (attempt {}) failed: {}", SafeText.forLog(m.id()), attempt, err.getMessage()));
     writesInFlight++;
-    outbound.send(m.envelope(producerId, replyPartition)).onComplete(ar -> {
-      writesInFlight--;
-      if (ar.succeeded()) {
-        tracker.sendConfirmed(m, attempt);
-      } else {
-        LOG.warn("Re-send of {} (attempt {}) failed, will retry: {}", SafeText.forLog(m.id()), attempt,
-            ar.cause().getMessage());
-        tracker.sendFailed(m, attempt, ar.cause().getMessage());
-      }
-      timer.arm(tracker.nextDeadline());
-    });
+    payloadOf(m)
+        .compose(bytes -> {
+          if (m.state() != MessageState.SENDING || m.attempt() != attempt) {
+            // An ACK (or a NACK) came while the payload was read: this attempt is no longer wanted.
+            return Future.succeededFuture((Position) null);
+          }
+          return outbound.send(m.envelope(producerId, replyPartition, bytes));
+        })
+        .onComplete(ar -> {
+          writesInFlight--;
+          if (ar.succeeded()) {
+            tracker.sendConfirmed(m, attempt, ar.result());
+          } else if (ar.cause() instanceof PayloadGoneException) {
+            if (tracker.giveUp(m, attempt, "cannot re-send: " + ar.cause().getMessage())) {
+              writeDeadLetter(m);
+            }
+          } else {
+            LOG.warn("Re-send of {} (attempt {}) failed, will retry: {}", SafeText.forLog(m.id()), attempt,
+                ar.cause().getMessage());
+            tracker.sendFailed(m, attempt, ar.cause().getMessage());
+          }
+          timer.arm(tracker.nextDeadline());
+        });
+  }
+
+  // The bytes held until a send was confirmed, else read back from the message's record in topic 1.
+  private Future<byte[]> payloadOf(TrackedMessage m) {
+    byte[] held = m.payload();
+    if (held != null) {
+      return Future.succeededFuture(held);
+    }
+    Position at = m.position();
+    if (at == null) {
+      return Future.failedFuture(new PayloadGoneException("no payload and no record in topic 1 for it"));
+    }
+    return outbound.payload(m.id(), at);
+  }
+
+  /** The dead-letter topic refused a letter of this payload size as too large: the next try goes without it. */
+  private static final class DropPayload extends RuntimeException {
+    final int bytes;
+
+    DropPayload(int bytes, Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+      this.bytes = bytes;
+    }
+  }
+
+  /** A dead letter's record: the envelope, with or without the payload, and the reason it carries. */
+  private record Letter(Envelope envelope, String reason) {
   }
 
   // A dead letter must not be lost either: retry the write until the broker has it, then tell the caller.
   private void writeDeadLetter(TrackedMessage m) {
     LOG.warn("Dead-lettering {} after {} attempt(s): {}", SafeText.forLog(m.id()), m.attempt(),
         SafeText.forLog(m.reason()));
-    writeDeadLetter(m, true);
+    writeDeadLetter(m, -1);
   }
 
-  private void writeDeadLetter(TrackedMessage m, boolean withPayload) {
-    Envelope full = m.envelope(producerId, replyPartition);
-    Envelope envelope = withPayload ? full : full.withoutPayload();
-    String reason = withPayload ? m.reason() : m.reason() + " (payload of " + full.payload().length
-        + " bytes dropped: too large for the dead-letter topic)";
+  /**
+   * @param droppedBytes -1 to write the payload; else the payload's size, which the dead-letter topic refused, so
+   *                     the letter goes without it
+   */
+  private void writeDeadLetter(TrackedMessage m, int droppedBytes) {
     writesInFlight++;
-    outbound.deadLetter(envelope, reason).onComplete(ar -> {
-      writesInFlight--;
-      timer.arm(tracker.nextDeadline());
-      if (ar.succeeded()) {
-        tracker.deadLetterWritten(m);
-        ledger.forget(m.id());
-        notifyWaiters(m);
-      } else if (!stopped) {
-        // The topic will never take a record this large (its max.message.bytes is below topic 1's): retrying it
-        // as it is would retry forever, so the dead letter goes without its payload, its size said in the reason.
-        boolean keepPayload = withPayload && !(ar.cause() instanceof TooLargeException && full.payload().length > 0);
-        long delay = keepPayload == withPayload ? Math.max(1000, tracker.policy().retryDelayFor(1, 0.5)) : 1;
-        LOG.warn("Dead-letter write of {} failed, retrying in {} ms{}: {}", SafeText.forLog(m.id()), delay,
-            keepPayload ? "" : " without its payload", ar.cause().getMessage());
-        scheduler.schedule(delay, () -> writeDeadLetter(m, keepPayload));
-      }
-    });
+    letter(m, droppedBytes)
+        .compose(letter -> outbound.deadLetter(letter.envelope(), letter.reason())
+            .recover(err -> Future.failedFuture(err instanceof TooLargeException
+                && letter.envelope().payload().length > 0 ? new DropPayload(letter.envelope().payload().length, err)
+                : err)))
+        .onComplete(ar -> {
+          writesInFlight--;
+          timer.arm(tracker.nextDeadline());
+          if (ar.succeeded()) {
+            tracker.deadLetterWritten(m);
+            ledger.forget(m.id());
+            notifyWaiters(m);
+          } else if (!stopped) {
+            retryDeadLetter(m, droppedBytes, ar.cause());
+          }
+        });
+  }
+
+  private Future<Letter> letter(TrackedMessage m, int droppedBytes) {
+    Envelope bare = m.envelope(producerId, replyPartition, new byte[0]);
+    if (droppedBytes >= 0) {
+      return Future.succeededFuture(new Letter(bare, m.reason() + " (payload of " + droppedBytes
+          + " bytes dropped: too large for the dead-letter topic)"));
+    }
+    return payloadOf(m)
+        .map(bytes -> new Letter(m.envelope(producerId, replyPartition, bytes), m.reason()))
+        .recover(err -> err instanceof PayloadGoneException
+            ? Future.succeededFuture(new Letter(bare, m.reason() + " (payload not included: " + err.getMessage()
+                + ")"))
+            : Future.failedFuture(err));
+  }
+
+  private void retryDeadLetter(TrackedMessage m, int droppedBytes, Throwable cause) {
+    // The topic will never take a record this large (its max.message.bytes is below topic 1's): retrying it as it is
+    // would retry forever, so the dead letter goes without its payload, its size said in the reason.
+    int next = cause instanceof DropPayload drop ? drop.bytes : droppedBytes;
+    long delay = next == droppedBytes ? Math.max(1000, tracker.policy().retryDelayFor(1, 0.5)) : 1;
+    LOG.warn("Dead-letter write of {} failed, retrying in {} ms{}: {}", SafeText.forLog(m.id()), delay,
+        next == droppedBytes ? "" : " without its payload", cause.getMessage());
+    scheduler.schedule(delay, () -> writeDeadLetter(m, next));
   }
 
   private void notifyWaiters(TrackedMessage m) {

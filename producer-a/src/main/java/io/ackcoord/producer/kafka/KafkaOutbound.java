@@ -3,6 +3,7 @@ package io.ackcoord.producer.kafka;
 import io.ackcoord.kafka.KafkaSender;
 import io.ackcoord.kafka.TopicNames;
 import io.ackcoord.producer.coordinator.Coordinator;
+import io.ackcoord.producer.ledger.Position;
 import io.ackcoord.protocol.Envelope;
 import io.ackcoord.protocol.EnvelopeCodec;
 import io.ackcoord.protocol.PoisonRecord;
@@ -15,7 +16,8 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 
 /**
  * A's writes to Kafka: attempts to topic 1, dead letters, poison. One idempotent producer with {@code acks=all},
- * so a confirmed send is durable and a producer-internal retry never duplicates a record.
+ * so a confirmed send is durable and a producer-internal retry never duplicates a record. Payloads are read back
+ * from topic 1 through a {@link PayloadReader}.
  */
 public final class KafkaOutbound implements Coordinator.Outbound {
 
@@ -23,16 +25,25 @@ public final class KafkaOutbound implements Coordinator.Outbound {
   static final String DEAD_LETTER_REASON = "ackcoord-dead-letter-reason";
 
   private final KafkaSender producer;
+  private final PayloadReader payloads;
   private final TopicNames topics;
 
-  public KafkaOutbound(KafkaSender producer, TopicNames topics) {
+  /** Owns both from now on: {@link #close} closes them. */
+  public KafkaOutbound(KafkaSender producer, PayloadReader payloads, TopicNames topics) {
     this.producer = producer;
+    this.payloads = payloads;
     this.topics = topics;
   }
 
   @Override
-  public Future<Void> send(Envelope envelope) {
-    return producer.send(EnvelopeCodec.toRecord(topics.messages(), envelope)).mapEmpty();
+  public Future<Position> send(Envelope envelope) {
+    return producer.send(EnvelopeCodec.toRecord(topics.messages(), envelope))
+        .map(meta -> new Position(meta.partition(), meta.offset()));
+  }
+
+  @Override
+  public Future<byte[]> payload(String id, Position at) {
+    return payloads.read(id, at);
   }
 
   // Dead letters keep the readable version-1 headers: they are rare, and people read them with any Kafka tool.
@@ -55,6 +66,6 @@ public final class KafkaOutbound implements Coordinator.Outbound {
    * fails (a broker that does not answer must not hold A's stop for Kafka's delivery timeout).
    */
   public Future<Void> close(long timeoutMillis) {
-    return producer.close(timeoutMillis);
+    return payloads.close().transform(ignored -> producer.close(timeoutMillis));
   }
 }

@@ -18,9 +18,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * Ledger records on the compacted ledger topic. Keys start with {@code <producerId>|}, so producers sharing a
  * partition never overwrite each other; a tombstone (null value) under a key ends what the key held.
  *
- * <p>Version 4 (written): a batch, key {@code <producerId>|#<batch name>}, holding the entries of many messages
- * ({@link #batchRecord}), each with its secret (receipts derive from it, so it must outlive a restart); version-3
- * batches (read) are the same without secrets. Version 3 (written): an end record, key {@code <producerId>|!<name>},
+ * <p>Version 5 (written): a batch, key {@code <producerId>|#<batch name>}, holding the entries of many messages
+ * ({@link #batchRecord}), each with its secret (receipts derive from it, so it must outlive a restart) and either
+ * its payload or, once a send of it is confirmed, the position of its record in topic 1. Version-4 batches (read)
+ * always carry the payload, version-3 batches (read) also have no secrets. Version 3 (written): an end record, key {@code <producerId>|!<name>},
  * naming messages that are final ({@link #endRecord}). Version 2 (read, for ledgers written before batches): one message per record, key
  * {@code <producerId>|<messageId>}, value = payload, header {@value #HEADER} = version byte {@code 2}, varints for
  * attempt, accepted-at, sent-at (difference from accepted-at), base timeout and deadline (difference from sent-at),
@@ -65,13 +66,17 @@ public final class LedgerCodec {
 
   /** Bytes an entry takes in a {@linkplain #batchRecord batch}. */
   static int batchEntrySize(LedgerEntry e) {
-    return CompactWriter.stringSize(e.id()) + fieldsSize(e) + 8 + CompactWriter.bytesSize(e.payload().length);
+    Position at = e.position();
+    return CompactWriter.stringSize(e.id()) + fieldsSize(e) + 8 + (at == null
+        ? 1 + CompactWriter.bytesSize(e.payload().length)
+        : CompactWriter.varlongSize(at.partition() + 1L) + CompactWriter.varlongSize(at.offset()));
   }
 
   /**
-   * A version-4 record: the entries of many messages of one producer under one key, {@code <producerId>|#<name>}.
-   * Value: version byte {@code 4}, a varint count, then per entry its id, the version-2 fields, the secret (8 bytes)
-   * and the payload (length-prefixed). Header {@value #BATCH_HEADER} = {@code 4} marks it.
+   * A version-5 record: the entries of many messages of one producer under one key, {@code <producerId>|#<name>}.
+   * Value: version byte {@code 5}, a varint count, then per entry its id, the version-2 fields, the secret (8 bytes),
+   * and a varint: {@code 0} followed by the payload (length-prefixed), or the topic-1 partition plus one followed by
+   * the record's offset (varint). Header {@value #BATCH_HEADER} = {@code 5} marks it.
    */
   static ProducerRecord<String, byte[]> batchRecord(String topic, int partition, String key,
       List<LedgerEntry> entries) {
@@ -79,11 +84,17 @@ public final class LedgerCodec {
     for (LedgerEntry e : entries) {
       size += batchEntrySize(e);
     }
-    CompactWriter w = new CompactWriter(size).writeByte(4).varlong(entries.size());
+    CompactWriter w = new CompactWriter(size).writeByte(5).varlong(entries.size());
     for (LedgerEntry e : entries) {
-      writeFields(w.string(e.id()), e).fixed64(e.secret()).bytes(e.payload());
+      writeFields(w.string(e.id()), e).fixed64(e.secret());
+      Position at = e.position();
+      if (at == null) {
+        w.varlong(0).bytes(e.payload());
+      } else {
+        w.varlong(at.partition() + 1L).varlong(at.offset());
+      }
     }
-    Header[] headers = {new RecordHeader(BATCH_HEADER, new byte[] {4})};
+    Header[] headers = {new RecordHeader(BATCH_HEADER, new byte[] {5})};
     return new ProducerRecord<>(topic, partition, key, w.toBytes(), new RecordHeaders(headers));
   }
 
@@ -166,7 +177,8 @@ public final class LedgerCodec {
   /** The entries of a live batch record, in the order written (a later one for an id supersedes an earlier one). */
   static List<LedgerEntry> fromBatch(ConsumerRecord<String, byte[]> r) throws InvalidRecordException {
     Header h = r.headers().lastHeader(BATCH_HEADER);
-    int version = h != null && h.value() != null && h.value().length == 1 && h.value()[0] == 3 ? 3 : 4;
+    int version = h != null && h.value() != null && h.value().length == 1 && (h.value()[0] == 3 || h.value()[0] == 4)
+        ? h.value()[0] : 5;
     CompactReader in = versioned(r, BATCH_HEADER, version, isBatchKey(r.key()), "<producerId>|#<batch>",
         "ledger batch ");
     String producerId = producerOf(r.key());
@@ -176,8 +188,12 @@ public final class LedgerCodec {
     for (int i = 0; i < count; i++) {
       String id = in.string("id", MAX_ID_BYTES);
       Fields f = readFields(in);
-      long secret = version == 4 ? in.fixed64("secret") : 0;
-      entries.add(f.entry(id, producerId, in.bytes("payload", Integer.MAX_VALUE), secret));
+      long secret = version >= 4 ? in.fixed64("secret") : 0;
+      int where = version >= 5 ? (int) in.varlong("partition", 0, Integer.MAX_VALUE) : 0;
+      entries.add(where == 0
+          ? f.entry(id, producerId, in.bytes("payload", Integer.MAX_VALUE), secret, null)
+          : f.entry(id, producerId, null, secret,
+              new Position(where - 1, in.varlong("offset", 0, Long.MAX_VALUE))));
     }
     in.end();
     return entries;
@@ -204,9 +220,9 @@ public final class LedgerCodec {
   private record Fields(int attempt, long acceptedAt, long sentAt, long baseTimeout, long deadline,
       String contentType) {
 
-    LedgerEntry entry(String id, String producerId, byte[] payload, long secret) {
+    LedgerEntry entry(String id, String producerId, byte[] payload, long secret, Position position) {
       return new LedgerEntry(id, producerId, attempt, acceptedAt, sentAt, baseTimeout, deadline, contentType,
-          payload, secret);
+          payload, secret, position);
     }
   }
 
@@ -254,7 +270,7 @@ public final class LedgerCodec {
     }
     Fields f = readFields(in);
     in.end();
-    return f.entry(idOf(r.key()), producerId, r.value(), 0);
+    return f.entry(idOf(r.key()), producerId, r.value(), 0, null);
   }
 
   private static LedgerEntry fromVersion1(ConsumerRecord<String, byte[]> r) throws InvalidRecordException {

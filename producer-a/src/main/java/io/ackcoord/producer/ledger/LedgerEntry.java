@@ -3,8 +3,9 @@ package io.ackcoord.producer.ledger;
 import java.util.Objects;
 
 /**
- * What A needs to resume one pending message after a restart: the payload, the attempt last started, and when its
- * deadline falls. Times are wall-clock millis, the only clock that means anything to the next process.
+ * What A needs to resume one pending message after a restart: where its payload is (its record in topic 1, or the
+ * bytes themselves while no send is confirmed yet), the attempt last started, and when its deadline falls. Times are
+ * wall-clock millis, the only clock that means anything to the next process.
  *
  * @param id                the message id
  * @param producerId        the A instance that owns it
@@ -14,9 +15,10 @@ import java.util.Objects;
  * @param baseTimeoutMillis the message's first-attempt timeout
  * @param deadlineMillis    when the reply to {@code attempt} is due
  * @param contentType       the caller's content type, or {@code null}
- * @param payload           the caller's bytes
+ * @param payload           the caller's bytes, or {@code null} when {@code position} says where they are
  * @param secret            what the message's receipts and marker token derive from; 0 for an entry written before
  *                          receipts
+ * @param position          the message's record in topic 1, or {@code null} when the entry carries the payload
  */
 public record LedgerEntry(
     String id,
@@ -28,18 +30,28 @@ public record LedgerEntry(
     long deadlineMillis,
     String contentType,
     byte[] payload,
-    long secret) {
+    long secret,
+    Position position) {
 
   public LedgerEntry {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(producerId, "producerId");
-    Objects.requireNonNull(payload, "payload");
+    if ((payload == null) == (position == null)) {
+      throw new IllegalArgumentException("a ledger entry carries either the payload or its position: " + id);
+    }
+  }
+
+  /** An entry that carries its payload. */
+  public LedgerEntry(String id, String producerId, int attempt, long acceptedAtMillis, long sentAtMillis,
+      long baseTimeoutMillis, long deadlineMillis, String contentType, byte[] payload, long secret) {
+    this(id, producerId, attempt, acceptedAtMillis, sentAtMillis, baseTimeoutMillis, deadlineMillis, contentType,
+        payload, secret, null);
   }
 
   /** An entry without a secret, as ledgers written before receipts hold. */
   public LedgerEntry(String id, String producerId, int attempt, long acceptedAtMillis, long sentAtMillis,
       long baseTimeoutMillis, long deadlineMillis, String contentType, byte[] payload) {
     this(id, producerId, attempt, acceptedAtMillis, sentAtMillis, baseTimeoutMillis, deadlineMillis, contentType,
-        payload, 0);
+        payload, 0, null);
   }
 }

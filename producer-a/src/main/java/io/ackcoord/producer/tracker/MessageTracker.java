@@ -1,6 +1,7 @@
 package io.ackcoord.producer.tracker;
 
 import io.ackcoord.producer.ledger.LedgerEntry;
+import io.ackcoord.producer.ledger.Position;
 import io.ackcoord.producer.timer.RetryPolicy;
 import io.ackcoord.producer.timer.TimerLateness;
 import io.ackcoord.protocol.Reply;
@@ -170,6 +171,9 @@ public final class MessageTracker {
     long nowMono = clock.monotonicMillis();
     TrackedMessage m = new TrackedMessage(e.id(), e.payload(), canonical(e.contentType()), e.baseTimeoutMillis(),
         e.acceptedAtMillis(), nowMono - Math.max(0, nowWall - e.acceptedAtMillis()), e.secret());
+    if (e.position() != null) {
+      m.recordAt(e.position());
+    }
     m.startAttempt(Math.max(1, e.attempt()), e.sentAtMillis());
     m.attemptRecovered();
     m.await(nowMono + Math.max(0, e.deadlineMillis() - nowWall));
@@ -194,9 +198,10 @@ public final class MessageTracker {
   public LedgerEntry ledgerEntry(TrackedMessage m, String producerId) {
     long timeout = policy.timeoutFor(m.attempt(), m.baseTimeoutMillis(), 0.5);
     long sentAt = m.attemptSentAt();
-    byte[] payload = m.payload() == null ? new byte[0] : m.payload();
+    Position at = m.position();
+    byte[] payload = at != null ? null : m.payload() == null ? new byte[0] : m.payload();
     return new LedgerEntry(m.id(), producerId, m.attempt(), m.acceptedAt(), sentAt, m.baseTimeoutMillis(),
-        sentAt + timeout, m.contentType(), payload, m.secret());
+        sentAt + timeout, m.contentType(), payload, m.secret(), at);
   }
 
   /** Whether a message with this id is pending. */
@@ -205,14 +210,21 @@ public final class MessageTracker {
   }
 
   /**
-   * A2 Send: the broker confirmed {@code attempt}; its reply timer (A3 Wait) starts now. Ignored when the message
-   * has moved on (an ACK can overtake the producer's own confirmation).
+   * A2 Send: the broker confirmed {@code attempt}, written at {@code at} in topic 1; its reply timer (A3 Wait) starts
+   * now. From here on A keeps the record's position, not the payload. The timer is left alone when the message has
+   * moved on (an ACK can overtake the producer's own confirmation).
+   *
+   * @param at where the record was written, or {@code null} when not known (the payload is kept then)
    */
-  public void sendConfirmed(TrackedMessage m, int attempt) {
+  public void sendConfirmed(TrackedMessage m, int attempt, Position at) {
     if (attempt == 1) {
       // Counted even when the ACK overtook this confirmation: the record was written either way.
       stats.sent++;
       listeners.forEach(l -> l.sent(m));
+    }
+    if (at != null && m.state().isPending() && (m.position() == null || attempt == m.attempt())) {
+      // Any confirmed copy will do (the payload is the same); the current attempt's is kept, as it expires last.
+      m.recordAt(at);
     }
     if (m.state() != MessageState.SENDING || m.attempt() != attempt) {
       return;
@@ -235,6 +247,21 @@ public final class MessageTracker {
     m.attemptOutcome("send failed: " + error);
     m.waitResend(attempt, clock.monotonicMillis() + policy.retryDelayFor(attempt, random.getAsDouble()));
     deadlines.schedule(m);
+  }
+
+  /**
+   * {@code attempt} cannot be sent at all, ever (its payload is no longer in topic 1): the message is dead-lettered
+   * with {@code reason}.
+   *
+   * @return whether it was; not when the message has moved on meanwhile (an ACK came)
+   */
+  public boolean giveUp(TrackedMessage m, int attempt, String reason) {
+    if (m.state() != MessageState.SENDING || m.attempt() != attempt) {
+      return false;
+    }
+    m.attemptOutcome(reason);
+    deadLetter(m, reason);
+    return true;
   }
 
   /** The first send failed before the caller was told it was accepted: forget the message entirely. */
@@ -305,9 +332,9 @@ public final class MessageTracker {
     return deadlines.earliest();
   }
 
-  /** The dead-letter record is durable: the payload is no longer needed. */
+  /** The dead-letter record is durable: the payload is no longer needed, and the message's waiters may hear. */
   public void deadLetterWritten(TrackedMessage m) {
-    m.releasePayload();
+    m.deadLetterWritten();
   }
 
   /** A pending or recently final message. */

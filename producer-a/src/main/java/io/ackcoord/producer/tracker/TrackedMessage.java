@@ -1,5 +1,6 @@
 package io.ackcoord.producer.tracker;
 
+import io.ackcoord.producer.ledger.Position;
 import io.ackcoord.protocol.Envelope;
 import io.ackcoord.protocol.Reply;
 import java.util.ArrayList;
@@ -7,7 +8,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A's record of one message: payload (kept for re-sends), state, current attempt, deadline and history.
+ * A's record of one message: where its payload lies, state, current attempt, deadline and history.
+ *
+ * <p>The payload is held only until a send of it is confirmed; from then on the record in topic 1 is its durable
+ * copy, and A keeps the record's {@link Position} instead (three words, whatever the payload's size): a re-send or a
+ * dead letter reads the bytes back from there (see docs/decisions/014).
  *
  * <p>A million of these may be pending at once, and B being down re-sends every one of them several times, so the
  * layout is compact: the current attempt is held in plain fields, earlier attempts (only re-sent messages have any)
@@ -57,7 +62,12 @@ public final class TrackedMessage {
   private final long secret;
   // How far IN_PROGRESS replies have pushed deadlines out so far, capped by the retry policy.
   private int extendedMillis;
+  // The caller's bytes until a send is confirmed (or, from an older ledger, until one is); then null.
   private byte[] payload;
+  // The latest confirmed record in topic 1; -1 until there is one.
+  private int recordPartition = -1;
+  private long recordOffset = -1;
+  private boolean deadLetterDurable;
   private MessageState state = MessageState.SENDING;
   private int attempt;
   private int nextAttempt;
@@ -150,10 +160,28 @@ public final class TrackedMessage {
     return out;
   }
 
-  /** The envelope of the current attempt, with its receipt. */
+  /** The envelope of the current attempt, with its receipt, carrying the payload held (see {@link #payload()}). */
   public Envelope envelope(String producerId, int replyPartition) {
+    return envelope(producerId, replyPartition, payload == null ? new byte[0] : payload);
+  }
+
+  /** The envelope of the current attempt, with its receipt, carrying {@code bytes} (read back from topic 1). */
+  public Envelope envelope(String producerId, int replyPartition, byte[] bytes) {
     return new Envelope(id, producerId, attempt, acceptedAtWall, sentAt, replyPartition,
-        baseTimeoutMillis, contentType, payload == null ? new byte[0] : payload, Receipts.receipt(secret, attempt));
+        baseTimeoutMillis, contentType, bytes, Receipts.receipt(secret, attempt));
+  }
+
+  /**
+   * Where the latest confirmed copy of this message lies in topic 1, or {@code null} before any send was confirmed
+   * (then {@link #payload()} holds the bytes).
+   */
+  public Position position() {
+    return recordPartition < 0 ? null : new Position(recordPartition, recordOffset);
+  }
+
+  /** Whether the dead-letter record of this dead-lettered message is durable. */
+  public boolean deadLetterDurable() {
+    return deadLetterDurable;
   }
 
   /** The secret receipts derive from, for the ledger; 0 for a message from a ledger older than receipts. */
@@ -262,6 +290,13 @@ public final class TrackedMessage {
     this.deadline = deadline;
   }
 
+  // Once a copy is in topic 1 the bytes live there: a re-send reads them back.
+  void recordAt(Position at) {
+    recordPartition = at.partition();
+    recordOffset = at.offset();
+    payload = null;
+  }
+
   // An ACKed message needs its payload no more; a dead-lettered one keeps it until the dead-letter record is durable.
   void finish(MessageState finalState, long atWall, long atMonotonic, String reason, long finishSeq) {
     state = finalState;
@@ -272,7 +307,8 @@ public final class TrackedMessage {
     }
   }
 
-  void releasePayload() {
+  void deadLetterWritten() {
+    deadLetterDurable = true;
     payload = null;
   }
 
@@ -296,7 +332,10 @@ public final class TrackedMessage {
     return fin == null ? -1 : fin.latencyMillis;
   }
 
-  /** The payload kept for re-sends; released ({@code null}) once final. */
+  /**
+   * The caller's bytes while no send of them is confirmed (or while restored from a ledger entry that carried them);
+   * {@code null} once {@link #position()} says where they are, and once final.
+   */
   public byte[] payload() {
     return payload;
   }

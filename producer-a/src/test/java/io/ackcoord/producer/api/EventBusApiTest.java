@@ -27,7 +27,7 @@ class EventBusApiTest {
     EventBusApi api = new EventBusApi(() -> {
       handled.incrementAndGet();
       return null;
-    }, new TimeoutRule(100));
+    }, () -> new TimeoutRule(100));
     a.runOnContext(v -> api.register(vertx, ADDRESS).onComplete(test.succeeding(c -> {
       AtomicInteger answered = new AtomicInteger();
       for (int i = 0; i < requests; i++) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ackcoord.producer.coordinator.Coordinator;
 import io.ackcoord.producer.ledger.Ledger;
+import io.ackcoord.producer.ledger.Position;
 import io.ackcoord.producer.timer.FakeScheduler;
 import io.ackcoord.producer.timer.RetryPolicy;
 import io.ackcoord.producer.tracker.MessageTracker;
@@ -49,8 +50,13 @@ class HttpApiTest {
         () -> 0.5, 100);
     Coordinator coordinator = new Coordinator(tracker, new Coordinator.Outbound() {
       @Override
-      public Future<Void> send(Envelope envelope) {
+      public Future<Position> send(Envelope envelope) {
         return Future.succeededFuture();
+      }
+
+      @Override
+      public Future<byte[]> payload(String id, Position at) {
+        return Future.failedFuture("not kept");
       }
 
       @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ackcoord.producer.ledger.Ledger;
 import io.ackcoord.producer.ledger.LedgerEntry;
+import io.ackcoord.producer.ledger.Position;
 import io.ackcoord.producer.timer.FakeScheduler;
 import io.ackcoord.producer.timer.RetryPolicy;
 import io.ackcoord.producer.timer.TimerLateness;
@@ -23,10 +24,17 @@ import org.junit.jupiter.api.Test;
 
 class CoordinatorTest {
 
-  /** Records what would go to Kafka; sends complete when the test says. */
+  /**
+   * Records what would go to Kafka; sends complete when the test says. Confirmed records are kept as topic 1 would
+   * keep them, one partition, offset = index, so payloads can be read back; {@code deleted} ones as retention would.
+   */
   static final class FakeOutbound implements Coordinator.Outbound {
     final List<Envelope> sent = new ArrayList<>();
-    final List<Promise<Void>> pendingSends = new ArrayList<>();
+    final List<Envelope> topic = new ArrayList<>();
+    final java.util.Set<Long> deleted = new java.util.HashSet<>();
+    final List<Promise<Position>> pendingSends = new ArrayList<>();
+    int payloadReads;
+    boolean failReads;
     final List<String> deadLetters = new ArrayList<>();
     boolean autoConfirm = true;
     boolean failDeadLetters;
@@ -34,14 +42,29 @@ class CoordinatorTest {
     int deadLetterMaxPayload = Integer.MAX_VALUE;
 
     @Override
-    public Future<Void> send(Envelope envelope) {
+    public Future<Position> send(Envelope envelope) {
       sent.add(envelope);
       if (autoConfirm) {
-        return Future.succeededFuture();
+        topic.add(envelope);
+        return Future.succeededFuture(new Position(0, topic.size() - 1));
       }
-      Promise<Void> p = Promise.promise();
+      Promise<Position> p = Promise.promise();
       pendingSends.add(p);
       return p.future();
+    }
+
+    @Override
+    public Future<byte[]> payload(String id, Position at) {
+      payloadReads++;
+      if (failReads) {
+        return Future.failedFuture("broker down");
+      }
+      if (deleted.contains(at.offset()) || at.offset() >= topic.size()) {
+        return Future.failedFuture(new Coordinator.PayloadGoneException("deleted: " + at));
+      }
+      Envelope e = topic.get((int) at.offset());
+      return e.id().equals(id) ? Future.succeededFuture(e.payload())
+          : Future.failedFuture(new Coordinator.PayloadGoneException("another message's record at " + at));
     }
 
     @Override
@@ -126,6 +149,59 @@ class CoordinatorTest {
     assertThat(outbound.deadLetters).containsExactly("m1: no reply after 3 attempt(s); last timeout 4000 ms");
     assertThat(done.result().state()).isEqualTo(MessageState.DEAD_LETTERED);
     assertThat(scheduler.armed()).isZero();
+  }
+
+  @Test
+  @DisplayName("once topic 1 has the record, A keeps its position, not the payload; re-sends and dead letters read it back")
+  void payloadReadBack() {
+    TrackedMessage m = coordinator.submit("m1", "hello".getBytes(), "text/plain", 0).result();
+    assertThat(m.payload()).as("released once the record is durable").isNull();
+    assertThat(m.position()).isEqualTo(new Position(0, 0));
+    assertThat(ledger.entries.get("m1").payload()).as("the first entry is written with the send").isNotNull();
+
+    scheduler.advance(1000);
+    assertThat(outbound.payloadReads).isEqualTo(1);
+    assertThat(outbound.sent.get(1).payload()).isEqualTo("hello".getBytes());
+    assertThat(m.position()).as("the latest copy").isEqualTo(new Position(0, 1));
+    assertThat(ledger.entries.get("m1").position()).as("re-sends record the position").isEqualTo(new Position(0, 0));
+    assertThat(ledger.entries.get("m1").payload()).isNull();
+    scheduler.advance(2000 + 4000);
+
+    assertThat(outbound.payloadReads).isEqualTo(3);
+    assertThat(outbound.deadLetters).hasSize(1);
+    assertThat(coordinator.completion("m1").result().state()).isEqualTo(MessageState.DEAD_LETTERED);
+  }
+
+  @Test
+  @DisplayName("a payload deleted from topic 1 dead-letters the message with the reason, instead of re-sending it forever")
+  void payloadGone() {
+    coordinator.submit("m1", "hello".getBytes(), "text/plain", 0);
+    Future<TrackedMessage> done = coordinator.completion("m1");
+    outbound.deleted.add(0L);
+
+    scheduler.advance(1000);
+
+    assertThat(outbound.sent).hasSize(1);
+    assertThat(outbound.deadLetters).containsExactly(
+        "m1: cannot re-send: deleted: 0@0 (payload not included: deleted: 0@0)");
+    assertThat(done.result().state()).isEqualTo(MessageState.DEAD_LETTERED);
+    assertThat(tracker.pendingCount()).isZero();
+  }
+
+  @Test
+  @DisplayName("a payload read that fails for now (broker down) is retried like a failed send, attempt not counted")
+  void payloadReadFails() {
+    coordinator.submit("m1", "hello".getBytes(), "text/plain", 0);
+    outbound.failReads = true;
+
+    scheduler.advance(1000);
+    assertThat(outbound.sent).hasSize(1);
+    assertThat(tracker.find("m1").orElseThrow().state()).isEqualTo(MessageState.WAITING_RESEND);
+    outbound.failReads = false;
+    scheduler.advance(1000);
+
+    assertThat(outbound.sent).extracting(Envelope::attempt).containsExactly(1, 2);
+    assertThat(outbound.sent.get(1).payload()).isEqualTo("hello".getBytes());
   }
 
   @Test
@@ -326,6 +402,7 @@ class CoordinatorTest {
     // A dies here; a new A starts 1.5 s later on the same ledger.
     clock.advanceMillis(1500);
     FakeOutbound out2 = new FakeOutbound();
+    out2.topic.addAll(outbound.topic); // the same topic 1, read back by the new A
     MessageTracker tracker2 =
         new MessageTracker(clock, new RetryPolicy(1000, 3, 2.0, 60_000, 0.0, 100, 10_000), () -> 0.5, 100);
     Coordinator restarted = new Coordinator(tracker2, out2, ledger, scheduler, clock, "a1", 2, 500, 1000);

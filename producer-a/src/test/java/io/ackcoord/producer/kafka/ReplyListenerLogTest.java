@@ -48,7 +48,8 @@ class ReplyListenerLogTest {
     MockProducer<String, byte[]> producer =
         new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
     Context context = vertx.getOrCreateContext();
-    KafkaOutbound outbound = new KafkaOutbound(new KafkaSender(producer, context, "test"), TOPICS);
+    KafkaOutbound outbound = new KafkaOutbound(new KafkaSender(producer, context, "test"),
+        new PayloadReader(() -> new MockConsumer<>("none"), TOPICS.messages(), context, 1000, "test"), TOPICS);
     ReplyListener listener =
         new ReplyListener(vertx, KafkaReadStream.create(vertx, consumer), partition, "a1", null, outbound);
     Logger logger = (Logger) LoggerFactory.getLogger(ReplyListener.class);

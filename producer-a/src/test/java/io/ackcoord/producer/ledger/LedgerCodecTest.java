@@ -136,30 +136,49 @@ class LedgerCodecTest {
     assertThatThrownBy(() -> LedgerCodec.fromBatch(consumed("a1|#b", trailing, record.headers().toArray())))
         .hasMessageContaining("unexpected byte(s) after the last field");
     assertThatThrownBy(() -> LedgerCodec.fromBatch(consumed("a1|#b", full)))
-        .hasMessage("ledger batch without header ackcoord-ledger-batch = 4");
+        .hasMessage("ledger batch without header ackcoord-ledger-batch = 5");
     assertThatThrownBy(() -> LedgerCodec.fromBatch(consumed("a1|b", full, record.headers().toArray())))
         .hasMessage("ledger key 'a1|b' is not <producerId>|#<batch>");
-    byte[] version5 = full.clone();
-    version5[0] = 5;
-    assertThatThrownBy(() -> LedgerCodec.fromBatch(consumed("a1|#b", version5, record.headers().toArray())))
-        .hasMessage("unsupported ledger batch version '5'");
+    byte[] version6 = full.clone();
+    version6[0] = 6;
+    assertThatThrownBy(() -> LedgerCodec.fromBatch(consumed("a1|#b", version6, record.headers().toArray())))
+        .hasMessage("unsupported ledger batch version '6'");
   }
 
   @Test
-  @DisplayName("a version-3 batch (before secrets) is still read, its entries with secret 0")
-  void version3BatchStillRead() throws Exception {
+  @DisplayName("an entry whose send was confirmed carries its topic-1 position instead of the payload")
+  void positionInsteadOfPayload() throws Exception {
+    LedgerEntry at = new LedgerEntry("m-2", "a1", 2, 1000, 1200, 30_000, 31_200, "text/plain", null, 7,
+        new Position(11, 123_456_789_012L));
+    ProducerRecord<String, byte[]> record = LedgerCodec.batchRecord("ledger", 0, "a1|#b", List.of(ENTRY, at));
+
+    assertThat(record.value()).hasSize(2 + LedgerCodec.batchEntrySize(ENTRY) + LedgerCodec.batchEntrySize(at));
+    List<LedgerEntry> read = LedgerCodec.fromBatch(consumed(record));
+    assertSameEntry(read.get(0), ENTRY);
+    assertSameEntry(read.get(1), at);
+    assertThat(read.get(1).payload()).isNull();
+  }
+
+  @Test
+  @DisplayName("version-4 batches (payload always) and version-3 batches (before secrets) are still read")
+  void olderBatchesStillRead() throws Exception {
     LedgerEntry entry = new LedgerEntry("m-1", "a1", 3, 1000, 1200, 30_000, 31_200, null, new byte[] {7, 8}, 99);
-    byte[] v4 = LedgerCodec.batchRecord("ledger", 0, "a1|#b", List.of(entry)).value();
-    // Version 3 is version 4 without the 8 bytes of the secret, which come right before the payload (3 bytes here).
+    byte[] v5 = LedgerCodec.batchRecord("ledger", 0, "a1|#b", List.of(entry)).value();
+    // Version 4 is version 5 without the byte saying "the payload follows" (0), right before the payload (3 bytes
+    // here); version 3 is version 4 without the 8 bytes of the secret before that.
+    byte[] v4 = new byte[v5.length - 1];
+    System.arraycopy(v5, 0, v4, 0, v5.length - 3 - 1);
+    System.arraycopy(v5, v5.length - 3, v4, v5.length - 3 - 1, 3);
+    v4[0] = 4;
     byte[] v3 = new byte[v4.length - 8];
     System.arraycopy(v4, 0, v3, 0, v4.length - 3 - 8);
     System.arraycopy(v4, v4.length - 3, v3, v4.length - 3 - 8, 3);
     v3[0] = 3;
 
-    List<LedgerEntry> read = LedgerCodec.fromBatch(consumed("a1|#b", v3,
-        new RecordHeader(LedgerCodec.BATCH_HEADER, new byte[] {3})));
-
-    assertSameEntry(read.get(0), new LedgerEntry("m-1", "a1", 3, 1000, 1200, 30_000, 31_200, null,
-        new byte[] {7, 8}));
+    assertSameEntry(LedgerCodec.fromBatch(consumed("a1|#b", v4,
+        new RecordHeader(LedgerCodec.BATCH_HEADER, new byte[] {4}))).get(0), entry);
+    assertSameEntry(LedgerCodec.fromBatch(consumed("a1|#b", v3,
+        new RecordHeader(LedgerCodec.BATCH_HEADER, new byte[] {3}))).get(0),
+        new LedgerEntry("m-1", "a1", 3, 1000, 1200, 30_000, 31_200, null, new byte[] {7, 8}));
   }
 }

@@ -18,7 +18,7 @@ class AckMetricsTest {
     MessageTracker tracker = new MessageTracker(clock, new RetryPolicy(1000, 3, 2.0, 60_000, 0.0, 100, 10_000),
         () -> 0.5, 10);
     TrackedMessage m = tracker.accept("m1", new byte[0], null, 0);
-    tracker.sendConfirmed(m, 1);
+    tracker.sendConfirmed(m, 1, null);
     clock.advanceMillis(1250);
     tracker.pollDue(10);
     AckMetrics metrics = new AckMetrics(tracker, "a1", () -> 0);

@@ -26,7 +26,7 @@ class MessagePagesTest {
   private void sendAll(int n) {
     for (int i = 0; i < n; i++) {
       TrackedMessage m = tracker.accept("m" + i, new byte[0], null, 0);
-      tracker.sendConfirmed(m, 1);
+      tracker.sendConfirmed(m, 1, null);
       clock.advanceMillis(10);
     }
   }
@@ -97,7 +97,7 @@ class MessagePagesTest {
     assertThat(ids(page("state=acked&limit=3&cursor=" + acked.getString("nextCursor")))).containsExactly("m3", "m2");
 
     TrackedMessage m7 = tracker.find("m7").orElseThrow();
-    tracker.sendConfirmed(m7, 2);
+    tracker.sendConfirmed(m7, 2, null);
     clock.advanceMillis(1000);
     tracker.pollDue(10);
     JsonObject dead = page("state=dead");
@@ -121,7 +121,7 @@ class MessagePagesTest {
   void deepPageIsCheap() {
     for (int i = 0; i < 100_000; i++) {
       TrackedMessage m = tracker.accept("x" + i, new byte[0], null, 0);
-      tracker.sendConfirmed(m, 1);
+      tracker.sendConfirmed(m, 1, null);
     }
     // ACK every other message, so half the index is removed entries that compaction must clear
     for (int i = 0; i < 100_000; i += 2) {

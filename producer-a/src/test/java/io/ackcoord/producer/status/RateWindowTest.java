@@ -69,10 +69,10 @@ class RateWindowTest {
     MessageTracker tracker = new MessageTracker(clock, policy, () -> 0.5, 10);
     tracker.addListener(window);
     TrackedMessage m = tracker.accept("m1", new byte[0], null, 0);
-    tracker.sendConfirmed(m, 1);
+    tracker.sendConfirmed(m, 1, null);
     clock.advanceMillis(1000);
     tracker.pollDue(10); // timeout: re-send
-    tracker.sendConfirmed(m, 2);
+    tracker.sendConfirmed(m, 2, null);
     clock.advanceMillis(1000);
     tracker.pollDue(10); // last attempt timed out: dead letter
     clock.advanceMillis(1000);

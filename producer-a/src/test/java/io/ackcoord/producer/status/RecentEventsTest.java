@@ -39,14 +39,14 @@ class RecentEventsTest {
     tracker.addListener(recent);
 
     TrackedMessage m = tracker.accept("m1", new byte[0], null, 0);
-    tracker.sendConfirmed(m, 1);
+    tracker.sendConfirmed(m, 1, null);
     clock.advanceMillis(1000);
     tracker.pollDue(10);
-    tracker.sendConfirmed(m, 2);
+    tracker.sendConfirmed(m, 2, null);
     tracker.onReply(TestReplies.signed(tracker, new Reply(Reply.Type.NACK, "m1", "a", 2, "b", 0, "db down", true, 0)));
     clock.advanceMillis(1000);
     tracker.pollDue(10);
-    tracker.sendConfirmed(m, 3);
+    tracker.sendConfirmed(m, 3, null);
     tracker.onReply(TestReplies.signed(tracker, new Reply(Reply.Type.NACK, "m1", "a", 3, "b", 0, "bad card", false,
         0)));
 

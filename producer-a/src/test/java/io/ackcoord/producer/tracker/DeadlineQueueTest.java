@@ -24,7 +24,7 @@ class DeadlineQueueTest {
     for (int i = 0; i < 100_000; i++) {
       String id = "m" + i;
       TrackedMessage m = tracker.accept(id, new byte[0], null, 0);
-      tracker.sendConfirmed(m, 1);
+      tracker.sendConfirmed(m, 1, null);
       tracker.onReply(TestReplies.signed(tracker, new Reply(Reply.Type.ACK, id, "a", 1, "b", 0, null, false, 0)));
     }
     assertThat(tracker.nextDeadline()).isEqualTo(Long.MAX_VALUE);

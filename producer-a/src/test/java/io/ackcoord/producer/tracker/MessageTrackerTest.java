@@ -21,7 +21,7 @@ class MessageTrackerTest {
 
   private TrackedMessage sent(String id) {
     TrackedMessage m = tracker.accept(id, new byte[] {1, 2}, null, 0);
-    tracker.sendConfirmed(m, 1);
+    tracker.sendConfirmed(m, 1, null);
     return m;
   }
 
@@ -79,7 +79,7 @@ class MessageTrackerTest {
     assertThat(tracker.nextDeadline()).isEqualTo(Long.MAX_VALUE);
 
     clock.advanceMillis(300);
-    tracker.sendConfirmed(m, 1);
+    tracker.sendConfirmed(m, 1, null);
 
     assertThat(m.state()).isEqualTo(MessageState.AWAITING_REPLY);
     assertThat(tracker.nextDeadline()).isEqualTo(1300);
@@ -113,12 +113,12 @@ class MessageTrackerTest {
     List<Due> due = tracker.pollDue(10);
     assertThat(due).containsExactly(new Due(Action.SEND, m));
     assertThat(m.attempt()).isEqualTo(2);
-    tracker.sendConfirmed(m, 2);
+    tracker.sendConfirmed(m, 2, null);
     assertThat(tracker.nextDeadline()).isEqualTo(1000 + 2000);
 
     clock.advanceMillis(2000);
     assertThat(tracker.pollDue(10)).containsExactly(new Due(Action.SEND, m));
-    tracker.sendConfirmed(m, 3);
+    tracker.sendConfirmed(m, 3, null);
     clock.advanceMillis(4000);
 
     assertThat(tracker.pollDue(10)).containsExactly(new Due(Action.DEAD_LETTER, m));
@@ -135,7 +135,7 @@ class MessageTrackerTest {
     TrackedMessage m = sent("m1");
     clock.advanceMillis(1000);
     tracker.pollDue(10);
-    tracker.sendConfirmed(m, 2);
+    tracker.sendConfirmed(m, 2, null);
 
     assertThat(tracker.onReply(reply(Reply.Type.ACK, "m1", 1)).outcome()).isEqualTo(ReplyOutcome.ACKED);
     assertThat(tracker.onReply(reply(Reply.Type.ACK, "m1", 2)).outcome()).isEqualTo(ReplyOutcome.DUPLICATE);
@@ -188,7 +188,7 @@ class MessageTrackerTest {
     for (int attempt = 1; attempt < 3; attempt++) {
       clock.advanceMillis(100_000);
       tracker.pollDue(10);
-      tracker.sendConfirmed(m, attempt + 1);
+      tracker.sendConfirmed(m, attempt + 1, null);
     }
     assertThat(tracker.onReply(nack("m1", 3, true)).outcome()).isEqualTo(ReplyOutcome.DEAD_LETTER);
   }
@@ -199,7 +199,7 @@ class MessageTrackerTest {
     TrackedMessage m = sent("m1");
     clock.advanceMillis(1000);
     tracker.pollDue(10);
-    tracker.sendConfirmed(m, 2);
+    tracker.sendConfirmed(m, 2, null);
 
     assertThat(tracker.onReply(nack("m1", 1, true)).outcome()).isEqualTo(ReplyOutcome.STALE);
     assertThat(m.state()).isEqualTo(MessageState.AWAITING_REPLY);
@@ -255,7 +255,7 @@ class MessageTrackerTest {
   @DisplayName("a caller's own timeout replaces the default for that message only")
   void perMessageTimeout() {
     TrackedMessage custom = tracker.accept("slow", new byte[0], null, 30_000);
-    tracker.sendConfirmed(custom, 1);
+    tracker.sendConfirmed(custom, 1, null);
     sent("normal");
 
     assertThat(custom.deadline()).isEqualTo(30_000);
@@ -309,7 +309,7 @@ class MessageTrackerTest {
     MessageTracker small = new MessageTracker(clock, policy, () -> 0.5, 2);
     for (String id : List.of("a", "b", "c")) {
       TrackedMessage m = small.accept(id, new byte[0], null, 0);
-      small.sendConfirmed(m, 1);
+      small.sendConfirmed(m, 1, null);
       small.onReply(signed(small, reply(Reply.Type.ACK, id, 1)));
     }
     assertThat(small.find("a")).isEmpty();
@@ -325,7 +325,7 @@ class MessageTrackerTest {
     TrackedMessage m = tracker.accept("fast", new byte[0], null, 0);
 
     assertThat(tracker.onReply(reply(Reply.Type.ACK, "fast", 1)).outcome()).isEqualTo(ReplyOutcome.ACKED);
-    tracker.sendConfirmed(m, 1);
+    tracker.sendConfirmed(m, 1, null);
 
     assertThat(tracker.stats().sent()).isEqualTo(1);
     assertThat(tracker.stats().acked()).isEqualTo(1);
@@ -380,7 +380,7 @@ class MessageTrackerTest {
 
     clock.advanceMillis(1000);
     tracker.pollDue(10);
-    tracker.sendConfirmed(m, 2);
+    tracker.sendConfirmed(m, 2, null);
     Reply mixed = new Reply(Reply.Type.IN_PROGRESS, "m1", "a1", 2, "b1", 0, null, false, 5000,
         Reply.proof(Receipts.receipt(secret, 1), Reply.Type.IN_PROGRESS));
     assertThat(tracker.onReply(mixed).outcome()).as("attempt 1's proof on attempt 2").isEqualTo(ReplyOutcome.FORGED);
@@ -412,7 +412,7 @@ class MessageTrackerTest {
     MessageTracker capped = new MessageTracker(clock, new RetryPolicy(1000, 3, 2.0, 60_000, 0.0, 100, 10_000, 12_000),
         () -> 0.5, 100);
     TrackedMessage m = capped.accept("m1", new byte[0], null, 0);
-    capped.sendConfirmed(m, 1);
+    capped.sendConfirmed(m, 1, null);
     long start = m.deadline();
 
     // Each reply asks for 5 s from now, 2 s apart: 4 s, then 2 s more each time, until 12 s are used up.
