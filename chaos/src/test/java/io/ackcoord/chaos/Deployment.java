@@ -7,6 +7,7 @@ import io.ackcoord.testkit.BooksChecker;
 import io.ackcoord.testkit.LocalKafkaProcess;
 import io.ackcoord.testkit.ManagedProcess;
 import io.ackcoord.testkit.Ports;
+import io.ackcoord.testkit.Readiness;
 import io.ackcoord.testkit.TestTopics;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
@@ -46,7 +48,7 @@ import org.slf4j.LoggerFactory;
 final class Deployment implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Deployment.class);
-  private static final Pattern A_READY = Pattern.compile("Producer A .* ready");
+  /** The chaos Bs run without HTTP (so no readiness probe): the line B logs once subscribed. */
   private static final Pattern B_READY = Pattern.compile("Consumer B .* started");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
@@ -120,7 +122,7 @@ final class Deployment implements AutoCloseable {
 
   /** Starts (or restarts) several Bs side by side and waits until each runs. */
   List<ManagedProcess> startConsumers(String... names) {
-    return startAll(consumers, B_READY, names, name -> launch("b-" + name, "io.ackcoord.consumer.ConsumerVerticle",
+    return startAll(consumers, p -> p.awaitLine(B_READY, START_TIMEOUT), names, name -> launch("b-" + name, "io.ackcoord.consumer.ConsumerVerticle",
         Map.of(
             "CONSUMER_GROUP_ID", group,
             "CONSUMER_INSTANCE_ID", name,
@@ -135,30 +137,37 @@ final class Deployment implements AutoCloseable {
 
   /**
    * Starts (or restarts) As side by side, one per producer id, each on a port of its own that it keeps across
-   * restarts, and waits until each is ready.
+   * restarts, and waits until each is ready ({@code GET /health/ready}).
    */
   List<ManagedProcess> startProducers(String... producerIds) {
-    return startAll(producers, A_READY, producerIds, id -> launch(id.equals(DEFAULT_PRODUCER) ? "a" : "a-" + id,
-        "io.ackcoord.producer.ProducerVerticle", Map.of(
-            "PRODUCER_ID", id,
-            "HTTP_PORT", Integer.toString(port(id)),
-            "ACK_TIMEOUT_MS", "1500",
-            "RETRY_DELAY_MS", "200",
-            "RETRY_BACKOFF_MAX_MS", "4000",
-            "RETRY_MAX_ATTEMPTS", "100")));
+    return startAll(producers, p -> Readiness.await(p, port(producerIdOf(p)), START_TIMEOUT), producerIds,
+        id -> launch(id.equals(DEFAULT_PRODUCER) ? "a" : "a-" + id,
+            "io.ackcoord.producer.ProducerVerticle", Map.of(
+                "PRODUCER_ID", id,
+                "HTTP_PORT", Integer.toString(port(id)),
+                "ACK_TIMEOUT_MS", "1500",
+                "RETRY_DELAY_MS", "200",
+                "RETRY_BACKOFF_MAX_MS", "4000",
+                "RETRY_MAX_ATTEMPTS", "100")));
   }
 
-  // Launches every process first and only then waits for each one's ready line, so they start side by side.
-  private static List<ManagedProcess> startAll(Map<String, ManagedProcess> registry, Pattern ready, String[] names,
-      Function<String, ManagedProcess> launcher) {
+  // Launches every process first and only then waits for each to be ready, so they start side by side.
+  private static List<ManagedProcess> startAll(Map<String, ManagedProcess> registry,
+      Consumer<ManagedProcess> awaitReady, String[] names, Function<String, ManagedProcess> launcher) {
     List<ManagedProcess> started = new ArrayList<>();
     for (String name : names) {
       ManagedProcess p = launcher.apply(name);
       registry.put(name, p);
       started.add(p);
     }
-    started.forEach(p -> p.awaitLine(ready, START_TIMEOUT));
+    started.forEach(awaitReady);
     return started;
+  }
+
+  // The producer id a running A was started under (the registry's key).
+  private String producerIdOf(ManagedProcess process) {
+    return producers.entrySet().stream().filter(e -> e.getValue() == process).map(Map.Entry::getKey).findFirst()
+        .orElseThrow();
   }
 
   /** The default A. */

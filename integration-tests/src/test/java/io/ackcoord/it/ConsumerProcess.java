@@ -2,23 +2,24 @@ package io.ackcoord.it;
 
 import io.ackcoord.consumer.ConsumerVerticle;
 import io.ackcoord.testkit.ManagedProcess;
+import io.ackcoord.testkit.Readiness;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /** B as a real process, started the way a user starts it: {@code bin/vertx run} with a config file. */
 final class ConsumerProcess {
 
-  private static final Pattern STARTED = Pattern.compile("Consumer B \\S+ started");
-
   private ConsumerProcess() {
   }
 
-  /** Starts B named {@code instance} with {@code config} in {@code dir}; returns once B logged it started. */
+  /**
+   * Starts B named {@code instance} with {@code config} (which must set {@code http.port}) in {@code dir}; returns
+   * once B is ready (partitions assigned, processed ids restored).
+   */
   static ManagedProcess start(Path dir, String instance, JsonObject config, Duration timeout) throws IOException {
     Path conf = dir.resolve(instance + ".json");
     Files.writeString(conf, config.encodePrettily());
@@ -30,11 +31,12 @@ final class ConsumerProcess {
         .env("ACKCOORD_JAVA_OPTS", "-Xms64m -Xmx512m")
         .logFile(dir.resolve(instance + ".log"))
         .start();
-    started.awaitLine(STARTED, timeout);
+    Readiness.await(started, config.getInteger("http.port"), timeout);
     return started;
   }
 
-  private static Path repositoryRoot() {
+  /** The checkout this test runs in: the directory holding {@code bin/vertx}. */
+  static Path repositoryRoot() {
     for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
       if (Files.isExecutable(p.resolve("bin/vertx"))) {
         return p;

@@ -2,8 +2,9 @@ package io.ackcoord.producer;
 
 import io.ackcoord.config.Config;
 import io.ackcoord.config.ConfigException;
-import io.ackcoord.producer.api.TimeoutRule;
+import io.ackcoord.http.HealthProbes;
 import io.ackcoord.http.HttpAuth;
+import io.ackcoord.producer.api.TimeoutRule;
 import io.ackcoord.producer.coordinator.Coordinator;
 import io.ackcoord.producer.coordinator.HeapGuard;
 import io.ackcoord.producer.status.LatencyStats;
@@ -162,6 +163,27 @@ final class KafkaLink {
       json.put("reason", stopping ? "stopping" : kafkaProblem);
     }
     return json;
+  }
+
+  /**
+   * The checks of {@code GET /health/ready}: A takes submissions once its pipeline is open ({@code kafka}), its
+   * ledger is restored ({@code ledger}), its reply partition is assigned ({@code replies}) and it is not stopping
+   * ({@code accepting}). A broker lost later shows on {@code /health}, not here: A then still answers, with 503 and
+   * Retry-After, which tells a caller more than a load balancer with no A left behind it.
+   */
+  Future<List<HealthProbes.Check>> readiness() {
+    Pipeline p = pipeline;
+    HealthProbes.Check kafka = p != null ? HealthProbes.Check.up("kafka")
+        : HealthProbes.Check.down("kafka", kafkaProblem);
+    HealthProbes.Check ledger = p != null && p.coordinator().ready() ? HealthProbes.Check.up("ledger")
+        : HealthProbes.Check.down("ledger", "not restored");
+    HealthProbes.Check accepting = stopping ? HealthProbes.Check.down("accepting", "stopping")
+        : HealthProbes.Check.up("accepting");
+    Future<HealthProbes.Check> replies = p == null
+        ? Future.succeededFuture(HealthProbes.Check.down("replies", "not connected"))
+        : p.repliesAssigned().map(assigned -> assigned ? HealthProbes.Check.up("replies")
+            : HealthProbes.Check.down("replies", "reply partition not assigned"));
+    return replies.map(r -> List.of(kafka, ledger, r, accepting));
   }
 
   /** {@code GET /api/status}: the status page's figures once connected, else what is wrong. */

@@ -298,6 +298,11 @@ final class Pipeline {
     return rule.capped(maxTimeoutMillis);
   }
 
+  /** Whether A's reply partition is assigned to its consumer. */
+  Future<Boolean> repliesAssigned() {
+    return replies.assigned();
+  }
+
   /** Mounts the status page, its API, and submissions behind the runtime's gate. */
   void mount(Vertx vertx, Clock clock, int maxMessageBytes, TimeoutRule timeouts, Router router) {
     new StatusPage(statusService, coordinator.tracker(), events, metrics, admin, replies::assigned, clock)

@@ -2,6 +2,7 @@ package io.ackcoord.producer;
 
 import io.ackcoord.config.ConfigLoader;
 import io.ackcoord.http.BrowserGuard;
+import io.ackcoord.http.HealthProbes;
 import io.ackcoord.http.HttpAuth;
 import io.ackcoord.http.HttpServers;
 import io.ackcoord.producer.api.EventBusApi;
@@ -89,6 +90,8 @@ final class ProducerRuntime {
     HttpAuth auth = HttpAuth.create(options.http(), clock).withLoginPage(StatusPage.LOGIN_PAGE, StatusPage.LOGIN_ASSETS);
     router.route().handler(auth);
     auth.mountLogin(router);
+    // The probes answer before the gate, which would answer for them while A is not connected.
+    HealthProbes.mount(router, link::readiness);
     router.route().handler(link::gate);
     return HttpServers.listen(vertx, options.http(), router)
         .onSuccess(s -> LOG.info("Producer A HTTP on {}://{}:{}{}", options.http().tls().enabled() ? "https" : "http",

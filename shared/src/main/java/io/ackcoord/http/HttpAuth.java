@@ -27,8 +27,9 @@ import java.util.Set;
  *       cannot send headers, so the page's event stream needs a cookie.</li>
  * </ul>
  * Anything else gets 401 with {@code WWW-Authenticate: Bearer} and no detail, except the public paths: the
- * liveness probe {@code GET /health} (whose handler shows details only to {@link #authenticated} requests), and
- * with a login page, that page and its assets; an unauthenticated {@code GET /} is redirected to the login page.
+ * probes {@code GET /health}, {@code /health/live} and {@code /health/ready} (orchestrators' probes seldom carry
+ * credentials; their handlers show details only to {@link #authenticated} requests), and with a login page, that
+ * page and its assets; an unauthenticated {@code GET /} is redirected to the login page.
  *
  * <p>The cookie is {@code HttpOnly}, {@code SameSite=Strict} and, under TLS, {@code Secure}; its name carries the
  * server's port, since browsers share cookies across ports and A and B (or two As) may run on one host. A cookie does
@@ -61,7 +62,8 @@ public final class HttpAuth implements Handler<RoutingContext> {
   private final HttpSettings http;
   private final Tokens tokens;
   private final Sessions sessions;
-  private final Set<String> publicPaths = new HashSet<>(Set.of(HEALTH_PATH));
+  private final Set<String> publicPaths =
+      new HashSet<>(Set.of(HEALTH_PATH, HealthProbes.LIVE_PATH, HealthProbes.READY_PATH));
   private String loginPage;
 
   private HttpAuth(HttpSettings http, Clock clock) {

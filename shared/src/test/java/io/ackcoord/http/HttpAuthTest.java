@@ -47,6 +47,8 @@ class HttpAuthTest {
     router.route().handler(auth);
     auth.mountLogin(router);
     router.get("/health").handler(ctx -> ctx.end(HttpAuth.authenticated(ctx) ? "details" : "UP"));
+    HealthProbes.mount(router, () -> Future.succeededFuture(List.of(HealthProbes.Check.up("kafka"),
+        HealthProbes.Check.down("replies", "cluster-x: not assigned"))));
     router.get("/").handler(ctx -> ctx.end("page"));
     router.get("/sign-in/").handler(ctx -> ctx.end("login"));
     router.get("/api/status").handler(ctx -> ctx.end("status"));
@@ -94,6 +96,19 @@ class HttpAuthTest {
     assertThat(root.headers.get("Location")).isEqualTo("/sign-in/");
     assertThat(send(HttpMethod.POST, "/health", Map.of("Content-Type", "application/json"), "{}").status)
         .as("only reads are public").isEqualTo(401);
+  }
+
+  @Test
+  @DisplayName("the probes need no token either; only a request with one learns why ready is DOWN")
+  void probesArePublic() throws Exception {
+    Answer live = send(HttpMethod.GET, HealthProbes.LIVE_PATH, Map.of(), null);
+    assertThat(live.status).isEqualTo(200);
+    assertThat(live.body).isEqualTo("{\"status\":\"UP\"}");
+    Answer ready = send(HttpMethod.GET, HealthProbes.READY_PATH, Map.of(), null);
+    assertThat(ready.status).isEqualTo(503);
+    assertThat(ready.body).contains("\"status\":\"DOWN\"").doesNotContain("cluster-x");
+    assertThat(send(HttpMethod.GET, HealthProbes.READY_PATH, Map.of("X-Ackcoord-Token", NEW), null).body)
+        .contains("cluster-x: not assigned");
   }
 
   @Test

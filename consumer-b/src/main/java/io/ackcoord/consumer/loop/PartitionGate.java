@@ -71,6 +71,12 @@ public final class PartitionGate {
     }
   }
 
+  /** Whether {@code tp} is owned here and open: its state is restored and its records start as they come. */
+  public boolean isOpen(TopicPartition tp) {
+    Partition p = partitions.get(tp);
+    return p != null && p.open && !p.draining;
+  }
+
   /**
    * Starts {@code in} now, queues it until its partition opens, or refuses it.
    *

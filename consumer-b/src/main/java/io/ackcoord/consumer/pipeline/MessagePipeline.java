@@ -14,6 +14,7 @@ import io.ackcoord.consumer.loop.PartitionEpochs;
 import io.ackcoord.consumer.replies.Outcome;
 import io.ackcoord.consumer.replies.ReplySender;
 import io.ackcoord.consumer.status.ConsumerStats;
+import io.ackcoord.logging.MessageFields;
 import io.ackcoord.protocol.Envelope;
 import io.ackcoord.protocol.EnvelopeCodec;
 import io.ackcoord.protocol.InvalidRecordException;
@@ -31,6 +32,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * B3 Parse to B6 Settle for one record of topic 1: parse it, answer duplicates without processing them, check that this
@@ -137,13 +139,15 @@ public final class MessagePipeline {
     long low = fingerprints.low();
     if (processedIds != null ? processedIds.contains(high, low) : processed.contains(envelope.id())) {
       stats.duplicates.incrementAndGet();
-      LOG.debug("{} was processed before: ACK again without processing", SafeText.forLog(envelope));
+      about(LOG.atDebug(), envelope).log("{} was processed before: ACK again without processing",
+          SafeText.forLog(envelope));
       return guarantee.settle(in, envelope, Outcome.SUCCESS, false, null);
     }
     Future<Outcome> first = running.get(envelope.id());
     if (first != null) {
       stats.duplicates.incrementAndGet();
-      LOG.debug("{} is being processed by an earlier copy: replying when it finishes", SafeText.forLog(envelope));
+      about(LOG.atDebug(), envelope).log("{} is being processed by an earlier copy: replying when it finishes",
+          SafeText.forLog(envelope));
       return first.compose(outcome -> guarantee.settle(in, envelope, outcome, false, null));
     }
     return process(envelope, in, high, low);
@@ -204,7 +208,7 @@ public final class MessagePipeline {
     }
     stats.handlerFailures.incrementAndGet();
     Outcome failure = Outcome.failure(result.cause());
-    LOG.warn("Handler failed for {} ({}): {}", SafeText.forLog(envelope),
+    about(LOG.atWarn(), envelope).log("Handler failed for {} ({}): {}", SafeText.forLog(envelope),
         failure.retryable() ? "retryable" : "not retryable", SafeText.forLog(failure.reason()));
     return failure;
   }
@@ -245,6 +249,13 @@ public final class MessagePipeline {
     long remaining = envelope.sentAtMillis() + timeout - clock.wallMillis();
     long first = Math.min(half, Math.max(1, remaining / 2));
     return vertx.setPeriodic(first, half, id -> extend(in, envelope, timeout)
-        .onFailure(err -> LOG.warn("IN_PROGRESS for {} failed: {}", SafeText.forLog(envelope), err.toString())));
+        .onFailure(err -> about(LOG.atWarn(), envelope).log("IN_PROGRESS for {} failed: {}",
+            SafeText.forLog(envelope), err.toString())));
+  }
+
+  // A line about one message carries its fields, for the JSON log format.
+  private LoggingEventBuilder about(LoggingEventBuilder event, Envelope envelope) {
+    return MessageFields.of(event, SafeText.forLog(envelope.id()), envelope.attempt(),
+        SafeText.forLog(envelope.producerId()), replies.consumerId());
   }
 }

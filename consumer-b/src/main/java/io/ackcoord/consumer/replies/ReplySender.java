@@ -86,6 +86,11 @@ public final class ReplySender {
         ProcessedMarker.MAX_IDS, ProcessedMarker.MAX_BYTES, ProcessedMarker::estimatedBytes);
   }
 
+  /** The {@code consumer.instance.id} replies are sent as. */
+  public String consumerId() {
+    return consumerId;
+  }
+
   /**
    * Sends the ACK or NACK for one copy, in a batch with others for the same reply partition and producer; completes
    * when the broker confirmed the record holding it.

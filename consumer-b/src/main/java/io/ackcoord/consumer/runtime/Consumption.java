@@ -11,6 +11,12 @@ interface Consumption {
   /** B1: starts reading topic 1. */
   Future<Void> start();
 
+  /**
+   * Whether the state of every partition B owns now is restored (B2), so their records are processed as they come;
+   * for {@code GET /health/ready}. B's event loop only.
+   */
+  boolean restored();
+
   /** The first half of a stop: nothing new starts, and what runs gets up to {@code shutdown.timeout.ms}. */
   Future<Void> quiesce();
 

@@ -128,6 +128,11 @@ final class Processing implements Consumption {
    * reads them), and the rest get up to {@code shutdown.timeout.ms} to finish.
    */
   @Override
+  public boolean restored() {
+    return epochs.owned().stream().allMatch(intake.gate()::isOpen);
+  }
+
+  @Override
   public Future<Void> quiesce() {
     loop.pause(true);
     intake.drained(intake.gate().drain(epochs.owned()));

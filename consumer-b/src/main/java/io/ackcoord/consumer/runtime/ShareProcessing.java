@@ -112,6 +112,11 @@ final class ShareProcessing implements Consumption {
   }
 
   @Override
+  public boolean restored() {
+    return true; // start() restores every partition before it joins the share group
+  }
+
+  @Override
   public Future<Void> quiesce() {
     return idle.await(options.shutdownTimeoutMillis());
   }

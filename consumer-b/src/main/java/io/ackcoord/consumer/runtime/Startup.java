@@ -18,6 +18,7 @@ import io.ackcoord.consumer.status.ConsumerStats;
 import io.ackcoord.consumer.status.StatsPublisher;
 import io.ackcoord.consumer.status.StatusRoutes;
 import io.ackcoord.consumer.transactions.TransactionalProducer;
+import io.ackcoord.http.HealthProbes;
 import io.ackcoord.http.HttpServers;
 import io.ackcoord.kafka.KafkaSender;
 import io.ackcoord.kafka.KafkaSettings;
@@ -31,6 +32,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -222,7 +224,7 @@ final class Startup {
     }
     // Healthy once B is subscribed and owns partitions: a B without partitions processes nothing.
     var router = StatusRoutes.create(vertx, options.http(), clock,
-        () -> state.subscribed() && !epochs.owned().isEmpty() && state.accepting(), this::status);
+        () -> state.subscribed() && !epochs.owned().isEmpty() && state.accepting(), this::readiness, this::status);
     this.router = router;
     return HttpServers.listen(vertx, options.http(), router)
         .map(s -> {
@@ -230,6 +232,25 @@ final class Startup {
           opened.add("HTTP server", s::close);
           return null;
         });
+  }
+
+  /**
+   * {@code GET /health/ready}: B processes records once it is subscribed (a share consumer: joined), owns partitions
+   * (share mode: every B may get records of every partition) and has restored their processed ids, and while it is
+   * neither stopping nor fenced.
+   */
+  private List<HealthProbes.Check> readiness() {
+    HealthProbes.Check subscribed = state.subscribed() ? HealthProbes.Check.up("subscribed")
+        : HealthProbes.Check.down("subscribed", "not subscribed to " + options.kafka().topics().messages());
+    HealthProbes.Check partitions = options.shareMode() || !epochs.owned().isEmpty()
+        ? HealthProbes.Check.up("partitions")
+        : HealthProbes.Check.down("partitions", "no partition of " + options.kafka().topics().messages()
+            + " assigned to this B");
+    HealthProbes.Check restored = processing != null && processing.restored() ? HealthProbes.Check.up("restored")
+        : HealthProbes.Check.down("restored", "processed ids of the assigned partitions not restored yet");
+    HealthProbes.Check accepting = state.accepting() ? HealthProbes.Check.up("accepting")
+        : HealthProbes.Check.down("accepting", state.fenced() ? "fenced" : "stopping");
+    return List.of(subscribed, partitions, restored, accepting);
   }
 
   // B's figures for A's status page, on the stats topic (see StatsPublisher).
