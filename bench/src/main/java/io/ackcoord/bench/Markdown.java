@@ -317,7 +317,7 @@ final class Markdown {
     md.append("""
         ```bash
         bin/bench                 # the full run: writes docs/BENCHMARKS.md and docs/bench/*.png
-        bin/bench --quick         # a short run (under 5 minutes): writes bench/target/bench-report/ instead
+        bin/bench --quick         # a short run (about 6 minutes): writes bench/target/bench-report/ instead
         bin/bench --quick --write-docs   # a short run that does write docs/
         ```
 

@@ -65,14 +65,14 @@ class TargetsTest {
     List<Targets.Target> targets = Targets.evaluate(atThresholds(List.of(kib(bytesEach, ON_TIME, 0, null))));
     assertThat(targets).hasSize(11).allSatisfy(t -> assertThat(t.met()).as(t.line()).contains(true));
     assertThat(targets.get(0).line()).isEqualTo("target met: at-least-once total CPU per message ≤ 1.25 × the "
-        + "plain pipeline's: 15.0 µs / 12.0 µs = 1.25 ×");
-    assertThat(find(targets, "at-least-once throughput ≥ 0.80").measured()).isEqualTo("8,000 / 10,000 msg/s = 0.80");
+        + "plain pipeline's: 15.0 µs / 12.0 µs = 1.250 ×");
+    assertThat(find(targets, "at-least-once throughput ≥ 0.80").measured()).isEqualTo("8,000 / 10,000 msg/s = 0.800");
     assertThat(find(targets, "at-least-once throughput ≥ 1.00 × the share group pipeline's").measured())
-        .isEqualTo("8,000 / 8,000 msg/s = 1.00");
-    assertThat(find(targets, "at-least-once p99").measured()).isEqualTo("30.0 ms / 10.0 ms = 3.00 ×");
+        .isEqualTo("8,000 / 8,000 msg/s = 1.000");
+    assertThat(find(targets, "at-least-once p99").measured()).isEqualTo("30.0 ms / 10.0 ms = 3.000 ×");
     assertThat(find(targets, "at-least-once p50").name()).contains("(2,500 msg/s) ≤ 2.00 ×");
     assertThat(find(targets, "exactly-once p50").measured()).isEqualTo("25.0 ms at 500 msg/s");
-    assertThat(find(targets, "A's single HTTP POSTs").measured()).isEqualTo("4,000 / 5,000 msg/s = 0.80");
+    assertThat(find(targets, "A's single HTTP POSTs").measured()).isEqualTo("4,000 / 5,000 msg/s = 0.800");
     assertThat(find(targets, "1,000,000 pending 1 KiB messages in ≤ 256.0 MB").measured())
         .startsWith("256.0 MB, projected from 100,000 pending");
   }
