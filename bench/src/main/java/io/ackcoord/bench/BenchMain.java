@@ -48,6 +48,10 @@ public final class BenchMain {
    * machine's two cores more poll threads would buy CPU the others do not get.
    */
   static final int SHARE_CONSUMERS = 1;
+  /** Columns of the CPU tables: this JVM, the broker, and at-least-once's B (the B of the HTTP phases). */
+  static final String JVM = "benchmark JVM";
+  static final String BROKER = "broker";
+  static final String B_HTTP = "B at-least-once";
   private final BenchSettings settings;
   private final String bootstrap;
   private final Path root;
@@ -78,10 +82,9 @@ public final class BenchMain {
     Path images = a.out.resolve("bench");
     Charts.latency(report.latency(), images.resolve("latency.png"));
     List<SaturationResult> bars = new ArrayList<>(report.saturation());
-    if (report.httpSubmit() != null) {
-      SaturationResult h = report.httpSubmit();
-      bars.add(new SaturationResult("A HTTP submit (202)", h.perSecond(), h.completed(), h.failed(), h.seconds()));
-    }
+    report.http().stream().filter(h -> h.endpoint() == HttpResult.Endpoint.SINGLE).forEach(h -> bars.add(
+        new SaturationResult(h.system() + ", HTTP POST (202)", h.perSecond(), h.accepted(), h.refused(),
+            h.seconds())));
     Charts.throughput(bars, images.resolve("throughput.png"));
     write(md, Markdown.render(report, "bench", read(images.resolve("analysis.md"))));
     log("wrote " + md + " and " + images + "/{latency,throughput}.png");
@@ -95,6 +98,7 @@ public final class BenchMain {
         + Format.ratio(report.throughputRatio(AT_LEAST_ONCE_SHARE).orElse(Double.NaN)) + ", p99 "
         + Format.ms(report.atReferenceRate(AT_LEAST_ONCE_SHARE).map(LatencyResult::p99Ms).orElse(Double.NaN)));
     System.out.println(report.finalLine());
+    Targets.evaluate(report).forEach(t -> System.out.println(t.line()));
     System.exit(0);
   }
 
@@ -108,19 +112,24 @@ public final class BenchMain {
       List<LatencyResult> latency = new ArrayList<>();
       List<HotSpots.Profile> profiles = new ArrayList<>();
       List<CpuUse> cpu = new ArrayList<>();
-      SaturationResult http = comparison(saturation, latency, profiles, cpu);
+      List<HttpResult> http = comparison(saturation, latency, profiles, cpu);
       double reference = Math.round(saturation.get(0).perSecond() * BenchSettings.REFERENCE_FRACTION);
 
       long shortCount = Math.round(settings.pendingCount() * BenchSettings.SHORT_FRACTION);
-      log("pending capacity: " + settings.pendingCount() + " messages, the first " + shortCount + " with a "
-          + settings.pendingShortTimeout().toSeconds() + " s timeout, the rest "
-          + settings.pendingAckTimeout().toSeconds() + " s");
-      PendingResult pending = new PendingCapacity(launcher, vertx, load, BenchMain::log)
-          .run(prefix("pending"), settings.pendingCount(), settings.pendingHeap(),
-              settings.pendingAckTimeout().toMillis(), shortCount, settings.pendingShortTimeout().toMillis(),
-              settings.pendingDrain());
-      if (pending.timers() == null) {
-        log("timer lateness: not reported by this build");
+      List<PendingResult> pending = new ArrayList<>();
+      for (int payload : settings.pendingPayloads()) {
+        String heap = settings.pendingHeapFor(payload);
+        log("pending capacity, " + payload + "-byte payloads: " + settings.pendingCount() + " messages, the first "
+            + shortCount + " with a " + settings.pendingShortTimeout().toSeconds() + " s timeout, the rest "
+            + settings.pendingAckTimeout().toSeconds() + " s; A -Xmx" + heap);
+        PendingResult p = new PendingCapacity(launcher, vertx, BenchMain::log)
+            .run(prefix("pending" + payload), payload, settings.pendingCount(), heap,
+                settings.pendingAckTimeout().toMillis(), shortCount, settings.pendingShortTimeout().toMillis(),
+                settings.pendingDrain());
+        if (p.timers() == null) {
+          log("timer lateness: not reported by this build");
+        }
+        pending.add(p);
       }
       List<BenchReport.Setting> table = new ArrayList<>(settingsTable());
       table.add(new BenchReport.Setting("load average (1, 5, 15 min) at start → end",
@@ -136,11 +145,11 @@ public final class BenchMain {
   /**
    * The five systems side by side, all running at once and measured in turn, so that the machine's other load
    * falls on each alike: saturation in rounds (the median counts; each process's CPU read over each round), then
-   * each offered rate for each system, then JFR and the HTTP submit path on at-least-once.
+   * each offered rate for each system, then JFR on at-least-once, then the HTTP phases.
    *
-   * @return A's HTTP submit throughput
+   * @return the HTTP phases: A's (at-least-once) and the bridge's
    */
-  private SaturationResult comparison(List<SaturationResult> saturation, List<LatencyResult> latency,
+  private List<HttpResult> comparison(List<SaturationResult> saturation, List<LatencyResult> latency,
       List<HotSpots.Profile> profiles, List<CpuUse> cpu) {
     List<AutoCloseable> started = new ArrayList<>();
     try {
@@ -170,13 +179,13 @@ public final class BenchMain {
       AckcoordPipeline aloShare = add(started, ackcoord(AT_LEAST_ONCE_SHARE, "alos", "bench-at-least-once-share"));
       List<Pipeline> systems = List.of(base, share, alo, eo, aloShare);
       CpuMeter cpuMeter = new CpuMeter();
-      cpuMeter.add("benchmark JVM", ProcessHandle.current().pid());
+      cpuMeter.add(JVM, ProcessHandle.current().pid());
       if (brokerPid > 0) {
-        cpuMeter.add("broker", brokerPid);
+        cpuMeter.add(BROKER, brokerPid);
       }
       cpuMeter.add(BASELINE + " consumer", baseConsumer.pid());
       cpuMeter.add(SHARE_GROUP + " consumer", shareConsumer.pid());
-      cpuMeter.add("B at-least-once", bAlo.pid());
+      cpuMeter.add(B_HTTP, bAlo.pid());
       cpuMeter.add("B exactly-once", bEo.pid());
       cpuMeter.add("B at-least-once, share mode", bAloShare.pid());
 
@@ -226,13 +235,7 @@ public final class BenchMain {
       if (!settings.profile().isZero()) {
         profiles.addAll(profile(alo, bAlo, ids(alo)));
       }
-      try (HttpSubmitPipeline http = new HttpSubmitPipeline(vertx, alo.httpPort())) {
-        SaturationResult h = load.closedLoop(http, ids(alo) + "http-", HttpSubmitPipeline.IN_FLIGHT,
-            settings.httpWarmup(), settings.http(), settings.drain());
-        log(String.format(Locale.ROOT, "A's HTTP submit path: %s msg/s (202 = durable; %d failed)",
-            Format.count(h.perSecond()), h.failed()));
-        return h;
-      }
+      return http(alo.httpPort(), cpuMeter);
     } finally {
       for (int i = started.size() - 1; i >= 0; i--) {
         try {
@@ -241,6 +244,41 @@ public final class BenchMain {
           log("closing " + started.get(i) + " failed: " + e);
         }
       }
+    }
+  }
+
+  /**
+   * wrk against A's HTTP API and against the bridge, single POSTs then batches, A and the bridge in turn, each after
+   * an unrecorded wrk run of its own; B keeps ACKing A's messages meanwhile.
+   */
+  private List<HttpResult> http(int aPort, CpuMeter cpu) {
+    String topic = prefix("bridge") + "messages";
+    KafkaTestClients.createTopics(bootstrap, settings.partitions(), topic);
+    HttpBridge bridge = new HttpBridge(bootstrap, topic);
+    String deployment = AckcoordPipeline.join(vertx.deployVerticle(bridge).toCompletionStage(),
+        Duration.ofSeconds(60));
+    try {
+      Wrk wrk = new Wrk(root, runDir);
+      List<HttpResult> results = new ArrayList<>();
+      for (HttpResult.Endpoint endpoint : HttpResult.Endpoint.values()) {
+        boolean single = endpoint == HttpResult.Endpoint.SINGLE;
+        int connections = single ? settings.httpConnections() : settings.batchConnections();
+        for (String server : List.of(BenchReport.HTTP_A, BenchReport.HTTP_BRIDGE)) {
+          int port = server.equals(BenchReport.HTTP_A) ? aPort : bridge.port();
+          String ids = "http-" + runId + "-" + endpoint.mode() + "-" + (port == aPort ? "a" : "bridge");
+          wrk.run(server, endpoint, port, connections, settings.batchItems(), settings.payloadBytes(),
+              settings.httpWarmup(), ids + "-warm", cpu);
+          HttpResult h = wrk.run(server, endpoint, port, connections, settings.batchItems(),
+              settings.payloadBytes(), settings.http(), ids, cpu);
+          log(String.format(Locale.ROOT, "HTTP %s, %s: %s msg/s, p50 %s, p99 %s; %d refused, %d errors",
+              endpoint.request(), server, Format.count(h.perSecond()), Format.ms(h.p50Ms()), Format.ms(h.p99Ms()),
+              h.refused(), h.errors()));
+          results.add(h);
+        }
+      }
+      return results;
+    } finally {
+      AckcoordPipeline.join(vertx.undeploy(deployment).toCompletionStage(), Duration.ofSeconds(30));
     }
   }
 
@@ -319,14 +357,16 @@ public final class BenchMain {
         new BenchReport.Setting("share group", shareConsumers() + " in one process, explicit acknowledgement "
             + "(ACCEPT once the result is durable); group configs share.auto.offset.reset earliest, "
             + "share.isolation.level the default read_uncommitted (as the baseline's consumer reads)"),
-        new BenchReport.Setting("A's HTTP submit path", HttpSubmitPipeline.CONNECTIONS + " keep-alive connections, "
-            + HttpSubmitPipeline.IN_FLIGHT + " requests in flight, " + s.httpWarmup().toSeconds() + " s warm-up, "
+        new BenchReport.Setting("HTTP phases", "wrk, " + Wrk.THREADS + " threads; single POSTs over "
+            + s.httpConnections() + " keep-alive connections, batches of " + s.batchItems() + " over "
+            + s.batchConnections() + "; each " + s.httpWarmup().toSeconds() + " s unrecorded, then "
             + s.http().toSeconds() + " s measured"),
         new BenchReport.Setting("JVM options added to every JVM but the broker's (BENCH_JAVA_OPTS)",
             launcher.extraJavaOpts().isEmpty() ? "none" : "`" + launcher.extraJavaOpts() + "`"),
         new BenchReport.Setting("JFR profile", s.profile().isZero() ? "none (--quick)"
             : s.profile().toSeconds() + " s of an extra at-least-once saturation phase"),
-        new BenchReport.Setting("pending capacity", s.pendingCount() + " messages, A -Xmx" + s.pendingHeap()
+        new BenchReport.Setting("pending capacity", s.pendingCount() + " messages of " + String.join(" and ",
+            s.pendingPayloads().stream().map(p -> p + " bytes (A -Xmx" + s.pendingHeapFor(p) + ")").toList())
             + ", ack.timeout.ms " + s.pendingAckTimeout().toMillis() + ", the first "
             + Math.round(BenchSettings.SHORT_FRACTION * 100) + " % with their own timeout of "
             + s.pendingShortTimeout().toMillis() + " ms"));

@@ -11,17 +11,18 @@ import java.util.Optional;
  * @param machine       where
  * @param settings      the run's settings, as name/value pairs for the report
  * @param saturation    throughput at saturation per system, the baseline first
- * @param httpSubmit    A's HTTP submit path at saturation (202 = durable, not ACKed)
+ * @param http          the HTTP phases (wrk): A's submit path (202 = durable, not ACKed) and the bridge's, single
+ *                      POSTs and batches
  * @param latency       latency per system and offered rate
  * @param referenceRate the offered rate the targets compare p99 at: 25 % of the baseline's saturation
- * @param pending       the pending-capacity scenario
+ * @param pending       the pending-capacity scenario, once per payload size
  * @param profiles      JFR hot spots of A's and B's processes during an at-least-once (group mode) saturation phase
  * @param cpu           CPU per message of each process during each system's saturation rounds, in the order of
  *                      {@code saturation}
  */
 public record BenchReport(String command, String startedAt, Machine machine, List<Setting> settings,
-    List<SaturationResult> saturation, SaturationResult httpSubmit, List<LatencyResult> latency,
-    double referenceRate, PendingResult pending, List<HotSpots.Profile> profiles, List<CpuUse> cpu) {
+    List<SaturationResult> saturation, List<HttpResult> http, List<LatencyResult> latency,
+    double referenceRate, List<PendingResult> pending, List<HotSpots.Profile> profiles, List<CpuUse> cpu) {
 
   public static final String BASELINE = "baseline";
   public static final String SHARE_GROUP = "share group";
@@ -29,6 +30,15 @@ public record BenchReport(String command, String startedAt, Machine machine, Lis
   public static final String EXACTLY_ONCE = "ackcoord exactly-once";
   /** At-least-once with B reading topic 1 through a share group ({@code consumer.mode = share}). */
   public static final String AT_LEAST_ONCE_SHARE = "ackcoord at-least-once, share mode";
+  /** A's HTTP submit path in the HTTP phases: the at-least-once A, B running. */
+  public static final String HTTP_A = "A (at-least-once)";
+  /** The minimal HTTP→Kafka bridge ({@link HttpBridge}) in the HTTP phases. */
+  public static final String HTTP_BRIDGE = "HTTP→Kafka bridge";
+
+  public BenchReport {
+    http = List.copyOf(http);
+    pending = List.copyOf(pending);
+  }
 
   /** One line of the settings table. */
   public record Setting(String name, String value) {
@@ -50,9 +60,34 @@ public record BenchReport(String command, String startedAt, Machine machine, Lis
 
   /** The latency of {@code system} at the reference rate (25 % of the baseline's saturation). */
   public Optional<LatencyResult> atReferenceRate(String system) {
+    return atRate(system, referenceRate);
+  }
+
+  /** The latency of {@code system} at {@code fraction} of the baseline's saturation, if that rate ran. */
+  public Optional<LatencyResult> atFraction(String system, double fraction) {
+    return saturationOf(BASELINE).flatMap(b -> atRate(system, Math.round(b.perSecond() * fraction)))
+        .filter(LatencyResult::ran);
+  }
+
+  private Optional<LatencyResult> atRate(String system, double rate) {
     return latency.stream()
-        .filter(l -> l.system().equals(system) && Math.abs(l.rate() - referenceRate) < 0.5)
+        .filter(l -> l.system().equals(system) && Math.abs(l.rate() - rate) < 0.5)
         .findFirst();
+  }
+
+  /** The HTTP phase of {@code system} on {@code endpoint}, if it ran. */
+  public Optional<HttpResult> http(String system, HttpResult.Endpoint endpoint) {
+    return http.stream().filter(h -> h.system().equals(system) && h.endpoint() == endpoint).findFirst();
+  }
+
+  /** The pending-capacity scenario with {@code payloadBytes} payloads, if it ran. */
+  public Optional<PendingResult> pending(int payloadBytes) {
+    return pending.stream().filter(p -> p.payloadBytes() == payloadBytes).findFirst();
+  }
+
+  /** The CPU per message of {@code system}'s saturation rounds, if measured. */
+  public Optional<CpuUse> cpuOf(String system) {
+    return cpu.stream().filter(c -> c.system().equals(system)).findFirst();
   }
 
   /**

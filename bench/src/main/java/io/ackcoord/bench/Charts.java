@@ -32,11 +32,11 @@ final class Charts {
   private static final int BOTTOM = 60;
   /**
    * In the order the systems come: baseline grey, share group blue, at-least-once red, exactly-once green,
-   * at-least-once in share mode orange, then A's HTTP submit bar purple.
+   * at-least-once in share mode orange, then the HTTP bars: A's POSTs purple, the HTTP→Kafka bridge's brown.
    */
   private static final Color[] COLORS = {new Color(0x55, 0x55, 0x55), new Color(0x1f, 0x77, 0xb4),
       new Color(0xd6, 0x27, 0x28), new Color(0x2c, 0xa0, 0x2c), new Color(0xff, 0x7f, 0x0e),
-      new Color(0x94, 0x67, 0xbd)};
+      new Color(0x94, 0x67, 0xbd), new Color(0x8c, 0x56, 0x4b)};
   private static final int LINE = 16;
   private static final Font FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
   private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 15);

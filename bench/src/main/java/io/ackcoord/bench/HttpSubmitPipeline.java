@@ -13,8 +13,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * A's HTTP submit path: {@code POST /api/messages} over a pool of keep-alive connections; a message completes with
- * A's {@code 202}, which A sends once the message and its ledger entry are durable (not when it is ACKed).
+ * A's HTTP submit path from this JVM: {@code POST /api/messages} over a pool of keep-alive connections; a message
+ * completes with A's {@code 202}, which A sends once the message and its ledger entry are durable (not when it is
+ * ACKed). The pending-capacity scenario submits through it: a fixed count, some with a timeout of their own.
+ *
+ * <p>Not a throughput measurement (wrk is, {@link Wrk}): HTTP/1.1 without pipelining has one request per connection
+ * on the wire, so {@link #CONNECTIONS} bound it, and its rate is {@code CONNECTIONS} over the latency of one 202
+ * (Little's law), latency that a 2-core machine's other load stretches. Its figure swung 1,383–9,279 msg/s.
  */
 final class HttpSubmitPipeline implements Pipeline {
 
@@ -25,7 +30,7 @@ final class HttpSubmitPipeline implements Pipeline {
   static final int CONNECTIONS = 64;
   /** A request unanswered this long fails (A may have died under the load). */
   static final long REQUEST_TIMEOUT_MS = 30_000;
-  /** Requests in flight (the rest wait in the client's queue). */
+  /** Requests handed to the client at once: {@link #CONNECTIONS} of them on the wire, the rest in its queue. */
   static final int IN_FLIGHT = 256;
 
   private final HttpClient client;

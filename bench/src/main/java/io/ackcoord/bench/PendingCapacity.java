@@ -28,27 +28,27 @@ final class PendingCapacity {
   private static final int STEPS = 10;
   private final Launcher launcher;
   private final Vertx vertx;
-  private final LoadGenerator load;
   private final Consumer<String> log;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private int statusFailures;
 
-  PendingCapacity(Launcher launcher, Vertx vertx, LoadGenerator load, Consumer<String> log) {
+  PendingCapacity(Launcher launcher, Vertx vertx, Consumer<String> log) {
     this.launcher = launcher;
     this.vertx = vertx;
-    this.load = load;
     this.log = log;
   }
 
   /**
+   * @param payloadBytes size of every payload
    * @param heap         A's heap, e.g. {@code 512m}
    * @param ackTimeoutMs A's {@code ack.timeout.ms}: longer than the whole scenario, so the drain is not a re-send
    *                     storm
    * @param shortCount   messages sent first, with their own timeout {@code shortTimeoutMs}
    * @param drainTimeout longest wait for the pending count to reach 0
    */
-  PendingResult run(String prefix, long count, String heap, long ackTimeoutMs, long shortCount, long shortTimeoutMs,
-      Duration drainTimeout) {
+  PendingResult run(String prefix, int payloadBytes, long count, String heap, long ackTimeoutMs, long shortCount,
+      long shortTimeoutMs, Duration drainTimeout) {
+    LoadGenerator load = new LoadGenerator(new Payloads(payloadBytes, 42));
     int port = Ports.free();
     try (ManagedProcess b = launcher.consumerB("b-pending", prefix, "at-least-once", "group");
          ManagedProcess a = launcher.producerA("a-pending", prefix,
@@ -98,6 +98,7 @@ final class PendingCapacity {
       log.accept(String.format("submitted: %d accepted in %.1f s of submitting (%.0f/s)", accepted,
           submitting / 1e9, rate));
       double drain = -1;
+      long resendsFrozen = 0;
       JsonObject end = new JsonObject();
       if (failure == null) {
         // Let the short deadlines pass while B is frozen, so their timers fire.
@@ -112,7 +113,8 @@ final class PendingCapacity {
         JsonObject frozen = status(port);
         pending = frozen == null ? pending : frozen.getLong("pending", pending);
         log.accept(String.format("%d pending, A's heap after a full GC %s", pending, Format.mb(heapPending)));
-        log.accept("re-sends while B was frozen: " + retries(frozen) + "; continuing B");
+        resendsFrozen = retries(frozen);
+        log.accept("re-sends while B was frozen: " + resendsFrozen + "; continuing B");
         b.resume();
         long resumed = System.nanoTime();
         long deadline = resumed + drainTimeout.toNanos();
@@ -136,8 +138,9 @@ final class PendingCapacity {
       } else {
         log.accept("A did NOT stay up: " + failure);
       }
-      return new PendingResult(count, accepted, rate, parseSize(heap), heapIdle, heapPending, pending, ackTimeoutMs,
-          shortCount, shortTimeoutMs, retries(end), end.getLong("deadLettered", 0L), failure, drain, timers);
+      return new PendingResult(payloadBytes, count, accepted, rate, parseSize(heap), heapIdle, heapPending, pending,
+          ackTimeoutMs, shortCount, shortTimeoutMs, retries(end), resendsFrozen, end.getLong("deadLettered", 0L),
+          failure, drain, timers);
     }
   }
 

@@ -3,6 +3,7 @@ package io.ackcoord.bench;
 /**
  * What the pending-capacity scenario measured: A in a JVM of its own with a fixed heap, B frozen, then B back.
  *
+ * @param payloadBytes     size of every payload submitted
  * @param submitted        messages submitted over HTTP
  * @param accepted         of them, answered 202
  * @param submitRate       accepted per second of submitting (B frozen: A's submit path alone; the status reads
@@ -16,16 +17,16 @@ package io.ackcoord.bench;
  * @param shortCount       messages submitted first with a short timeout of their own
  * @param shortTimeoutMs   that timeout
  * @param resends          re-sends A made (timers that fired while B was frozen, and any after)
+ * @param resendsFrozen    of them, those made before B was continued: the rest came during the drain
  * @param deadLettered     messages A dead-lettered
  * @param failure          what happened to A if it did not stay up (out of heap, not answering), else {@code null}
  * @param drainSeconds     from B's resume until A's pending count was 0; negative if it never got there
  * @param timers           A's {@code timers} status object read before the scenario's one forced full GC, or
  *                         {@code null} when this build does not report it
  */
-public record PendingResult(long submitted, long accepted, double submitRate, long maxHeapBytes, long heapIdleBytes,
-    long heapPendingBytes, long pending, long ackTimeoutMs, long shortCount, long shortTimeoutMs, long resends,
-    long deadLettered, String failure,
-    double drainSeconds, Timers timers) {
+public record PendingResult(int payloadBytes, long submitted, long accepted, double submitRate, long maxHeapBytes,
+    long heapIdleBytes, long heapPendingBytes, long pending, long ackTimeoutMs, long shortCount, long shortTimeoutMs,
+    long resends, long resendsFrozen, long deadLettered, String failure, double drainSeconds, Timers timers) {
 
   /** Whether A's process stayed alive and answered every status request. */
   public boolean stayedUp() {
@@ -35,6 +36,11 @@ public record PendingResult(long submitted, long accepted, double submitRate, lo
   /** Heap per pending message: the growth of the used heap after a full GC, divided by the pending count. */
   public double bytesPerPending() {
     return pending == 0 ? 0 : (heapPendingBytes - heapIdleBytes) / (double) pending;
+  }
+
+  /** Re-sends after B was continued. */
+  public long resendsDuringDrain() {
+    return resends - resendsFrozen;
   }
 
   /**

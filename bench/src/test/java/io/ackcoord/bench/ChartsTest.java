@@ -35,11 +35,12 @@ class ChartsTest {
   }
 
   @Test
-  @DisplayName("both plots draw all five systems and A's HTTP submit bar")
+  @DisplayName("both plots draw all five systems, and the throughput plot A's and the bridge's HTTP bars")
   void drawsFiveSystems(@TempDir Path dir) throws Exception {
     List<SaturationResult> bars = new java.util.ArrayList<>(SYSTEMS.stream()
         .map(s -> new SaturationResult(s, 8_000, 80_000, 0, 10)).toList());
-    bars.add(new SaturationResult("A HTTP submit (202)", 5_000, 20_000, 0, 4));
+    bars.add(new SaturationResult(BenchReport.HTTP_A + ", HTTP POST (202)", 5_000, 20_000, 0, 4));
+    bars.add(new SaturationResult(BenchReport.HTTP_BRIDGE + ", HTTP POST (202)", 7_000, 28_000, 0, 4));
     List<LatencyResult> latency = SYSTEMS.stream()
         .flatMap(s -> List.of(1_000.0, 2_500.0).stream()
             .map(rate -> new LatencyResult(s, rate, 10_000, 10_000, 0, 0, 2.0, 9.0, 12.0, 20.0)))
