@@ -77,8 +77,8 @@ final class LoadGenerator {
       }
       long index = n++;
       submit(pipeline, idPrefix + index, payloads.get(index), ok -> {
-        long now = System.nanoTime();
-        if (now >= measureFrom && now < end) {
+        long at = System.nanoTime();
+        if (at >= measureFrom && at < end) {
           (ok ? completed : failed).incrementAndGet();
         }
         permits.release();
