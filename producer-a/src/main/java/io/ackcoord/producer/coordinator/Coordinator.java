@@ -39,7 +39,10 @@ public final class Coordinator {
   /** Where records go, topic 1 and the dead-letter topic, and where a message's payload is read back from. */
   public interface Outbound {
 
-    /** Writes one attempt to topic 1; completes, with where the record lies, once the broker has it durably. */
+    /**
+     * Writes one attempt to topic 1; completes, with where the record lies ({@code null} if the broker did not say),
+     * once the broker has it durably.
+     */
     Future<Position> send(Envelope envelope);
 
     /**
@@ -326,14 +329,16 @@ public final class Coordinator {
         .compose(bytes -> {
           if (m.state() != MessageState.SENDING || m.attempt() != attempt) {
             // An ACK (or a NACK) came while the payload was read: this attempt is no longer wanted.
-            return Future.succeededFuture((Position) null);
+            return Future.<Position>succeededFuture(null);
           }
           return outbound.send(m.envelope(producerId, replyPartition, bytes));
         })
         .onComplete(ar -> {
           writesInFlight--;
           if (ar.succeeded()) {
-            tracker.sendConfirmed(m, attempt, ar.result());
+            if (ar.result() != null) {
+              tracker.sendConfirmed(m, attempt, ar.result());
+            }
           } else if (ar.cause() instanceof PayloadGoneException) {
             if (tracker.giveUp(m, attempt, "cannot re-send: " + ar.cause().getMessage())) {
               writeDeadLetter(m);

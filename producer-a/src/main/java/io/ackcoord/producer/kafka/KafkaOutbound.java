@@ -38,7 +38,8 @@ public final class KafkaOutbound implements Coordinator.Outbound {
   @Override
   public Future<Position> send(Envelope envelope) {
     return producer.send(EnvelopeCodec.toRecord(topics.messages(), envelope))
-        .map(meta -> new Position(meta.partition(), meta.offset()));
+        // Without an offset (never with acks=all) A keeps the payload instead.
+        .map(meta -> meta.hasOffset() ? new Position(meta.partition(), meta.offset()) : null);
   }
 
   @Override

@@ -35,6 +35,8 @@ class CoordinatorTest {
     final List<Promise<Position>> pendingSends = new ArrayList<>();
     int payloadReads;
     boolean failReads;
+    /** Reads wait here until the test completes them, when set. */
+    List<Promise<byte[]>> heldReads;
     final List<String> deadLetters = new ArrayList<>();
     boolean autoConfirm = true;
     boolean failDeadLetters;
@@ -58,6 +60,11 @@ class CoordinatorTest {
       payloadReads++;
       if (failReads) {
         return Future.failedFuture("broker down");
+      }
+      if (heldReads != null) {
+        Promise<byte[]> p = Promise.promise();
+        heldReads.add(p);
+        return p.future();
       }
       if (deleted.contains(at.offset()) || at.offset() >= topic.size()) {
         return Future.failedFuture(new Coordinator.PayloadGoneException("deleted: " + at));
@@ -202,6 +209,23 @@ class CoordinatorTest {
 
     assertThat(outbound.sent).extracting(Envelope::attempt).containsExactly(1, 2);
     assertThat(outbound.sent.get(1).payload()).isEqualTo("hello".getBytes());
+  }
+
+  @Test
+  @DisplayName("an ACK that comes while the payload is read back cancels that re-send")
+  void ackWhileReading() {
+    coordinator.submit("m1", "hello".getBytes(), "text/plain", 0);
+    outbound.heldReads = new ArrayList<>();
+    scheduler.advance(1000);
+    assertThat(outbound.heldReads).hasSize(1);
+
+    TrackedMessage m = tracker.find("m1").orElseThrow();
+    coordinator.onReply(signed(new Reply(Reply.Type.ACK, "m1", "a1", 1, "b", 0, null, false, 0)));
+    outbound.heldReads.get(0).complete("hello".getBytes());
+
+    assertThat(outbound.sent).hasSize(1);
+    assertThat(m.state()).isEqualTo(MessageState.ACKED);
+    assertThat(tracker.stats().sent()).isEqualTo(1);
   }
 
   @Test
