@@ -117,16 +117,16 @@ class ShareModeIT extends AckLoopTest {
     lockFor(loop, broker, 3_000);
     int port = Ports.free();
     process = ConsumerProcess.start(dir, "b-killed", loop.consumerConfig(share("b-killed")
-        .put("handler.work.ms", 1_000).put("http.port", port)
+        .put("handler.work.ms", 500).put("http.port", port)
         .put("kafka.consumer.properties", new JsonObject().put("max.poll.records", 10))), Duration.ofSeconds(120));
     loop.deployProducer(new JsonObject().put("ack.timeout.ms", 6_000));
-    List<String> ids = loop.submit(60);
+    List<String> ids = loop.submit(40);
     await().atMost(Duration.ofSeconds(60)).until(() -> status(port).getLong("inFlight") > 0);
 
     process.kill();
-    ConsumerVerticle survivor = loop.deployConsumer(share("b-survivor").put("handler.work.ms", 1_000)
+    ConsumerVerticle survivor = loop.deployConsumer(share("b-survivor").put("handler.work.ms", 500)
         .put("kafka.consumer.properties", new JsonObject().put("max.poll.records", 10)));
-    await().atMost(Duration.ofSeconds(120)).until(() -> loop.stat("acked") == 60);
+    await().atMost(Duration.ofSeconds(120)).until(() -> loop.stat("acked") == ids.size());
 
     assertThat(loop.stat("pending")).isZero();
     assertThat(loop.stat("deadLettered")).isZero();
