@@ -93,7 +93,7 @@ public record ConsumerOptions(
   public static final ProcessingGuarantee DEFAULT_GUARANTEE = ProcessingGuarantee.AT_LEAST_ONCE;
   /** Below the default in-flight limit, so a full batch never waits for the timer behind a paused fetch. */
   public static final int DEFAULT_TRANSACTION_MAX_RECORDS = 200;
-  public static final long DEFAULT_TRANSACTION_MAX_MS = 100;
+  public static final long DEFAULT_TRANSACTION_MAX_MS = 10;
   public static final GroupProtocol DEFAULT_GROUP_PROTOCOL = GroupProtocol.CLASSIC;
 
   public ConsumerOptions {
@@ -156,8 +156,9 @@ public record ConsumerOptions(
         .define(TRANSACTION_MAX_RECORDS, Type.INT, DEFAULT_TRANSACTION_MAX_RECORDS, ConfigDef.between(1, 100_000),
             "exactly-once: commit a transaction once this many records are finished.")
         .define(TRANSACTION_MAX_MS, Type.LONG, DEFAULT_TRANSACTION_MAX_MS, ConfigDef.between(1, 60_000),
-            "exactly-once: commit a transaction at the latest this many ms after its first record finished; the "
-                + "ACKs wait for it.")
+            "exactly-once: with no transaction being committed, start one at the latest this many ms after its "
+                + "first record finished (records finishing while one is committed go in the next, started as soon "
+                + "as it commits); the ACKs wait for the commit.")
         .define(CONSUMER_MODE, Type.STRING, ConsumerMode.GROUP.configValue(),
             ConfigDef.oneOf(ConsumerMode.configValues().toArray(String[]::new)),
             "group: B's instances form a consumer group on topic 1, one B per partition at a time. share: they form "

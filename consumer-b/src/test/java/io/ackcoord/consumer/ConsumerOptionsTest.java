@@ -49,7 +49,7 @@ class ConsumerOptionsTest {
     assertThat(defaults.guarantee()).isEqualTo(ProcessingGuarantee.AT_LEAST_ONCE);
     assertThat(defaults.exactlyOnce()).isFalse();
     assertThat(defaults.transactionMaxRecords()).isEqualTo(200);
-    assertThat(defaults.transactionMaxMillis()).isEqualTo(100);
+    assertThat(defaults.transactionMaxMillis()).isEqualTo(10);
     assertThat(eos.guarantee()).isEqualTo(ProcessingGuarantee.EXACTLY_ONCE);
     assertThat(eos.transactionMaxRecords()).isEqualTo(50);
     assertThat(eos.transactionMaxMillis()).isEqualTo(20);

@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Exactly-once B7 Commit (with B6 Settle): groups finished records into Kafka transactions. A record is staged with
  * everything it owes ({@link Owed}: its effects, marker, reply, or poison copy); a transaction takes every staged
- * record once {@code maxRecords} are staged or {@code maxMillis} after the first of them, writes their records, adds
+ * record once {@code maxRecords} are staged, or {@code maxMillis} after the first of them when no transaction is
+ * being committed, or at once when the one before commits (records staged meanwhile have waited for it already:
+ * group commit, so batches grow with load and a lightly loaded B commits within a few ms), writes their records, adds
  * the consumer positions that became safe ({@code sendOffsetsToTransaction} with the group metadata, so a B of an old
  * group generation is refused; a partition of its records whose position did not advance repeats the one handed out
  * before, so no transaction with records goes unchecked), and commits. The markers and replies of a transaction's
@@ -130,7 +132,7 @@ public final class TransactionBatcher {
     if (pending.size() >= maxRecords) {
       due = true;
       next();
-    } else {
+    } else if (inFlight == null) {
       armTimer();
     }
     return staged.done().future();
@@ -281,13 +283,12 @@ public final class TransactionBatcher {
 
   private void finished() {
     inFlight = null;
-    if (pending.size() >= maxRecords) {
+    // What was staged meanwhile waited for this commit: it goes next, without a further wait.
+    if (!pending.isEmpty()) {
       due = true;
     }
     if (due) {
       next();
-    } else if (!pending.isEmpty()) {
-      armTimer();
     }
   }
 

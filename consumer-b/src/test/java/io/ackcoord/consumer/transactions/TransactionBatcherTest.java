@@ -29,8 +29,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -62,6 +64,9 @@ class TransactionBatcherTest {
   private final PartitionEpochs epochs = new PartitionEpochs();
   private final AtomicReference<Throwable> fenced = new AtomicReference<>();
   private MockProducer<String, byte[]> mock;
+  /** A commit waits for this: a test holds a transaction in flight with it. */
+  private volatile CountDownLatch commitGate = new CountDownLatch(0);
+  private final AtomicInteger commitsStarted = new AtomicInteger();
   private TransactionalProducer producer;
   private Lease lease;
   private Context context;
@@ -72,7 +77,19 @@ class TransactionBatcherTest {
     context = vertx.getOrCreateContext();
     epochs.assign(List.of(P0));
     lease = new Lease(clock, 5_000);
-    mock = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+    mock = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()) {
+      @Override
+      public void commitTransaction() {
+        // On the producer's own thread, as a real commit's round trip would be.
+        commitsStarted.incrementAndGet();
+        try {
+          commitGate.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        super.commitTransaction();
+      }
+    };
     producer = TransactionalProducer.start(vertx, "txn-test", () -> mock, clock)
         .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
@@ -157,6 +174,27 @@ class TransactionBatcherTest {
 
     assertThat(staged.get(0)).succeedsWithin(Duration.ofSeconds(5));
     assertThat(mock.history()).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("records finished while a transaction commits go in the next one, started when it commits, without "
+      + "waiting for transaction.max.ms")
+  void groupCommit(Vertx vertx) {
+    batcher(vertx, 2, 60_000);
+    CountDownLatch held = new CountDownLatch(1);
+    commitGate = held;
+    // The first two fill a batch, whose commit is held; the third finishes while it commits.
+    List<CompletableFuture<Void>> first = stageAll(0, 1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> commitsStarted.get() == 1);
+    List<CompletableFuture<Void>> third = stageAll(2);
+    held.countDown();
+
+    assertThat(first).allSatisfy(f -> assertThat(f).succeedsWithin(Duration.ofSeconds(5)));
+    assertThat(third.get(0)).as("committed without waiting transaction.max.ms (60 s)")
+        .succeedsWithin(Duration.ofSeconds(5));
+    assertThat(stats.transactions()).isEqualTo(2);
+    assertThat(mock.consumerGroupOffsetsHistory()).containsExactly(Map.of("g", Map.of(P0, new OffsetAndMetadata(2))),
+        Map.of("g", Map.of(P0, new OffsetAndMetadata(3))));
   }
 
   @Test
