@@ -151,7 +151,7 @@ class ChaosIT {
       accepted.addAll(traffic.accepted());
       submitted.addAll(traffic.submitted());
       long drainStart = System.nanoTime();
-      books = drain();
+      books = drain(!noDuplicates);
       recovery = recovery(watch, System.nanoTime()) + ", drain " + (System.nanoTime() - drainStart) / 1_000_000
           + " ms";
     }
@@ -224,14 +224,14 @@ class ChaosIT {
   }
 
   // Waits until A has nothing pending and the books balance, then returns the final books.
-  private Books drain() {
+  private Books drain(boolean duplicatesAllowed) {
     long start = System.nanoTime();
     await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> {
       JsonObject s = d.status();
       return s != null && s.getBoolean("connected", false) && s.getLong("pending") == 0;
     });
     LOG.info("drain: A has nothing pending after {} ms", (System.nanoTime() - start) / 1_000_000);
-    Books books = d.balancedBooks(accepted, submitted);
+    Books books = d.balancedBooks(accepted, submitted, duplicatesAllowed);
     LOG.info("drain: books checked after {} ms", (System.nanoTime() - start) / 1_000_000);
     return books;
   }

@@ -74,6 +74,12 @@ final class KraftNode {
     props.put("group.consumer.session.timeout.ms", "10000");
     props.put("group.consumer.min.heartbeat.interval.ms", "1000");
     props.put("group.consumer.heartbeat.interval.ms", "3000");
+    // Share groups too keep the session on the broker (45 s at least by default): until it expires, a killed B stays
+    // a member and its partitions are served by no one. The same 10 s keeps share-mode crash tests quick.
+    props.put("group.share.min.session.timeout.ms", "6000");
+    props.put("group.share.session.timeout.ms", "10000");
+    props.put("group.share.min.heartbeat.interval.ms", "1000");
+    props.put("group.share.heartbeat.interval.ms", "3000");
 
     Set<String> known = KafkaConfig.configDef().names();
     options.overrides().forEach((key, value) -> {

@@ -36,7 +36,12 @@ public record Books(
 
   /** Whether lost, duplicate effects, unexpected and stuck are all zero. */
   public boolean clean() {
-    return lost == 0 && duplicateEffects == 0 && unexpected == 0 && stuck == 0;
+    return balanced() && duplicateEffects == 0;
+  }
+
+  /** Nothing lost, unexpected or stuck; duplicate effects may be there (share mode reports them, see share-groups.md). */
+  public boolean balanced() {
+    return lost == 0 && unexpected == 0 && stuck == 0;
   }
 
   /** The one-line verdict: {@code accepted N, processed N, dead-lettered N, lost 0, duplicate effects 0, …}. */
