@@ -39,6 +39,7 @@ import io.vertx.kafka.client.consumer.KafkaReadStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -91,6 +92,10 @@ final class Pipeline {
   private record Core(KafkaOutbound outbound, Coordinator coordinator, ReplyListener replies, Ledger ledger) {
   }
 
+  /** The topics as found at connect: partition counts, and the longest caller timeout topic 1's retention allows. */
+  private record Topics(Map<String, Integer> partitions, long maxTimeoutMillis) {
+  }
+
   /** What the status page shows, fed by the tracker's listeners. */
   private record Status(StatusService service, EventStream events, AckMetrics metrics, ConsumerReports reports) {
   }
@@ -109,8 +114,10 @@ final class Pipeline {
     Context context = vertx.getOrCreateContext();
     Opened opened = new Opened(context);
     return TopicAdmin.ensureTopics(vertx, o.kafka())
-        .compose(partitions -> payloadRetention(vertx, o).compose(retention -> {
-          long maxTimeout = retention.maxTimeoutMillis(o.retry(), TimeoutRule.MAX_MILLIS);
+        .compose(partitions -> payloadRetention(vertx, o).map(retention -> new Topics(partitions,
+            retention.maxTimeoutMillis(o.retry(), TimeoutRule.MAX_MILLIS))))
+        .compose(topics -> {
+          Map<String, Integer> partitions = topics.partitions();
           int ackPartitions = partitions.get(o.kafka().topics().acks());
           int replyPartition = o.replyPartition(ackPartitions);
           int ledgerPartitions = partitions.get(o.kafka().topics().ledger());
@@ -124,9 +131,9 @@ final class Pipeline {
                 });
                 return openStatusClients(vertx, clock, o, status.reports(), opened)
                     .map(clients -> new Pipeline(context, core, status, clients.stats(), clients.admin(),
-                        ackPartitions, maxTimeout));
+                        ackPartitions, topics.maxTimeoutMillis()));
               });
-        }))
+        })
         .recover(err -> opened.close(Deadline.in(clock, o.shutdownTimeoutMillis()))
             .transform(ignored -> Future.failedFuture(err)));
   }

@@ -132,7 +132,6 @@ public final class KafkaSender {
     answers.add(completion);
   }
 
-
   private <T> Future<T> onSenderThread(Callable<T> action) {
     Promise<T> promise = Promise.promise();
     try {

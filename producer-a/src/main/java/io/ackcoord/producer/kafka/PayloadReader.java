@@ -96,6 +96,12 @@ public final class PayloadReader {
       return promise.future();
     }
     incoming.add(new Request(id, at, promise, System.nanoTime() + timeoutMillis * 1_000_000));
+    scheduleDrain();
+    return promise.future();
+  }
+
+  // One drain task at a time; once the reader's thread is shut down, what waits fails.
+  private void scheduleDrain() {
     if (draining.compareAndSet(false, true)) {
       try {
         thread.execute(this::drain);
@@ -104,7 +110,6 @@ public final class PayloadReader {
         failIncoming(new IllegalStateException("the payload reader is closed"));
       }
     }
-    return promise.future();
   }
 
   /** Stops reading; reads not answered yet fail. */
@@ -153,12 +158,8 @@ public final class PayloadReader {
     } finally {
       draining.set(false);
       // A request may have come after the last take() and before the flag was cleared.
-      if (!incoming.isEmpty() && !closed && draining.compareAndSet(false, true)) {
-        try {
-          thread.execute(this::drain);
-        } catch (RejectedExecutionException e) {
-          failIncoming(new IllegalStateException("the payload reader is closed"));
-        }
+      if (!incoming.isEmpty() && !closed) {
+        scheduleDrain();
       }
     }
   }
