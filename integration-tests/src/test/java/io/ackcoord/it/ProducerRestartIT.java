@@ -3,6 +3,7 @@ package io.ackcoord.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ackcoord.protocol.Envelope;
 import io.ackcoord.protocol.EnvelopeCodec;
 import io.ackcoord.testkit.KafkaBroker;
 import io.vertx.core.Vertx;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
-/** A restarted A resumes from its ledger and from its committed reply position. */
+/** A restarted A resumes from its checkpoint, the topics since, and the reply position it names. */
 class ProducerRestartIT extends AckLoopTest {
 
   private final List<Vertx> extra = new ArrayList<>();
@@ -65,6 +66,45 @@ class ProducerRestartIT extends AckLoopTest {
     assertThat(status.getLong("retries")).isZero();
     assertThat(status.getLong("forgedReplies")).as("the receipts' secrets came back with the ledger").isZero();
     assertThat(loop.effects().values()).allMatch(c -> c == 1);
+  }
+
+  @Test
+  @DisplayName("what A accepted or dead-lettered after its last checkpoint comes back from topic 1 and the "
+      + "dead-letter topic; a forged record naming A does not")
+  void recoversWhatFollowedTheCheckpoint(Vertx vertx, KafkaBroker broker, TestInfo info) {
+    loop(vertx, broker, info);
+    // One checkpoint at start-up, none after: all that follows is found by reading the topics.
+    JsonObject aConfig = new JsonObject().put("ledger.checkpoint.interval.ms", 60_000)
+        .put("ack.timeout.ms", 120_000).put("retry.max.attempts", 1);
+    Vertx firstA = newVertx();
+    loop.deployProducer(firstA, aConfig);
+    List<String> pending = loop.submit(10);
+    List<String> dead = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      dead.add(AckLoop.await(loop.post("{\"short\":" + i + "}", Map.of("X-Ackcoord-Timeout-Ms", "300")))
+          .bodyAsJsonObject().getString("id"));
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> loop.stat("deadLettered") == dead.size()
+        && loop.records(loop.topics.deadLetters()).size() == dead.size());
+    // Someone with write access to topic 1 but without A's key plants a message in A's name.
+    long now = System.currentTimeMillis();
+    loop.produceRaw(EnvelopeCodec.toRecord(loop.topics.messages(), new Envelope("forged-1", "a-it", 1, now, now,
+        0, 1000, null, "{}".getBytes(StandardCharsets.UTF_8), 12345)));
+    AckLoop.await(firstA.close());
+
+    loop.deployProducer(newVertx(), aConfig);
+    JsonObject status = loop.status();
+    assertThat(status.getLong("recovered")).isEqualTo(pending.size());
+    assertThat(status.getLong("pending")).isEqualTo(pending.size());
+    assertThat(loop.message("forged-1").statusCode()).isEqualTo(404);
+    loop.deployConsumer(null, new JsonObject());
+    await().atMost(Duration.ofSeconds(30)).until(() -> loop.stat("acked") == pending.size());
+    // B processes every record of topic 1 (also the dead-lettered and the forged one): A's books are what count here.
+    assertThat(loop.effects().keySet()).containsAll(pending);
+    assertThat(loop.effects().values()).allMatch(c -> c == 1);
+    assertThat(loop.stat("pending")).isZero();
+    assertThat(loop.stat("retries")).isZero();
+    assertThat(loop.records(loop.topics.deadLetters())).as("not dead-lettered twice").hasSize(dead.size());
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.ackcoord.config.ConfigException;
 import io.ackcoord.kafka.ClientConfig;
 import io.ackcoord.kafka.KafkaClientFactory;
 import io.ackcoord.kafka.KafkaSender;
+import io.ackcoord.kafka.TopicNames;
 import io.ackcoord.kafka.TopicAdmin;
 import io.ackcoord.producer.api.HttpApi;
 import io.ackcoord.producer.api.TimeoutRule;
@@ -15,6 +16,7 @@ import io.ackcoord.producer.kafka.PayloadRetention;
 import io.ackcoord.producer.kafka.ReplyListener;
 import io.ackcoord.producer.ledger.KafkaLedger;
 import io.ackcoord.producer.ledger.Ledger;
+import io.ackcoord.producer.ledger.WriteBarrier;
 import io.ackcoord.producer.status.AckMetrics;
 import io.ackcoord.producer.status.ConsumerReports;
 import io.ackcoord.producer.status.ConsumerStatsListener;
@@ -60,11 +62,15 @@ final class Pipeline {
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
   /** A payload read not answered by then fails, and its re-send is tried again after a backoff. */
   private static final long PAYLOAD_READ_TIMEOUT_MS = 30_000;
+  /** A bound on a hung recovery, not its expected time: it reads a checkpoint and what topic 1 got since. */
+  private static final Duration RECOVERY_TIMEOUT = Duration.ofMinutes(10);
 
   private final Context context;
   private final KafkaOutbound outbound;
   private final Coordinator coordinator;
   private final ReplyListener replies;
+  private final Ledger ledger;
+  private final KafkaAdminClient ledgerAdmin;
   private final StatusService statusService;
   private final EventStream events;
   private final AckMetrics metrics;
@@ -79,6 +85,8 @@ final class Pipeline {
     this.outbound = core.outbound;
     this.coordinator = core.coordinator;
     this.replies = core.replies;
+    this.ledger = core.ledger;
+    this.ledgerAdmin = core.ledgerAdmin;
     this.statusService = status.service;
     this.events = status.events;
     this.metrics = status.metrics;
@@ -89,7 +97,8 @@ final class Pipeline {
   }
 
   /** The Kafka-facing core, wired before anything is read: A2 to A7. */
-  private record Core(KafkaOutbound outbound, Coordinator coordinator, ReplyListener replies, Ledger ledger) {
+  private record Core(KafkaOutbound outbound, Coordinator coordinator, ReplyListener replies, Ledger ledger,
+      WriteBarrier barrier, KafkaAdminClient ledgerAdmin) {
   }
 
   /** The topics as found at connect: partition counts, and the longest caller timeout topic 1's retention allows. */
@@ -120,8 +129,7 @@ final class Pipeline {
           Map<String, Integer> partitions = topics.partitions();
           int ackPartitions = partitions.get(o.kafka().topics().acks());
           int replyPartition = o.replyPartition(ackPartitions);
-          int ledgerPartitions = partitions.get(o.kafka().topics().ledger());
-          return openCore(vertx, clock, o, heapGuard, latency, replyPartition, ledgerPartitions, opened)
+          return openCore(vertx, clock, o, heapGuard, latency, replyPartition, partitions, opened)
               .compose(core -> {
                 Status status = status(vertx, clock, options, core, replyPartition, latency);
                 opened.add(d -> {
@@ -156,7 +164,7 @@ final class Pipeline {
   }
 
   private static Future<Core> openCore(Vertx vertx, Clock clock, ProducerOptions o, HeapGuard heapGuard,
-      LatencyStats latency, int replyPartition, int ledgerPartitions, Opened opened) {
+      LatencyStats latency, int replyPartition, Map<String, Integer> partitions, Opened opened) {
     String name = "ackcoord-a-" + o.producerId();
     // One producer for topic 1, the ledger and dead letters: a 202 rests on its acks=all and idempotence.
     ClientConfig producerConfig = ClientConfig.producer(o.kafka(), name).durable()
@@ -171,6 +179,8 @@ final class Pipeline {
         .defaults("auto.offset.reset", "latest");
     ClientConfig recoveryConfig = ClientConfig.consumer(o.kafka(), name + "-ledger-recovery")
         .readCommitted().manualCommits().noGroup();
+    // Reads the end offsets of topic 1 and the dead-letter topic for each checkpoint.
+    ClientConfig ledgerAdminConfig = ClientConfig.admin(o.kafka(), name + "-ledger");
     // Re-sends read payloads back by offset: an offset that is gone must fail, not jump to an end of the partition.
     ClientConfig payloadConfig = ClientConfig.consumer(o.kafka(), name + "-payloads").manualCommits().noGroup()
         .require("auto.offset.reset", "none", "a payload deleted from topic 1 must be reported, not skipped");
@@ -183,35 +193,55 @@ final class Pipeline {
           KafkaOutbound outbound = new KafkaOutbound(producer, payloads, o.kafka().topics());
           // The producer's close waits for its in-flight sends, by the deadline.
           opened.add(d -> outbound.close(d.leftMillis()));
-          return KafkaClientFactory.consumer(vertx, replyConfig).map(consumer -> {
-            Core core = wire(vertx, clock, o, heapGuard, latency, replyPartition, ledgerPartitions, producer,
-                consumer, outbound, recoveryConfig);
-            // Replies stop before the producer closes: a reply taken while it closes could not write its
-            // ledger tombstone.
-            opened.add(d -> {
-              core.coordinator().stop();
-              return opened.bounded(core.replies().stop(), d);
+          return KafkaClientFactory.admin(vertx, ledgerAdminConfig).compose(admin -> {
+            opened.add(d -> admin.close());
+            return KafkaClientFactory.consumer(vertx, replyConfig).map(consumer -> {
+              Core core = wire(vertx, clock, o, heapGuard, latency, replyPartition, partitions, producer, admin,
+                  consumer, outbound, recoveryConfig);
+              opened.add(d -> {
+                core.coordinator().stop();
+                core.ledger().stop();
+                return opened.bounded(core.replies().stop(), d);
+              });
+              return core;
             });
-            return core;
           });
         })
-        // A7: recover before reading replies, so a reply that arrived while A was down finds its message.
-        .compose(core -> core.ledger().recover()
-            .compose(core.coordinator()::start)
-            .compose(v -> core.replies().start())
-            .map(core));
+        .compose(Pipeline::recover);
+  }
+
+  /**
+   * A7: recover before reading replies, so a reply that arrived while A was down finds its message; take
+   * submissions only once the first checkpoint is durable, since it holds the receipt key they are accepted under.
+   */
+  private static Future<Core> recover(Core core) {
+    Coordinator coordinator = core.coordinator();
+    MessageTracker tracker = coordinator.tracker();
+    return core.ledger().recover((attempt, base) -> tracker.policy().timeoutFor(attempt, base, 0.5))
+        .compose(found -> {
+          tracker.receipts(found.receipts());
+          return coordinator.start(found.entries())
+              .compose(v -> core.replies().start(found.replyOffset()));
+        })
+        .compose(v -> core.ledger().start(coordinator.checkpointSource(core.replies()::position), core.barrier()))
+        .map(v -> {
+          coordinator.open();
+          return core;
+        });
   }
 
   private static Core wire(Vertx vertx, Clock clock, ProducerOptions o, HeapGuard heapGuard, LatencyStats latency,
-      int replyPartition, int ledgerPartitions, KafkaSender producer, KafkaReadStream<String, byte[]> consumer,
-      KafkaOutbound outbound, ClientConfig recoveryConfig) {
+      int replyPartition, Map<String, Integer> partitions, KafkaSender producer, KafkaAdminClient admin,
+      KafkaReadStream<String, byte[]> consumer, KafkaOutbound outbound, ClientConfig recoveryConfig) {
     MessageTracker tracker = new MessageTracker(clock, o.retry(),
         () -> ThreadLocalRandom.current().nextDouble(), o.historySize());
-    Ledger ledger = new KafkaLedger(vertx, producer,
-        new TopicPartition(o.kafka().topics().ledger(), replyPartition % ledgerPartitions),
-        o.producerId(), recoveryConfig, Duration.ofSeconds(60), clock,
-        id -> tracker.find(id).filter(m -> m.state().isPending())
-            .map(m -> tracker.ledgerEntry(m, o.producerId())));
+    TopicNames topics = o.kafka().topics();
+    Ledger ledger = new KafkaLedger(vertx, producer, admin,
+        new TopicPartition(topics.ledger(), replyPartition % partitions.get(topics.ledger())), o.producerId(),
+        topics.messages(), partitions.get(topics.messages()), topics.deadLetters(),
+        partitions.get(topics.deadLetters()), recoveryConfig, RECOVERY_TIMEOUT, clock,
+        o.checkpointIntervalMillis());
+    WriteBarrier barrier = new WriteBarrier();
     Scheduler scheduler = new Scheduler() {
       @Override
       public long schedule(long delayMillis, Runnable task) {
@@ -223,7 +253,7 @@ final class Pipeline {
         vertx.cancelTimer(timerId);
       }
     };
-    Coordinator coordinator = new Coordinator(tracker, outbound, ledger, scheduler, clock, o.producerId(),
+    Coordinator coordinator = new Coordinator(tracker, outbound, barrier, scheduler, clock, o.producerId(),
         replyPartition, o.burstSize(), o.maxPending());
     coordinator.admission(heapGuard);
     coordinator.onReplyResult(r -> {
@@ -233,7 +263,7 @@ final class Pipeline {
     });
     ReplyListener replies = new ReplyListener(vertx, consumer,
         new TopicPartition(o.kafka().topics().acks(), replyPartition), o.producerId(), coordinator, outbound);
-    return new Core(outbound, coordinator, replies, ledger);
+    return new Core(outbound, coordinator, replies, ledger, barrier, admin);
   }
 
   // What the status page shows: rates, recent re-sends and dead letters, B's figures from the stats topic, metrics.
@@ -324,12 +354,13 @@ final class Pipeline {
    */
   Future<Void> close(Deadline deadline) {
     coordinator.stop();
+    ledger.stop();
     events.close();
     return bounded(context, replies.stop(), deadline)
         .transform(ignored -> outbound.close(deadline.leftMillis()))
         .transform(ignored -> {
           metrics.close();
-          return bounded(context, Future.join(consumerStats.stop(), admin.close()), deadline);
+          return bounded(context, Future.join(consumerStats.stop(), admin.close(), ledgerAdmin.close()), deadline);
         });
   }
 

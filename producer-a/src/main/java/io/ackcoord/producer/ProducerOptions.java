@@ -69,6 +69,7 @@ public record ProducerOptions(
   public static final String RECENT_MAX = "status.recent.max";
   public static final String CONSUMER_STALE = "status.consumer.stale.ms";
   public static final String SHUTDOWN_TIMEOUT = "shutdown.timeout.ms";
+  public static final String CHECKPOINT_INTERVAL = "ledger.checkpoint.interval.ms";
 
   /** Every key A reads. */
   public static ConfigDef definition() {
@@ -113,10 +114,14 @@ public record ProducerOptions(
                 + "the broker at once; a larger backlog is worked off tick by tick so a burst of overdue timers "
                 + "floods neither the producer nor B.")
         .define(SHUTDOWN_TIMEOUT, Type.LONG, 10_000L, ConfigDef.between(0, 3_600_000),
-            "How long a stop (SIGTERM, undeploy) waits for writes in flight (first sends, re-sends, ledger entries, "
-                + "tombstones) to be confirmed before closing the producer anyway, in ms; a broker that does not "
-                + "answer cannot hold A longer. Accepted messages are already in the ledger: what a stop cuts off "
+            "How long a stop (SIGTERM, undeploy) waits for writes in flight (first sends, re-sends, dead letters, "
+                + "checkpoints) to be confirmed before closing the producer anyway, in ms; a broker that does not "
+                + "answer cannot hold A longer. Accepted messages are already in topic 1: what a stop cuts off "
                 + "is re-sent after the next start.")
+        .define(CHECKPOINT_INTERVAL, Type.LONG, 1000L, ConfigDef.between(100, 60_000),
+            "Shortest interval between A's checkpoints of what is pending, in ms (docs/decisions/014); it grows by "
+                + "a second per 20,000 pending messages, up to 2 minutes. A restart reads topic 1 and the "
+                + "dead-letter topic from the newest checkpoint on, so a longer interval means a longer restart.")
         .define(MAX_BYTES, Type.INT, 1_048_576, ConfigDef.between(1, 100 * 1_048_576),
             "Largest payload accepted, in bytes; larger HTTP bodies get 413. Keep it under the broker's "
                 + "message.max.bytes.")
@@ -125,7 +130,7 @@ public record ProducerOptions(
         .define(HEAP_LIMIT, Type.DOUBLE, 0.9, ConfigDef.between(0.1, 1),
             "Fraction of A's maximum heap, in use after the last garbage collection, above which new submissions "
                 + "are refused with 503 (Retry-After) instead of running A out of memory; 1 turns the check off. "
-                + "Pending messages cost about 320 bytes each plus the payload.")
+                + "Pending messages cost about 400 bytes each, plus the payload until the broker confirms it.")
         .define(HISTORY, Type.INT, 10_000, ConfigDef.atLeast(0),
             "Final (ACKed or dead-lettered) messages remembered for GET /api/messages/{id} and to tell duplicate "
                 + "ACKs from unknown ones. Each stays on the heap until this many newer ones finished, long enough "
@@ -149,6 +154,11 @@ public record ProducerOptions(
   public ProducerOptions withRetry(RetryPolicy newRetry, Config newConfig) {
     return new ProducerOptions(producerId, replyPartition, newRetry, maxMessageBytes, maxPending, heapLimit,
         historySize, eventBusAddress, burstSize, shutdownTimeoutMillis, statusPage, kafka, http, newConfig);
+  }
+
+  /** The shortest interval between A's checkpoints. */
+  long checkpointIntervalMillis() {
+    return config.getLong(CHECKPOINT_INTERVAL);
   }
 
   /** The bounds on a caller's own timeout ({@value #MIN_TIMEOUT} up to a day); for A's own doors. */

@@ -1,14 +1,16 @@
 package io.ackcoord.producer.coordinator;
 
-import io.ackcoord.producer.ledger.Ledger;
+import io.ackcoord.producer.ledger.CheckpointSource;
 import io.ackcoord.producer.ledger.LedgerEntry;
 import io.ackcoord.producer.ledger.Position;
+import io.ackcoord.producer.ledger.WriteBarrier;
 import io.ackcoord.producer.timer.DeadlineTimer;
 import io.ackcoord.producer.timer.Scheduler;
 import io.ackcoord.producer.tracker.MessageState;
 import io.ackcoord.producer.tracker.MessageTracker;
 import io.ackcoord.producer.tracker.MessageTracker.Due;
 import io.ackcoord.producer.tracker.MessageTracker.ReplyResult;
+import io.ackcoord.producer.tracker.SeqIndex;
 import io.ackcoord.producer.tracker.TrackedMessage;
 import io.ackcoord.protocol.Envelope;
 import io.ackcoord.protocol.Reply;
@@ -22,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,7 +97,7 @@ public final class Coordinator {
 
   private final MessageTracker tracker;
   private final Outbound outbound;
-  private final Ledger ledger;
+  private final WriteBarrier barrier;
   private final Scheduler scheduler;
   private final Clock clock;
   private final DeadlineTimer timer;
@@ -113,15 +116,16 @@ public final class Coordinator {
   private boolean stopped;
 
   /**
+   * @param barrier    counts every write to topic 1 and the dead-letter topic, for A's checkpoints
    * @param burst      most expired deadlines handled per timer tick, and most re-sends and dead-letter writes
    *                   awaiting the broker at once
    * @param maxPending pending count at which submissions are refused
    */
-  public Coordinator(MessageTracker tracker, Outbound outbound, Ledger ledger, Scheduler scheduler, Clock clock,
-      String producerId, int replyPartition, int burst, int maxPending) {
+  public Coordinator(MessageTracker tracker, Outbound outbound, WriteBarrier barrier, Scheduler scheduler,
+      Clock clock, String producerId, int replyPartition, int burst, int maxPending) {
     this.tracker = tracker;
     this.outbound = outbound;
-    this.ledger = ledger;
+    this.barrier = barrier;
     this.scheduler = scheduler;
     this.clock = clock;
     this.producerId = producerId;
@@ -133,9 +137,10 @@ public final class Coordinator {
   }
 
   /**
-   * Accepts a message: sends attempt 1 and records it in the ledger, and completes once both are durable, which is
-   * when the caller may be told "accepted". Fails with {@link RejectedException} if A is not ready or full, the id
-   * is pending, or a write failed; then nothing was accepted.
+   * Accepts a message: sends attempt 1, and completes once the broker has the record durably, which is when the
+   * caller may be told "accepted" (the record is the message's durable copy; A's checkpoints and a restart's scan of
+   * topic 1 find it, decision 014). Fails with {@link RejectedException} if A is not ready or full, the id is
+   * pending, or the write failed; then nothing was accepted.
    */
   public Future<TrackedMessage> submit(String id, byte[] payload, String contentType, long timeoutMillis) {
     if (stopped) {
@@ -158,19 +163,15 @@ public final class Coordinator {
     }
     TrackedMessage m = tracker.accept(id, payload, contentType, timeoutMillis);
     int attempt = m.attempt();
-    // Both writes go out together; the caller hears "accepted" only when both are durable.
-    Future<Position> sent = outbound.send(m.envelope(producerId, replyPartition));
-    return Future.all(sent, ledger.record(tracker.ledgerEntry(m, producerId)))
-        .map(v -> {
-          tracker.sendConfirmed(m, attempt, sent.result());
+    return barrier.track(outbound.send(m.envelope(producerId, replyPartition)))
+        .map(at -> {
+          tracker.sendConfirmed(m, attempt, at);
           timer.arm(tracker.nextDeadline());
           return m;
         })
         .recover(err -> {
           if (m.state().isPending()) {
             tracker.reject(m);
-            // Either write may have landed: the ledger must not hold on to a message the caller was refused.
-            ledger.forget(m.id());
           }
           if (m.state() == MessageState.ACKED) {
             // The record did land and B already answered; the producer's error was about the acknowledgement.
@@ -199,8 +200,9 @@ public final class Coordinator {
   }
 
   /**
-   * Takes back what a previous run left pending and starts taking submissions. Until the returned future completes,
-   * submissions are refused as "not connected". Entries are restored {@link #RESTORE_SLICE} per scheduler turn.
+   * Takes back what a previous run left pending (and writes the dead letters it had not finished), then arms the
+   * timer; submissions are refused as "not connected" until {@link #open}. Entries are restored
+   * {@link #RESTORE_SLICE} per scheduler turn.
    */
   public Future<Void> start(List<LedgerEntry> recovered) {
     Promise<Void> started = Promise.promise();
@@ -217,8 +219,12 @@ public final class Coordinator {
     int end = Math.min(recovered.size(), from + RESTORE_SLICE);
     int restored = restoredSoFar;
     for (int i = from; i < end; i++) {
-      if (tracker.restore(recovered.get(i)) != null) {
+      TrackedMessage m = tracker.restore(recovered.get(i));
+      if (m != null) {
         restored++;
+        if (m.state() == MessageState.DEAD_LETTERED) {
+          writeDeadLetter(m);
+        }
       }
     }
     if (end < recovered.size()) {
@@ -229,12 +235,61 @@ public final class Coordinator {
     if (restored > 0) {
       LOG.info("Resumed {} pending message(s) from the ledger; overdue ones are re-sent now", restored);
     }
-    ready = true;
     timer.arm(tracker.nextDeadline());
     started.complete();
   }
 
-  /** Whether {@link #start} ran and {@link #stop} did not. */
+  /** Starts taking submissions: after {@link #start}, once A's receipt key is durable in its first checkpoint. */
+  public void open() {
+    ready = true;
+  }
+
+  /**
+   * What A's checkpoints are made of: the pending messages, the dead letters not yet written, and the reply position
+   * {@code replyPosition} reports.
+   */
+  public CheckpointSource checkpointSource(LongSupplier replyPosition) {
+    return new CheckpointSource() {
+      @Override
+      public Page pending(long cursor, int limit) {
+        SeqIndex.Page page = tracker.pendingPage(cursor, limit);
+        List<LedgerEntry> entries = new ArrayList<>(page.items().size());
+        long last = cursor;
+        for (TrackedMessage m : page.items()) {
+          LedgerEntry e = tracker.checkpointEntry(m, producerId);
+          if (e != null) {
+            entries.add(e);
+          }
+          last = m.acceptSeq();
+        }
+        return new Page(entries, last, page.more());
+      }
+
+      @Override
+      public List<LedgerEntry> deadLettering() {
+        List<LedgerEntry> entries = new ArrayList<>();
+        for (TrackedMessage m : tracker.deadLettering()) {
+          LedgerEntry e = tracker.checkpointEntry(m, producerId);
+          if (e != null) {
+            entries.add(e);
+          }
+        }
+        return entries;
+      }
+
+      @Override
+      public int pendingCount() {
+        return tracker.pendingCount();
+      }
+
+      @Override
+      public long replyPosition() {
+        return replyPosition.getAsLong();
+      }
+    };
+  }
+
+  /** Whether {@link #open} ran and {@link #stop} did not. */
   public boolean ready() {
     return ready && !stopped;
   }
@@ -243,10 +298,7 @@ public final class Coordinator {
   public ReplyResult onReply(Reply reply) {
     ReplyResult result = tracker.onReply(reply);
     switch (result.outcome()) {
-      case ACKED -> {
-        ledger.forget(result.message().id());
-        notifyWaiters(result.message());
-      }
+      case ACKED -> notifyWaiters(result.message());
       case DEAD_LETTER -> writeDeadLetter(result.message());
       case FORGED -> {
         // Logged at most once a minute: whoever writes forgeries must not also flood A's log.
@@ -320,10 +372,6 @@ public final class Coordinator {
     int attempt = m.attempt();
     // Ids resumed from the ledger topic were never checked like submitted ones (MessageIds): logged cleaned.
     LOG.debug("Re-sending {} as attempt {}", SafeText.forLog(m.id()), attempt);
-    // The attempt count and the next deadline must survive a restart of A, or the message would get more attempts
-    // than retry.max.attempts allows. A failed write only costs that bound, so it is logged, not retried.
-    ledger.record(tracker.ledgerEntry(m, producerId)).onFailure(err ->
-        LOG.warn("Ledger update for {} (attempt {}) failed: {}", SafeText.forLog(m.id()), attempt, err.getMessage()));
     writesInFlight++;
     payloadOf(m)
         .compose(bytes -> {
@@ -331,7 +379,7 @@ public final class Coordinator {
             // An ACK (or a NACK) came while the payload was read: this attempt is no longer wanted.
             return Future.<Position>succeededFuture(null);
           }
-          return outbound.send(m.envelope(producerId, replyPartition, bytes));
+          return barrier.track(outbound.send(m.envelope(producerId, replyPartition, bytes)));
         })
         .onComplete(ar -> {
           writesInFlight--;
@@ -393,7 +441,7 @@ public final class Coordinator {
   private void writeDeadLetter(TrackedMessage m, int droppedBytes) {
     writesInFlight++;
     letter(m, droppedBytes)
-        .compose(letter -> outbound.deadLetter(letter.envelope(), letter.reason())
+        .compose(letter -> barrier.track(outbound.deadLetter(letter.envelope(), letter.reason()))
             .recover(err -> Future.failedFuture(err instanceof TooLargeException
                 && letter.envelope().payload().length > 0 ? new DropPayload(letter.envelope().payload().length, err)
                 : err)))
@@ -402,7 +450,6 @@ public final class Coordinator {
           timer.arm(tracker.nextDeadline());
           if (ar.succeeded()) {
             tracker.deadLetterWritten(m);
-            ledger.forget(m.id());
             notifyWaiters(m);
           } else if (!stopped) {
             retryDeadLetter(m, droppedBytes, ar.cause());

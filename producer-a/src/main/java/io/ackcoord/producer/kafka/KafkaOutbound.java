@@ -1,5 +1,6 @@
 package io.ackcoord.producer.kafka;
 
+import io.ackcoord.producer.ids.Receipts;
 import io.ackcoord.kafka.KafkaSender;
 import io.ackcoord.kafka.TopicNames;
 import io.ackcoord.producer.coordinator.Coordinator;
@@ -52,6 +53,11 @@ public final class KafkaOutbound implements Coordinator.Outbound {
   public Future<Void> deadLetter(Envelope envelope, String reason) {
     ProducerRecord<String, byte[]> record = EnvelopeCodec.toReadableRecord(topics.deadLetters(), envelope);
     record.headers().add(DEAD_LETTER_REASON, reason.getBytes(StandardCharsets.UTF_8));
+    long proof = Receipts.letterProof(envelope.receipt());
+    if (proof != 0) {
+      // Lets a restarted A tell its own dead letters from forged ones (decision 014).
+      record.headers().add(Receipts.LETTER_PROOF_HEADER, EnvelopeCodec.ascii(proof));
+    }
     return producer.send(record).<Void>mapEmpty().recover(err -> Future.failedFuture(
         err instanceof RecordTooLargeException || err instanceof RecordBatchTooLargeException
             ? new Coordinator.TooLargeException(err) : err));

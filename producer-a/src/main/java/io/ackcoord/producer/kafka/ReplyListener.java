@@ -24,12 +24,12 @@ import org.slf4j.LoggerFactory;
  * (v1) or a batch of them (v2, {@link ReplyCodec}).
  *
  * <p>The partition is assigned, not subscribed: A owns it by its producer id, so there is no group rebalance to wait
- * for. The position is committed under the group {@code ackcoord-a-<producerId>} every
- * {@value #COMMIT_INTERVAL_MS} ms, and a restarted A resumes from it, so replies that arrived while A was down are
- * applied to the messages it recovered from its ledger. (Committing a reply whose effect did not reach the ledger
- * before a crash costs one re-send, never a message.) With no committed position it starts at the end and commits
- * that position before anything else;
- * {@link #start} completes only once the position is fixed, so no reply to a later send can be missed.
+ * for. A restarted A resumes at the reply position of the checkpoint it recovered from ({@link #position}), so
+ * replies that arrived while A was down, or after that checkpoint, are applied to the messages it recovered. The
+ * position is also committed under the group {@code ackcoord-a-<producerId>} every {@value #COMMIT_INTERVAL_MS}
+ * ms, for lag tools and for a ledger without checkpoints, which resumes from it. With neither it starts at the end
+ * and commits that position before anything else; {@link #start} completes only once the position is fixed, so no
+ * reply to a later send can be missed.
  */
 public final class ReplyListener {
 
@@ -60,7 +60,10 @@ public final class ReplyListener {
     this.outbound = outbound;
   }
 
-  public Future<Void> start() {
+  /**
+   * Starts reading at {@code from}, or, when it is -1, at the committed position (the end on a first start).
+   */
+  public Future<Void> start(long from) {
     consumer.exceptionHandler(err -> {
       if (stopping || err instanceof WakeupException) {
         // Closing the consumer wakes its poll: expected, not an error.
@@ -71,7 +74,8 @@ public final class ReplyListener {
     });
     consumer.handler(this::onRecord);
     return consumer.assign(Set.of(partition))
-        .compose(v -> consumer.committed(partition))
+        .compose(v -> from >= 0 ? Future.succeededFuture(new OffsetAndMetadata(from))
+            : consumer.committed(partition))
         .compose(last -> last != null
             ? consumer.seek(partition, last.offset()).compose(v -> consumer.position(partition))
             // First start: begin at the end and commit that at once, so an A that stops before it reads a reply
@@ -93,6 +97,14 @@ public final class ReplyListener {
       vertx.cancelTimer(commitTimer);
     }
     return commit().transform(ar -> consumer.close());
+  }
+
+  /**
+   * The offset before which every reply is applied (or was, by the run whose checkpoint A resumed from); -1 before
+   * {@link #start} fixed it.
+   */
+  public long position() {
+    return processed;
   }
 
   /** Whether A's reply partition is assigned to its consumer: the "replies" health check. */

@@ -1,42 +1,56 @@
 package io.ackcoord.producer.ledger;
 
+import io.ackcoord.producer.ids.Receipts;
 import io.vertx.core.Future;
 import java.util.List;
 
 /**
- * A's durable memory of what is pending, so a crash of A (kill -9) loses no message it accepted. Written when a
- * message is accepted and at each re-send; forgotten once the message is ACKed or dead-lettered; read back on
- * start-up.
+ * A's durable memory of what is pending, so a crash of A (kill -9) loses no message it accepted (decision 014).
+ * Nothing is written per message: the records in topic 1 are the messages' durable copies, and the ledger holds
+ * periodic checkpoints of what is pending; a restart reads the newest checkpoint and the topics from the offsets it
+ * names.
  */
 public interface Ledger {
+
+  /**
+   * What a restart found.
+   *
+   * @param entries     what this producer left pending, oldest first
+   * @param receipts    the receipt key messages were accepted under (a new one on a first start)
+   * @param replyOffset the reply offset from which replies are to be applied again; -1 to resume from the reply
+   *                    position committed by the reply consumer (a ledger without checkpoints)
+   */
+  record Recovered(List<LedgerEntry> entries, Receipts receipts, long replyOffset) {
+  }
 
   /** A ledger that remembers nothing: for embedding where durability of A is not wanted, and for tests. */
   Ledger NONE = new Ledger() {
     @Override
-    public Future<Void> record(LedgerEntry entry) {
+    public Future<Recovered> recover(RecoveryMerge.Timeouts timeouts) {
+      return Future.succeededFuture(new Recovered(List.of(), Receipts.random(), -1));
+    }
+
+    @Override
+    public Future<Void> start(CheckpointSource source, WriteBarrier barrier) {
       return Future.succeededFuture();
     }
 
     @Override
-    public void forget(String id) {
-    }
-
-    @Override
-    public Future<List<LedgerEntry>> recover() {
-      return Future.succeededFuture(List.of());
+    public void stop() {
     }
   };
 
-  /** Stores (or replaces) the entry of a pending message; completes once durable. */
-  Future<Void> record(LedgerEntry entry);
+  /** Reads back what a previous run left pending; once, before {@link #start}. */
+  Future<Recovered> recover(RecoveryMerge.Timeouts timeouts);
 
   /**
-   * Drops a message that is final, or that was never accepted after all. Writing that down is the ledger's own
-   * business (a failure to do so costs at most one more send of the message after a restart, which B answers from
-   * its dedupe record).
+   * Writes the first checkpoint, then one periodically; completes once the first is durable, from when A may take
+   * messages (its receipt key is durable then).
+   *
+   * @param barrier counts A's writes to topic 1 and the dead-letter topic (see {@link WriteBarrier})
    */
-  void forget(String id);
+  Future<Void> start(CheckpointSource source, WriteBarrier barrier);
 
-  /** Every entry this producer left pending, latest state per id. */
-  Future<List<LedgerEntry>> recover();
+  /** Stops the periodic checkpoints. */
+  void stop();
 }

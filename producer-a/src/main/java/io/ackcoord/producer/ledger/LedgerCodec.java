@@ -15,13 +15,15 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Ledger records on the compacted ledger topic. Keys start with {@code <producerId>|}, so producers sharing a
- * partition never overwrite each other; a tombstone (null value) under a key ends what the key held.
+ * Ledger records of the formats A wrote before checkpoints (decision 014): read at start-up, so an A upgraded on such
+ * a ledger resumes its messages, and written only by tests of that reading. Checkpoints are {@link CheckpointCodec}'s;
+ * this class also holds the entry fields both formats share. Keys start with {@code <producerId>|}, so producers
+ * sharing a partition never overwrite each other; a tombstone (null value) under a key ends what the key held.
  *
- * <p>Version 5 (written): a batch, key {@code <producerId>|#<batch name>}, holding the entries of many messages
+ * <p>Version 5: a batch, key {@code <producerId>|#<batch name>}, holding the entries of many messages
  * ({@link #batchRecord}), each with its secret (receipts derive from it, so it must outlive a restart) and either
  * its payload or, once a send of it is confirmed, the position of its record in topic 1. Version-4 batches (read)
- * always carry the payload, version-3 batches (read) also have no secrets. Version 3 (written): an end record, key {@code <producerId>|!<name>},
+ * always carry the payload, version-3 batches (read) also have no secrets. Version 3: an end record, key {@code <producerId>|!<name>},
  * naming messages that are final ({@link #endRecord}). Version 2 (read, for ledgers written before batches): one message per record, key
  * {@code <producerId>|<messageId>}, value = payload, header {@value #HEADER} = version byte {@code 2}, varints for
  * attempt, accepted-at, sent-at (difference from accepted-at), base timeout and deadline (difference from sent-at),
@@ -43,8 +45,8 @@ public final class LedgerCodec {
   /** Version 3: the header of an end record. */
   static final String END_HEADER = "ackcoord-ledger-end";
 
-  private static final int MAX_CONTENT_TYPE_BYTES = Short.MAX_VALUE;
-  private static final int MAX_ID_BYTES = 4 * MessageIds.MAX_LENGTH;
+  static final int MAX_CONTENT_TYPE_BYTES = Short.MAX_VALUE;
+  static final int MAX_ID_BYTES = 4 * MessageIds.MAX_LENGTH;
 
   private LedgerCodec() {
   }
@@ -199,7 +201,7 @@ public final class LedgerCodec {
     return entries;
   }
 
-  private static int fieldsSize(LedgerEntry e) {
+  static int fieldsSize(LedgerEntry e) {
     return CompactWriter.varlongSize(e.attempt()) + CompactWriter.varlongSize(e.acceptedAtMillis())
         + CompactWriter.zigzagSize(e.sentAtMillis() - e.acceptedAtMillis())
         + CompactWriter.varlongSize(e.baseTimeoutMillis())
@@ -207,7 +209,7 @@ public final class LedgerCodec {
         + CompactWriter.nullableStringSize(e.contentType());
   }
 
-  private static CompactWriter writeFields(CompactWriter w, LedgerEntry e) {
+  static CompactWriter writeFields(CompactWriter w, LedgerEntry e) {
     return w.varlong(e.attempt())
         .varlong(e.acceptedAtMillis())
         .zigzag(e.sentAtMillis() - e.acceptedAtMillis())
@@ -217,7 +219,7 @@ public final class LedgerCodec {
   }
 
   /** An entry's fields as version 2 and 3 write them, without id, producer and payload. */
-  private record Fields(int attempt, long acceptedAt, long sentAt, long baseTimeout, long deadline,
+  record Fields(int attempt, long acceptedAt, long sentAt, long baseTimeout, long deadline,
       String contentType) {
 
     LedgerEntry entry(String id, String producerId, byte[] payload, long secret, Position position) {
@@ -226,7 +228,7 @@ public final class LedgerCodec {
     }
   }
 
-  private static Fields readFields(CompactReader in) throws InvalidRecordException {
+  static Fields readFields(CompactReader in) throws InvalidRecordException {
     int attempt = (int) in.varlong("attempt", 1, Integer.MAX_VALUE);
     long acceptedAt = in.varlong("accepted-at", 0, Long.MAX_VALUE);
     long sentAt = acceptedAt + in.zigzag("sent-at");

@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * What A needs to resume one pending message after a restart: where its payload is (its record in topic 1, or the
- * bytes themselves while no send is confirmed yet), the attempt last started, and when its deadline falls. Times are
- * wall-clock millis, the only clock that means anything to the next process.
+ * bytes themselves, in entries of ledgers written before checkpoints), the attempt last started, and when its
+ * deadline falls. Times are wall-clock millis, the only clock that means anything to the next process.
  *
  * @param id                the message id
  * @param producerId        the A instance that owns it
@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param secret            what the message's receipts and marker token derive from; 0 for an entry written before
  *                          receipts
  * @param position          the message's record in topic 1, or {@code null} when the entry carries the payload
+ * @param extendedMillis    how far IN_PROGRESS replies have pushed the current attempt's deadline out so far
+ * @param deadLetterReason  why the message was dead-lettered, for one whose dead letter was not durable yet (a restart
+ *                          writes it); {@code null} for a pending message
  */
 public record LedgerEntry(
     String id,
@@ -31,7 +34,9 @@ public record LedgerEntry(
     String contentType,
     byte[] payload,
     long secret,
-    Position position) {
+    Position position,
+    int extendedMillis,
+    String deadLetterReason) {
 
   public LedgerEntry {
     Objects.requireNonNull(id, "id");
@@ -39,6 +44,14 @@ public record LedgerEntry(
     if ((payload == null) == (position == null)) {
       throw new IllegalArgumentException("a ledger entry carries either the payload or its position: " + id);
     }
+  }
+
+  /** A pending message's entry, without extension. */
+  public LedgerEntry(String id, String producerId, int attempt, long acceptedAtMillis, long sentAtMillis,
+      long baseTimeoutMillis, long deadlineMillis, String contentType, byte[] payload, long secret,
+      Position position) {
+    this(id, producerId, attempt, acceptedAtMillis, sentAtMillis, baseTimeoutMillis, deadlineMillis, contentType,
+        payload, secret, position, 0, null);
   }
 
   /** An entry that carries its payload. */

@@ -1,5 +1,6 @@
 package io.ackcoord.producer.tracker;
 
+import io.ackcoord.producer.ids.Receipts;
 import io.ackcoord.producer.ledger.LedgerEntry;
 import io.ackcoord.producer.ledger.Position;
 import io.ackcoord.producer.timer.RetryPolicy;
@@ -93,7 +94,9 @@ public final class MessageTracker {
   private final SeqIndex ackedOrder;
   private final SeqIndex deadOrder;
   private final List<TrackerListener> listeners = new ArrayList<>(2);
-  private final Receipts receipts = new Receipts();
+  // Dead-lettered messages whose dead-letter record is not durable yet: a checkpoint must still hold them.
+  private final Map<String, TrackedMessage> lettering = new LinkedHashMap<>();
+  private Receipts receipts = Receipts.random();
   private TrackedMessage evicted;
   private long acceptSeq;
   private long finishSeq;
@@ -124,6 +127,14 @@ public final class MessageTracker {
     this.deadOrder = new SeqIndex(TrackedMessage::finishSeq, m -> history.get(m.id()) == m);
   }
 
+  /**
+   * The receipt key messages are accepted under from now on: the one of A's checkpoints (see {@link Receipts}), set
+   * before the first message is accepted.
+   */
+  public void receipts(Receipts key) {
+    this.receipts = key;
+  }
+
   /** The policy for timers armed from now on; already armed timers keep theirs. */
   public void policy(RetryPolicy policy) {
     this.policy = policy;
@@ -149,9 +160,10 @@ public final class MessageTracker {
       throw new IllegalStateException("message " + id + " is already pending");
     }
     long base = timeoutMillis > 0 ? timeoutMillis : policy.ackTimeoutMillis();
-    TrackedMessage m = new TrackedMessage(id, payload, canonical(contentType), base, clock.wallMillis(),
-        clock.monotonicMillis(), receipts.nextSecret());
-    m.startAttempt(1, clock.wallMillis());
+    long now = clock.wallMillis();
+    TrackedMessage m = new TrackedMessage(id, payload, canonical(contentType), base, now,
+        clock.monotonicMillis(), receipts.secretFor(id, now));
+    m.startAttempt(1, now);
     register(m);
     return m;
   }
@@ -159,7 +171,8 @@ public final class MessageTracker {
   /**
    * A7 Restart: takes back a message a previous run of this producer left pending (from the
    * {@link io.ackcoord.producer.ledger.Ledger}). Its deadline is carried over in wall time; an overdue one fires at
-   * once. An id already pending is left alone.
+   * once. An id already pending is left alone. An entry with a dead-letter reason comes back dead-lettered, its
+   * dead letter still to be written.
    *
    * @return the restored message, or {@code null} if the id was already pending
    */
@@ -174,12 +187,18 @@ public final class MessageTracker {
     if (e.position() != null) {
       m.recordAt(e.position());
     }
+    m.restored();
     m.startAttempt(Math.max(1, e.attempt()), e.sentAtMillis());
     m.attemptRecovered();
     m.await(nowMono + Math.max(0, e.deadlineMillis() - nowWall));
+    m.extendedBefore(e.extendedMillis());
     register(m);
-    deadlines.schedule(m);
     stats.recovered++;
+    if (e.deadLetterReason() != null) {
+      deadLetter(m, e.deadLetterReason());
+    } else {
+      deadlines.schedule(m);
+    }
     return m;
   }
 
@@ -192,16 +211,29 @@ public final class MessageTracker {
   }
 
   /**
-   * The ledger entry for a message's current attempt, with the deadline it will get once sent (without jitter:
-   * after a restart, a deadline a little early or late only moves one re-send).
+   * A message's checkpoint entry: its current attempt, where its record lies, and its deadline in wall time (while
+   * no timer runs, the one the attempt will get once sent, without jitter: after a restart, a deadline a little early
+   * or late only moves one re-send). {@code null} for a message that has neither a confirmed record nor a payload
+   * from an earlier ledger: it was accepted after the checkpoint's cut, and a restart finds it in topic 1.
    */
-  public LedgerEntry ledgerEntry(TrackedMessage m, String producerId) {
-    long timeout = policy.timeoutFor(m.attempt(), m.baseTimeoutMillis(), 0.5);
-    long sentAt = m.attemptSentAt();
+  public LedgerEntry checkpointEntry(TrackedMessage m, String producerId) {
     Position at = m.position();
+    if (at == null && !m.wasRestored()) {
+      return null;
+    }
+    long sentAt = m.attemptSentAt();
+    long deadline = m.deadline() == Long.MAX_VALUE
+        ? sentAt + policy.timeoutFor(m.attempt(), m.baseTimeoutMillis(), 0.5)
+        : clock.wallMillis() + (m.deadline() - clock.monotonicMillis());
     byte[] payload = at != null ? null : m.payload() == null ? new byte[0] : m.payload();
+    String reason = m.state() == MessageState.DEAD_LETTERED ? m.reason() : null;
     return new LedgerEntry(m.id(), producerId, m.attempt(), m.acceptedAt(), sentAt, m.baseTimeoutMillis(),
-        sentAt + timeout, m.contentType(), payload, m.secret(), at);
+        deadline, m.contentType(), payload, m.secret(), at, reason == null ? m.extendedMillis() : 0, reason);
+  }
+
+  /** Dead-lettered messages whose dead-letter record is not durable yet, oldest first. */
+  public List<TrackedMessage> deadLettering() {
+    return new ArrayList<>(lettering.values());
   }
 
   /** Whether a message with this id is pending. */
@@ -335,6 +367,7 @@ public final class MessageTracker {
   /** The dead-letter record is durable: the payload is no longer needed, and the message's waiters may hear. */
   public void deadLetterWritten(TrackedMessage m) {
     m.deadLetterWritten();
+    lettering.remove(m.id(), m);
   }
 
   /** A pending or recently final message. */
@@ -448,6 +481,7 @@ public final class MessageTracker {
 
   private void deadLetter(TrackedMessage m, String reason) {
     finish(m, MessageState.DEAD_LETTERED, reason);
+    lettering.put(m.id(), m);
     stats.deadLettered++;
     listeners.forEach(l -> l.deadLettered(m));
   }

@@ -1,5 +1,6 @@
 package io.ackcoord.producer.tracker;
 
+import io.ackcoord.producer.ids.Receipts;
 import io.ackcoord.producer.ledger.Position;
 import io.ackcoord.protocol.Envelope;
 import io.ackcoord.protocol.Reply;
@@ -68,6 +69,8 @@ public final class TrackedMessage {
   private int recordPartition = -1;
   private long recordOffset = -1;
   private boolean deadLetterDurable;
+  // Taken back from the ledger at start-up: a payload it holds is durable there, not only on its way to topic 1.
+  private boolean restored;
   private MessageState state = MessageState.SENDING;
   private int attempt;
   private int nextAttempt;
@@ -205,6 +208,18 @@ public final class TrackedMessage {
 
   int extendedMillis() {
     return extendedMillis;
+  }
+
+  void extendedBefore(int millis) {
+    extendedMillis = Math.max(0, millis);
+  }
+
+  void restored() {
+    restored = true;
+  }
+
+  boolean wasRestored() {
+    return restored;
   }
 
   /** When the current attempt was handed to the producer (wall millis). */

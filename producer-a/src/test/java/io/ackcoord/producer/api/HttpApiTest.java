@@ -3,7 +3,6 @@ package io.ackcoord.producer.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ackcoord.producer.coordinator.Coordinator;
-import io.ackcoord.producer.ledger.Ledger;
 import io.ackcoord.producer.ledger.Position;
 import io.ackcoord.producer.timer.FakeScheduler;
 import io.ackcoord.producer.timer.RetryPolicy;
@@ -63,8 +62,9 @@ class HttpApiTest {
       public Future<Void> deadLetter(Envelope envelope, String reason) {
         return Future.succeededFuture();
       }
-    }, Ledger.NONE, new FakeScheduler(clock), clock, "a1", 0, 500, 1_000_000);
+    }, new io.ackcoord.producer.ledger.WriteBarrier(), new FakeScheduler(clock), clock, "a1", 0, 500, 1_000_000);
     coordinator.start(List.of());
+    coordinator.open();
     Router router = Router.router(vertx);
     new HttpApi(coordinator, 1_048_576, new TimeoutRule(100)).mount(router);
     return router;

@@ -52,8 +52,9 @@ class CoordinatorLogTest {
     MessageTracker tracker =
         new MessageTracker(clock, new RetryPolicy(1000, 2, 2.0, 60_000, 0.0, 100, 10_000), () -> 0.5, 100);
     Coordinator coordinator = new Coordinator(tracker, new CoordinatorTest.FakeOutbound(),
-        new CoordinatorTest.MapLedger(), scheduler, clock, "a1", 0, 500, 1000);
+        new io.ackcoord.producer.ledger.WriteBarrier(), scheduler, clock, "a1", 0, 500, 1000);
     coordinator.start(List.of());
+    coordinator.open();
 
     assertThat(coordinator.submit(FORGED, new byte[0], null, 0).succeeded()).isTrue();
     // A reply without the attempt's receipt: ignored, and warned about.

@@ -2,9 +2,10 @@ package io.ackcoord.producer.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ackcoord.producer.ledger.Ledger;
+import io.ackcoord.producer.ledger.CheckpointSource;
 import io.ackcoord.producer.ledger.LedgerEntry;
 import io.ackcoord.producer.ledger.Position;
+import io.ackcoord.producer.ledger.WriteBarrier;
 import io.ackcoord.producer.timer.FakeScheduler;
 import io.ackcoord.producer.timer.RetryPolicy;
 import io.ackcoord.producer.timer.TimerLateness;
@@ -87,42 +88,32 @@ class CoordinatorTest {
     }
   }
 
-  /** A ledger in a map: what a restart would find. */
-  static final class MapLedger implements Ledger {
-    final java.util.Map<String, LedgerEntry> entries = new java.util.LinkedHashMap<>();
-    boolean failWrites;
-
-    @Override
-    public Future<Void> record(LedgerEntry entry) {
-      if (failWrites) {
-        return Future.failedFuture("ledger down");
-      }
-      entries.put(entry.id(), entry);
-      return Future.succeededFuture();
+  /** What a checkpoint composed now would hold, by id. */
+  static java.util.Map<String, LedgerEntry> checkpoint(Coordinator c) {
+    CheckpointSource source = c.checkpointSource(() -> 0);
+    java.util.Map<String, LedgerEntry> entries = new java.util.LinkedHashMap<>();
+    CheckpointSource.Page page = source.pending(0, 3);
+    page.entries().forEach(e -> entries.put(e.id(), e));
+    while (page.more()) {
+      page = source.pending(page.cursor(), 3);
+      page.entries().forEach(e -> entries.put(e.id(), e));
     }
-
-    @Override
-    public void forget(String id) {
-      entries.remove(id);
-    }
-
-    @Override
-    public Future<List<LedgerEntry>> recover() {
-      return Future.succeededFuture(new ArrayList<>(entries.values()));
-    }
+    source.deadLettering().forEach(e -> entries.put(e.id(), e));
+    return entries;
   }
 
   private final ManualClock clock = new ManualClock();
-  private final MapLedger ledger = new MapLedger();
+  private final WriteBarrier barrier = new WriteBarrier();
   private final FakeScheduler scheduler = new FakeScheduler(clock);
   private final FakeOutbound outbound = new FakeOutbound();
   private final MessageTracker tracker =
       new MessageTracker(clock, new RetryPolicy(1000, 3, 2.0, 60_000, 0.0, 100, 10_000), () -> 0.5, 100);
-  private final Coordinator coordinator = started(new Coordinator(tracker, outbound, ledger, scheduler, clock, "a1", 2,
-      500, 1000));
+  private final Coordinator coordinator = started(new Coordinator(tracker, outbound, barrier, scheduler, clock, "a1",
+      2, 500, 1000));
 
   private static Coordinator started(Coordinator c) {
     c.start(List.of());
+    c.open();
     return c;
   }
 
@@ -164,14 +155,15 @@ class CoordinatorTest {
     TrackedMessage m = coordinator.submit("m1", "hello".getBytes(), "text/plain", 0).result();
     assertThat(m.payload()).as("released once the record is durable").isNull();
     assertThat(m.position()).isEqualTo(new Position(0, 0));
-    assertThat(ledger.entries.get("m1").payload()).as("the first entry is written with the send").isNotNull();
+    assertThat(checkpoint(coordinator).get("m1").position()).as("a checkpoint holds the position")
+        .isEqualTo(new Position(0, 0));
 
     scheduler.advance(1000);
     assertThat(outbound.payloadReads).isEqualTo(1);
     assertThat(outbound.sent.get(1).payload()).isEqualTo("hello".getBytes());
     assertThat(m.position()).as("the latest copy").isEqualTo(new Position(0, 1));
-    assertThat(ledger.entries.get("m1").position()).as("re-sends record the position").isEqualTo(new Position(0, 0));
-    assertThat(ledger.entries.get("m1").payload()).isNull();
+    assertThat(checkpoint(coordinator).get("m1").position()).isEqualTo(new Position(0, 1));
+    assertThat(checkpoint(coordinator).get("m1").payload()).isNull();
     scheduler.advance(2000 + 4000);
 
     assertThat(outbound.payloadReads).isEqualTo(3);
@@ -258,7 +250,7 @@ class CoordinatorTest {
   }
 
   @Test
-  @DisplayName("a first send that fails rejects the submission and leaves nothing pending, in the ledger neither")
+  @DisplayName("a first send that fails rejects the submission and leaves nothing pending, in a checkpoint neither")
   void firstSendFails() {
     outbound.autoConfirm = false;
     Future<TrackedMessage> f = coordinator.submit("m1", new byte[0], null, 0);
@@ -267,7 +259,8 @@ class CoordinatorTest {
     assertThat(f.failed()).isTrue();
     assertThat(f.cause()).isInstanceOf(Coordinator.RejectedException.class);
     assertThat(tracker.pendingCount()).isZero();
-    assertThat(ledger.entries).as("the refused message must not come back after a restart").isEmpty();
+    assertThat(checkpoint(coordinator)).as("the refused message must not come back after a restart").isEmpty();
+    assertThat(barrier.unanswered()).isZero();
   }
 
   @Test
@@ -282,7 +275,7 @@ class CoordinatorTest {
     assertThat(outbound.deadLetters).containsExactly("big: non-retryable NACK: bad (payload of 100 bytes dropped: "
         + "too large for the dead-letter topic)");
     assertThat(done.succeeded()).isTrue();
-    assertThat(ledger.entries).isEmpty();
+    assertThat(checkpoint(coordinator)).isEmpty();
   }
 
   @Test
@@ -308,7 +301,7 @@ class CoordinatorTest {
   @Test
   @DisplayName("refuses submissions past pending.max and duplicate pending ids")
   void backpressure() {
-    Coordinator small = started(new Coordinator(tracker, outbound, ledger, scheduler, clock, "a1", 0, 500, 2));
+    Coordinator small = started(new Coordinator(tracker, outbound, barrier, scheduler, clock, "a1", 0, 500, 2));
     assertThat(small.submit("x", new byte[0], null, 0).succeeded()).isTrue();
     Future<TrackedMessage> dup = small.submit("x", new byte[0], null, 0);
     assertThat(((Coordinator.RejectedException) dup.cause()).conflict()).isTrue();
@@ -320,7 +313,7 @@ class CoordinatorTest {
   @Test
   @DisplayName("a burst of overdue timers is worked off in batches of retry.burst.max, one batch per tick")
   void burst() {
-    Coordinator c = started(new Coordinator(tracker, outbound, ledger, scheduler, clock, "a1", 0, 10, 1000));
+    Coordinator c = started(new Coordinator(tracker, outbound, barrier, scheduler, clock, "a1", 0, 10, 1000));
     for (int i = 0; i < 35; i++) {
       c.submit("m" + i, new byte[0], null, 0);
     }
@@ -337,7 +330,7 @@ class CoordinatorTest {
   @Test
   @DisplayName("re-sends are flow-controlled: no new slice while the broker has not answered the last one")
   void resendsWaitForTheBroker() {
-    Coordinator c = started(new Coordinator(tracker, outbound, ledger, scheduler, clock, "a1", 0, 10, 1000));
+    Coordinator c = started(new Coordinator(tracker, outbound, barrier, scheduler, clock, "a1", 0, 10, 1000));
     for (int i = 0; i < 25; i++) {
       c.submit("m" + i, new byte[0], null, 0);
     }
@@ -380,41 +373,66 @@ class CoordinatorTest {
   @Test
   @DisplayName("submissions are refused until the coordinator has recovered and started")
   void notReady() {
-    Coordinator fresh = new Coordinator(tracker, outbound, ledger, scheduler, clock, "a1", 0, 500, 1000);
+    Coordinator fresh = new Coordinator(tracker, outbound, barrier, scheduler, clock, "a1", 0, 500, 1000);
     assertThat(fresh.submit("m1", new byte[0], null, 0).cause()).hasMessageContaining("not connected");
     fresh.start(List.of());
+    assertThat(fresh.submit("m1", new byte[0], null, 0).cause()).as("not before the first checkpoint")
+        .hasMessageContaining("not connected");
+    fresh.open();
     assertThat(fresh.submit("m1", new byte[0], null, 0).succeeded()).isTrue();
   }
 
   @Test
-  @DisplayName("the ledger holds a message from acceptance until its ACK, with the attempt of each re-send")
-  void ledgerFollowsTheMessage() {
+  @DisplayName("a checkpoint holds a message from its confirmed send until its ACK, with the attempt of each re-send")
+  void checkpointFollowsTheMessage() {
+    outbound.autoConfirm = false;
     coordinator.submit("m1", "x".getBytes(), "text/plain", 0);
-    assertThat(ledger.entries.get("m1").attempt()).isEqualTo(1);
-    assertThat(ledger.entries.get("m1").deadlineMillis() - ledger.entries.get("m1").sentAtMillis()).isEqualTo(1000);
+    assertThat(checkpoint(coordinator)).as("unconfirmed: a restart finds its record in topic 1").isEmpty();
+    assertThat(barrier.unanswered()).isEqualTo(1);
+    outbound.topic.add(outbound.sent.get(0));
+    outbound.pendingSends.get(0).complete(new Position(0, 0));
+    assertThat(barrier.unanswered()).isZero();
+    LedgerEntry first = checkpoint(coordinator).get("m1");
+    assertThat(first.attempt()).isEqualTo(1);
+    assertThat(first.deadlineMillis() - first.sentAtMillis()).isEqualTo(1000);
+    assertThat(first.secret()).isNotZero();
 
+    outbound.autoConfirm = true;
     scheduler.advance(1000);
-    assertThat(ledger.entries.get("m1").attempt()).isEqualTo(2);
+    assertThat(checkpoint(coordinator).get("m1").attempt()).isEqualTo(2);
 
     coordinator.onReply(signed(new Reply(Reply.Type.ACK, "m1", "a1", 2, "b", 0, null, false, 0)));
-    assertThat(ledger.entries).isEmpty();
+    assertThat(checkpoint(coordinator)).isEmpty();
   }
 
   @Test
-  @DisplayName("a dead-lettered message leaves the ledger once its dead letter is durable")
-  void ledgerForgetsDeadLetters() {
+  @DisplayName("a dead-lettered message stays in checkpoints, with its reason, until its dead letter is durable")
+  void checkpointKeepsDeadLettersUntilWritten() {
     coordinator.submit("m1", new byte[0], null, 0);
+    outbound.failDeadLetters = true;
     coordinator.onReply(signed(new Reply(Reply.Type.NACK, "m1", "a1", 1, "b", 0, "bad", false, 0)));
-    assertThat(ledger.entries).isEmpty();
+    assertThat(checkpoint(coordinator).get("m1").deadLetterReason()).isEqualTo("non-retryable NACK: bad");
+    outbound.failDeadLetters = false;
+    scheduler.advance(60_000);
+    assertThat(outbound.deadLetters).hasSize(1);
+    assertThat(checkpoint(coordinator)).isEmpty();
   }
 
   @Test
-  @DisplayName("no 202 unless the ledger entry is durable too")
-  void ledgerFailureRejects() {
-    ledger.failWrites = true;
-    Future<TrackedMessage> f = coordinator.submit("m1", new byte[0], null, 0);
-    assertThat(f.cause()).isInstanceOf(Coordinator.RejectedException.class);
-    assertThat(tracker.pendingCount()).isZero();
+  @DisplayName("a restart writes the dead letter a checkpoint still held")
+  void restartWritesPendingDeadLetter() {
+    long now = clock.wallMillis();
+    MessageTracker tracker2 =
+        new MessageTracker(clock, new RetryPolicy(1000, 3, 2.0, 60_000, 0.0, 100, 10_000), () -> 0.5, 100);
+    FakeOutbound out2 = new FakeOutbound();
+    out2.topic.add(new Envelope("d1", "a1", 2, now, now, 2, 1000, null, "p".getBytes()));
+    Coordinator restarted = new Coordinator(tracker2, out2, new WriteBarrier(), scheduler, clock, "a1", 2, 500,
+        1000);
+    restarted.start(List.of(new LedgerEntry("d1", "a1", 2, now, now, 1000, now + 2000, null, null, 7,
+        new Position(0, 0), 0, "non-retryable NACK: bad")));
+    assertThat(out2.deadLetters).containsExactly("d1: non-retryable NACK: bad");
+    assertThat(tracker2.pendingCount()).isZero();
+    assertThat(checkpoint(restarted)).isEmpty();
   }
 
   @Test
@@ -423,14 +441,16 @@ class CoordinatorTest {
     coordinator.submit("overdue", "p".getBytes(), "text/plain", 0);
     scheduler.advance(1000);
     coordinator.submit("fresh", new byte[0], null, 5000);
-    // A dies here; a new A starts 1.5 s later on the same ledger.
+    java.util.Map<String, LedgerEntry> saved = checkpoint(coordinator);
+    // A dies here; a new A starts 1.5 s later from that checkpoint.
     clock.advanceMillis(1500);
     FakeOutbound out2 = new FakeOutbound();
     out2.topic.addAll(outbound.topic); // the same topic 1, read back by the new A
     MessageTracker tracker2 =
         new MessageTracker(clock, new RetryPolicy(1000, 3, 2.0, 60_000, 0.0, 100, 10_000), () -> 0.5, 100);
-    Coordinator restarted = new Coordinator(tracker2, out2, ledger, scheduler, clock, "a1", 2, 500, 1000);
-    restarted.start(ledger.recover().result());
+    Coordinator restarted = new Coordinator(tracker2, out2, new WriteBarrier(), scheduler, clock, "a1", 2, 500,
+        1000);
+    restarted.start(new ArrayList<>(saved.values()));
 
     assertThat(tracker2.pendingCount()).isEqualTo(2);
     assertThat(tracker2.stats().recovered()).isEqualTo(2);
@@ -443,7 +463,7 @@ class CoordinatorTest {
   }
 
   @Test
-  @DisplayName("a large ledger is restored a slice per scheduler turn; submissions wait until the last slice")
+  @DisplayName("a large ledger is restored a slice per scheduler turn; submissions wait until it is open")
   void restoresInSlices() {
     int count = Coordinator.RESTORE_SLICE * 2 + 5;
     List<LedgerEntry> entries = new ArrayList<>();
@@ -453,8 +473,8 @@ class CoordinatorTest {
     }
     MessageTracker tracker2 =
         new MessageTracker(clock, new RetryPolicy(1000, 3, 2.0, 60_000, 0.0, 100, 10_000), () -> 0.5, 100);
-    Coordinator restarted = new Coordinator(tracker2, new FakeOutbound(), ledger, scheduler, clock, "a1", 2, 500,
-        count + 10);
+    Coordinator restarted = new Coordinator(tracker2, new FakeOutbound(), new WriteBarrier(), scheduler, clock, "a1",
+        2, 500, count + 10);
 
     Future<Void> started = restarted.start(entries);
 
@@ -464,6 +484,8 @@ class CoordinatorTest {
     scheduler.advance(1);
     scheduler.advance(1);
     assertThat(started.succeeded()).isTrue();
+    assertThat(restarted.ready()).isFalse();
+    restarted.open();
     assertThat(restarted.ready()).isTrue();
     assertThat(tracker2.pendingCount()).isEqualTo(count);
   }

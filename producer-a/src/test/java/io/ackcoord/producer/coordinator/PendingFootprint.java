@@ -1,6 +1,5 @@
 package io.ackcoord.producer.coordinator;
 
-import io.ackcoord.producer.ledger.Ledger;
 import io.ackcoord.producer.ledger.LedgerEntry;
 import io.ackcoord.producer.ledger.Position;
 import io.ackcoord.producer.status.AckMetrics;
@@ -37,9 +36,10 @@ public final class PendingFootprint {
     tracker.addListener(new RecentEvents(clock, 200));
     tracker.addListener(new AckMetrics(tracker, "footprint", () -> 0));
     FakeScheduler scheduler = new FakeScheduler(clock);
-    Coordinator coordinator = new Coordinator(tracker, new NullOutbound(), new NullLedger(), scheduler, clock,
+    Coordinator coordinator = new Coordinator(tracker, new NullOutbound(), new io.ackcoord.producer.ledger.WriteBarrier(), scheduler, clock,
         "footprint", 0, 500, Integer.MAX_VALUE);
     coordinator.start(java.util.List.of());
+    coordinator.open();
     long before = usedAfterGc();
     byte[] template = "x".repeat(payloadBytes).getBytes(StandardCharsets.UTF_8);
     for (int i = 0; i < n; i++) {
@@ -103,21 +103,4 @@ public final class PendingFootprint {
     }
   }
 
-  /** Accepts every write at once, keeps nothing. */
-  private static final class NullLedger implements Ledger {
-    @Override
-    public io.vertx.core.Future<Void> record(LedgerEntry entry) {
-      return io.vertx.core.Future.succeededFuture();
-    }
-
-    @Override
-    public void forget(String id) {
-      // nothing is kept
-    }
-
-    @Override
-    public io.vertx.core.Future<java.util.List<LedgerEntry>> recover() {
-      return io.vertx.core.Future.succeededFuture(java.util.List.of());
-    }
-  }
 }

@@ -2,9 +2,6 @@ package io.ackcoord.producer.coordinator;
 
 import io.ackcoord.kafka.TopicNames;
 import io.ackcoord.producer.api.HttpApi;
-import io.ackcoord.producer.ledger.Ledger;
-import io.ackcoord.producer.ledger.LedgerCodec;
-import io.ackcoord.producer.ledger.LedgerEntry;
 import io.ackcoord.producer.ledger.Position;
 import io.ackcoord.producer.ledger.WireFormat;
 import io.ackcoord.producer.status.AckMetrics;
@@ -29,9 +26,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Measures A's own work per message on the submit → ACK path, without a broker: what {@link HttpApi} does with a
- * JSON body (validation, payload copy), {@link Coordinator#submit} with the topic-1 and ledger records built and
+ * JSON body (validation, payload copy), {@link Coordinator#submit} with the topic-1 record built and
  * serialized as the Kafka producer does it ({@link WireFormat}), the
- * ACK decoded as {@code ReplyListener} does, {@link Coordinator#onReply} and its tombstone, with the status page's
+ * ACK decoded as {@code ReplyListener} does, and {@link Coordinator#onReply}, with the status page's
  * listeners attached. Prints CPU time and bytes allocated per message on this thread: figures that a loaded machine
  * changes far less than wall-clock throughput (issue 5). Not a test; README's Development section has the command.
  */
@@ -59,10 +56,11 @@ public final class SubmitCost {
     tracker.addListener(new AckMetrics(tracker, "cost", () -> 0));
     LatencyStats latency = new LatencyStats();
     EncodingOutbound outbound = new EncodingOutbound(topics);
-    Coordinator coordinator = new Coordinator(tracker, outbound, new EncodingLedger(topics), new NoScheduler(),
+    Coordinator coordinator = new Coordinator(tracker, outbound, new io.ackcoord.producer.ledger.WriteBarrier(), new NoScheduler(),
         clock, "cost", 0, 500, Integer.MAX_VALUE);
     coordinator.onReplyResult(r -> latency.record(r.message().latencyMillis()));
     coordinator.start(List.of());
+    coordinator.open();
     // Inputs made up front: the ids and bodies are not A's work.
     String[] ids = new String[n];
     Buffer[] bodies = new Buffer[n];
@@ -145,29 +143,6 @@ public final class SubmitCost {
     }
   }
 
-  private static final class EncodingLedger implements Ledger {
-    private final TopicNames topics;
-
-    EncodingLedger(TopicNames topics) {
-      this.topics = topics;
-    }
-
-    @Override
-    public Future<Void> record(LedgerEntry entry) {
-      WireFormat.serialize(LedgerCodec.toRecord(topics.ledger(), 0, entry));
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public void forget(String id) {
-      WireFormat.serialize(LedgerCodec.tombstone(topics.ledger(), 0, LedgerCodec.key("cost", id)));
-    }
-
-    @Override
-    public Future<List<LedgerEntry>> recover() {
-      return Future.succeededFuture(List.of());
-    }
-  }
 
   private static final class NoScheduler implements Scheduler {
     @Override

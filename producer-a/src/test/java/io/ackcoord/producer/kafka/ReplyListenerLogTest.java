@@ -58,7 +58,7 @@ class ReplyListenerLogTest {
     logger.addAppender(log);
     try {
       CompletableFuture<Void> started = new CompletableFuture<>();
-      context.runOnContext(v -> listener.start().onComplete(ar -> started.complete(null)));
+      context.runOnContext(v -> listener.start(-1).onComplete(ar -> started.complete(null)));
       started.get(10, TimeUnit.SECONDS);
       // A JSON string may hold any character: decoded, this "version" holds a line break and a fake log line.
       byte[] forged = "{\"v\":\"2\\n12:00:00.000 ERROR [main] i.a.Fake - FAKE LOG LINE\\r\\n\"}"

@@ -1,5 +1,7 @@
 package io.ackcoord.producer.tracker;
 
+import io.ackcoord.producer.ids.Receipts;
+import io.ackcoord.producer.ledger.Position;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -403,7 +405,14 @@ class MessageTrackerTest {
     TrackedMessage b = sent("b");
     assertThat(a.secret()).isNotEqualTo(b.secret()).isNotZero();
     assertThat(a.envelope("a1", 0).receipt()).isEqualTo(Receipts.receipt(a.secret(), 1));
-    assertThat(tracker.ledgerEntry(a, "a1").secret()).as("kept across restarts").isEqualTo(a.secret());
+    assertThat(tracker.checkpointEntry(a, "a1")).as("no confirmed record: a restart finds it in topic 1").isNull();
+    tracker.sendConfirmed(a, 1, new Position(0, 5));
+    assertThat(tracker.checkpointEntry(a, "a1").secret()).as("kept across restarts").isEqualTo(a.secret());
+    Receipts key = Receipts.random();
+    tracker.receipts(key);
+    TrackedMessage c = sent("c");
+    assertThat(c.secret()).as("derived from the receipt key, so a restart finds it again")
+        .isEqualTo(key.copy().secretFor("c", c.acceptedAt()));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.ackcoord.producer.tracker;
 
+import io.ackcoord.producer.ids.Receipts;
 import io.ackcoord.protocol.Reply;
 
 /** Replies as a genuine B writes them: with the proof of the attempt they name. */
