@@ -71,11 +71,29 @@ public final class MessageTracker {
      * A reply without the proof of an attempt A sent (or for an attempt A never sent): not from a B that read the
      * message. Ignored, and counted.
      */
-    FORGED
+    FORGED,
+    /** A genuine reply for a message an operator cancelled: counted and noted, not applied. */
+    AFTER_CANCEL
   }
 
   /** The outcome of a reply, with the message it concerned ({@code null} for UNKNOWN). */
   public record ReplyResult(ReplyOutcome outcome, TrackedMessage message) {
+  }
+
+  /** How a cancel was taken. */
+  public enum CancelOutcome {
+    /** The message is final as {@link MessageState#CANCELLED}: write its dead letter. */
+    CANCELLED,
+    /** No pending or remembered message has this id. */
+    UNKNOWN,
+    /** The message is final already (ACKed, dead-lettered or cancelled): nothing changes. */
+    FINAL,
+    /** Its first write is still under way, so its caller has not been told it was accepted: nothing changes. */
+    NOT_ACCEPTED
+  }
+
+  /** The outcome of a cancel, with the message it concerned ({@code null} for UNKNOWN). */
+  public record CancelResult(CancelOutcome outcome, TrackedMessage message) {
   }
 
   private final Clock clock;
@@ -94,6 +112,7 @@ public final class MessageTracker {
   private final SeqIndex deadOrder;
   private final List<TrackerListener> listeners = new ArrayList<>(2);
   private final Receipts receipts = new Receipts();
+  private final OperatorNotes notes;
   private TrackedMessage evicted;
   private long acceptSeq;
   private long finishSeq;
@@ -120,6 +139,7 @@ public final class MessageTracker {
         return false;
       }
     };
+    this.notes = new OperatorNotes(Math.max(1_000, historyCapacity));
     this.ackedOrder = new SeqIndex(TrackedMessage::finishSeq, m -> history.get(m.id()) == m);
     this.deadOrder = new SeqIndex(TrackedMessage::finishSeq, m -> history.get(m.id()) == m);
   }
@@ -285,6 +305,12 @@ public final class MessageTracker {
       if (!done.authentic(reply)) {
         return forged(done);
       }
+      if (done.state() == MessageState.CANCELLED) {
+        stats.repliesAfterCancel++;
+        note(done.id(), reply.type() + " to attempt " + reply.attempt() + " after the cancel: counted, not applied"
+            + (reply.type() == Reply.Type.ACK ? " (B processed it)" : ""));
+        return new ReplyResult(ReplyOutcome.AFTER_CANCEL, done);
+      }
       if (reply.type() == Reply.Type.ACK) {
         stats.duplicateAcks++;
         return new ReplyResult(ReplyOutcome.DUPLICATE, done);
@@ -327,6 +353,39 @@ public final class MessageTracker {
     return due;
   }
 
+  /**
+   * An operator stops message {@code id}: no more re-sends, and it becomes final as {@link MessageState#CANCELLED}
+   * with {@code reason} (who and why). Its dead letter is then written like any other; a reply that still comes is
+   * counted ({@link TrackerStats#repliesAfterCancel()}), not applied.
+   */
+  public CancelResult cancel(String id, String reason) {
+    TrackedMessage m = pending.get(id);
+    if (m == null) {
+      TrackedMessage done = history.get(id);
+      return new CancelResult(done == null ? CancelOutcome.UNKNOWN : CancelOutcome.FINAL, done);
+    }
+    // Attempt 1 not yet confirmed: the caller may still be refused (then nothing was accepted), so nothing to cancel.
+    if (m.state() == MessageState.SENDING && m.attempt() == 1 && m.attempts().size() == 1) {
+      return new CancelResult(CancelOutcome.NOT_ACCEPTED, m);
+    }
+    m.attemptOutcome("cancelled");
+    finish(m, MessageState.CANCELLED, reason);
+    stats.cancelled++;
+    note(id, reason);
+    listeners.forEach(l -> l.cancelled(m));
+    return new CancelResult(CancelOutcome.CANCELLED, m);
+  }
+
+  /** Adds a line to message {@code id}'s operator notes (a cancel, a redrive), shown with its history. */
+  public void note(String id, String text) {
+    notes.add(id, clock.wallMillis(), text);
+  }
+
+  /** The operator notes on message {@code id}, oldest first. */
+  public List<OperatorNotes.Note> notes(String id) {
+    return notes.of(id);
+  }
+
   /** Monotonic time of the earliest deadline, {@link Long#MAX_VALUE} when nothing waits. */
   public long nextDeadline() {
     return deadlines.earliest();
@@ -352,13 +411,14 @@ public final class MessageTracker {
   }
 
   /**
-   * Up to {@code limit} remembered messages in {@code state} (ACKED or DEAD_LETTERED) that finished before the one
-   * with finish sequence {@code beforeSeq} ({@link Long#MAX_VALUE}: from the newest), newest first.
+   * Up to {@code limit} remembered messages in {@code state} that finished before the one with finish sequence
+   * {@code beforeSeq} ({@link Long#MAX_VALUE}: from the newest), newest first. DEAD_LETTERED and CANCELLED list the
+   * same messages, both kinds: everything in the dead-letter topic.
    */
   public SeqIndex.Page finishedPage(MessageState state, long beforeSeq, int limit) {
     return switch (state) {
       case ACKED -> ackedOrder.before(beforeSeq, limit);
-      case DEAD_LETTERED -> deadOrder.before(beforeSeq, limit);
+      case DEAD_LETTERED, CANCELLED -> deadOrder.before(beforeSeq, limit);
       default -> throw new IllegalArgumentException("not a final state: " + state);
     };
   }
