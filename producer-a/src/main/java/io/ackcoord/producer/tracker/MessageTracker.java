@@ -113,6 +113,9 @@ public final class MessageTracker {
   private final List<TrackerListener> listeners = new ArrayList<>(2);
   private final Receipts receipts = new Receipts();
   private final OperatorNotes notes;
+  // Id to {secret, last attempt} of a final message whose id was accepted again (a redrive): replies to that earlier
+  // series still arrive (copies B had not read yet), carry its receipts, and are no forgeries.
+  private final Map<String, long[]> earlierSeries;
   private TrackedMessage evicted;
   private long acceptSeq;
   private long finishSeq;
@@ -140,6 +143,13 @@ public final class MessageTracker {
       }
     };
     this.notes = new OperatorNotes(Math.max(1_000, historyCapacity));
+    int seriesKept = Math.max(1_000, historyCapacity);
+    this.earlierSeries = new LinkedHashMap<>(16, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
+        return size() > seriesKept;
+      }
+    };
     this.ackedOrder = new SeqIndex(TrackedMessage::finishSeq, m -> history.get(m.id()) == m);
     this.deadOrder = new SeqIndex(TrackedMessage::finishSeq, m -> history.get(m.id()) == m);
   }
@@ -167,6 +177,10 @@ public final class MessageTracker {
   public TrackedMessage accept(String id, byte[] payload, String contentType, long timeoutMillis) {
     if (pending.containsKey(id)) {
       throw new IllegalStateException("message " + id + " is already pending");
+    }
+    TrackedMessage before = history.get(id);
+    if (before != null && before.secret() != 0) {
+      earlierSeries.put(id, new long[] {before.secret(), before.attempt()});
     }
     long base = timeoutMillis > 0 ? timeoutMillis : policy.ackTimeoutMillis();
     TrackedMessage m = new TrackedMessage(id, payload, canonical(contentType), base, clock.wallMillis(),
@@ -303,7 +317,7 @@ public final class MessageTracker {
         return new ReplyResult(ReplyOutcome.UNKNOWN, null);
       }
       if (!done.authentic(reply)) {
-        return forged(done);
+        return earlierSeries(reply) ? stale(done) : forged(done);
       }
       if (done.state() == MessageState.CANCELLED) {
         stats.repliesAfterCancel++;
@@ -319,7 +333,7 @@ public final class MessageTracker {
       return new ReplyResult(ReplyOutcome.STALE, done);
     }
     if (!m.authentic(reply)) {
-      return forged(m);
+      return earlierSeries(reply) ? stale(m) : forged(m);
     }
     return switch (reply.type()) {
       case ACK -> acked(m, reply);
@@ -440,6 +454,18 @@ public final class MessageTracker {
   /** Counters since start. */
   public TrackerStats stats() {
     return stats;
+  }
+
+  // A reply with the receipt of an attempt of this id's earlier series: genuine, but about copies A gave up on.
+  private boolean earlierSeries(Reply reply) {
+    long[] series = earlierSeries.get(reply.id());
+    return series != null && reply.attempt() <= series[1]
+        && reply.proof() == Reply.proof(Receipts.receipt(series[0], reply.attempt()), reply.type());
+  }
+
+  private ReplyResult stale(TrackedMessage m) {
+    stats.staleReplies++;
+    return new ReplyResult(ReplyOutcome.STALE, m);
   }
 
   private ReplyResult forged(TrackedMessage m) {

@@ -57,7 +57,10 @@ public final class TrackerStats {
     return unknownAcks;
   }
 
-  /** NACK or IN_PROGRESS replies that arrived too late to matter. */
+  /**
+   * Replies that arrived too late to matter: a NACK or IN_PROGRESS of an older attempt, or any reply to an earlier
+   * series of attempts of a redriven id.
+   */
   public long staleReplies() {
     return staleReplies;
   }

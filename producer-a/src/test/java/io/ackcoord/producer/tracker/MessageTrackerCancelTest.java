@@ -148,4 +148,27 @@ class MessageTrackerCancelTest {
     assertThat(tracker.notes("m1")).hasSize(OperatorNotes.PER_ID).last()
         .extracting(OperatorNotes.Note::text).isEqualTo("n29");
   }
+
+  @Test
+  @DisplayName("after a redrive, replies to the earlier series' copies are stale, not forged; the new series' count")
+  void earlierSeriesReplies() {
+    sent("m1");
+    clock.advanceMillis(1000);
+    tracker.pollDue(10);
+    tracker.sendConfirmed(tracker.find("m1").orElseThrow(), 2, new Position(0, 8));
+    Reply oldAck1 = reply(Reply.Type.ACK, "m1", 1);
+    Reply oldAck2 = reply(Reply.Type.ACK, "m1", 2);
+    tracker.cancel("m1", "why");
+    TrackedMessage again = sent("m1");
+
+    assertThat(tracker.onReply(oldAck2).outcome()).isEqualTo(ReplyOutcome.STALE);
+    assertThat(tracker.onReply(oldAck1).outcome()).isEqualTo(ReplyOutcome.STALE);
+    assertThat(tracker.stats().forgedReplies()).isZero();
+    assertThat(again.state()).isEqualTo(MessageState.AWAITING_REPLY);
+    assertThat(tracker.onReply(reply(Reply.Type.ACK, "m1", 1)).outcome()).isEqualTo(ReplyOutcome.ACKED);
+    assertThat(tracker.onReply(oldAck2).outcome()).as("also once the new series is final")
+        .isEqualTo(ReplyOutcome.STALE);
+    Reply forged = new Reply(Reply.Type.ACK, "m1", "a1", 1, "b1", 0, null, false, 0);
+    assertThat(tracker.onReply(forged).outcome()).isEqualTo(ReplyOutcome.FORGED);
+  }
 }
