@@ -1,6 +1,8 @@
 // ackcoord status page: reads GET /api/events (Server-Sent Events, one full snapshot per push) and pages
-// GET /api/messages. Read-only: it sends nothing but GETs, and POST /logout when a token is set (docs/security.md).
-// Every value is put in the DOM as text, never as HTML.
+// GET /api/messages. Its only state changes are an operator's, each after a confirmation: cancel a pending message
+// (DELETE /api/messages/{id}), redrive a dead letter (POST /api/dead-letters/{id}/redrive), and POST /logout. They
+// go as same-origin fetches with a JSON body and the page's session (docs/security.md): what BrowserGuard lets
+// through from this page and refuses from any other. Every value is put in the DOM as text, never as HTML.
 'use strict';
 
 (function () {
@@ -150,6 +152,8 @@
     setText('c-dup', num(s.duplicateAcks));
     setText('c-unknown', num(s.unknownAcks));
     setText('c-forged', num(s.forgedReplies));
+    setText('c-cancelled', num(s.cancelled));
+    setText('c-after-cancel', 'replies after a cancel: ' + num(s.repliesAfterCancel));
     const r = s.rates || {};
     setText('r-sent', rate(r.sendsPerSec10s) + ' last 10 s');
     setText('r-acked', rate(r.acksPerSec10s) + ' last 10 s');
@@ -332,14 +336,16 @@
     if (body.dataset.key === key) return;
     body.dataset.key = key;
     if (!events.length) {
-      emptyRow(body, 5, 'No re-sends or dead letters yet.');
+      emptyRow(body, 6, 'No re-sends or dead letters yet.');
       return;
     }
     body.replaceChildren(...events.map((e) => {
       const dead = e.kind === 'DEAD_LETTER';
-      return row([cell(clock(e.at), 'mono'), cell(el('span', dead ? 'dead letter' : 're-send',
-          'badge ' + (dead ? 'badge-dead' : 'badge-resend'))), cell(idLink(e.id)), cell(e.attempt, 'num'),
-        cell(e.reason, 'reason')]);
+      const cancelled = e.kind === 'CANCELLED';
+      const badge = el('span', dead ? 'dead letter' : cancelled ? 'cancelled' : 're-send',
+        'badge ' + (dead ? 'badge-dead' : cancelled ? 'badge-cancelled' : 'badge-resend'));
+      return row([cell(clock(e.at), 'mono'), cell(badge), cell(idLink(e.id)), cell(e.attempt, 'num'),
+        cell(e.reason, 'reason'), cell(dead || cancelled ? actionButton('Redrive', e.id, redrive) : '')]);
     }));
   }
 
@@ -370,7 +376,7 @@
     const body = $('pending-body');
     const maxAttempts = last && last.config ? last.config['retry.max.attempts'] : 0;
     if (p.items.length === 0) {
-      emptyRow(body, 5, 'Nothing pending: every accepted message is ACKed or dead-lettered.');
+      emptyRow(body, 6, 'Nothing pending: every accepted message is ACKed or dead-lettered.');
     } else {
       body.replaceChildren(...p.items.map((m) => {
         let next;
@@ -383,7 +389,7 @@
         }
         return row([cell(idLink(m.id)), cell(m.state.toLowerCase().replace('_', ' ')),
           cell(m.attempt + (maxAttempts ? ' / ' + maxAttempts : ''), 'num' + (m.attempt > 1 ? ' overdue' : '')),
-          cell(dur(m.ageMs), 'num'), next]);
+          cell(dur(m.ageMs), 'num'), next, cell(actionButton('Cancel', m.id, cancelMessage, 'danger'))]);
       }));
     }
     const from = page * PAGE_SIZE + 1;
@@ -411,6 +417,81 @@
       .finally(() => window.location.replace('/'));
   });
 
+  // ---------- operator actions: cancel and redrive, each confirmed first ----------
+  function actionButton(label, id, act, cls) {
+    const b = el('button', label, 'small' + (cls ? ' ' + cls : ''));
+    b.type = 'button';
+    b.dataset.id = id;
+    b.dataset.action = label.toLowerCase();
+    b.addEventListener('click', () => act(id));
+    return b;
+  }
+
+  let confirmed = null; // what the open confirmation does on OK
+
+  function confirmThen(title, text, askReason, then) {
+    setText('confirm-title', title);
+    setText('confirm-text', text);
+    $('confirm-reason-box').hidden = !askReason;
+    $('confirm-reason').value = '';
+    confirmed = then;
+    $('confirm').hidden = false;
+    (askReason ? $('confirm-reason') : $('confirm-ok')).focus();
+  }
+
+  function closeConfirm() {
+    $('confirm').hidden = true;
+    confirmed = null;
+  }
+
+  $('confirm-ok').addEventListener('click', () => {
+    const then = confirmed;
+    const reason = $('confirm-reason').value.trim();
+    closeConfirm();
+    if (then) then(reason);
+  });
+  $('confirm-back').addEventListener('click', closeConfirm);
+
+  // A same-origin fetch with a JSON body and the session cookie: see the comment at the top.
+  function send(method, url, body) {
+    return fetch(url, {method, cache: 'no-store', credentials: 'same-origin',
+      headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body || {})})
+      .then((r) => r.json().catch(() => ({})).then((json) => ({status: r.status, body: json})));
+  }
+
+  function showResult(text, ok) {
+    const box = $('action-result');
+    box.textContent = text;
+    box.className = 'action-result' + (ok ? '' : ' failed');
+    box.hidden = false;
+  }
+
+  function cancelMessage(id) {
+    confirmThen('Cancel message ' + id + '?', 'A stops re-sending it and writes it to the dead-letter topic as '
+      + 'cancelled, with your reason; it can be redriven later. A copy B already has may still be processed.', true,
+    (reason) => send('DELETE', '/api/messages/' + encodeURIComponent(id), reason ? {reason} : {})
+      .then(({status, body}) => {
+        const ok = status === 200 || status === 202;
+        showResult(ok ? 'Cancelled ' + id + ' (dead letter ' + body.deadLetter + ')'
+          : 'Cancel of ' + id + ' refused (' + status + '): ' + body.error, ok);
+        if ($('detail').hidden === false) showDetail(id);
+      })
+      .catch((err) => showResult('Cancel of ' + id + ' failed: ' + err, false)));
+  }
+
+  function redrive(id) {
+    confirmThen('Redrive ' + id + '?', 'A reads its latest dead letter back and sends it again under the same id, as '
+      + 'a new series of attempts. If B processed it already, B answers from its record without processing it again.',
+    false, () => send('POST', '/api/dead-letters/' + encodeURIComponent(id) + '/redrive')
+      .then(({status, body}) => {
+        const ok = status === 202;
+        showResult(ok ? 'Redriven ' + id + ': sent again as a new series of attempts'
+          : 'Redrive of ' + id + ' not done (' + status + '): ' + (body.detail || body.error), ok);
+        if ($('detail').hidden === false) showDetail(id);
+      })
+      .catch((err) => showResult('Redrive of ' + id + ' failed: ' + err, false)));
+  }
+
   // ---------- one message's history ----------
   function showDetail(id) {
     fetch('/api/messages/' + encodeURIComponent(id), {cache: 'no-store'})
@@ -422,6 +503,9 @@
         if (!ok) {
           summary.replaceChildren(row([el('th', 'error'), el('td', body.error)]));
           attempts.replaceChildren();
+          $('detail-cancel').hidden = true;
+          $('detail-redrive').hidden = true;
+          $('detail-notes-box').hidden = true;
         } else {
           const kv = [['state', body.state], ['accepted', clock(body.acceptedAt)],
             ['first-attempt timeout', dur(body.timeoutMs)]];
@@ -430,6 +514,13 @@
           if (body.latencyMs !== undefined) kv.push(['send → final', dur(body.latencyMs)]);
           if (body.reason) kv.push(['reason', body.reason]);
           summary.replaceChildren(...kv.map(([k, v]) => row([el('th', k), el('td', v)])));
+          const pending = ['SENDING', 'AWAITING_REPLY', 'WAITING_RESEND'].includes(body.state);
+          $('detail-cancel').hidden = !pending;
+          $('detail-redrive').hidden = !(body.state === 'DEAD_LETTERED' || body.state === 'CANCELLED');
+          $('detail').dataset.id = id;
+          const notes = body.notes || [];
+          $('detail-notes-box').hidden = notes.length === 0;
+          $('detail-notes').replaceChildren(...notes.map((n) => row([cell(clock(n.at), 'mono'), cell(n.note, 'reason')])));
           attempts.replaceChildren(...body.attempts.map((a) => row([cell(a.attempt, 'num'), cell(clock(a.sentAt), 'mono'),
             cell(a.confirmedAt ? clock(a.confirmedAt) : '–', 'mono'), cell(a.timeoutMs ? dur(a.timeoutMs) : '–', 'num'),
             cell(a.outcome, 'reason')])));
@@ -446,8 +537,11 @@
     if (e.target === $('detail')) $('detail').hidden = true;
   });
   document.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape') $('detail').hidden = true;
+    if (e.key !== 'Escape') return;
+    if (!$('confirm').hidden) closeConfirm(); else $('detail').hidden = true;
   });
+  $('detail-cancel').addEventListener('click', () => cancelMessage($('detail').dataset.id));
+  $('detail-redrive').addEventListener('click', () => redrive($('detail').dataset.id));
 
   setInterval(setConn, 1000);
   connect();

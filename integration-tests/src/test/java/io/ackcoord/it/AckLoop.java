@@ -172,6 +172,17 @@ final class AckLoop implements AutoCloseable {
     return request.sendBuffer(Buffer.buffer(body));
   }
 
+  /** Any request to A, with a JSON body ({@code null} for none) and extra headers; blocks for the answer. */
+  HttpResponse<Buffer> call(io.vertx.core.http.HttpMethod method, String path, String json,
+      Map<String, String> headers) {
+    var request = authorized(web.request(method, httpPort, "127.0.0.1", path));
+    headers.forEach(request::putHeader);
+    if (json == null) {
+      return await(request.send());
+    }
+    return await(request.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(json)));
+  }
+
   /** Sends {@code token} with every later request to A (for an A with {@code http.auth.token} set). */
   AckLoop token(String token) {
     this.token = token;

@@ -7,9 +7,12 @@ import io.ackcoord.kafka.KafkaSender;
 import io.ackcoord.kafka.TopicNames;
 import io.ackcoord.kafka.TopicAdmin;
 import io.ackcoord.producer.api.HttpApi;
+import io.ackcoord.producer.api.OperatorApi;
+import io.ackcoord.producer.api.Redriver;
 import io.ackcoord.producer.api.TimeoutRule;
 import io.ackcoord.producer.coordinator.Coordinator;
 import io.ackcoord.producer.coordinator.HeapGuard;
+import io.ackcoord.producer.kafka.DeadLetterReader;
 import io.ackcoord.producer.kafka.KafkaOutbound;
 import io.ackcoord.producer.kafka.PayloadReader;
 import io.ackcoord.producer.kafka.PayloadRetention;
@@ -64,6 +67,8 @@ final class Pipeline {
   private static final long PAYLOAD_READ_TIMEOUT_MS = 30_000;
   /** A bound on a hung recovery, not its expected time: it reads a checkpoint and what topic 1 got since. */
   private static final Duration RECOVERY_TIMEOUT = Duration.ofMinutes(10);
+  /** How long a redrive may read the dead-letter topic: a lookup fails then, a scan answers with a cursor. */
+  private static final long DEAD_LETTER_READ_MS = 20_000;
 
   private final Context context;
   private final KafkaOutbound outbound;
@@ -76,11 +81,12 @@ final class Pipeline {
   private final AckMetrics metrics;
   private final ConsumerStatsListener consumerStats;
   private final KafkaAdminClient admin;
+  private final DeadLetterReader deadLetters;
   private final int ackPartitions;
   private final long maxTimeoutMillis;
 
   private Pipeline(Context context, Core core, Status status, ConsumerStatsListener consumerStats,
-      KafkaAdminClient admin, int ackPartitions, long maxTimeoutMillis) {
+      KafkaAdminClient admin, DeadLetterReader deadLetters, int ackPartitions, long maxTimeoutMillis) {
     this.context = context;
     this.outbound = core.outbound;
     this.coordinator = core.coordinator;
@@ -92,6 +98,7 @@ final class Pipeline {
     this.metrics = status.metrics;
     this.consumerStats = consumerStats;
     this.admin = admin;
+    this.deadLetters = deadLetters;
     this.ackPartitions = ackPartitions;
     this.maxTimeoutMillis = maxTimeoutMillis;
   }
@@ -137,9 +144,11 @@ final class Pipeline {
                   status.metrics().close();
                   return Future.succeededFuture();
                 });
+                DeadLetterReader deadLetters = deadLetterReader(vertx, o);
+                opened.add(d -> deadLetters.close());
                 return openStatusClients(vertx, clock, o, status.reports(), opened)
                     .map(clients -> new Pipeline(context, core, status, clients.stats(), clients.admin(),
-                        ackPartitions, topics.maxTimeoutMillis()));
+                        deadLetters, ackPartitions, topics.maxTimeoutMillis()));
               });
         })
         .recover(err -> opened.close(Deadline.in(clock, o.shutdownTimeoutMillis()))
@@ -294,6 +303,16 @@ final class Pipeline {
   private record StatusClients(ConsumerStatsListener stats, KafkaAdminClient admin) {
   }
 
+  // Redrives find dead letters in their topic; its consumer is made on first use, on the reader's own thread.
+  private static DeadLetterReader deadLetterReader(Vertx vertx, ProducerOptions o) {
+    ClientConfig config = ClientConfig.consumer(o.kafka(), "ackcoord-a-" + o.producerId() + "-dead-letters")
+        .manualCommits().noGroup()
+        .require("auto.offset.reset", "earliest", "a redrive seeks by offset; one deleted meanwhile starts at the "
+            + "partition's start");
+    return new DeadLetterReader(() -> KafkaClientFactory.newConsumer(config, new ByteArrayDeserializer()),
+        o.kafka().topics().deadLetters(), vertx.getOrCreateContext(), DEAD_LETTER_READ_MS, o.producerId());
+  }
+
   private static Future<StatusClients> openStatusClients(Vertx vertx, Clock clock, ProducerOptions o,
       ConsumerReports reports, Opened opened) {
     String name = "ackcoord-a-" + o.producerId();
@@ -340,10 +359,13 @@ final class Pipeline {
     return replies.assigned();
   }
 
-  /** Mounts the status page, its API, and submissions behind the runtime's gate. */
+  /** Mounts the status page, its API, submissions, cancel and redrive behind the runtime's gate. */
   void mount(Vertx vertx, Clock clock, int maxMessageBytes, TimeoutRule timeouts, Router router) {
     new StatusPage(statusService, coordinator.tracker(), events, metrics, admin, replies::assigned, clock)
         .mount(vertx, router);
+    Redriver redriver = new Redriver(coordinator, deadLetters, coordinator.scheduler(), clock, maxMessageBytes,
+        () -> timeouts);
+    new OperatorApi(coordinator, redriver).mount(vertx, router);
     new HttpApi(coordinator, maxMessageBytes, timeouts).mount(router);
   }
 
@@ -360,7 +382,8 @@ final class Pipeline {
         .transform(ignored -> outbound.close(deadline.leftMillis()))
         .transform(ignored -> {
           metrics.close();
-          return bounded(context, Future.join(consumerStats.stop(), admin.close(), ledgerAdmin.close()), deadline);
+          return bounded(context, Future.join(consumerStats.stop(), admin.close(), ledgerAdmin.close(),
+              deadLetters.close()), deadline);
         });
   }
 

@@ -57,6 +57,7 @@ public final class HttpAuth implements Handler<RoutingContext> {
   static final String COOKIE_PREFIX = "ackcoord_session_";
   private static final int MAX_SESSIONS = 1_000;
   private static final String AUTHENTICATED = "ackcoord.authenticated";
+  private static final String PRINCIPAL = "ackcoord.principal";
   private static final String BEARER = "bearer ";
 
   private final HttpSettings http;
@@ -108,11 +109,32 @@ public final class HttpAuth implements Handler<RoutingContext> {
     return Boolean.TRUE.equals(ctx.get(AUTHENTICATED));
   }
 
+  /**
+   * Who sent this request, for audit lines: the credential that authenticated it ({@code token #2}, the 1-based
+   * place of the token in {@code http.auth.token}; {@code session of token #1}; the client certificate's subject
+   * under mutual TLS; {@code anonymous} with authentication off) and the client's address. Never a secret.
+   */
+  public static String principal(RoutingContext ctx) {
+    String who = ctx.get(PRINCIPAL);
+    String subject = clientSubject(ctx.request());
+    if (who == null) {
+      who = subject != null ? subject : "anonymous";
+    } else if (subject != null) {
+      who = who + ", " + subject;
+    }
+    var remote = ctx.request().remoteAddress();
+    return remote == null ? who : who + " from " + remote.hostAddress();
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    if (!tokens.any() || presentsValidCredentials(request)) {
+    String principal = tokens.any() ? credentialsOf(request) : null;
+    if (!tokens.any() || principal != null) {
       ctx.put(AUTHENTICATED, true);
+      if (principal != null) {
+        ctx.put(PRINCIPAL, principal);
+      }
       ctx.next();
       return;
     }
@@ -130,18 +152,40 @@ public final class HttpAuth implements Handler<RoutingContext> {
     }
   }
 
-  private boolean presentsValidCredentials(HttpServerRequest request) {
+  // Who the request's credentials name (see principal()), or null when they are missing or wrong.
+  private String credentialsOf(HttpServerRequest request) {
     String authorization = request.getHeader("Authorization");
     if (authorization != null && authorization.length() > BEARER.length()
         && authorization.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)) {
-      return tokens.accepts(authorization.substring(BEARER.length()).trim());
+      return tokenName(tokens.indexOf(authorization.substring(BEARER.length()).trim()));
     }
     String header = request.getHeader(TOKEN_HEADER);
     if (header != null) {
-      return tokens.accepts(header.trim());
+      return tokenName(tokens.indexOf(header.trim()));
     }
     Cookie cookie = request.getCookie(cookieName(request));
-    return cookie != null && sessions.valid(cookie.getValue());
+    return cookie == null ? null : sessions.principal(cookie.getValue());
+  }
+
+  private static String tokenName(int index) {
+    return index < 0 ? null : "token #" + (index + 1);
+  }
+
+  // Under mutual TLS the handshake named the client: its certificate's subject.
+  private static String clientSubject(HttpServerRequest request) {
+    if (!request.isSSL()) {
+      return null;
+    }
+    try {
+      var certificates = request.connection().peerCertificates();
+      if (certificates != null && !certificates.isEmpty()
+          && certificates.get(0) instanceof java.security.cert.X509Certificate x509) {
+        return "client certificate " + x509.getSubjectX500Principal().getName();
+      }
+    } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+      // No client certificate: TLS without client authentication.
+    }
+    return null;
   }
 
   private void login(RoutingContext ctx) {
@@ -152,11 +196,13 @@ public final class HttpAuth implements Handler<RoutingContext> {
     } catch (DecodeException | ClassCastException e) {
       token = null;
     }
-    if (!tokens.accepts(token)) {
+    String name = tokenName(tokens.indexOf(token));
+    if (name == null) {
       unauthorized(ctx);
       return;
     }
-    ctx.response().addCookie(sessionCookie(ctx.request(), sessions.open()).setMaxAge(sessions.ttlSeconds()));
+    ctx.response().addCookie(sessionCookie(ctx.request(), sessions.open("session of " + name))
+        .setMaxAge(sessions.ttlSeconds()));
     ctx.response().putHeader("Cache-Control", "no-store").setStatusCode(204).end();
   }
 

@@ -19,8 +19,15 @@ final class Sessions {
   private final long ttlMillis;
   private final int max;
   private final SecureRandom random = new SecureRandom();
-  /** Session id (base64url of 256 random bits) to the monotonic time it expires at. */
-  private final Map<String, Long> expiries = new ConcurrentHashMap<>();
+  /** Session id (base64url of 256 random bits) to when it expires (monotonic) and who signed in. */
+  private final Map<String, Session> expiries = new ConcurrentHashMap<>();
+
+  private record Session(long expiry, String principal) implements Comparable<Session> {
+    @Override
+    public int compareTo(Session other) {
+      return Long.compare(expiry, other.expiry);
+    }
+  }
 
   Sessions(Clock clock, long ttlMillis, int max) {
     this.clock = clock;
@@ -30,9 +37,14 @@ final class Sessions {
 
   /** Opens a session and returns its id, for the cookie. */
   String open() {
+    return open("session");
+  }
+
+  /** Opens a session for {@code principal} (what audit lines call whoever signed in) and returns its id. */
+  String open(String principal) {
     long now = clock.monotonicMillis();
     if (expiries.size() >= max) {
-      expiries.values().removeIf(expiry -> expiry <= now);
+      expiries.values().removeIf(session -> session.expiry() <= now);
       while (expiries.size() >= max) {
         expiries.entrySet().stream().min(Map.Entry.comparingByValue())
             .ifPresent(oldest -> expiries.remove(oldest.getKey()));
@@ -41,24 +53,29 @@ final class Sessions {
     byte[] bytes = new byte[ID_BYTES];
     random.nextBytes(bytes);
     String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    expiries.put(id, now + ttlMillis);
+    expiries.put(id, new Session(now + ttlMillis, principal));
     return id;
   }
 
   /** Whether {@code id} names an open, unexpired session; an expired one is forgotten. */
   boolean valid(String id) {
+    return principal(id) != null;
+  }
+
+  /** Who signed in to the open, unexpired session {@code id}, or {@code null}; an expired one is forgotten. */
+  String principal(String id) {
     if (id == null) {
-      return false;
+      return null;
     }
-    Long expiry = expiries.get(id);
-    if (expiry == null) {
-      return false;
+    Session session = expiries.get(id);
+    if (session == null) {
+      return null;
     }
-    if (expiry <= clock.monotonicMillis()) {
+    if (session.expiry() <= clock.monotonicMillis()) {
       expiries.remove(id);
-      return false;
+      return null;
     }
-    return true;
+    return session.principal();
   }
 
   /** Closes a session (logout). */

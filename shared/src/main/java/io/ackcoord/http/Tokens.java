@@ -25,13 +25,24 @@ final class Tokens {
 
   /** Whether {@code presented} is one of the accepted tokens; {@code null} never is. */
   boolean accepts(String presented) {
+    return indexOf(presented) >= 0;
+  }
+
+  /**
+   * Which of the accepted tokens {@code presented} is (0 for the first configured), or -1: audit lines name a token
+   * by its place in the list, which tells the operator which one was used and an attacker nothing.
+   */
+  int indexOf(String presented) {
     if (presented == null || presented.isEmpty()) {
-      return false;
+      return -1;
     }
     byte[] digest = Sha256.of(presented);
-    boolean match = false;
-    for (byte[] accepted : digests) {
-      match |= MessageDigest.isEqual(accepted, digest); // no short-circuit: every digest is compared
+    int match = -1;
+    for (int i = 0; i < digests.size(); i++) {
+      // No short-circuit: every digest is compared, whichever matches.
+      if (MessageDigest.isEqual(digests.get(i), digest)) {
+        match = i;
+      }
     }
     return match;
   }

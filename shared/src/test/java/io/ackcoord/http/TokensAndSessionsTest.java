@@ -30,6 +30,21 @@ class TokensAndSessionsTest {
   }
 
   @Test
+  @DisplayName("a token is named by its place in the list, for audit lines; a session by the token that opened it")
+  void principals() {
+    Tokens tokens = new Tokens(List.of(OLD, NEW));
+    assertThat(tokens.indexOf(OLD)).isZero();
+    assertThat(tokens.indexOf(NEW)).isEqualTo(1);
+    assertThat(tokens.indexOf(NEW + "x")).isEqualTo(-1);
+    assertThat(tokens.indexOf(null)).isEqualTo(-1);
+    Sessions sessions = new Sessions(new ManualClock(), 1000, 10);
+    String id = sessions.open("session of token #2");
+    assertThat(sessions.principal(id)).isEqualTo("session of token #2");
+    assertThat(sessions.principal(id + "x")).isNull();
+    assertThat(sessions.principal(null)).isNull();
+  }
+
+  @Test
   @DisplayName("a session is valid until its expiry, unguessable, and can be closed")
   void sessionExpiry() {
     ManualClock clock = new ManualClock();

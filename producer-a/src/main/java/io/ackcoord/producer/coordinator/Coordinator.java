@@ -183,7 +183,8 @@ public final class Coordinator {
   }
 
   /**
-   * Completes when the message is final: ACKed or dead-lettered (the dead-letter record durable). Completes at once
+   * Completes when the message is final: ACKed, or dead-lettered or cancelled (the dead-letter record durable).
+   * Completes at once
    * for a message already final; fails for an id A does not know.
    */
   public Future<TrackedMessage> completion(String id) {
@@ -191,7 +192,8 @@ public final class Coordinator {
     if (m == null) {
       return Future.failedFuture(new IllegalArgumentException("unknown message " + id));
     }
-    if (m.state() == MessageState.ACKED || (m.state() == MessageState.DEAD_LETTERED && m.deadLetterDurable())) {
+    if (m.state() == MessageState.ACKED || (m.state() == MessageState.DEAD_LETTERED && m.deadLetterDurable())
+        || (m.state() == MessageState.CANCELLED && m.deadLetterDurable())) {
       return Future.succeededFuture(m);
     }
     Promise<TrackedMessage> promise = Promise.promise();
@@ -287,6 +289,34 @@ public final class Coordinator {
         return replyPosition.getAsLong();
       }
     };
+  }
+
+  /**
+   * An operator cancels pending message {@code id}: the tracker makes it final as CANCELLED with {@code reason}, and
+   * its dead letter is written (payload read back from topic 1, retried until durable) so that the cancel survives a
+   * restart of A and the message can be redriven; {@link #completion} completes once that record is durable.
+   * Decided at once; nothing changes unless the outcome is {@code CANCELLED}.
+   */
+  public MessageTracker.CancelResult cancel(String id, String reason) {
+    if (stopped || !ready) {
+      throw new RejectedException(stopped ? "producer is stopping" : "not connected to Kafka yet", false, null);
+    }
+    MessageTracker.CancelResult result = tracker.cancel(id, reason);
+    if (result.outcome() == MessageTracker.CancelOutcome.CANCELLED) {
+      writeDeadLetter(result.message(), -1);
+      timer.arm(tracker.nextDeadline());
+    }
+    return result;
+  }
+
+  /** The timers this coordinator runs on, for work paced alongside it (a bulk redrive). */
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  /** The pending count at which submissions are refused ({@code pending.max}). */
+  public int maxPending() {
+    return maxPending;
   }
 
   /** Whether {@link #open} ran and {@link #stop} did not. */

@@ -43,6 +43,9 @@ public final class AckMetrics implements TrackerListener {
     counter("ackcoord.replies.in.progress", "IN_PROGRESS replies that moved a deadline", s,
         TrackerStats::extensions);
     counter("ackcoord.sends.failed", "Sends that failed and were retried", s, TrackerStats::sendFailures);
+    counter("ackcoord.messages.cancelled", "Pending messages an operator cancelled", s, TrackerStats::cancelled);
+    counter("ackcoord.replies.after.cancel", "Replies for cancelled messages (counted, not applied)", s,
+        TrackerStats::repliesAfterCancel);
     TimerLateness timers = tracker.lateness();
     counter("ackcoord.timers.fired", "Deadline timers fired (re-sends and dead letters due)", timers,
         TimerLateness::fired);

@@ -1,18 +1,20 @@
 package io.ackcoord.producer.status;
 
 import io.ackcoord.producer.tracker.Attempt;
+import io.ackcoord.producer.tracker.OperatorNotes;
 import io.ackcoord.producer.tracker.TrackedMessage;
 import io.ackcoord.time.Clock;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
-/** The JSON shape of one message for the API: state, timing and every attempt. */
+/** The JSON shape of one message for the API: state, timing, every attempt, and what operators did to it. */
 final class MessageJson {
 
   private MessageJson() {
   }
 
-  static JsonObject of(TrackedMessage m, Clock clock) {
+  static JsonObject of(TrackedMessage m, List<OperatorNotes.Note> notes, Clock clock) {
     JsonArray attempts = new JsonArray();
     for (Attempt a : m.attempts()) {
       JsonObject json = new JsonObject().put("attempt", a.number()).put("sentAt", a.sentAt())
@@ -39,6 +41,11 @@ final class MessageJson {
     }
     if (m.reason() != null) {
       json.put("reason", m.reason());
+    }
+    if (!notes.isEmpty()) {
+      JsonArray list = new JsonArray();
+      notes.forEach(n -> list.add(new JsonObject().put("at", n.at()).put("note", n.text())));
+      json.put("notes", list);
     }
     return json.put("attempts", attempts);
   }

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The most recent re-sends and dead letters, with their reasons, in a fixed-size ring: what the status page lists
+ * The most recent re-sends, dead letters and cancels, with their reasons, in a fixed-size ring: what the status page lists
  * under "what is being retried, and why". Older events fall off; each message's full history stays available from
  * the tracker ({@code GET /api/messages/{id}}) while it is remembered. Not thread-safe (A's event loop).
  */
@@ -15,7 +15,7 @@ public final class RecentEvents implements TrackerListener {
 
   /** What happened. */
   public enum Kind {
-    RESEND, DEAD_LETTER
+    RESEND, DEAD_LETTER, CANCELLED
   }
 
   /**
@@ -70,5 +70,10 @@ public final class RecentEvents implements TrackerListener {
   @Override
   public void deadLettered(TrackedMessage message) {
     add(new Event(Kind.DEAD_LETTER, message.id(), message.attempt(), clock.wallMillis(), message.reason()));
+  }
+
+  @Override
+  public void cancelled(TrackedMessage message) {
+    add(new Event(Kind.CANCELLED, message.id(), message.attempt(), clock.wallMillis(), message.reason()));
   }
 }

@@ -102,6 +102,8 @@ public final class StatusService {
         .put("sendFailures", s.sendFailures())
         .put("rejected", s.rejected())
         .put("recovered", s.recovered())
+        .put("cancelled", s.cancelled())
+        .put("repliesAfterCancel", s.repliesAfterCancel())
         .put("invalidReplies", invalidReplies.getAsLong())
         .put("foreignReplies", foreignReplies.getAsLong())
         .put("foreignProducers", new JsonArray(foreignProducers.get()))

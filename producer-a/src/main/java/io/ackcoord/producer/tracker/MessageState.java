@@ -1,6 +1,6 @@
 package io.ackcoord.producer.tracker;
 
-/** Where a message is in A's protocol. The first three are pending; the last two are final. */
+/** Where a message is in A's protocol. The first three are pending; the last three are final. */
 public enum MessageState {
   /** Handed to the Kafka producer; waiting for the broker to confirm the write. No reply timer yet. */
   SENDING,
@@ -11,7 +11,13 @@ public enum MessageState {
   /** B replied ACK. */
   ACKED,
   /** Given up on; written to the dead-letter topic with the reason. */
-  DEAD_LETTERED;
+  DEAD_LETTERED,
+  /**
+   * Stopped by an operator ({@code DELETE /api/messages/{id}}): no more re-sends; written to the dead-letter topic
+   * like a dead letter, with who cancelled it and why as the reason, so it stays final after a restart of A and can
+   * be redriven. A reply that still comes is counted, not applied.
+   */
+  CANCELLED;
 
   /** Whether A is still responsible for the message. */
   public boolean isPending() {

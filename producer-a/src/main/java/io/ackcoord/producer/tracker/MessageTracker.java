@@ -72,11 +72,29 @@ public final class MessageTracker {
      * A reply without the proof of an attempt A sent (or for an attempt A never sent): not from a B that read the
      * message. Ignored, and counted.
      */
-    FORGED
+    FORGED,
+    /** A genuine reply for a message an operator cancelled: counted and noted, not applied. */
+    AFTER_CANCEL
   }
 
   /** The outcome of a reply, with the message it concerned ({@code null} for UNKNOWN). */
   public record ReplyResult(ReplyOutcome outcome, TrackedMessage message) {
+  }
+
+  /** How a cancel was taken. */
+  public enum CancelOutcome {
+    /** The message is final as {@link MessageState#CANCELLED}: write its dead letter. */
+    CANCELLED,
+    /** No pending or remembered message has this id. */
+    UNKNOWN,
+    /** The message is final already (ACKed, dead-lettered or cancelled): nothing changes. */
+    FINAL,
+    /** Its first write is still under way, so its caller has not been told it was accepted: nothing changes. */
+    NOT_ACCEPTED
+  }
+
+  /** The outcome of a cancel, with the message it concerned ({@code null} for UNKNOWN). */
+  public record CancelResult(CancelOutcome outcome, TrackedMessage message) {
   }
 
   private final Clock clock;
@@ -97,6 +115,10 @@ public final class MessageTracker {
   // Dead-lettered messages whose dead-letter record is not durable yet: a checkpoint must still hold them.
   private final Map<String, TrackedMessage> lettering = new LinkedHashMap<>();
   private Receipts receipts = Receipts.random();
+  private final OperatorNotes notes;
+  // Id to {secret, last attempt} of a final message whose id was accepted again (a redrive): replies to that earlier
+  // series still arrive (copies B had not read yet), carry its receipts, and are no forgeries.
+  private final Map<String, long[]> earlierSeries;
   private TrackedMessage evicted;
   private long acceptSeq;
   private long finishSeq;
@@ -121,6 +143,14 @@ public final class MessageTracker {
           return true;
         }
         return false;
+      }
+    };
+    this.notes = new OperatorNotes(Math.max(1_000, historyCapacity));
+    int seriesKept = Math.max(1_000, historyCapacity);
+    this.earlierSeries = new LinkedHashMap<>(16, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
+        return size() > seriesKept;
       }
     };
     this.ackedOrder = new SeqIndex(TrackedMessage::finishSeq, m -> history.get(m.id()) == m);
@@ -158,6 +188,10 @@ public final class MessageTracker {
   public TrackedMessage accept(String id, byte[] payload, String contentType, long timeoutMillis) {
     if (pending.containsKey(id)) {
       throw new IllegalStateException("message " + id + " is already pending");
+    }
+    TrackedMessage before = history.get(id);
+    if (before != null && before.secret() != 0) {
+      earlierSeries.put(id, new long[] {before.secret(), before.attempt()});
     }
     long base = timeoutMillis > 0 ? timeoutMillis : policy.ackTimeoutMillis();
     long now = clock.wallMillis();
@@ -226,7 +260,7 @@ public final class MessageTracker {
         ? sentAt + policy.timeoutFor(m.attempt(), m.baseTimeoutMillis(), 0.5)
         : clock.wallMillis() + (m.deadline() - clock.monotonicMillis());
     byte[] payload = at != null ? null : m.payload() == null ? new byte[0] : m.payload();
-    String reason = m.state() == MessageState.DEAD_LETTERED ? m.reason() : null;
+    String reason = m.state() == MessageState.DEAD_LETTERED || m.state() == MessageState.CANCELLED ? m.reason() : null;
     return new LedgerEntry(m.id(), producerId, m.attempt(), m.acceptedAt(), sentAt, m.baseTimeoutMillis(),
         deadline, m.contentType(), payload, m.secret(), at, reason == null ? m.extendedMillis() : 0, reason);
   }
@@ -315,7 +349,13 @@ public final class MessageTracker {
         return new ReplyResult(ReplyOutcome.UNKNOWN, null);
       }
       if (!done.authentic(reply)) {
-        return forged(done);
+        return earlierSeries(reply) ? stale(done) : forged(done);
+      }
+      if (done.state() == MessageState.CANCELLED) {
+        stats.repliesAfterCancel++;
+        note(done.id(), reply.type() + " to attempt " + reply.attempt() + " after the cancel: counted, not applied"
+            + (reply.type() == Reply.Type.ACK ? " (B processed it)" : ""));
+        return new ReplyResult(ReplyOutcome.AFTER_CANCEL, done);
       }
       if (reply.type() == Reply.Type.ACK) {
         stats.duplicateAcks++;
@@ -325,7 +365,7 @@ public final class MessageTracker {
       return new ReplyResult(ReplyOutcome.STALE, done);
     }
     if (!m.authentic(reply)) {
-      return forged(m);
+      return earlierSeries(reply) ? stale(m) : forged(m);
     }
     return switch (reply.type()) {
       case ACK -> acked(m, reply);
@@ -359,6 +399,41 @@ public final class MessageTracker {
     return due;
   }
 
+  /**
+   * An operator stops message {@code id}: no more re-sends, and it becomes final as {@link MessageState#CANCELLED}
+   * with {@code reason} (who and why). Its dead letter is then written like any other; a reply that still comes is
+   * counted ({@link TrackerStats#repliesAfterCancel()}), not applied.
+   */
+  public CancelResult cancel(String id, String reason) {
+    TrackedMessage m = pending.get(id);
+    if (m == null) {
+      TrackedMessage done = history.get(id);
+      return new CancelResult(done == null ? CancelOutcome.UNKNOWN : CancelOutcome.FINAL, done);
+    }
+    // Attempt 1 not yet confirmed: the caller may still be refused (then nothing was accepted), so nothing to cancel.
+    if (m.state() == MessageState.SENDING && m.attempt() == 1 && m.attempts().size() == 1) {
+      return new CancelResult(CancelOutcome.NOT_ACCEPTED, m);
+    }
+    m.attemptOutcome("cancelled");
+    finish(m, MessageState.CANCELLED, reason);
+    // Until its dead letter is durable a checkpoint holds it, so a restart still writes it (as a dead letter).
+    lettering.put(m.id(), m);
+    stats.cancelled++;
+    note(id, reason);
+    listeners.forEach(l -> l.cancelled(m));
+    return new CancelResult(CancelOutcome.CANCELLED, m);
+  }
+
+  /** Adds a line to message {@code id}'s operator notes (a cancel, a redrive), shown with its history. */
+  public void note(String id, String text) {
+    notes.add(id, clock.wallMillis(), text);
+  }
+
+  /** The operator notes on message {@code id}, oldest first. */
+  public List<OperatorNotes.Note> notes(String id) {
+    return notes.of(id);
+  }
+
   /** Monotonic time of the earliest deadline, {@link Long#MAX_VALUE} when nothing waits. */
   public long nextDeadline() {
     return deadlines.earliest();
@@ -385,13 +460,14 @@ public final class MessageTracker {
   }
 
   /**
-   * Up to {@code limit} remembered messages in {@code state} (ACKED or DEAD_LETTERED) that finished before the one
-   * with finish sequence {@code beforeSeq} ({@link Long#MAX_VALUE}: from the newest), newest first.
+   * Up to {@code limit} remembered messages in {@code state} that finished before the one with finish sequence
+   * {@code beforeSeq} ({@link Long#MAX_VALUE}: from the newest), newest first. DEAD_LETTERED and CANCELLED list the
+   * same messages, both kinds: everything in the dead-letter topic.
    */
   public SeqIndex.Page finishedPage(MessageState state, long beforeSeq, int limit) {
     return switch (state) {
       case ACKED -> ackedOrder.before(beforeSeq, limit);
-      case DEAD_LETTERED -> deadOrder.before(beforeSeq, limit);
+      case DEAD_LETTERED, CANCELLED -> deadOrder.before(beforeSeq, limit);
       default -> throw new IllegalArgumentException("not a final state: " + state);
     };
   }
@@ -413,6 +489,18 @@ public final class MessageTracker {
   /** Counters since start. */
   public TrackerStats stats() {
     return stats;
+  }
+
+  // A reply with the receipt of an attempt of this id's earlier series: genuine, but about copies A gave up on.
+  private boolean earlierSeries(Reply reply) {
+    long[] series = earlierSeries.get(reply.id());
+    return series != null && reply.attempt() <= series[1]
+        && reply.proof() == Reply.proof(Receipts.receipt(series[0], reply.attempt()), reply.type());
+  }
+
+  private ReplyResult stale(TrackedMessage m) {
+    stats.staleReplies++;
+    return new ReplyResult(ReplyOutcome.STALE, m);
   }
 
   private ReplyResult forged(TrackedMessage m) {

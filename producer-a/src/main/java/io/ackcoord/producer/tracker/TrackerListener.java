@@ -29,4 +29,8 @@ public interface TrackerListener {
   /** The message was given up on; {@link TrackedMessage#reason()} says why. */
   default void deadLettered(TrackedMessage message) {
   }
+
+  /** An operator cancelled the message; {@link TrackedMessage#reason()} says who and why. */
+  default void cancelled(TrackedMessage message) {
+  }
 }

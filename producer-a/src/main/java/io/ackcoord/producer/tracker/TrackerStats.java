@@ -19,6 +19,8 @@ public final class TrackerStats {
   long sendFailures;
   long rejected;
   long recovered;
+  long cancelled;
+  long repliesAfterCancel;
 
   /** Replies without proof of an attempt this A sent: written by someone other than a B that read it. */
   public long forgedReplies() {
@@ -55,7 +57,10 @@ public final class TrackerStats {
     return unknownAcks;
   }
 
-  /** NACK or IN_PROGRESS replies that arrived too late to matter. */
+  /**
+   * Replies that arrived too late to matter: a NACK or IN_PROGRESS of an older attempt, or any reply to an earlier
+   * series of attempts of a redriven id.
+   */
   public long staleReplies() {
     return staleReplies;
   }
@@ -78,6 +83,16 @@ public final class TrackerStats {
   /** Submissions refused because their first send failed (the caller got an error, nothing was accepted). */
   public long rejected() {
     return rejected;
+  }
+
+  /** Pending messages an operator cancelled. */
+  public long cancelled() {
+    return cancelled;
+  }
+
+  /** Genuine replies for messages that were cancelled: counted, not applied (an ACK means B processed it anyway). */
+  public long repliesAfterCancel() {
+    return repliesAfterCancel;
   }
 
   /** Pending messages taken back from the ledger at start-up. */
