@@ -10,7 +10,6 @@ import io.ackcoord.producer.tracker.MessageState;
 import io.ackcoord.producer.tracker.MessageTracker;
 import io.ackcoord.producer.tracker.MessageTracker.Due;
 import io.ackcoord.producer.tracker.MessageTracker.ReplyResult;
-import io.ackcoord.producer.tracker.SeqIndex;
 import io.ackcoord.producer.tracker.TrackedMessage;
 import io.ackcoord.protocol.Envelope;
 import io.ackcoord.protocol.Reply;
@@ -251,44 +250,7 @@ public final class Coordinator {
    * {@code replyPosition} reports.
    */
   public CheckpointSource checkpointSource(LongSupplier replyPosition) {
-    return new CheckpointSource() {
-      @Override
-      public Page pending(long cursor, int limit) {
-        SeqIndex.Page page = tracker.pendingPage(cursor, limit);
-        List<LedgerEntry> entries = new ArrayList<>(page.items().size());
-        long last = cursor;
-        for (TrackedMessage m : page.items()) {
-          LedgerEntry e = tracker.checkpointEntry(m, producerId);
-          if (e != null) {
-            entries.add(e);
-          }
-          last = m.acceptSeq();
-        }
-        return new Page(entries, last, page.more());
-      }
-
-      @Override
-      public List<LedgerEntry> deadLettering() {
-        List<LedgerEntry> entries = new ArrayList<>();
-        for (TrackedMessage m : tracker.deadLettering()) {
-          LedgerEntry e = tracker.checkpointEntry(m, producerId);
-          if (e != null) {
-            entries.add(e);
-          }
-        }
-        return entries;
-      }
-
-      @Override
-      public int pendingCount() {
-        return tracker.pendingCount();
-      }
-
-      @Override
-      public long replyPosition() {
-        return replyPosition.getAsLong();
-      }
-    };
+    return new PendingCheckpoint(tracker, producerId, replyPosition);
   }
 
   /**
