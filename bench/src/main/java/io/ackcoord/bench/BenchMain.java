@@ -212,9 +212,11 @@ public final class BenchMain {
       saturation.forEach(r -> log(String.format(Locale.ROOT, "saturation %s: %s msg/s (median), ratio %s",
           r.system(), Format.count(r.perSecond()), Format.ratio(r.perSecond() / baseline))));
       cpuRounds.values().forEach(c -> cpu.add(CpuUse.sum(c)));
-      cpu.forEach(c -> log(String.format(Locale.ROOT, "CPU %s: %s per message in all processes (%s), %.2f cores",
+      cpu.forEach(c -> log(String.format(Locale.ROOT,
+          "CPU %s: %s per message in all processes (%s), of which JIT %s, %.2f cores",
           c.system(), Format.micros(c.totalMicrosPerMessage()), String.join(", ", c.cpuSeconds().keySet().stream()
-              .map(process -> process + " " + Format.micros(c.microsPerMessage(process))).toList()), c.cores())));
+              .map(process -> process + " " + Format.micros(c.microsPerMessage(process))).toList()),
+          Format.micros(c.jitMicrosPerMessage()), c.cores())));
 
       Map<String, Double> capacity = new LinkedHashMap<>();
       saturation.forEach(r -> capacity.put(r.system(), r.perSecond()));

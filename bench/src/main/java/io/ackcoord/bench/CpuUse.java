@@ -13,19 +13,30 @@ import java.util.Map;
  * @param seconds    wall-clock length of the measured intervals
  * @param cpuSeconds CPU seconds (user + system) of each process of the run in those intervals, in the order of the
  *                   report's columns
+ * @param jitSeconds the part of {@code cpuSeconds} the JVM's JIT compiler threads used, per process (empty when not
+ *                   measured; see {@link CpuMeter})
  */
-public record CpuUse(String system, long messages, double seconds, Map<String, Double> cpuSeconds) {
+public record CpuUse(String system, long messages, double seconds, Map<String, Double> cpuSeconds,
+    Map<String, Double> jitSeconds) {
 
   public CpuUse {
     cpuSeconds = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(cpuSeconds));
+    jitSeconds = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(jitSeconds));
+  }
+
+  /** Without a JIT share measured. */
+  public CpuUse(String system, long messages, double seconds, Map<String, Double> cpuSeconds) {
+    this(system, messages, seconds, cpuSeconds, Map.of());
   }
 
   /** Several intervals of one system as one: the sums. */
   public static CpuUse sum(List<CpuUse> intervals) {
     Map<String, Double> cpu = new LinkedHashMap<>();
+    Map<String, Double> jit = new LinkedHashMap<>();
     intervals.forEach(i -> i.cpuSeconds().forEach((process, s) -> cpu.merge(process, s, Double::sum)));
+    intervals.forEach(i -> i.jitSeconds().forEach((process, s) -> jit.merge(process, s, Double::sum)));
     return new CpuUse(intervals.get(0).system(), intervals.stream().mapToLong(CpuUse::messages).sum(),
-        intervals.stream().mapToDouble(CpuUse::seconds).sum(), cpu);
+        intervals.stream().mapToDouble(CpuUse::seconds).sum(), cpu, jit);
   }
 
   /** Microseconds of {@code process}'s CPU per message completed; NaN without messages or without that process. */
@@ -37,6 +48,12 @@ public record CpuUse(String system, long messages, double seconds, Map<String, D
   /** Microseconds of CPU per message completed, all processes together. */
   public double totalMicrosPerMessage() {
     return messages == 0 ? Double.NaN : totalCpuSeconds() * 1e6 / messages;
+  }
+
+  /** Microseconds per message the JIT compiler threads of all processes used: part of the total, not added to it. */
+  public double jitMicrosPerMessage() {
+    return messages == 0 ? Double.NaN
+        : jitSeconds.values().stream().mapToDouble(Double::doubleValue).sum() * 1e6 / messages;
   }
 
   /** Cores the processes kept busy on average: their CPU seconds over the wall-clock seconds. */

@@ -130,20 +130,23 @@ final class Markdown {
         + "rounds, divided by the messages that system completed in them: microseconds of CPU per message, all rounds "
         + "together. The benchmark JVM holds the load generator, the three As, and the plain peers' producers and result "
         + "readers; while one system is measured the others idle, and their processes' figures are what idling "
-        + "costs. *Cores* is the CPU time of all processes over the measured time.\n\n");
+        + "costs. *Cores* is the CPU time of all processes over the measured time. *Of which JIT* is the part of "
+        + "*all processes* that the JVMs' JIT compiler threads used: code still being compiled after the warm-up, "
+        + "which a long-running service pays once.\n\n");
     LinkedHashSet<String> processes = new LinkedHashSet<>();
     r.cpu().forEach(c -> processes.addAll(c.cpuSeconds().keySet()));
     md.append("| system | msg/s (median round) |");
     processes.forEach(p -> md.append(' ').append(p).append(" |"));
-    md.append(" all processes | cores |\n|---|---|");
+    md.append(" all processes | of which JIT | cores |\n|---|---|");
     processes.forEach(p -> md.append("---|"));
-    md.append("---|---|\n");
+    md.append("---|---|---|\n");
     for (CpuUse c : r.cpu()) {
       md.append("| ").append(c.system()).append(" | ")
           .append(Format.count(r.saturationOf(c.system()).map(SaturationResult::perSecond).orElse(Double.NaN)))
           .append(" |");
       processes.forEach(p -> md.append(' ').append(Format.micros(c.microsPerMessage(p))).append(" |"));
       md.append(' ').append(Format.micros(c.totalMicrosPerMessage())).append(" | ")
+          .append(c.jitSeconds().isEmpty() ? "n/a" : Format.micros(c.jitMicrosPerMessage())).append(" | ")
           .append(Double.isFinite(c.cores()) ? String.format(Locale.ROOT, "%.2f", c.cores()) : "n/a")
           .append(" |\n");
     }
@@ -164,9 +167,10 @@ final class Markdown {
             + "each (HTTP/1.1, no pipelining), so a closed loop: its rate is at most connections ÷ latency. "
             + "Latency is per request (a whole batch for a batch), as wrk measures it. CPU: each process's CPU "
             + "time during the phase per message accepted (the benchmark JVM holds A or the bridge, and the idle "
-            + "peers; wrk not counted).\n\n");
+            + "peers; wrk not counted), and the part of all that JIT compiling took.\n\n");
     md.append("| server | request | connections | msg/s | requests/s | p50 | p99 | p99.9 | max | refused | errors | "
-        + "CPU per message: benchmark JVM / broker / B / all |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        + "CPU per message: benchmark JVM / broker / B / all | of which JIT |\n"
+        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (HttpResult h : r.http()) {
       CpuUse c = h.cpu();
       md.append("| ").append(h.system()).append(" | `").append(h.endpoint().request()).append('`')
@@ -178,7 +182,8 @@ final class Markdown {
           .append(Format.count(h.errors())).append(" | ")
           .append(String.join(" / ", java.util.stream.Stream.of(BenchMain.JVM, BenchMain.BROKER, BenchMain.B_HTTP)
               .map(p -> Format.micros(c.microsPerMessage(p))).toList())).append(" / ")
-          .append(Format.micros(c.totalMicrosPerMessage())).append(" |\n");
+          .append(Format.micros(c.totalMicrosPerMessage())).append(" | ")
+          .append(c.jitSeconds().isEmpty() ? "n/a" : Format.micros(c.jitMicrosPerMessage())).append(" |\n");
     }
     for (HttpResult.Endpoint e : HttpResult.Endpoint.values()) {
       Optional<HttpResult> a = r.http(BenchReport.HTTP_A, e);

@@ -36,6 +36,24 @@ class CpuMeterTest {
     // The process used at least this thread's 300 ms, read in 10 ms ticks.
     assertThat(use.cpuSeconds().get("this JVM")).isGreaterThanOrEqualTo(0.28);
     assertThat(use.microsPerMessage("this JVM")).isGreaterThanOrEqualTo(280);
+    // The JIT's share is a part of the total, never more.
+    assertThat(use.jitSeconds()).containsOnlyKeys("this JVM");
+    assertThat(use.jitSeconds().get("this JVM")).isBetween(0.0, use.cpuSeconds().get("this JVM"));
+  }
+
+  @Test
+  @DisplayName("this JVM's JIT compiler threads are found by name in /proc, each with its CPU time")
+  void findsCompilerThreads() {
+    assertThat(CpuMeter.compilerThreads(ProcessHandle.current().pid())).isNotEmpty()
+        .allSatisfy((tid, nanos) -> assertThat(nanos).isNotNegative());
+  }
+
+  @Test
+  @DisplayName("utime and stime are read after the thread's name, which may hold spaces and parentheses")
+  void readsTicksAfterTheName() {
+    String stat = "4242 (C2 CompilerThre) S 1 2 3 0 -1 4194368 10 0 0 0 150 25 0 0 20 0 1 0 100 0 0";
+    assertThat(CpuMeter.ticksToNanos(stat)).isEqualTo(175 * 10_000_000L);
+    assertThat(CpuMeter.ticksToNanos("7 (a) b) c) R 1 2 3 0 -1 0 0 0 0 0 3 4 0 0 20 0")).isEqualTo(7 * 10_000_000L);
   }
 
   @Test
