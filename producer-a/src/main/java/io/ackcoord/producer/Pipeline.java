@@ -361,12 +361,13 @@ final class Pipeline {
 
   /** Mounts the status page, its API, submissions, cancel and redrive behind the runtime's gate. */
   void mount(Vertx vertx, Clock clock, int maxMessageBytes, TimeoutRule timeouts, Router router) {
+    // Submissions first: a router tries its routes in order, and these take nearly every request.
+    new HttpApi(coordinator, maxMessageBytes, timeouts).mount(router);
     new StatusPage(statusService, coordinator.tracker(), events, metrics, admin, replies::assigned, clock)
         .mount(vertx, router);
     Redriver redriver = new Redriver(coordinator, deadLetters, coordinator.scheduler(), clock, maxMessageBytes,
         () -> timeouts);
     new OperatorApi(coordinator, redriver).mount(vertx, router);
-    new HttpApi(coordinator, maxMessageBytes, timeouts).mount(router);
   }
 
   /**

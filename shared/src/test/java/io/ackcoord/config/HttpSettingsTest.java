@@ -14,6 +14,17 @@ class HttpSettingsTest {
   }
 
   @Test
+  @DisplayName("an IPv4 literal is four dot-separated groups of one to three digits, nothing more or less")
+  void dottedQuads() {
+    assertThat(HttpSettings.isDottedQuad("10.0.0.7")).isTrue();
+    assertThat(HttpSettings.isDottedQuad("999.999.999.999")).isTrue();
+    for (String no : new String[] {"", "1.2.3", "1.2.3.4.5", "1.2.3.", ".1.2.3", "1..2.3", "1.2.3.4444", "1.2.3.a",
+        "1.2.3.4 ", "a.b.c.d", "1.2.3.\u0661"}) {
+      assertThat(HttpSettings.isDottedQuad(no)).as(no).isFalse();
+    }
+  }
+
+  @Test
   @DisplayName("answers to localhost, IP addresses, its bind name and the allowed names; nothing else")
   void hostNames() {
     HttpSettings http = parse(new JsonObject().put("http.host", "a.local").put("http.auth.token", TOKEN)

@@ -8,6 +8,7 @@ import io.ackcoord.producer.ids.MessageIds;
 import io.ackcoord.protocol.SafeText;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,6 +16,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -42,6 +44,9 @@ public final class HttpApi {
   static final String TIMEOUT_HEADER = "X-Ackcoord-Timeout-Ms";
 
   private static final JsonFactory JSON = new JsonFactory();
+  private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+  private static final byte[] ACCEPTED_START = "{\"id\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ACCEPTED_END = "\"}".getBytes(StandardCharsets.US_ASCII);
 
   private final Coordinator coordinator;
   private final int maxBytes;
@@ -70,7 +75,7 @@ public final class HttpApi {
   }
 
   private void submit(RoutingContext ctx) {
-    String id = firstOf(ctx.request().getHeader(ID_HEADER), ctx.queryParams().get("id"));
+    String id = firstOf(ctx, ID_HEADER, "id");
     if (id == null) {
       id = UUID.randomUUID().toString();
     } else if (!MessageIds.isValid(id)) {
@@ -79,7 +84,7 @@ public final class HttpApi {
     }
     long timeout;
     try {
-      timeout = timeouts.parse(firstOf(ctx.request().getHeader(TIMEOUT_HEADER), ctx.queryParams().get("timeoutMs")));
+      timeout = timeouts.parse(firstOf(ctx, TIMEOUT_HEADER, "timeoutMs"));
     } catch (IllegalArgumentException e) {
       error(ctx, 400, e.getMessage());
       return;
@@ -97,7 +102,7 @@ public final class HttpApi {
     }
     String messageId = id;
     coordinator.submit(messageId, payload, contentType, timeout)
-        .onSuccess(m -> json(ctx, 202, new JsonObject().put("id", messageId)))
+        .onSuccess(m -> accepted(ctx, messageId))
         .onFailure(err -> {
           boolean conflict = err instanceof RejectedException r && r.conflict();
           if (!conflict) {
@@ -202,12 +207,28 @@ public final class HttpApi {
     if (contentType == null) {
       return false;
     }
-    String type = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
-    return type.equals("application/json") || type.endsWith("+json");
+    int end = contentType.indexOf(';');
+    String type = (end < 0 ? contentType : contentType.substring(0, end)).trim();
+    return type.equalsIgnoreCase("application/json")
+        || type.regionMatches(true, type.length() - 5, "+json", 0, 5);
   }
 
-  private static String firstOf(String a, String b) {
-    return a != null && !a.isBlank() ? a.trim() : b != null && !b.isBlank() ? b.trim() : null;
+  // The header, else the query parameter: the query string is decoded only when the header is missing, which API
+  // clients rarely leave it.
+  private static String firstOf(RoutingContext ctx, String header, String param) {
+    String a = ctx.request().getHeader(header);
+    if (a != null && !a.isBlank()) {
+      return a.trim();
+    }
+    String b = ctx.request().query() == null ? null : ctx.queryParams().get(param);
+    return b != null && !b.isBlank() ? b.trim() : null;
+  }
+
+  // The answer to every accepted single POST, written without a JSON tree: an id that passed MessageIds.isValid
+  // needs no escaping.
+  private static void accepted(RoutingContext ctx, String id) {
+    ctx.response().setStatusCode(202).putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
+        .end(Buffer.buffer(id.length() + 10).appendBytes(ACCEPTED_START).appendString(id).appendBytes(ACCEPTED_END));
   }
 
   private static void error(RoutingContext ctx, int status, String message) {
@@ -215,6 +236,6 @@ public final class HttpApi {
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(body.encode());
   }
 }
