@@ -34,7 +34,7 @@ final class IdTable {
     int mask = slots.length - 1;
     for (int i = h & mask; ; i = (i + 1) & mask) {
       TrackedMessage m = slots[i];
-      if (m == null || hashes[i] == h && m.id().equals(id)) {
+      if (m == null || hashes[i] == h && m.hasId(id)) {
         return m;
       }
     }
@@ -46,10 +46,15 @@ final class IdTable {
 
   /** Adds {@code m}, replacing a message with the same id; returns the replaced one or {@code null}. */
   TrackedMessage put(TrackedMessage m) {
+    return put(m.id(), m);
+  }
+
+  /** {@link #put(TrackedMessage)} with the message's id at hand, so it is not made again from its bytes. */
+  TrackedMessage put(String id, TrackedMessage m) {
     if ((size + 1) * 4L > slots.length * 3L) {
       resize(slots.length * 2);
     }
-    int h = hash(m.id());
+    int h = hash(id);
     int mask = slots.length - 1;
     for (int i = h & mask; ; i = (i + 1) & mask) {
       TrackedMessage old = slots[i];
@@ -59,7 +64,7 @@ final class IdTable {
         size++;
         return null;
       }
-      if (hashes[i] == h && old.id().equals(m.id())) {
+      if (hashes[i] == h && old.sameId(m)) {
         slots[i] = m;
         return old;
       }

@@ -238,10 +238,11 @@ public final class MessageTracker {
 
   // Pending from now on: looked up by id, listed in accept order, and no longer in the history of finished ones.
   private void register(TrackedMessage m) {
+    String id = m.id();
     m.acceptSeq = ++acceptSeq;
-    pending.put(m);
+    pending.put(id, m);
     pendingOrder.add(m);
-    forget(history.remove(m.id()));
+    forget(history.remove(id));
   }
 
   /**

@@ -4,6 +4,7 @@ import io.ackcoord.producer.ids.Receipts;
 import io.ackcoord.producer.ledger.Position;
 import io.ackcoord.protocol.Envelope;
 import io.ackcoord.protocol.Reply;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,9 +17,11 @@ import java.util.List;
  * dead letter reads the bytes back from there (see docs/decisions/014).
  *
  * <p>A million of these may be pending at once, and B being down re-sends every one of them several times, so the
- * layout is compact: the current attempt is held in plain fields, earlier attempts (only re-sent messages have any)
- * as two longs each in one array, and what only a final message needs in a separate object made when it finishes.
- * The common outcomes are codes, turned into text only when the status API asks; {@link Attempt}s are made then.
+ * layout is compact: the id as its bytes (no {@code String} object: 24 bytes a message), the current attempt in
+ * plain fields, and what few messages need (earlier attempts, as two longs each in one array; an outcome's text; an
+ * extension; what only a final message has) in one separate object made when first needed. The common outcomes are
+ * codes, turned into text only when the status API asks; {@link Attempt}s are made then. A pending message that was
+ * never re-sent is 120 bytes plus its id's bytes (decision 008).
  *
  * <p>Mutated only by {@link MessageTracker} on one thread; everything else reads it.
  *
@@ -38,22 +41,30 @@ public final class TrackedMessage {
   private static final byte RECOVERED = 4;
   private static final byte TEXT = 5;
 
-  /** What only a final message has. */
-  private static final class Final {
-    final long finishedAtWall;
-    final long latencyMillis;
-    final String reason;
-    final long seq;
+  private static final MessageState[] STATES = MessageState.values();
+  private static final byte RESTORED = 1;
+  private static final byte DEAD_LETTER_DURABLE = 2;
 
-    Final(long finishedAtWall, long latencyMillis, String reason, long seq) {
-      this.finishedAtWall = finishedAtWall;
-      this.latencyMillis = latencyMillis;
-      this.reason = reason;
-      this.seq = seq;
-    }
+  /** What few messages need: made when first needed. */
+  private static final class Rare {
+    // How far IN_PROGRESS replies have pushed deadlines out so far, capped by the retry policy.
+    int extendedMillis;
+    String outcomeText;
+    // Earlier attempts, two longs each: (sentAt - acceptedAt) << 32 | confirm delay (-1: none), and
+    // timeout << 32 | number << 8 | outcome code. Texts only for TEXT outcomes, in a parallel array made when needed.
+    long[] earlier;
+    String[] earlierTexts;
+    // Final: finishSeq > 0.
+    long finishedAtWall;
+    long latencyMillis = -1;
+    String reason;
+    long finishSeq;
   }
 
-  private final String id;
+  // The id's characters as bytes: one byte each when all are Latin-1 (always, for an id MessageIds accepts), else
+  // two (UTF-16), so that any string survives.
+  private final byte[] id;
+  private final boolean wideId;
   private final String contentType;
   // At most a day (HttpApi, EventBusApi and the config check it): an int keeps the object a word smaller.
   private final int baseTimeoutMillis;
@@ -61,17 +72,15 @@ public final class TrackedMessage {
   private final long acceptedAtMonotonic;
   // What receipts derive from (Receipts); 0 for a message from a ledger older than receipts.
   private final long secret;
-  // How far IN_PROGRESS replies have pushed deadlines out so far, capped by the retry policy.
-  private int extendedMillis;
   // The caller's bytes until a send is confirmed (or, from an older ledger, until one is); then null.
   private byte[] payload;
   // The latest confirmed record in topic 1; -1 until there is one.
   private int recordPartition = -1;
   private long recordOffset = -1;
-  private boolean deadLetterDurable;
-  // Taken back from the ledger at start-up: a payload it holds is durable there, not only on its way to topic 1.
-  private boolean restored;
-  private MessageState state = MessageState.SENDING;
+  // RESTORED: taken back from the ledger at start-up (a payload it holds is durable there, not only on its way to
+  // topic 1); DEAD_LETTER_DURABLE.
+  private byte flags;
+  private byte state = (byte) MessageState.SENDING.ordinal();
   private int attempt;
   private int nextAttempt;
   private long deadline = Long.MAX_VALUE;
@@ -84,16 +93,12 @@ public final class TrackedMessage {
   private int confirmDelayMillis = -1;
   private int timeoutMillis;
   private byte outcome = SENDING;
-  private String outcomeText;
-  // Earlier attempts, two longs each: (sentAt - acceptedAt) << 32 | confirm delay (-1: none), and
-  // timeout << 32 | number << 8 | outcome code. Texts only for TEXT outcomes, in a parallel array made when needed.
-  private long[] earlier;
-  private String[] earlierTexts;
-  private Final fin;
+  private Rare rare;
 
   TrackedMessage(String id, byte[] payload, String contentType, long baseTimeoutMillis, long acceptedAtWall,
       long acceptedAtMonotonic, long secret) {
-    this.id = id;
+    this.wideId = !isLatin1(id);
+    this.id = id.getBytes(wideId ? StandardCharsets.UTF_16BE : StandardCharsets.ISO_8859_1);
     this.secret = secret;
     this.payload = payload;
     this.contentType = contentType;
@@ -102,12 +107,42 @@ public final class TrackedMessage {
     this.acceptedAtMonotonic = acceptedAtMonotonic;
   }
 
+  /** The message's id; a new {@code String} each call (the message keeps only its bytes). */
   public String id() {
-    return id;
+    return new String(id, wideId ? StandardCharsets.UTF_16BE : StandardCharsets.ISO_8859_1);
+  }
+
+  /** Whether this message's id is {@code other}, without making a {@code String} of it. */
+  boolean hasId(String other) {
+    int n = other.length();
+    if (n != (wideId ? id.length / 2 : id.length)) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = wideId ? (char) ((id[2 * i] & 0xFF) << 8 | id[2 * i + 1] & 0xFF) : (char) (id[i] & 0xFF);
+      if (c != other.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether this message's id is {@code other}'s. */
+  boolean sameId(TrackedMessage other) {
+    return wideId == other.wideId && Arrays.equals(id, other.id);
+  }
+
+  private static boolean isLatin1(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) > 0xFF) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public MessageState state() {
-    return state;
+    return STATES[state];
   }
 
   /** The attempt sent last (or being sent), 1-based. */
@@ -131,12 +166,12 @@ public final class TrackedMessage {
 
   /** Why the message was dead-lettered, or {@code null}. */
   public String reason() {
-    return fin == null ? null : fin.reason;
+    return rare == null ? null : rare.reason;
   }
 
   /** Wall time of the ACK or dead-letter, 0 while pending. */
   public long finishedAt() {
-    return fin == null ? 0 : fin.finishedAtWall;
+    return rare == null ? 0 : rare.finishedAtWall;
   }
 
   public String contentType() {
@@ -145,6 +180,8 @@ public final class TrackedMessage {
 
   /** The attempts so far, oldest first (the first and the latest {@value #MAX_HISTORY} - 1 of a long run). */
   public List<Attempt> attempts() {
+    long[] earlier = rare == null ? null : rare.earlier;
+    String[] earlierTexts = rare == null ? null : rare.earlierTexts;
     int kept = earlier == null ? 0 : earlier.length / 2;
     List<Attempt> out = new ArrayList<>(kept + 1);
     for (int i = 0; i < kept; i++) {
@@ -170,7 +207,7 @@ public final class TrackedMessage {
 
   /** The envelope of the current attempt, with its receipt, carrying {@code bytes} (read back from topic 1). */
   public Envelope envelope(String producerId, int replyPartition, byte[] bytes) {
-    return new Envelope(id, producerId, attempt, acceptedAtWall, sentAt, replyPartition,
+    return new Envelope(id(), producerId, attempt, acceptedAtWall, sentAt, replyPartition,
         baseTimeoutMillis, contentType, bytes, Receipts.receipt(secret, attempt));
   }
 
@@ -184,7 +221,7 @@ public final class TrackedMessage {
 
   /** Whether the dead-letter record of this dead-lettered message is durable. */
   public boolean deadLetterDurable() {
-    return deadLetterDurable;
+    return (flags & DEAD_LETTER_DURABLE) != 0;
   }
 
   /** The secret receipts derive from, for the ledger; 0 for a message from a ledger older than receipts. */
@@ -207,19 +244,28 @@ public final class TrackedMessage {
   }
 
   int extendedMillis() {
-    return extendedMillis;
+    return rare == null ? 0 : rare.extendedMillis;
   }
 
   void extendedBefore(int millis) {
-    extendedMillis = Math.max(0, millis);
+    if (millis > 0 || rare != null) {
+      rare().extendedMillis = Math.max(0, millis);
+    }
   }
 
   void restored() {
-    restored = true;
+    flags |= RESTORED;
   }
 
   boolean wasRestored() {
-    return restored;
+    return (flags & RESTORED) != 0;
+  }
+
+  private Rare rare() {
+    if (rare == null) {
+      rare = new Rare();
+    }
+    return rare;
   }
 
   /** When the current attempt was handed to the producer (wall millis). */
@@ -234,7 +280,7 @@ public final class TrackedMessage {
 
   /** What became of the current attempt so far, as the status API words it. */
   String attemptOutcome() {
-    return outcomeText(outcome, timeoutMillis, outcomeText);
+    return outcomeText(outcome, timeoutMillis, rare == null ? null : rare.outcomeText);
   }
 
   private static String outcomeText(byte code, int timeout, String text) {
@@ -252,7 +298,13 @@ public final class TrackedMessage {
     confirmDelayMillis = (int) Math.max(0, Math.min(Integer.MAX_VALUE, atWall - sentAt));
     timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout);
     outcome = SENT;
-    outcomeText = null;
+    clearOutcomeText();
+  }
+
+  private void clearOutcomeText() {
+    if (rare != null) {
+      rare.outcomeText = null;
+    }
   }
 
   void attemptAcked() {
@@ -269,7 +321,7 @@ public final class TrackedMessage {
 
   void attemptOutcome(String text) {
     outcome = TEXT;
-    outcomeText = text;
+    rare().outcomeText = text;
   }
 
   int nextAttempt() {
@@ -281,27 +333,28 @@ public final class TrackedMessage {
       keepCurrent();
     }
     attempt = number;
-    state = MessageState.SENDING;
+    state = (byte) MessageState.SENDING.ordinal();
     sentAt = sentAtWall;
     confirmDelayMillis = -1;
     timeoutMillis = 0;
     outcome = SENDING;
-    outcomeText = null;
+    clearOutcomeText();
   }
 
   void await(long deadline) {
-    state = MessageState.AWAITING_REPLY;
+    state = (byte) MessageState.AWAITING_REPLY.ordinal();
     this.deadline = deadline;
   }
 
   void waitResend(int nextAttempt, long deadline) {
-    state = MessageState.WAITING_RESEND;
+    state = (byte) MessageState.WAITING_RESEND.ordinal();
     this.nextAttempt = nextAttempt;
     this.deadline = deadline;
   }
 
   void extend(long deadline) {
-    extendedMillis = (int) Math.min(Integer.MAX_VALUE, extendedMillis + (deadline - this.deadline));
+    Rare r = rare();
+    r.extendedMillis = (int) Math.min(Integer.MAX_VALUE, r.extendedMillis + (deadline - this.deadline));
     this.deadline = deadline;
   }
 
@@ -314,16 +367,20 @@ public final class TrackedMessage {
 
   // An ACKed message needs its payload no more; a dead-lettered one keeps it until the dead-letter record is durable.
   void finish(MessageState finalState, long atWall, long atMonotonic, String reason, long finishSeq) {
-    state = finalState;
+    state = (byte) finalState.ordinal();
     deadline = Long.MAX_VALUE;
-    fin = new Final(atWall, atMonotonic - acceptedAtMonotonic, reason, finishSeq);
+    Rare r = rare();
+    r.finishedAtWall = atWall;
+    r.latencyMillis = atMonotonic - acceptedAtMonotonic;
+    r.reason = reason;
+    r.finishSeq = finishSeq;
     if (finalState == MessageState.ACKED) {
       payload = null;
     }
   }
 
   void deadLetterWritten() {
-    deadLetterDurable = true;
+    flags |= DEAD_LETTER_DURABLE;
     payload = null;
   }
 
@@ -339,12 +396,12 @@ public final class TrackedMessage {
 
   /** This message's place in finish order within its tracker, 0 while pending. */
   public long finishSeq() {
-    return fin == null ? 0 : fin.seq;
+    return rare == null ? 0 : rare.finishSeq;
   }
 
   /** Monotonic accept-to-final time in ms, for ACK latency; -1 while pending. */
   public long latencyMillis() {
-    return fin == null ? -1 : fin.latencyMillis;
+    return rare == null ? -1 : rare.latencyMillis;
   }
 
   /**
@@ -357,6 +414,9 @@ public final class TrackedMessage {
 
   // Keeps the first attempt and the latest ones, so a long outage cannot grow a message without bound.
   private void keepCurrent() {
+    Rare r = rare();
+    long[] earlier = r.earlier;
+    String[] earlierTexts = r.earlierTexts;
     int kept = earlier == null ? 0 : earlier.length / 2;
     int slot;
     if (kept < MAX_HISTORY - 1) {
@@ -380,7 +440,9 @@ public final class TrackedMessage {
       if (earlierTexts == null) {
         earlierTexts = new String[earlier.length / 2];
       }
-      earlierTexts[slot] = outcomeText;
+      earlierTexts[slot] = r.outcomeText;
     }
+    r.earlier = earlier;
+    r.earlierTexts = earlierTexts;
   }
 }

@@ -12,6 +12,24 @@ import org.junit.jupiter.api.Test;
 class IdTableTest {
 
   @Test
+  @DisplayName("a message keeps its id as bytes: Latin-1 ones and any other string come back and match exactly")
+  void idsAsBytes() {
+    IdTable table = new IdTable();
+    for (String id : new String[] {"order-42", "caf\u00e9", "\u6ce8\u6587-1", "\ud83d\ude00", ""}) {
+      TrackedMessage m = new TrackedMessage(id, new byte[0], null, 1000, 0, 0, 1);
+      assertThat(m.id()).isEqualTo(id);
+      assertThat(m.hasId(id)).isTrue();
+      assertThat(m.hasId(id + "x")).isFalse();
+      table.put(m);
+      assertThat(table.get(id)).isSameAs(m);
+    }
+    // Same length, one char apart, and a Latin-1 id against a wide one of the same bytes.
+    assertThat(table.get("order-43")).isNull();
+    assertThat(new TrackedMessage("\u0041\u0042", new byte[0], null, 1000, 0, 0, 1).hasId("\u4142")).isFalse();
+    assertThat(table.put(new TrackedMessage("order-42", new byte[0], null, 1000, 0, 0, 1))).isNotNull();
+  }
+
+  @Test
   @DisplayName("random puts and removes agree with a HashMap, through growth and shrinking")
   void matchesHashMap() {
     Random random = new Random(7);
