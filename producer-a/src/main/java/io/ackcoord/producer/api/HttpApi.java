@@ -6,6 +6,7 @@ import io.ackcoord.producer.coordinator.Coordinator;
 import io.ackcoord.producer.coordinator.Coordinator.RejectedException;
 import io.ackcoord.producer.ids.MessageIds;
 import io.ackcoord.protocol.SafeText;
+import io.ackcoord.tracing.TraceRoot;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -96,7 +97,8 @@ public final class HttpApi {
       }
     }
     String messageId = id;
-    coordinator.submit(messageId, payload, contentType, timeout)
+    // The caller's trace context, W3C: with tracing on, the message's spans join the caller's trace.
+    coordinator.submit(messageId, payload, contentType, timeout, ctx.request().getHeader(TraceRoot.HEADER))
         .onSuccess(m -> json(ctx, 202, new JsonObject().put("id", messageId)))
         .onFailure(err -> {
           boolean conflict = err instanceof RejectedException r && r.conflict();
@@ -143,7 +145,8 @@ public final class HttpApi {
         results.add(Future.succeededFuture(result.put("status", item.status()).put("error", item.error())));
         continue;
       }
-      results.add(coordinator.submit(item.id(), item.payload(), "application/json", item.timeoutMillis())
+      results.add(coordinator.submit(item.id(), item.payload(), "application/json", item.timeoutMillis(),
+              ctx.request().getHeader(TraceRoot.HEADER))
           .map(m -> result.put("status", 202))
           .otherwise(err -> result.put("status", err instanceof RejectedException r && r.conflict() ? 409 : 503)
               .put("error", err.getMessage())));

@@ -6,6 +6,7 @@ import io.ackcoord.producer.ledger.Position;
 import io.ackcoord.producer.ledger.WriteBarrier;
 import io.ackcoord.producer.timer.DeadlineTimer;
 import io.ackcoord.producer.timer.Scheduler;
+import io.ackcoord.producer.tracing.MessageTracing;
 import io.ackcoord.producer.tracker.MessageState;
 import io.ackcoord.producer.tracker.MessageTracker;
 import io.ackcoord.producer.tracker.MessageTracker.Due;
@@ -16,6 +17,7 @@ import io.ackcoord.protocol.Reply;
 import io.ackcoord.protocol.SafeText;
 import io.ackcoord.time.Clock;
 import io.ackcoord.time.Throttle;
+import io.ackcoord.tracing.TraceRoot;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
@@ -48,6 +50,14 @@ public final class Coordinator {
     Future<Position> send(Envelope envelope);
 
     /**
+     * {@link #send(Envelope)}, the record naming {@code trace} as its {@code traceparent} so B's spans join the
+     * message's trace; {@code null} writes none.
+     */
+    default Future<Position> send(Envelope envelope, TraceRoot trace) {
+      return send(envelope);
+    }
+
+    /**
      * Reads the payload of message {@code id} back from its record in topic 1 at {@code at}, for a re-send or a dead
      * letter. Fails with {@link PayloadGoneException} when that record can no longer be read (deleted by retention,
      * say) or is not the message's; any other failure is worth a retry.
@@ -59,6 +69,11 @@ public final class Coordinator {
      * when that topic will never take a record this large.
      */
     Future<Void> deadLetter(Envelope envelope, String reason);
+
+    /** {@link #deadLetter(Envelope, String)}, naming {@code trace} as its {@code traceparent} ({@code null}: none). */
+    default Future<Void> deadLetter(Envelope envelope, String reason, TraceRoot trace) {
+      return deadLetter(envelope, reason);
+    }
   }
 
   /** The topic refuses the record for its size (its {@code max.message.bytes}); sending it again cannot help. */
@@ -104,6 +119,7 @@ public final class Coordinator {
   private final int replyPartition;
   private final int burst;
   private final int maxPending;
+  private final MessageTracing tracing;
   // Re-sends and dead-letter writes handed to Kafka and not yet answered: at most `burst`, so a backlog of overdue
   // timers is fed to the producer at the pace the broker takes it instead of piling up in its buffer.
   private int writesInFlight;
@@ -122,6 +138,16 @@ public final class Coordinator {
    */
   public Coordinator(MessageTracker tracker, Outbound outbound, WriteBarrier barrier, Scheduler scheduler,
       Clock clock, String producerId, int replyPartition, int burst, int maxPending) {
+    this(tracker, outbound, barrier, scheduler, clock, producerId, replyPartition, burst, maxPending,
+        MessageTracing.NONE);
+  }
+
+  /**
+   * A coordinator whose messages are traced by {@code tracing} ({@link MessageTracing#NONE}: not at all); it
+   * listens to {@code tracker} for attempts, replies and dead letters.
+   */
+  public Coordinator(MessageTracker tracker, Outbound outbound, WriteBarrier barrier, Scheduler scheduler,
+      Clock clock, String producerId, int replyPartition, int burst, int maxPending, MessageTracing tracing) {
     this.tracker = tracker;
     this.outbound = outbound;
     this.barrier = barrier;
@@ -133,6 +159,10 @@ public final class Coordinator {
     this.maxPending = maxPending;
     this.timer = new DeadlineTimer(scheduler, clock, this::onDue);
     this.forgedLog = new Throttle(clock, 60_000);
+    this.tracing = tracing;
+    if (tracing != MessageTracing.NONE) {
+      tracker.addListener(tracing);
+    }
   }
 
   /**
@@ -142,6 +172,16 @@ public final class Coordinator {
    * pending, or the write failed; then nothing was accepted.
    */
   public Future<TrackedMessage> submit(String id, byte[] payload, String contentType, long timeoutMillis) {
+    return submit(id, payload, contentType, timeoutMillis, null);
+  }
+
+  /**
+   * {@link #submit(String, byte[], String, long)} on behalf of a caller whose own trace context is
+   * {@code traceparent} (W3C; {@code null} or invalid: none): with tracing on, the message's submission span is a
+   * child of it, and every later span of the message joins that trace.
+   */
+  public Future<TrackedMessage> submit(String id, byte[] payload, String contentType, long timeoutMillis,
+      String traceparent) {
     if (stopped) {
       return Future.failedFuture(new RejectedException("producer is stopping", false, null));
     }
@@ -160,12 +200,14 @@ public final class Coordinator {
     if (tracker.isPending(id)) {
       return Future.failedFuture(new RejectedException("message " + id + " is already pending", true, null));
     }
-    TrackedMessage m = tracker.accept(id, payload, contentType, timeoutMillis);
+    MessageTracing.Submission traced = tracing.submission(id, traceparent);
+    TrackedMessage m = tracker.accept(id, payload, contentType, timeoutMillis, traced.root());
     int attempt = m.attempt();
-    return barrier.track(outbound.send(m.envelope(producerId, replyPartition)))
+    return barrier.track(outbound.send(m.envelope(producerId, replyPartition), m.trace()))
         .map(at -> {
           tracker.sendConfirmed(m, attempt, at);
           timer.arm(tracker.nextDeadline());
+          traced.accepted();
           return m;
         })
         .recover(err -> {
@@ -174,8 +216,10 @@ public final class Coordinator {
           }
           if (m.state() == MessageState.ACKED) {
             // The record did land and B already answered; the producer's error was about the acknowledgement.
+            traced.accepted();
             return Future.succeededFuture(m);
           }
+          traced.rejected(err);
           return Future.failedFuture(new RejectedException("could not write to Kafka: " + err.getMessage(), false,
               err));
         });
@@ -371,7 +415,7 @@ public final class Coordinator {
             // An ACK (or a NACK) came while the payload was read: this attempt is no longer wanted.
             return Future.<Position>succeededFuture(null);
           }
-          return barrier.track(outbound.send(m.envelope(producerId, replyPartition, bytes)));
+          return barrier.track(outbound.send(m.envelope(producerId, replyPartition, bytes), m.trace()));
         })
         .onComplete(ar -> {
           writesInFlight--;
@@ -433,7 +477,7 @@ public final class Coordinator {
   private void writeDeadLetter(TrackedMessage m, int droppedBytes) {
     writesInFlight++;
     letter(m, droppedBytes)
-        .compose(letter -> barrier.track(outbound.deadLetter(letter.envelope(), letter.reason()))
+        .compose(letter -> barrier.track(outbound.deadLetter(letter.envelope(), letter.reason(), m.trace()))
             .recover(err -> Future.failedFuture(err instanceof TooLargeException
                 && letter.envelope().payload().length > 0 ? new DropPayload(letter.envelope().payload().length, err)
                 : err)))
