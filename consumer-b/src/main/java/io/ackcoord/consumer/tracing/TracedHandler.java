@@ -17,6 +17,7 @@ import io.ackcoord.consumer.HandlerSetup;
 import io.ackcoord.consumer.IncomingMessage;
 import io.ackcoord.consumer.MessageHandler;
 import io.ackcoord.consumer.pipeline.Delivery;
+import io.ackcoord.logging.MessageFields;
 import io.ackcoord.tracing.TraceRoot;
 import io.ackcoord.tracing.Tracing;
 import io.opentelemetry.api.trace.Span;
@@ -28,6 +29,7 @@ import io.opentelemetry.context.Scope;
 import io.vertx.core.Future;
 import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.MDC;
 
 /**
  * B5 Permit and process, traced: each handler call runs inside a {@code process <topic 1>} span (CONSUMER) whose
@@ -78,7 +80,9 @@ public final class TracedHandler implements MessageHandler {
         .setAttribute(PRODUCER, message.producerId())
         .startSpan();
     Future<Void> result;
-    try (Scope ignored = span.makeCurrent()) {
+    // The handler's own log lines while it runs here carry the trace id (a JSON log's traceId field).
+    try (Scope ignored = span.makeCurrent();
+        MDC.MDCCloseable mdc = MDC.putCloseable(MessageFields.TRACE_ID, root.traceId())) {
       result = delegate.handle(message);
     } catch (RuntimeException | Error e) {
       end(span, e);

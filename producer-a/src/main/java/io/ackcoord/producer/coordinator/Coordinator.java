@@ -1,5 +1,6 @@
 package io.ackcoord.producer.coordinator;
 
+import io.ackcoord.logging.MessageFields;
 import io.ackcoord.producer.ledger.CheckpointSource;
 import io.ackcoord.producer.ledger.LedgerEntry;
 import io.ackcoord.producer.ledger.Position;
@@ -29,6 +30,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * Carries out what {@link MessageTracker} decides: sends and re-sends through {@link Outbound}, keeps the one
@@ -428,8 +430,8 @@ public final class Coordinator {
               writeDeadLetter(m);
             }
           } else {
-            LOG.warn("Re-send of {} (attempt {}) failed, will retry: {}", SafeText.forLog(m.id()), attempt,
-                ar.cause().getMessage());
+            about(LOG.atWarn(), m).log("Re-send of {} (attempt {}) failed, will retry: {}", SafeText.forLog(m.id()),
+                attempt, ar.cause().getMessage());
             tracker.sendFailed(m, attempt, ar.cause().getMessage());
           }
           timer.arm(tracker.nextDeadline());
@@ -465,7 +467,7 @@ public final class Coordinator {
 
   // A dead letter must not be lost either: retry the write until the broker has it, then tell the caller.
   private void writeDeadLetter(TrackedMessage m) {
-    LOG.warn("Dead-lettering {} after {} attempt(s): {}", SafeText.forLog(m.id()), m.attempt(),
+    about(LOG.atWarn(), m).log("Dead-lettering {} after {} attempt(s): {}", SafeText.forLog(m.id()), m.attempt(),
         SafeText.forLog(m.reason()));
     writeDeadLetter(m, -1);
   }
@@ -512,9 +514,15 @@ public final class Coordinator {
     // would retry forever, so the dead letter goes without its payload, its size said in the reason.
     int next = cause instanceof DropPayload drop ? drop.bytes : droppedBytes;
     long delay = next == droppedBytes ? Math.max(1000, tracker.policy().retryDelayFor(1, 0.5)) : 1;
-    LOG.warn("Dead-letter write of {} failed, retrying in {} ms{}: {}", SafeText.forLog(m.id()), delay,
-        next == droppedBytes ? "" : " without its payload", cause.getMessage());
+    about(LOG.atWarn(), m).log("Dead-letter write of {} failed, retrying in {} ms{}: {}", SafeText.forLog(m.id()),
+        delay, next == droppedBytes ? "" : " without its payload", cause.getMessage());
     scheduler.schedule(delay, () -> writeDeadLetter(m, next));
+  }
+
+  // A line about one message carries its fields, and its trace id with tracing on, for the JSON log format.
+  private LoggingEventBuilder about(LoggingEventBuilder event, TrackedMessage m) {
+    return MessageFields.trace(MessageFields.of(event, SafeText.forLog(m.id()), m.attempt(), producerId, null),
+        m.trace());
   }
 
   private void notifyWaiters(TrackedMessage m) {

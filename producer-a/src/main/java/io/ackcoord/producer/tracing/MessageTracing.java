@@ -24,28 +24,17 @@ public interface MessageTracing extends TrackerListener {
   interface Submission {
 
     /** No span: tracing off. */
-    Submission NONE = new Submission() {
-      @Override
-      public TraceRoot root() {
-        return null;
-      }
-
-      @Override
-      public void accepted() {
-      }
-
-      @Override
-      public void rejected(Throwable cause) {
-      }
-    };
+    Submission NONE = () -> null;
 
     /** The message's trace: every later span of it has this span as its parent; {@code null} when off. */
     TraceRoot root();
 
     /** The first attempt is durable in topic 1 (A2): the caller hears 202; the span ends. */
-    void accepted();
+    default void accepted() {
+    }
 
     /** Nothing was accepted: the span ends with the error. */
-    void rejected(Throwable cause);
+    default void rejected(Throwable cause) {
+    }
   }
 }
