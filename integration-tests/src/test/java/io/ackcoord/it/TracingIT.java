@@ -22,6 +22,7 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -131,7 +132,7 @@ class TracingIT extends AckLoopTest {
   }
 
   @Test
-  @DisplayName("a dead-lettered message's trace ends with a dead-letter span carrying the reason")
+  @DisplayName("a dead-lettered message's trace ends with a dead-letter span carrying the reason; a redrive joins it")
   void deadLetter(Vertx vertx, KafkaBroker broker, TestInfo info) {
     AckLoop loop = tracedLoop(vertx, broker, info, new HeldHandler(otel.getTracer("test-handler")));
 
@@ -152,6 +153,14 @@ class TracingIT extends AckLoopTest {
     assertThat(processing.getTraceId()).isEqualTo(submission.getTraceId());
     assertThat(processing.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
     assertThat(GlobalOpenTelemetry.isSet()).as("A and B do not install a global instance").isFalse();
+
+    // A redrive continues the message's trace: the dead letter carries it, the new submission is its child.
+    assertThat(loop.call(HttpMethod.POST, "/api/dead-letters/" + id + "/redrive", "{}", Map.of()).statusCode())
+        .isEqualTo(202);
+    await().atMost(Duration.ofSeconds(20)).until(() -> named("send " + loop.topics.deadLetters()).size() == 2);
+    assertThat(named("create " + loop.topics.messages())).hasSize(2)
+        .allMatch(s -> s.getTraceId().equals(submission.getTraceId()))
+        .anyMatch(s -> s.getParentSpanId().equals(submission.getSpanId()));
   }
 
   private List<SpanData> named(String name) {
