@@ -121,7 +121,7 @@ public class ConsumerVerticle extends VerticleBase {
           MessageHandler handler = tracing.enabled()
               ? new TracedHandler(loaded.handler(), tracing, o.groupId(), o.instanceId()) : loaded.handler();
           return ConsumerRuntime.start(vertx, o, handler, clock, dedupeFactory, this::undeployFenced)
-              .onFailure(err -> tracing.close());
+              .onFailure(err -> tracing.close(vertx));
         })
         .onSuccess(r -> runtime = r);
   }
@@ -135,7 +135,7 @@ public class ConsumerVerticle extends VerticleBase {
   public Future<?> stop() {
     ConsumerRuntime running = runtime;
     // A start-up that failed has closed what it opened; spans of the last moments are exported after the rest.
-    return running == null ? Future.succeededFuture() : running.stop().eventually(tracing::close);
+    return running == null ? Future.succeededFuture() : running.stop().eventually(() -> tracing.close(vertx));
   }
 
   /** B's counters; safe to read from any thread. */

@@ -71,7 +71,7 @@ public class ProducerVerticle extends VerticleBase {
           tracing = openTelemetry != null ? Tracing.using(openTelemetry)
               : Tracing.open(options.tracing(), "ackcoord-a", System.getenv());
           return ProducerRuntime.start(vertx, loader, options, clock, tracing)
-              .onFailure(err -> tracing.close());
+              .onFailure(err -> tracing.close(vertx));
         })
         .onSuccess(r -> runtime = r);
   }
@@ -84,7 +84,7 @@ public class ProducerVerticle extends VerticleBase {
     }
     ProducerOptions options = r.options();
     // Spans of the last moments are exported once A's parts are closed.
-    return r.close(Deadline.in(clock, options.shutdownTimeoutMillis())).eventually(tracing::close).onComplete(ar -> {
+    return r.close(Deadline.in(clock, options.shutdownTimeoutMillis())).eventually(() -> tracing.close(vertx)).onComplete(ar -> {
       int pending = r.pendingCount();
       LOG.info("Producer A '{}' stopped{}", options.producerId(), pending < 0 ? ""
           : ": " + pending + " message(s) left pending in the ledger for the next start");

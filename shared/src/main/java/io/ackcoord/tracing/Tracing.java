@@ -4,8 +4,10 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -23,6 +25,9 @@ public final class Tracing {
   private static final Logger LOG = LoggerFactory.getLogger(Tracing.class);
   /** Instrumentation scope of every span ackcoord makes. */
   public static final String SCOPE = "io.ackcoord";
+
+  /** The longest {@link #close} waits for the last spans to be exported. */
+  public static final long CLOSE_TIMEOUT_MS = 5_000;
 
   /** Tracing off: no SDK, no spans, nothing to close. */
   public static final Tracing OFF = new Tracing(OpenTelemetry.noop(), null, false);
@@ -112,15 +117,26 @@ public final class Tracing {
   }
 
   /**
-   * Exports what is buffered and shuts the SDK down, if this class built it; completes when done, without blocking
-   * the caller's thread.
+   * Exports what is buffered and shuts the SDK down, if this class built it; completes on {@code vertx}'s context when
+   * done, or after {@link #CLOSE_TIMEOUT_MS} at most, without blocking: a collector that does not answer must not
+   * hold A's or B's stop (the spans it did not take are dropped).
    */
-  public Future<Void> close() {
+  public Future<Void> close(Vertx vertx) {
+    return close(vertx, CLOSE_TIMEOUT_MS);
+  }
+
+  Future<Void> close(Vertx vertx, long maxMillis) {
     if (owned == null) {
       return Future.succeededFuture();
     }
+    Context context = vertx.getOrCreateContext();
     Promise<Void> closed = Promise.promise();
-    owned.shutdown().whenComplete(closed::tryComplete);
+    long timer = vertx.setTimer(maxMillis, id -> closed.tryComplete());
+    // Completes on the exporter's thread: back to the context before anyone is told.
+    owned.shutdown().whenComplete(() -> context.runOnContext(v -> {
+      vertx.cancelTimer(timer);
+      closed.tryComplete();
+    }));
     return closed.future();
   }
 }
