@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ackcoord.config.ConfigDef;
 import io.ackcoord.config.ConfigException;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.assertj.core.api.Assertions;
@@ -36,6 +39,27 @@ class TracingTest {
       assertThat(on.tracer().spanBuilder("y").startSpan().getSpanContext().isSampled()).isTrue();
       // The span cannot be exported (nothing listens): the close gives up after its bound.
       on.close(vertx, 200).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } finally {
+      vertx.close();
+    }
+  }
+
+  @Test
+  @DisplayName("spans are exported over OTLP/HTTP as protobuf, as service OTEL_SERVICE_NAME or the default name")
+  void exportsOtlpHttp() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      CompletableFuture<String> received = new CompletableFuture<>();
+      HttpServer server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+        received.complete(req.method() + " " + req.path() + " " + req.getHeader("Content-Type") + " "
+            + body.toString(StandardCharsets.ISO_8859_1).contains("ackcoord-b"));
+        req.response().putHeader("Content-Type", "application/x-protobuf").end();
+      })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      Tracing on = Tracing.open(new TracingSettings("http://127.0.0.1:" + server.actualPort(), ""), "ackcoord-b",
+          Map.of());
+      on.tracer().spanBuilder("x").startSpan().end();
+      on.close(vertx).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(received.get(5, TimeUnit.SECONDS)).isEqualTo("POST /v1/traces application/x-protobuf true");
     } finally {
       vertx.close();
     }
