@@ -32,6 +32,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 
 /**
  * Issue 16 item 1: one trace per message across every attempt, A → topic 1 → B → handler → reply → A, with A and B
@@ -129,6 +132,20 @@ class TracingIT extends AckLoopTest {
     JsonObject detail = loop.message(id).bodyAsJsonObject();
     assertThat(detail.getString("traceId")).isEqualTo(CALLER_TRACE);
     assertThat(detail.getString("traceUrl")).isEqualTo("http://traces.test/trace/" + CALLER_TRACE);
+
+    // The page's message history links the trace (its re-sends put it in the recent list).
+    try (HeadlessChromium browser = HeadlessChromium.start(1400, 1400)) {
+      WebDriver page = browser.driver();
+      page.get(loop.baseUrl() + "/");
+      await().atMost(Duration.ofSeconds(20)).until(() -> !page.findElements(By.cssSelector("#recent-body a.id"))
+          .isEmpty());
+      page.findElement(By.cssSelector("#recent-body a.id")).click();
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        WebElement link = page.findElement(By.cssSelector("#detail-summary a"));
+        assertThat(link.getText()).isEqualTo(CALLER_TRACE);
+        assertThat(link.getAttribute("href")).isEqualTo("http://traces.test/trace/" + CALLER_TRACE);
+      });
+    }
   }
 
   @Test
