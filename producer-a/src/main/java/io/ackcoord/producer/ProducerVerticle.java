@@ -84,11 +84,12 @@ public class ProducerVerticle extends VerticleBase {
     }
     ProducerOptions options = r.options();
     // Spans of the last moments are exported once A's parts are closed.
-    return r.close(Deadline.in(clock, options.shutdownTimeoutMillis())).eventually(() -> tracing.close(vertx)).onComplete(ar -> {
-      int pending = r.pendingCount();
-      LOG.info("Producer A '{}' stopped{}", options.producerId(), pending < 0 ? ""
-          : ": " + pending + " message(s) left pending in the ledger for the next start");
-    });
+    return r.close(Deadline.in(clock, options.shutdownTimeoutMillis())).eventually(() -> tracing.close(vertx))
+        .onComplete(ar -> {
+          int pending = r.pendingCount();
+          LOG.info("Producer A '{}' stopped{}", options.producerId(), pending < 0 ? ""
+              : ": " + pending + " message(s) left pending in the ledger for the next start");
+        });
   }
 
   /** The bound HTTP port (useful with {@code http.port} 0), or -1 when HTTP is off or A is not started. */

@@ -139,14 +139,14 @@ public final class HttpApi {
 
   private void submitItems(RoutingContext ctx, List<BatchRequest.Item> items) {
     List<Future<JsonObject>> results = new ArrayList<>(items.size());
+    String traceparent = ctx.request().getHeader(TraceRoot.HEADER);
     for (BatchRequest.Item item : items) {
       JsonObject result = new JsonObject().put("id", item.id());
       if (!item.valid()) {
         results.add(Future.succeededFuture(result.put("status", item.status()).put("error", item.error())));
         continue;
       }
-      results.add(coordinator.submit(item.id(), item.payload(), "application/json", item.timeoutMillis(),
-              ctx.request().getHeader(TraceRoot.HEADER))
+      results.add(coordinator.submit(item.id(), item.payload(), "application/json", item.timeoutMillis(), traceparent)
           .map(m -> result.put("status", 202))
           .otherwise(err -> result.put("status", err instanceof RejectedException r && r.conflict() ? 409 : 503)
               .put("error", err.getMessage())));

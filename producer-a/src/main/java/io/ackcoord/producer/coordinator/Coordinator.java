@@ -51,10 +51,7 @@ public final class Coordinator {
      */
     Future<Position> send(Envelope envelope);
 
-    /**
-     * {@link #send(Envelope)}, the record naming {@code trace} as its {@code traceparent} so B's spans join the
-     * message's trace; {@code null} writes none.
-     */
+    /** {@link #send(Envelope)} with {@code trace} as the record's {@code traceparent} ({@code null}: none). */
     default Future<Position> send(Envelope envelope, TraceRoot trace) {
       return send(envelope);
     }
@@ -144,10 +141,7 @@ public final class Coordinator {
         MessageTracing.NONE);
   }
 
-  /**
-   * A coordinator whose messages are traced by {@code tracing} ({@link MessageTracing#NONE}: not at all); it
-   * listens to {@code tracker} for attempts, replies and dead letters.
-   */
+  /** A coordinator whose messages {@code tracing} traces (it listens to {@code tracker}); NONE: not at all. */
   public Coordinator(MessageTracker tracker, Outbound outbound, WriteBarrier barrier, Scheduler scheduler,
       Clock clock, String producerId, int replyPartition, int burst, int maxPending, MessageTracing tracing) {
     this.tracker = tracker;
@@ -178,9 +172,8 @@ public final class Coordinator {
   }
 
   /**
-   * {@link #submit(String, byte[], String, long)} on behalf of a caller whose own trace context is
-   * {@code traceparent} (W3C; {@code null} or invalid: none): with tracing on, the message's submission span is a
-   * child of it, and every later span of the message joins that trace.
+   * {@link #submit(String, byte[], String, long)} for a caller whose W3C {@code traceparent} ({@code null}: none)
+   * is the parent of the message's spans, with tracing on.
    */
   public Future<TrackedMessage> submit(String id, byte[] payload, String contentType, long timeoutMillis,
       String traceparent) {

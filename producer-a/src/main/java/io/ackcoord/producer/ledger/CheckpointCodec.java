@@ -20,19 +20,19 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * Checkpoint records on the compacted ledger topic (decision 014). A checkpoint is written under one of two key sets,
  * alternately, so a crash while one is written leaves the other whole: its chunks, {@code <producerId>|~<set>.<n>},
- * then its head, {@code <producerId>|~<set>}. Message ids never contain {@code ~}, so no key of an older ledger
- * format collides.
+ * then its head, {@code <producerId>|~<set>}. Message ids never contain {@code ~}, so no key of an older ledger format
+ * collides.
  *
- * <p>Every value starts with the format version (1) and the checkpoint's sequence number; header
- * {@value #HEADER} = {@code 1} marks them. A chunk then holds a varint count and per entry: its id, the fields
- * {@link LedgerCodec} writes for every version, the secret (8 bytes), a varint that is {@code 0} followed by the
- * payload or the topic-1 partition plus one followed by the offset, the extension used so far, and the
- * dead-letter reason (nullable); a version-2 chunk, written when an entry of it has a trace, ends each entry with
- * a byte that is {@code 0}, or {@code 1} followed by the trace (trace id, 16 bytes; span id, 8; flags, 1). With
- * tracing off nothing changes: chunks stay version 1, which every earlier A reads. A head holds the chunk count,
- * the entry count, the receipt key (16 bytes), the reply offset plus one, the end offsets of topic 1 and of the dead-letter topic (a count, then partition and offset
- * per partition), and the wall time it was composed. The head also carries header {@value #PENDING} with the entry
- * count in decimal, so tools see how much is pending without decoding.
+ * <p>Every value starts with the format version (1) and the checkpoint's sequence number; header {@value #HEADER} =
+ * {@code 1} marks them. A chunk then holds a varint count and per entry: its id, the fields {@link LedgerCodec} writes
+ * for every version, the secret (8 bytes), a varint that is {@code 0} followed by the payload or the topic-1 partition
+ * plus one followed by the offset, the extension used so far, and the dead-letter reason (nullable); a version-2 chunk,
+ * written when an entry of it has a trace, ends each entry with a byte that is {@code 0}, or {@code 1} followed by the
+ * trace (trace id, 16 bytes; span id, 8; flags, 1). With tracing off nothing changes: chunks stay version 1, which
+ * every earlier A reads. A head holds the chunk count, the entry count, the receipt key (16 bytes), the reply offset
+ * plus one, the end offsets of topic 1 and of the dead-letter topic (a count, then partition and offset per partition),
+ * and the wall time it was composed. The head also carries header {@value #PENDING} with the entry count in decimal, so
+ * tools see how much is pending without decoding.
  */
 public final class CheckpointCodec {
 
