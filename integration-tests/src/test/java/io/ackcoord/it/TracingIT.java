@@ -22,6 +22,7 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -149,16 +150,25 @@ class TracingIT extends AckLoopTest {
   }
 
   @Test
-  @DisplayName("a dead-lettered message's trace ends with a dead-letter span carrying the reason; a redrive joins it")
+  @DisplayName("a dead-lettered message's trace ends with a dead-letter span carrying the reason; an event-bus "
+      + "caller's traceparent is its parent; a redrive joins the trace")
   void deadLetter(Vertx vertx, KafkaBroker broker, TestInfo info) {
     AckLoop loop = tracedLoop(vertx, broker, info, new HeldHandler(otel.getTracer("test-handler")));
 
-    String id = AckLoop.await(loop.post("\"fatal\"", Map.of())).bodyAsJsonObject().getString("id");
-    await().atMost(Duration.ofSeconds(20)).until(() -> loop.stat("deadLettered") == 1
-        && named("send " + loop.topics.deadLetters()).size() == 1);
+    // Through the event bus this time, its traceparent header the parent.
+    String id = "fatal-1";
+    DeliveryOptions traced = new DeliveryOptions().setSendTimeout(20_000)
+        .addHeader("traceparent", "00-" + CALLER_TRACE + "-" + CALLER_SPAN + "-01");
+    Throwable failure = AckLoop.await(vertx.eventBus().request("ackcoord.producer.send",
+        new JsonObject().put("id", id).put("payload", "fatal"), traced).transform(ar -> Future.succeededFuture(
+        ar.cause())));
+    assertThat(failure).hasMessageStartingWith("non-retryable NACK");
+    await().atMost(Duration.ofSeconds(20)).until(() -> named("send " + loop.topics.deadLetters()).size() == 1);
 
     SpanData letter = one(named("send " + loop.topics.deadLetters()));
     SpanData submission = one(named("create " + loop.topics.messages()));
+    assertThat(submission.getTraceId()).isEqualTo(CALLER_TRACE);
+    assertThat(submission.getParentSpanId()).isEqualTo(CALLER_SPAN);
     assertThat(letter.getTraceId()).isEqualTo(submission.getTraceId());
     assertThat(letter.getParentSpanId()).isEqualTo(submission.getSpanId());
     assertThat(letter.getAttributes().get(MessagingAttributes.MESSAGE_ID)).isEqualTo(id);
