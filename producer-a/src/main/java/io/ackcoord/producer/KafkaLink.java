@@ -11,6 +11,7 @@ import io.ackcoord.producer.status.LatencyStats;
 import io.ackcoord.time.Clock;
 import io.ackcoord.time.Deadline;
 import io.ackcoord.tracing.Tracing;
+import io.ackcoord.tracing.TracingSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -202,8 +203,8 @@ final class KafkaLink {
         .put("config", options.config().toJson());
   }
 
-  // Only the retry policy is live: it applies to timers armed after the change. Other keys need a restart; the log
-  // and the status say which.
+  // Only the retry policy is live (it applies to timers armed after the change), and the status page's trace link.
+  // Other keys need a restart; the log and the status say which.
   void reload(Config config, String file) {
     ProducerOptions next;
     try {
@@ -221,6 +222,7 @@ final class KafkaLink {
     List<String> needRestart = changed.stream()
         .filter(k -> !k.startsWith("ack.timeout") && !k.startsWith("retry.") && !k.startsWith("ack.extension")
             || k.equals(ProducerOptions.MIN_TIMEOUT)) // the doors read it when they open
+        .filter(k -> !k.equals(TracingSettings.UI_URL))
         .toList();
     Pipeline p = pipeline;
     if (p != null) {
