@@ -8,13 +8,21 @@ import io.opentelemetry.api.common.AttributeKey;
  */
 public final class MessagingAttributes {
 
+  /** Always {@value #KAFKA}. */
   public static final AttributeKey<String> SYSTEM = AttributeKey.stringKey("messaging.system");
+  /** The topic a span sends to or processes from. */
   public static final AttributeKey<String> DESTINATION = AttributeKey.stringKey("messaging.destination.name");
+  /** {@code create} (the submission), {@code send} or {@code process}. */
   public static final AttributeKey<String> OPERATION_TYPE = AttributeKey.stringKey("messaging.operation.type");
+  /** The same as {@link #OPERATION_TYPE}: ackcoord names no operations of its own. */
   public static final AttributeKey<String> OPERATION_NAME = AttributeKey.stringKey("messaging.operation.name");
+  /** The message id, the same across attempts. */
   public static final AttributeKey<String> MESSAGE_ID = AttributeKey.stringKey("messaging.message.id");
+  /** B's consumer group. */
   public static final AttributeKey<String> CONSUMER_GROUP = AttributeKey.stringKey("messaging.consumer.group.name");
-  public static final AttributeKey<Long> PARTITION = AttributeKey.longKey("messaging.destination.partition.id");
+  /** The topic-1 partition B read the record from (a string, as the conventions define it). */
+  public static final AttributeKey<String> PARTITION = AttributeKey.stringKey("messaging.destination.partition.id");
+  /** The record's offset in that partition. */
   public static final AttributeKey<Long> OFFSET = AttributeKey.longKey("messaging.kafka.offset");
   /** The attempt a span is about, from 1. */
   public static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("ackcoord.attempt");

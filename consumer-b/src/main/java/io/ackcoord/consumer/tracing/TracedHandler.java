@@ -45,6 +45,12 @@ public final class TracedHandler implements MessageHandler {
   private final String group;
   private final String consumerId;
 
+  /**
+   * @param delegate   the handler B runs
+   * @param tracing    an enabled {@link Tracing}
+   * @param group      B's consumer group, on each span as {@code messaging.consumer.group.name}
+   * @param consumerId this B, on each span as {@code ackcoord.consumer.id}
+   */
   public TracedHandler(MessageHandler delegate, Tracing tracing, String group, String consumerId) {
     this.delegate = delegate;
     this.tracer = tracing.tracer();
@@ -73,7 +79,7 @@ public final class TracedHandler implements MessageHandler {
         .setAttribute(OPERATION_NAME, "process")
         .setAttribute(MESSAGE_ID, message.id())
         .setAttribute(ATTEMPT, (long) message.attempt())
-        .setAttribute(PARTITION, (long) message.partition())
+        .setAttribute(PARTITION, Integer.toString(message.partition()))
         .setAttribute(OFFSET, message.offset())
         .setAttribute(CONSUMER_GROUP, group)
         .setAttribute(CONSUMER, consumerId)

@@ -62,6 +62,12 @@ public final class SpanTracing implements MessageTracing {
   private final String replies;
   private final String deadLetters;
 
+  /**
+   * @param tracing    an enabled {@link Tracing}: its tracer makes the spans, its propagator reads a caller's
+   *                   {@code traceparent}
+   * @param topics     the topics the spans name as their destinations
+   * @param producerId this A, on every span as {@code ackcoord.producer.id}
+   */
   public SpanTracing(Tracing tracing, TopicNames topics, String producerId) {
     this.tracer = tracing.tracer();
     this.propagator = tracing.openTelemetry().getPropagators().getTextMapPropagator();
