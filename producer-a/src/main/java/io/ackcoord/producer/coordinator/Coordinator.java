@@ -259,7 +259,9 @@ public final class Coordinator {
     int end = Math.min(recovered.size(), from + RESTORE_SLICE);
     int restored = restoredSoFar;
     for (int i = from; i < end; i++) {
-      TrackedMessage m = tracker.restore(recovered.get(i));
+      // Tracing off: restored traces are dropped, so this A's checkpoints are what a build without tracing reads.
+      LedgerEntry e = recovered.get(i);
+      TrackedMessage m = tracker.restore(tracing == MessageTracing.NONE ? e.withoutTrace() : e);
       if (m != null) {
         restored++;
         if (m.state() == MessageState.DEAD_LETTERED) {

@@ -57,6 +57,12 @@ public record LedgerEntry(
         payload, secret, position, extendedMillis, deadLetterReason, null);
   }
 
+  /** This entry without its trace. */
+  public LedgerEntry withoutTrace() {
+    return trace == null ? this : new LedgerEntry(id, producerId, attempt, acceptedAtMillis, sentAtMillis,
+        baseTimeoutMillis, deadlineMillis, contentType, payload, secret, position, extendedMillis, deadLetterReason);
+  }
+
   /** A pending message's entry, without extension. */
   public LedgerEntry(String id, String producerId, int attempt, long acceptedAtMillis, long sentAtMillis,
       long baseTimeoutMillis, long deadlineMillis, String contentType, byte[] payload, long secret,
