@@ -83,6 +83,16 @@
     return a;
   }
 
+  // The trace id, linked to the trace UI when A has one configured (tracing.ui.url, an http(s) URL A checked).
+  function traceLink(traceId, url) {
+    if (!url) return el('span', traceId, 'mono');
+    const a = el('a', traceId, 'mono');
+    a.href = url;
+    a.target = '_blank';
+    a.rel = 'noopener noreferrer';
+    return a;
+  }
+
   function cell(child, cls) {
     const td = el('td', null, cls);
     if (child instanceof Node) td.appendChild(child); else td.textContent = child === undefined ? '' : String(child);
@@ -513,7 +523,8 @@
           if (body.finishedAt) kv.push([body.state === 'ACKED' ? 'ACKed' : 'finished', clock(body.finishedAt)]);
           if (body.latencyMs !== undefined) kv.push(['send → final', dur(body.latencyMs)]);
           if (body.reason) kv.push(['reason', body.reason]);
-          summary.replaceChildren(...kv.map(([k, v]) => row([el('th', k), el('td', v)])));
+          if (body.traceId) kv.push(['trace', traceLink(body.traceId, body.traceUrl)]);
+          summary.replaceChildren(...kv.map(([k, v]) => row([el('th', k), cell(v)])));
           const pending = ['SENDING', 'AWAITING_REPLY', 'WAITING_RESEND'].includes(body.state);
           $('detail-cancel').hidden = !pending;
           $('detail-redrive').hidden = !(body.state === 'DEAD_LETTERED' || body.state === 'CANCELLED');

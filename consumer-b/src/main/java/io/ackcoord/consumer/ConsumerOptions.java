@@ -10,6 +10,7 @@ import io.ackcoord.config.Secret;
 import io.ackcoord.consumer.dedupe.ProcessedIds;
 import io.ackcoord.consumer.pipeline.HandlerLoader;
 import io.ackcoord.kafka.KafkaSettings;
+import io.ackcoord.tracing.TracingSettings;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -45,6 +46,7 @@ import java.util.Objects;
  * @param dedupeMarkerKey     {@code dedupe.marker.key}: signs processed markers; unset, every marker counts
  * @param mode                {@code consumer.mode}: a consumer group or a share group on topic 1
  * @param groupProtocol       {@code group.protocol}: the consumer group protocol of B's group consumer
+ * @param tracing             {@code tracing.*}: whether B's processing is traced (docs/operations.md#tracing)
  */
 public record ConsumerOptions(
     KafkaSettings kafka,
@@ -65,7 +67,8 @@ public record ConsumerOptions(
     long transactionMaxMillis,
     Secret dedupeMarkerKey,
     ConsumerMode mode,
-    GroupProtocol groupProtocol) {
+    GroupProtocol groupProtocol,
+    TracingSettings tracing) {
 
   public static final String GROUP_ID = "consumer.group.id";
   public static final String INSTANCE_ID = "consumer.instance.id";
@@ -105,6 +108,7 @@ public record ConsumerOptions(
     Objects.requireNonNull(guarantee, "guarantee");
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(groupProtocol, "groupProtocol");
+    tracing = tracing == null ? TracingSettings.OFF : tracing;
     handlerConfig = handlerConfig == null ? new JsonObject() : handlerConfig.copy();
   }
 
@@ -114,6 +118,7 @@ public record ConsumerOptions(
     KafkaSettings.define(def);
     HttpSettings.define(def, DEFAULT_HTTP_PORT);
     ConfigLoader.defineScanPeriod(def);
+    TracingSettings.define(def, false);
     return def
         .define(GROUP_ID, Type.STRING, DEFAULT_GROUP_ID, ConfigDef.matches("\\S+", "a non-empty name"),
             "Kafka consumer group shared by every B instance; topic 1's partitions are split among them.")
@@ -205,7 +210,8 @@ public record ConsumerOptions(
         c.getLong(TRANSACTION_MAX_MS),
         Secret.of(c.getString(DEDUPE_MARKER_KEY)),
         mode,
-        GroupProtocol.fromConfig(c.getString(GROUP_PROTOCOL)));
+        GroupProtocol.fromConfig(c.getString(GROUP_PROTOCOL)),
+        TracingSettings.from(c, false));
   }
 
   /** Parses raw JSON with {@link #definition()}: a shortcut for tests and tools. */

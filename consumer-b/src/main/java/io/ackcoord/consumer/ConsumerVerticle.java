@@ -8,7 +8,10 @@ import io.ackcoord.consumer.pipeline.BlockingHandlerAdapter;
 import io.ackcoord.consumer.pipeline.HandlerLoader;
 import io.ackcoord.consumer.runtime.ConsumerRuntime;
 import io.ackcoord.consumer.status.ConsumerStats;
+import io.ackcoord.consumer.tracing.TracedHandler;
 import io.ackcoord.time.Clock;
+import io.ackcoord.tracing.Tracing;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -53,6 +56,10 @@ public class ConsumerVerticle extends VerticleBase {
   private final MessageHandler givenHandler;
   private final Clock clock;
   private final BiFunction<Vertx, ConsumerOptions, DedupeStore> dedupeFactory;
+  /** The OpenTelemetry instance to trace with, or {@code null} to configure it from the options. */
+  private final OpenTelemetry openTelemetry;
+  /** Set by {@link #start}, closed by {@link #stop}. */
+  private Tracing tracing = Tracing.OFF;
   /** Set once, on the event loop, when start-up succeeded; read from any thread. */
   private volatile ConsumerRuntime runtime;
 
@@ -80,9 +87,20 @@ public class ConsumerVerticle extends VerticleBase {
    */
   public ConsumerVerticle(MessageHandler handler, Clock clock,
       BiFunction<Vertx, ConsumerOptions, DedupeStore> dedupeFactory) {
+    this(handler, clock, dedupeFactory, null);
+  }
+
+  /**
+   * B with every collaborator given, tracing through {@code openTelemetry}, which the caller owns and closes (tests
+   * pass an SDK with an in-memory exporter); {@code null} configures tracing from the options and {@code OTEL_*}
+   * variables (docs/operations.md#tracing).
+   */
+  public ConsumerVerticle(MessageHandler handler, Clock clock,
+      BiFunction<Vertx, ConsumerOptions, DedupeStore> dedupeFactory, OpenTelemetry openTelemetry) {
     this.givenHandler = handler;
     this.clock = Objects.requireNonNull(clock, "clock");
     this.dedupeFactory = Objects.requireNonNull(dedupeFactory, "dedupeFactory");
+    this.openTelemetry = openTelemetry;
   }
 
   /** The dedupe store B uses unless told otherwise: ids restored from {@code <prefix>processed}. */
@@ -95,8 +113,16 @@ public class ConsumerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     return loadOptions()
-        .compose(loaded -> ConsumerRuntime.start(vertx, loaded.options(), loaded.handler(), clock, dedupeFactory,
-            this::undeployFenced))
+        .compose(loaded -> {
+          ConsumerOptions o = loaded.options();
+          tracing = openTelemetry != null ? Tracing.using(openTelemetry)
+              : Tracing.open(o.tracing(), "ackcoord-b", System.getenv());
+          // Off, the handler runs as it is: no span, no lookup of the record's traceparent.
+          MessageHandler handler = tracing.enabled()
+              ? new TracedHandler(loaded.handler(), tracing, o.groupId(), o.instanceId()) : loaded.handler();
+          return ConsumerRuntime.start(vertx, o, handler, clock, dedupeFactory, this::undeployFenced)
+              .onFailure(err -> tracing.close(vertx));
+        })
         .onSuccess(r -> runtime = r);
   }
 
@@ -108,8 +134,8 @@ public class ConsumerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     ConsumerRuntime running = runtime;
-    // A start-up that failed has closed what it opened.
-    return running == null ? Future.succeededFuture() : running.stop();
+    // A start-up that failed has closed what it opened; spans of the last moments are exported after the rest.
+    return running == null ? Future.succeededFuture() : running.stop().eventually(() -> tracing.close(vertx));
   }
 
   /** B's counters; safe to read from any thread. */

@@ -7,6 +7,8 @@ import io.ackcoord.producer.ProducerVerticle;
 import io.ackcoord.testkit.KafkaBroker;
 import io.ackcoord.testkit.KafkaTestClients;
 import io.ackcoord.testkit.TestTopics;
+import io.ackcoord.time.Clock;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -50,6 +52,8 @@ final class AckLoop implements AutoCloseable {
   private volatile ProducerVerticle producer;
   /** Sent as {@code Authorization: Bearer} on every request to A once set. */
   private String token;
+  /** What the A and B deployed from now on trace with; {@code null}: as configured (off in tests). */
+  private OpenTelemetry openTelemetry;
 
   AckLoop(Vertx vertx, KafkaBroker broker, String testName) {
     this.vertx = vertx;
@@ -92,7 +96,7 @@ final class AckLoop implements AutoCloseable {
 
   /** Deploys A on another Vert.x instance (to stop it with that instance, as a crash of its process would). */
   String deployProducer(Vertx on, JsonObject overrides) {
-    ProducerVerticle a = new ProducerVerticle();
+    ProducerVerticle a = new ProducerVerticle(Clock.SYSTEM, openTelemetry);
     String id = await(on.deployVerticle(a, new DeploymentOptions().setConfig(producerConfig(overrides))));
     httpPort = a.httpPort();
     producer = a;
@@ -106,7 +110,7 @@ final class AckLoop implements AutoCloseable {
 
   /** Deploys B with {@code handler}, or with the default result-topic handler when {@code null}. */
   String deployConsumer(MessageHandler handler, JsonObject overrides) {
-    ConsumerVerticle b = handler == null ? new ConsumerVerticle() : new ConsumerVerticle(handler);
+    ConsumerVerticle b = new ConsumerVerticle(handler, Clock.SYSTEM, ConsumerVerticle::durableDedupe, openTelemetry);
     return await(vertx.deployVerticle(b, new DeploymentOptions().setConfig(consumerConfig(overrides))));
   }
 
@@ -181,6 +185,12 @@ final class AckLoop implements AutoCloseable {
       return await(request.send());
     }
     return await(request.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(json)));
+  }
+
+  /** The A and B deployed from now on trace through {@code openTelemetry} (the test closes it). */
+  AckLoop tracing(OpenTelemetry openTelemetry) {
+    this.openTelemetry = openTelemetry;
+    return this;
   }
 
   /** Sends {@code token} with every later request to A (for an A with {@code http.auth.token} set). */

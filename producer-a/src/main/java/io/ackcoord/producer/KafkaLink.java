@@ -10,6 +10,8 @@ import io.ackcoord.producer.coordinator.HeapGuard;
 import io.ackcoord.producer.status.LatencyStats;
 import io.ackcoord.time.Clock;
 import io.ackcoord.time.Deadline;
+import io.ackcoord.tracing.Tracing;
+import io.ackcoord.tracing.TracingSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -39,18 +41,20 @@ final class KafkaLink {
   private final LatencyStats latency = new LatencyStats();
   /** Where the pipeline mounts its routes once connected; {@code null} with HTTP off. */
   private final Router router;
+  private final Tracing tracing;
   private volatile ProducerOptions options;
   private volatile Pipeline pipeline;
   private String kafkaProblem = "connecting";
   private long retryTimer = -1;
   private boolean stopping;
 
-  KafkaLink(Vertx vertx, Clock clock, ProducerOptions options, HeapGuard heapGuard, Router router) {
+  KafkaLink(Vertx vertx, Clock clock, ProducerOptions options, HeapGuard heapGuard, Router router, Tracing tracing) {
     this.vertx = vertx;
     this.clock = clock;
     this.options = options;
     this.heapGuard = heapGuard;
     this.router = router;
+    this.tracing = tracing;
   }
 
   /**
@@ -63,7 +67,7 @@ final class KafkaLink {
 
   private Future<Void> connect(long nextRetryMs, boolean first, int httpPort) {
     ProducerOptions o = options;
-    return Pipeline.open(vertx, clock, () -> options, heapGuard, latency)
+    return Pipeline.open(vertx, clock, () -> options, heapGuard, latency, tracing)
         .compose(p -> {
           if (stopping) {
             // Stopped while connecting: nothing will close this pipeline but us.
@@ -199,8 +203,8 @@ final class KafkaLink {
         .put("config", options.config().toJson());
   }
 
-  // Only the retry policy is live: it applies to timers armed after the change. Other keys need a restart; the log
-  // and the status say which.
+  // Only the retry policy is live (it applies to timers armed after the change), and the status page's trace link.
+  // Other keys need a restart; the log and the status say which.
   void reload(Config config, String file) {
     ProducerOptions next;
     try {
@@ -218,6 +222,7 @@ final class KafkaLink {
     List<String> needRestart = changed.stream()
         .filter(k -> !k.startsWith("ack.timeout") && !k.startsWith("retry.") && !k.startsWith("ack.extension")
             || k.equals(ProducerOptions.MIN_TIMEOUT)) // the doors read it when they open
+        .filter(k -> !k.equals(TracingSettings.UI_URL))
         .toList();
     Pipeline p = pipeline;
     if (p != null) {

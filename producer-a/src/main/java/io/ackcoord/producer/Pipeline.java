@@ -30,11 +30,14 @@ import io.ackcoord.producer.status.RecentEvents;
 import io.ackcoord.producer.status.StatusPage;
 import io.ackcoord.producer.status.StatusService;
 import io.ackcoord.producer.timer.Scheduler;
+import io.ackcoord.producer.tracing.MessageTracing;
+import io.ackcoord.producer.tracing.SpanTracing;
 import io.ackcoord.producer.tracker.MessageTracker;
 import io.ackcoord.producer.tracker.MessageTracker.ReplyOutcome;
 import io.ackcoord.producer.tracker.TrackedMessage;
 import io.ackcoord.time.Clock;
 import io.ackcoord.time.Deadline;
+import io.ackcoord.tracing.Tracing;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -123,9 +126,10 @@ final class Pipeline {
    * @param options   the options now; {@link StatusService} reads them through the supplier, so a reload shows
    * @param heapGuard the admission check on memory, kept by the runtime across reconnects
    * @param latency   ACK latencies, kept by the runtime across reconnects
+   * @param tracing   what messages are traced with
    */
   static Future<Pipeline> open(Vertx vertx, Clock clock, Supplier<ProducerOptions> options, HeapGuard heapGuard,
-      LatencyStats latency) {
+      LatencyStats latency, Tracing tracing) {
     ProducerOptions o = options.get();
     Context context = vertx.getOrCreateContext();
     Opened opened = new Opened(context);
@@ -136,7 +140,7 @@ final class Pipeline {
           Map<String, Integer> partitions = topics.partitions();
           int ackPartitions = partitions.get(o.kafka().topics().acks());
           int replyPartition = o.replyPartition(ackPartitions);
-          return openCore(vertx, clock, o, heapGuard, latency, replyPartition, partitions, opened)
+          return openCore(vertx, clock, o, heapGuard, latency, replyPartition, partitions, opened, tracing)
               .compose(core -> {
                 Status status = status(vertx, clock, options, core, replyPartition, latency);
                 opened.add(d -> {
@@ -173,7 +177,7 @@ final class Pipeline {
   }
 
   private static Future<Core> openCore(Vertx vertx, Clock clock, ProducerOptions o, HeapGuard heapGuard,
-      LatencyStats latency, int replyPartition, Map<String, Integer> partitions, Opened opened) {
+      LatencyStats latency, int replyPartition, Map<String, Integer> partitions, Opened opened, Tracing tracing) {
     String name = "ackcoord-a-" + o.producerId();
     // One producer for topic 1, the ledger and dead letters: a 202 rests on its acks=all and idempotence.
     ClientConfig producerConfig = ClientConfig.producer(o.kafka(), name).durable()
@@ -206,7 +210,7 @@ final class Pipeline {
             opened.add(d -> admin.close());
             return KafkaClientFactory.consumer(vertx, replyConfig).map(consumer -> {
               Core core = wire(vertx, clock, o, heapGuard, latency, replyPartition, partitions, producer, admin,
-                  consumer, outbound, recoveryConfig);
+                  consumer, outbound, recoveryConfig, tracing);
               opened.add(d -> {
                 core.coordinator().stop();
                 core.ledger().stop();
@@ -241,7 +245,8 @@ final class Pipeline {
 
   private static Core wire(Vertx vertx, Clock clock, ProducerOptions o, HeapGuard heapGuard, LatencyStats latency,
       int replyPartition, Map<String, Integer> partitions, KafkaSender producer, KafkaAdminClient admin,
-      KafkaReadStream<String, byte[]> consumer, KafkaOutbound outbound, ClientConfig recoveryConfig) {
+      KafkaReadStream<String, byte[]> consumer, KafkaOutbound outbound, ClientConfig recoveryConfig,
+      Tracing tracing) {
     MessageTracker tracker = new MessageTracker(clock, o.retry(),
         () -> ThreadLocalRandom.current().nextDouble(), o.historySize());
     TopicNames topics = o.kafka().topics();
@@ -263,7 +268,8 @@ final class Pipeline {
       }
     };
     Coordinator coordinator = new Coordinator(tracker, outbound, barrier, scheduler, clock, o.producerId(),
-        replyPartition, o.burstSize(), o.maxPending());
+        replyPartition, o.burstSize(), o.maxPending(),
+        tracing.enabled() ? new SpanTracing(tracing, topics, o.producerId()) : MessageTracing.NONE);
     coordinator.admission(heapGuard);
     coordinator.onReplyResult(r -> {
       if (r.outcome() == ReplyOutcome.ACKED) {

@@ -8,6 +8,7 @@ import io.ackcoord.config.HttpSettings;
 import io.ackcoord.producer.api.TimeoutRule;
 import io.ackcoord.kafka.KafkaSettings;
 import io.ackcoord.producer.timer.RetryPolicy;
+import io.ackcoord.tracing.TracingSettings;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.utils.Utils;
 
@@ -77,6 +78,7 @@ public record ProducerOptions(
     KafkaSettings.define(def);
     HttpSettings.define(def, 8080);
     ConfigLoader.defineScanPeriod(def);
+    TracingSettings.define(def, true);
     return def
         .define(PRODUCER_ID, Type.STRING, "producer-a",
             ConfigDef.matches("[A-Za-z0-9._-]{1,100}", "1 to 100 of A-Z a-z 0-9 . _ -"),
@@ -159,6 +161,11 @@ public record ProducerOptions(
   /** The shortest interval between A's checkpoints. */
   long checkpointIntervalMillis() {
     return config.getLong(CHECKPOINT_INTERVAL);
+  }
+
+  /** Tracing: the OTLP endpoint that turns it on, the status page's link to a trace UI. */
+  public TracingSettings tracing() {
+    return TracingSettings.from(config, true);
   }
 
   /** The bounds on a caller's own timeout ({@value #MIN_TIMEOUT} up to a day); for A's own doors. */

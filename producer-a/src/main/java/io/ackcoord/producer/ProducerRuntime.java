@@ -10,6 +10,7 @@ import io.ackcoord.producer.coordinator.HeapGuard;
 import io.ackcoord.producer.status.StatusPage;
 import io.ackcoord.time.Clock;
 import io.ackcoord.time.Deadline;
+import io.ackcoord.tracing.Tracing;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -56,12 +57,14 @@ final class ProducerRuntime {
    * Fails only on what no retry can fix (a port in use, a configuration error), after closing what it opened.
    *
    * @param loader the loader {@code options} came from; the runtime owns it from now on and closes it
+   * @param tracing  what A's messages are traced with; the verticle closes it
    */
-  static Future<ProducerRuntime> start(Vertx vertx, ConfigLoader loader, ProducerOptions options, Clock clock) {
+  static Future<ProducerRuntime> start(Vertx vertx, ConfigLoader loader, ProducerOptions options, Clock clock,
+      Tracing tracing) {
     Context context = vertx.getOrCreateContext();
     HeapGuard heapGuard = HeapGuard.forThisJvm(options.heapLimit());
     Router router = options.http().enabled() ? Router.router(vertx) : null;
-    KafkaLink link = new KafkaLink(vertx, clock, options, heapGuard, router);
+    KafkaLink link = new KafkaLink(vertx, clock, options, heapGuard, router, tracing);
     Future<MessageConsumer<Object>> bus = new EventBusApi(link::coordinator, link::timeoutRule)
         .register(vertx, options.eventBusAddress());
     return bus

@@ -3,6 +3,8 @@ package io.ackcoord.producer;
 import io.ackcoord.config.ConfigLoader;
 import io.ackcoord.time.Clock;
 import io.ackcoord.time.Deadline;
+import io.ackcoord.tracing.Tracing;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.web.Route;
@@ -27,6 +29,10 @@ public class ProducerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ProducerVerticle.class);
 
   private final Clock clock;
+  /** The OpenTelemetry instance to trace with, or {@code null} to configure it from the options. */
+  private final OpenTelemetry openTelemetry;
+  /** Set by {@link #start}, closed by {@link #stop}. */
+  private Tracing tracing = Tracing.OFF;
   /** Set once by {@link #start}; read from other threads by {@link #ready}. */
   private volatile ProducerRuntime runtime;
 
@@ -37,7 +43,17 @@ public class ProducerVerticle extends VerticleBase {
 
   /** A verticle on the given clock. */
   public ProducerVerticle(Clock clock) {
+    this(clock, null);
+  }
+
+  /**
+   * A verticle on the given clock tracing through {@code openTelemetry}, which the caller owns and closes (tests
+   * pass an SDK with an in-memory exporter); {@code null} configures tracing from the options and
+   * {@code OTEL_*} variables (docs/operations.md#tracing).
+   */
+  public ProducerVerticle(Clock clock, OpenTelemetry openTelemetry) {
     this.clock = clock;
+    this.openTelemetry = openTelemetry;
   }
 
   @Override
@@ -51,7 +67,12 @@ public class ProducerVerticle extends VerticleBase {
     return loader.load()
         .map(ProducerOptions::from)
         .onFailure(err -> loader.close())
-        .compose(options -> ProducerRuntime.start(vertx, loader, options, clock))
+        .compose(options -> {
+          tracing = openTelemetry != null ? Tracing.using(openTelemetry)
+              : Tracing.open(options.tracing(), "ackcoord-a", System.getenv());
+          return ProducerRuntime.start(vertx, loader, options, clock, tracing)
+              .onFailure(err -> tracing.close(vertx));
+        })
         .onSuccess(r -> runtime = r);
   }
 
@@ -62,11 +83,13 @@ public class ProducerVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     ProducerOptions options = r.options();
-    return r.close(Deadline.in(clock, options.shutdownTimeoutMillis())).onComplete(ar -> {
-      int pending = r.pendingCount();
-      LOG.info("Producer A '{}' stopped{}", options.producerId(), pending < 0 ? ""
-          : ": " + pending + " message(s) left pending in the ledger for the next start");
-    });
+    // Spans of the last moments are exported once A's parts are closed.
+    return r.close(Deadline.in(clock, options.shutdownTimeoutMillis())).eventually(() -> tracing.close(vertx))
+        .onComplete(ar -> {
+          int pending = r.pendingCount();
+          LOG.info("Producer A '{}' stopped{}", options.producerId(), pending < 0 ? ""
+              : ": " + pending + " message(s) left pending in the ledger for the next start");
+        });
   }
 
   /** The bound HTTP port (useful with {@code http.port} 0), or -1 when HTTP is off or A is not started. */

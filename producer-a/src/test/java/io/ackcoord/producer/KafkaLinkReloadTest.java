@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ackcoord.config.HttpSettings;
 import io.ackcoord.producer.coordinator.HeapGuard;
 import io.ackcoord.time.ManualClock;
+import io.ackcoord.tracing.Tracing;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -21,7 +22,7 @@ class KafkaLinkReloadTest {
     ProducerOptions options = ProducerOptions.from(ProducerOptions.definition().parse(new JsonObject()));
     HeapGuard heap = HeapGuard.forThisJvm(options.heapLimit());
     try {
-      KafkaLink link = new KafkaLink(vertx, new ManualClock(), options, heap, null);
+      KafkaLink link = new KafkaLink(vertx, new ManualClock(), options, heap, null, Tracing.OFF);
       link.reload(ProducerOptions.definition().parse(new JsonObject().put(HttpSettings.HOST, "0.0.0.0")
           .put(ProducerOptions.ACK_TIMEOUT, 1234)), "conf/a.json");
       assertThat(link.options()).isSameAs(options);

@@ -17,7 +17,7 @@ import org.slf4j.event.KeyValuePair;
  * mapping: {@code @timestamp} (ISO-8601, UTC), {@code level}, {@code logger}, {@code thread},
  * {@code message}, {@code error} (the one-line {@link ThrowableSummary}; never a stack trace), then the event's
  * key-value pairs and MDC entries as fields of their own ({@link MessageFields}: {@code messageId},
- * {@code attempt}, {@code producer}, {@code consumer}; {@code traceId} once tracing exists).
+ * {@code attempt}, {@code producer}, {@code consumer}; {@code traceId} with tracing on).
  *
  * <p>Our own encoder rather than logback's {@code JsonEncoder}, which nests the MDC and the key-value pairs and
  * writes a throwable with its frames, or not at all; logstash-logback-encoder would add a dependency for the same

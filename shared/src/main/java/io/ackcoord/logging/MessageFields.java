@@ -1,5 +1,6 @@
 package io.ackcoord.logging;
 
+import io.ackcoord.tracing.TraceRoot;
 import org.slf4j.spi.LoggingEventBuilder;
 
 /**
@@ -21,7 +22,7 @@ public final class MessageFields {
   public static final String PRODUCER = "producer";
   /** B's {@code consumer.instance.id}. */
   public static final String CONSUMER = "consumer";
-  /** Reserved for the trace id once tracing exists (issue 16, item 1); nothing sets it yet. */
+  /** The message's trace id (32 hex digits), with tracing on (docs/operations.md#tracing). */
   public static final String TRACE_ID = "traceId";
 
   private MessageFields() {
@@ -42,5 +43,15 @@ public final class MessageFields {
       event.addKeyValue(CONSUMER, consumer);
     }
     return event;
+  }
+
+  /**
+   * Adds the message's trace id to {@code event}; nothing for {@code null} (tracing off, or a message accepted
+   * while it was).
+   *
+   * @return {@code event}
+   */
+  public static LoggingEventBuilder trace(LoggingEventBuilder event, TraceRoot trace) {
+    return trace == null ? event : event.addKeyValue(TRACE_ID, trace.traceId());
   }
 }

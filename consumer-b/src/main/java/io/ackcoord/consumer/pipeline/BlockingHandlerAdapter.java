@@ -4,10 +4,12 @@ import io.ackcoord.consumer.BlockingMessageHandler;
 import io.ackcoord.consumer.HandlerSetup;
 import io.ackcoord.consumer.IncomingMessage;
 import io.ackcoord.consumer.MessageHandler;
+import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,10 +40,14 @@ public final class BlockingHandlerAdapter implements MessageHandler {
 
   @Override
   public Future<Void> handle(IncomingMessage message) {
-    return vertx.executeBlocking(() -> {
+    Callable<Void> call = () -> {
       delegate.handle(message);
       return null;
-    }, false);
+    };
+    // With tracing on, B's processing span is current here: the worker thread gets it too, so the handler's own
+    // spans nest inside it. Off, the context is the root one and nothing is wrapped.
+    Context traced = Context.current();
+    return vertx.executeBlocking(traced == Context.root() ? call : traced.wrap(call), false);
   }
 
   @Override

@@ -5,12 +5,15 @@ import io.ackcoord.consumer.IncomingMessage;
 import io.ackcoord.consumer.dedupe.Fingerprinted;
 import io.ackcoord.consumer.dedupe.Fingerprints;
 import io.ackcoord.protocol.Envelope;
+import io.ackcoord.tracing.TraceRoot;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
 import java.util.function.LongFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * The {@link IncomingMessage} B hands to a handler: the envelope, the record's coordinates, the {@link Effects} of
@@ -24,6 +27,8 @@ public final class Delivery implements IncomingMessage, Fingerprinted {
   private final String topic;
   private final int partition;
   private final long offset;
+  // Read only by tracing, on demand: with tracing off nothing is parsed.
+  private final Headers headers;
   private final Context context;
   private final LongFunction<Future<Void>> sendInProgress;
   private final Effects effects;
@@ -38,6 +43,7 @@ public final class Delivery implements IncomingMessage, Fingerprinted {
     this.topic = record.topic();
     this.partition = record.partition();
     this.offset = record.offset();
+    this.headers = record.headers();
     this.context = context;
     this.sendInProgress = sendInProgress;
     this.effects = effects;
@@ -85,6 +91,15 @@ public final class Delivery implements IncomingMessage, Fingerprinted {
       }
     });
     return sent.future();
+  }
+
+  /**
+   * The trace A started for this message, from the record's {@code traceparent} header; {@code null} when it has
+   * none (A's tracing off) or an invalid one. Parsed on each call: only tracing asks.
+   */
+  public TraceRoot trace() {
+    Header h = headers.lastHeader(TraceRoot.HEADER);
+    return h == null ? null : TraceRoot.parse(h.value());
   }
 
   @Override

@@ -20,6 +20,7 @@ import io.ackcoord.protocol.EnvelopeCodec;
 import io.ackcoord.protocol.InvalidRecordException;
 import io.ackcoord.protocol.SafeText;
 import io.ackcoord.time.Clock;
+import io.ackcoord.tracing.TraceHeaders;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -175,7 +176,7 @@ public final class MessagePipeline {
       if (ar.failed() && OwnershipLostException.isCause(ar.cause())) {
         return Future.failedFuture(ar.cause());
       }
-      Outcome result = settle(envelope, ar);
+      Outcome result = settle(envelope, in, ar);
       return guarantee.settle(in, envelope, result, result.success(), effects).map(result);
     });
     done.onComplete(ar -> {
@@ -201,15 +202,17 @@ public final class MessagePipeline {
     }
   }
 
-  private Outcome settle(Envelope envelope, AsyncResult<Void> result) {
+  private Outcome settle(Envelope envelope, Inbound in, AsyncResult<Void> result) {
     if (result.succeeded()) {
       stats.processed.incrementAndGet();
       return Outcome.SUCCESS;
     }
     stats.handlerFailures.incrementAndGet();
     Outcome failure = Outcome.failure(result.cause());
-    about(LOG.atWarn(), envelope).log("Handler failed for {} ({}): {}", SafeText.forLog(envelope),
-        failure.retryable() ? "retryable" : "not retryable", SafeText.forLog(failure.reason()));
+    // The trace id, when A sent one, read only on this path: a failure is rare, the header lookup is not free.
+    MessageFields.trace(about(LOG.atWarn(), envelope), TraceHeaders.of(in.record()))
+        .log("Handler failed for {} ({}): {}", SafeText.forLog(envelope),
+            failure.retryable() ? "retryable" : "not retryable", SafeText.forLog(failure.reason()));
     return failure;
   }
 

@@ -5,6 +5,7 @@ import io.ackcoord.producer.coordinator.Coordinator.RejectedException;
 import io.ackcoord.producer.ids.MessageIds;
 import io.ackcoord.protocol.SafeText;
 import io.ackcoord.producer.tracker.MessageState;
+import io.ackcoord.tracing.TraceRoot;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -126,7 +127,7 @@ public final class EventBusApi {
       msg.fail(UNAVAILABLE, "not connected to Kafka yet");
       return;
     }
-    c.submit(messageId, payload, contentType, timeout)
+    c.submit(messageId, payload, contentType, timeout, msg.headers().get(TraceRoot.HEADER))
         .compose(m -> c.completion(messageId))
         .onSuccess(m -> {
           if (m.state() == MessageState.ACKED) {

@@ -6,6 +6,7 @@ import io.ackcoord.producer.coordinator.Coordinator;
 import io.ackcoord.producer.coordinator.Coordinator.RejectedException;
 import io.ackcoord.producer.ids.MessageIds;
 import io.ackcoord.protocol.SafeText;
+import io.ackcoord.tracing.TraceRoot;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -101,7 +102,8 @@ public final class HttpApi {
       }
     }
     String messageId = id;
-    coordinator.submit(messageId, payload, contentType, timeout)
+    // The caller's trace context, W3C: with tracing on, the message's spans join the caller's trace.
+    coordinator.submit(messageId, payload, contentType, timeout, ctx.request().getHeader(TraceRoot.HEADER))
         .onSuccess(m -> accepted(ctx, messageId))
         .onFailure(err -> {
           boolean conflict = err instanceof RejectedException r && r.conflict();
@@ -142,13 +144,14 @@ public final class HttpApi {
 
   private void submitItems(RoutingContext ctx, List<BatchRequest.Item> items) {
     List<Future<JsonObject>> results = new ArrayList<>(items.size());
+    String traceparent = ctx.request().getHeader(TraceRoot.HEADER);
     for (BatchRequest.Item item : items) {
       JsonObject result = new JsonObject().put("id", item.id());
       if (!item.valid()) {
         results.add(Future.succeededFuture(result.put("status", item.status()).put("error", item.error())));
         continue;
       }
-      results.add(coordinator.submit(item.id(), item.payload(), "application/json", item.timeoutMillis())
+      results.add(coordinator.submit(item.id(), item.payload(), "application/json", item.timeoutMillis(), traceparent)
           .map(m -> result.put("status", 202))
           .otherwise(err -> result.put("status", err instanceof RejectedException r && r.conflict() ? 409 : 503)
               .put("error", err.getMessage())));

@@ -183,7 +183,9 @@ public final class Redriver {
     } catch (IllegalArgumentException e) {
       timeout = 0; // outside today's bounds: A's ack.timeout.ms
     }
-    return coordinator.submit(letter.id(), letter.payload(), letter.contentType(), timeout)
+    // The redrive's spans join the message's trace: the dead letter's trace is the new submission's parent.
+    String traceparent = letter.trace() == null ? null : letter.trace().toString();
+    return coordinator.submit(letter.id(), letter.payload(), letter.contentType(), timeout, traceparent)
         .map(m -> {
           coordinator.tracker().note(letter.id(), "redriven by " + who + " from dead letter " + letter.where()
               + " (" + SafeText.clean(letter.reason(), 200) + ")");

@@ -1,11 +1,13 @@
 package io.ackcoord.producer.coordinator;
 
+import io.ackcoord.logging.MessageFields;
 import io.ackcoord.producer.ledger.CheckpointSource;
 import io.ackcoord.producer.ledger.LedgerEntry;
 import io.ackcoord.producer.ledger.Position;
 import io.ackcoord.producer.ledger.WriteBarrier;
 import io.ackcoord.producer.timer.DeadlineTimer;
 import io.ackcoord.producer.timer.Scheduler;
+import io.ackcoord.producer.tracing.MessageTracing;
 import io.ackcoord.producer.tracker.MessageState;
 import io.ackcoord.producer.tracker.MessageTracker;
 import io.ackcoord.producer.tracker.MessageTracker.Due;
@@ -16,6 +18,7 @@ import io.ackcoord.protocol.Reply;
 import io.ackcoord.protocol.SafeText;
 import io.ackcoord.time.Clock;
 import io.ackcoord.time.Throttle;
+import io.ackcoord.tracing.TraceRoot;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
@@ -27,6 +30,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * Carries out what {@link MessageTracker} decides: sends and re-sends through {@link Outbound}, keeps the one
@@ -47,6 +51,11 @@ public final class Coordinator {
      */
     Future<Position> send(Envelope envelope);
 
+    /** {@link #send(Envelope)} with {@code trace} as the record's {@code traceparent} ({@code null}: none). */
+    default Future<Position> send(Envelope envelope, TraceRoot trace) {
+      return send(envelope);
+    }
+
     /**
      * Reads the payload of message {@code id} back from its record in topic 1 at {@code at}, for a re-send or a dead
      * letter. Fails with {@link PayloadGoneException} when that record can no longer be read (deleted by retention,
@@ -59,6 +68,11 @@ public final class Coordinator {
      * when that topic will never take a record this large.
      */
     Future<Void> deadLetter(Envelope envelope, String reason);
+
+    /** {@link #deadLetter(Envelope, String)}, naming {@code trace} as its {@code traceparent} ({@code null}: none). */
+    default Future<Void> deadLetter(Envelope envelope, String reason, TraceRoot trace) {
+      return deadLetter(envelope, reason);
+    }
   }
 
   /** The topic refuses the record for its size (its {@code max.message.bytes}); sending it again cannot help. */
@@ -104,6 +118,7 @@ public final class Coordinator {
   private final int replyPartition;
   private final int burst;
   private final int maxPending;
+  private final MessageTracing tracing;
   // Re-sends and dead-letter writes handed to Kafka and not yet answered: at most `burst`, so a backlog of overdue
   // timers is fed to the producer at the pace the broker takes it instead of piling up in its buffer.
   private int writesInFlight;
@@ -122,6 +137,13 @@ public final class Coordinator {
    */
   public Coordinator(MessageTracker tracker, Outbound outbound, WriteBarrier barrier, Scheduler scheduler,
       Clock clock, String producerId, int replyPartition, int burst, int maxPending) {
+    this(tracker, outbound, barrier, scheduler, clock, producerId, replyPartition, burst, maxPending,
+        MessageTracing.NONE);
+  }
+
+  /** A coordinator whose messages {@code tracing} traces (it listens to {@code tracker}); NONE: not at all. */
+  public Coordinator(MessageTracker tracker, Outbound outbound, WriteBarrier barrier, Scheduler scheduler,
+      Clock clock, String producerId, int replyPartition, int burst, int maxPending, MessageTracing tracing) {
     this.tracker = tracker;
     this.outbound = outbound;
     this.barrier = barrier;
@@ -133,6 +155,10 @@ public final class Coordinator {
     this.maxPending = maxPending;
     this.timer = new DeadlineTimer(scheduler, clock, this::onDue);
     this.forgedLog = new Throttle(clock, 60_000);
+    this.tracing = tracing;
+    if (tracing != MessageTracing.NONE) {
+      tracker.addListener(tracing);
+    }
   }
 
   /**
@@ -142,6 +168,15 @@ public final class Coordinator {
    * pending, or the write failed; then nothing was accepted.
    */
   public Future<TrackedMessage> submit(String id, byte[] payload, String contentType, long timeoutMillis) {
+    return submit(id, payload, contentType, timeoutMillis, null);
+  }
+
+  /**
+   * {@link #submit(String, byte[], String, long)} for a caller whose W3C {@code traceparent} ({@code null}: none)
+   * is the parent of the message's spans, with tracing on.
+   */
+  public Future<TrackedMessage> submit(String id, byte[] payload, String contentType, long timeoutMillis,
+      String traceparent) {
     if (stopped) {
       return Future.failedFuture(new RejectedException("producer is stopping", false, null));
     }
@@ -160,12 +195,14 @@ public final class Coordinator {
     if (tracker.isPending(id)) {
       return Future.failedFuture(new RejectedException("message " + id + " is already pending", true, null));
     }
-    TrackedMessage m = tracker.accept(id, payload, contentType, timeoutMillis);
+    MessageTracing.Submission traced = tracing.submission(id, traceparent);
+    TrackedMessage m = tracker.accept(id, payload, contentType, timeoutMillis, traced.root());
     int attempt = m.attempt();
-    return barrier.track(outbound.send(m.envelope(producerId, replyPartition)))
+    return barrier.track(outbound.send(m.envelope(producerId, replyPartition), m.trace()))
         .map(at -> {
           tracker.sendConfirmed(m, attempt, at);
           timer.arm(tracker.nextDeadline());
+          traced.accepted();
           return m;
         })
         .recover(err -> {
@@ -174,8 +211,10 @@ public final class Coordinator {
           }
           if (m.state() == MessageState.ACKED) {
             // The record did land and B already answered; the producer's error was about the acknowledgement.
+            traced.accepted();
             return Future.succeededFuture(m);
           }
+          traced.rejected(err);
           return Future.failedFuture(new RejectedException("could not write to Kafka: " + err.getMessage(), false,
               err));
         });
@@ -220,7 +259,9 @@ public final class Coordinator {
     int end = Math.min(recovered.size(), from + RESTORE_SLICE);
     int restored = restoredSoFar;
     for (int i = from; i < end; i++) {
-      TrackedMessage m = tracker.restore(recovered.get(i));
+      // Tracing off: restored traces are dropped, so this A's checkpoints are what a build without tracing reads.
+      LedgerEntry e = recovered.get(i);
+      TrackedMessage m = tracker.restore(tracing == MessageTracing.NONE ? e.withoutTrace() : e);
       if (m != null) {
         restored++;
         if (m.state() == MessageState.DEAD_LETTERED) {
@@ -371,7 +412,7 @@ public final class Coordinator {
             // An ACK (or a NACK) came while the payload was read: this attempt is no longer wanted.
             return Future.<Position>succeededFuture(null);
           }
-          return barrier.track(outbound.send(m.envelope(producerId, replyPartition, bytes)));
+          return barrier.track(outbound.send(m.envelope(producerId, replyPartition, bytes), m.trace()));
         })
         .onComplete(ar -> {
           writesInFlight--;
@@ -384,8 +425,8 @@ public final class Coordinator {
               writeDeadLetter(m);
             }
           } else {
-            LOG.warn("Re-send of {} (attempt {}) failed, will retry: {}", SafeText.forLog(m.id()), attempt,
-                ar.cause().getMessage());
+            about(LOG.atWarn(), m).log("Re-send of {} (attempt {}) failed, will retry: {}", SafeText.forLog(m.id()),
+                attempt, ar.cause().getMessage());
             tracker.sendFailed(m, attempt, ar.cause().getMessage());
           }
           timer.arm(tracker.nextDeadline());
@@ -421,7 +462,7 @@ public final class Coordinator {
 
   // A dead letter must not be lost either: retry the write until the broker has it, then tell the caller.
   private void writeDeadLetter(TrackedMessage m) {
-    LOG.warn("Dead-lettering {} after {} attempt(s): {}", SafeText.forLog(m.id()), m.attempt(),
+    about(LOG.atWarn(), m).log("Dead-lettering {} after {} attempt(s): {}", SafeText.forLog(m.id()), m.attempt(),
         SafeText.forLog(m.reason()));
     writeDeadLetter(m, -1);
   }
@@ -433,7 +474,7 @@ public final class Coordinator {
   private void writeDeadLetter(TrackedMessage m, int droppedBytes) {
     writesInFlight++;
     letter(m, droppedBytes)
-        .compose(letter -> barrier.track(outbound.deadLetter(letter.envelope(), letter.reason()))
+        .compose(letter -> barrier.track(outbound.deadLetter(letter.envelope(), letter.reason(), m.trace()))
             .recover(err -> Future.failedFuture(err instanceof TooLargeException
                 && letter.envelope().payload().length > 0 ? new DropPayload(letter.envelope().payload().length, err)
                 : err)))
@@ -468,9 +509,15 @@ public final class Coordinator {
     // would retry forever, so the dead letter goes without its payload, its size said in the reason.
     int next = cause instanceof DropPayload drop ? drop.bytes : droppedBytes;
     long delay = next == droppedBytes ? Math.max(1000, tracker.policy().retryDelayFor(1, 0.5)) : 1;
-    LOG.warn("Dead-letter write of {} failed, retrying in {} ms{}: {}", SafeText.forLog(m.id()), delay,
-        next == droppedBytes ? "" : " without its payload", cause.getMessage());
+    about(LOG.atWarn(), m).log("Dead-letter write of {} failed, retrying in {} ms{}: {}", SafeText.forLog(m.id()),
+        delay, next == droppedBytes ? "" : " without its payload", cause.getMessage());
     scheduler.schedule(delay, () -> writeDeadLetter(m, next));
+  }
+
+  // A line about one message carries its fields, and its trace id with tracing on, for the JSON log format.
+  private LoggingEventBuilder about(LoggingEventBuilder event, TrackedMessage m) {
+    return MessageFields.trace(MessageFields.of(event, SafeText.forLog(m.id()), m.attempt(), producerId, null),
+        m.trace());
   }
 
   private void notifyWaiters(TrackedMessage m) {

@@ -1,5 +1,7 @@
 package io.ackcoord.producer.coordinator;
 
+import io.ackcoord.tracing.TraceRoot;
+
 /**
  * One record of the dead-letter topic, as a redrive needs it: where it lies, the message's id and payload, what its
  * envelope said (producer, attempt, content type, the caller's timeout) and why it was given up on. Strings from
@@ -10,9 +12,16 @@ package io.ackcoord.producer.coordinator;
  * @param timeoutMillis the caller's first-attempt timeout ({@code ackcoord-timeout-ms}), 0 when absent
  * @param reason        {@code ackcoord-dead-letter-reason}, or {@code ""} when absent
  * @param payload       the record's value, never {@code null} (empty when it had none)
+ * @param trace         the message's trace, from the record's {@code traceparent}; {@code null} when it has none
  */
 public record DeadLetter(String id, int partition, long offset, long timestamp, String producerId, int attempt,
-    String reason, String contentType, long timeoutMillis, byte[] payload) {
+    String reason, String contentType, long timeoutMillis, byte[] payload, TraceRoot trace) {
+
+  /** A dead letter without a trace. */
+  public DeadLetter(String id, int partition, long offset, long timestamp, String producerId, int attempt,
+      String reason, String contentType, long timeoutMillis, byte[] payload) {
+    this(id, partition, offset, timestamp, producerId, attempt, reason, contentType, timeoutMillis, payload, null);
+  }
 
   // How Coordinator's letter() notes a dead letter written without its payload, at the end of the reason.
   private static final String DROPPED = "(payload of ";

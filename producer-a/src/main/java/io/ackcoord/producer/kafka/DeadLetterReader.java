@@ -6,6 +6,7 @@ import io.ackcoord.producer.coordinator.DeadLetterFilter;
 import io.ackcoord.producer.coordinator.DeadLetterSource;
 import io.ackcoord.protocol.EnvelopeCodec;
 import io.ackcoord.protocol.SafeText;
+import io.ackcoord.tracing.TraceHeaders;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -340,7 +341,7 @@ public final class DeadLetterReader implements DeadLetterSource {
     return new DeadLetter(r.key(), r.partition(), r.offset(), r.timestamp(), producer == null ? "" : producer,
         (int) number(EnvelopeCodec.optional(headers, EnvelopeCodec.ATTEMPT)), why, contentType,
         number(EnvelopeCodec.optional(headers, EnvelopeCodec.TIMEOUT_MS)),
-        r.value() == null ? new byte[0] : r.value());
+        r.value() == null ? new byte[0] : r.value(), TraceHeaders.of(r));
   }
 
   private static long number(String text) {

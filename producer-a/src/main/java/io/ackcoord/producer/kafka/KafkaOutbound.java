@@ -8,6 +8,8 @@ import io.ackcoord.producer.ledger.Position;
 import io.ackcoord.protocol.Envelope;
 import io.ackcoord.protocol.EnvelopeCodec;
 import io.ackcoord.protocol.PoisonRecord;
+import io.ackcoord.tracing.TraceHeaders;
+import io.ackcoord.tracing.TraceRoot;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -38,7 +40,14 @@ public final class KafkaOutbound implements Coordinator.Outbound {
 
   @Override
   public Future<Position> send(Envelope envelope) {
-    return producer.send(EnvelopeCodec.toRecord(topics.messages(), envelope))
+    return send(envelope, null);
+  }
+
+  @Override
+  public Future<Position> send(Envelope envelope, TraceRoot trace) {
+    ProducerRecord<String, byte[]> record = EnvelopeCodec.toRecord(topics.messages(), envelope);
+    TraceHeaders.put(record.headers(), trace);
+    return producer.send(record)
         // Without an offset (never with acks=all) A keeps the payload instead.
         .map(meta -> meta.hasOffset() ? new Position(meta.partition(), meta.offset()) : null);
   }
@@ -51,7 +60,14 @@ public final class KafkaOutbound implements Coordinator.Outbound {
   // Dead letters keep the readable version-1 headers: they are rare, and people read them with any Kafka tool.
   @Override
   public Future<Void> deadLetter(Envelope envelope, String reason) {
+    return deadLetter(envelope, reason, null);
+  }
+
+  // The traceparent lets a redrive continue the message's trace.
+  @Override
+  public Future<Void> deadLetter(Envelope envelope, String reason, TraceRoot trace) {
     ProducerRecord<String, byte[]> record = EnvelopeCodec.toReadableRecord(topics.deadLetters(), envelope);
+    TraceHeaders.put(record.headers(), trace);
     record.headers().add(DEAD_LETTER_REASON, reason.getBytes(StandardCharsets.UTF_8));
     long proof = Receipts.letterProof(envelope.receipt());
     if (proof != 0) {

@@ -9,6 +9,7 @@ import io.ackcoord.protocol.EnvelopeCodec;
 import io.ackcoord.protocol.InvalidRecordException;
 import io.ackcoord.protocol.SafeText;
 import io.ackcoord.time.Clock;
+import io.ackcoord.tracing.TraceHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.admin.KafkaAdminClient;
@@ -204,7 +205,7 @@ public final class KafkaLedger implements Ledger {
     lastSeq = head.seq();
     RecoveryMerge merge = new RecoveryMerge(producerId, receipts.copy(), timeouts, found.entries());
     long sent = scan(messages, messagePartitions, head.messageEnds(), deadline, (r, env) ->
-        merge.sent(env, new Position(r.partition(), r.offset())));
+        merge.sent(env, new Position(r.partition(), r.offset()), TraceHeaders.of(r)));
     long letters = scan(deadLetters, deadLetterPartitions, head.deadLetterEnds(), deadline, (r, env) ->
         merge.deadLettered(env.id(), env.producerId(), env.createdAtMillis(), env.attempt(), letterProof(r)));
     List<LedgerEntry> entries = merge.result();

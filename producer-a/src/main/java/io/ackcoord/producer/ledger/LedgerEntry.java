@@ -1,5 +1,6 @@
 package io.ackcoord.producer.ledger;
 
+import io.ackcoord.tracing.TraceRoot;
 import java.util.Objects;
 
 /**
@@ -22,6 +23,7 @@ import java.util.Objects;
  * @param extendedMillis    how far IN_PROGRESS replies have pushed the current attempt's deadline out so far
  * @param deadLetterReason  why the message was dead-lettered, for one whose dead letter was not durable yet (a restart
  *                          writes it); {@code null} for a pending message
+ * @param trace             the trace the message's spans join, or {@code null} (tracing off when it was accepted)
  */
 public record LedgerEntry(
     String id,
@@ -36,7 +38,8 @@ public record LedgerEntry(
     long secret,
     Position position,
     int extendedMillis,
-    String deadLetterReason) {
+    String deadLetterReason,
+    TraceRoot trace) {
 
   public LedgerEntry {
     Objects.requireNonNull(id, "id");
@@ -44,6 +47,20 @@ public record LedgerEntry(
     if ((payload == null) == (position == null)) {
       throw new IllegalArgumentException("a ledger entry carries either the payload or its position: " + id);
     }
+  }
+
+  /** An entry without a trace. */
+  public LedgerEntry(String id, String producerId, int attempt, long acceptedAtMillis, long sentAtMillis,
+      long baseTimeoutMillis, long deadlineMillis, String contentType, byte[] payload, long secret,
+      Position position, int extendedMillis, String deadLetterReason) {
+    this(id, producerId, attempt, acceptedAtMillis, sentAtMillis, baseTimeoutMillis, deadlineMillis, contentType,
+        payload, secret, position, extendedMillis, deadLetterReason, null);
+  }
+
+  /** This entry without its trace. */
+  public LedgerEntry withoutTrace() {
+    return trace == null ? this : new LedgerEntry(id, producerId, attempt, acceptedAtMillis, sentAtMillis,
+        baseTimeoutMillis, deadlineMillis, contentType, payload, secret, position, extendedMillis, deadLetterReason);
   }
 
   /** A pending message's entry, without extension. */

@@ -2,6 +2,7 @@ package io.ackcoord.producer.ledger;
 
 import io.ackcoord.producer.ids.Receipts;
 import io.ackcoord.protocol.Envelope;
+import io.ackcoord.tracing.TraceRoot;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -47,6 +48,14 @@ public final class RecoveryMerge {
    * it. Records of other producers, of older lives of an id, and without the right receipt are ignored.
    */
   public void sent(Envelope e, Position at) {
+    sent(e, at, null);
+  }
+
+  /**
+   * {@link #sent(Envelope, Position)}, with the trace the record's {@code traceparent} header names ({@code null}:
+   * none), which the message keeps.
+   */
+  public void sent(Envelope e, Position at, TraceRoot trace) {
     if (!producerId.equals(e.producerId())) {
       return;
     }
@@ -68,8 +77,10 @@ public final class RecoveryMerge {
       return;
     }
     long timeout = timeouts.timeoutFor(e.attempt(), e.timeoutMillis());
+    // The record's own header first; a record written with tracing off keeps what the checkpoint knew.
+    TraceRoot kept = trace != null ? trace : sameLife ? known.trace() : null;
     byId.put(e.id(), new LedgerEntry(e.id(), producerId, e.attempt(), e.createdAtMillis(), e.sentAtMillis(),
-        e.timeoutMillis(), e.sentAtMillis() + timeout, e.contentType(), null, secret, at));
+        e.timeoutMillis(), e.sentAtMillis() + timeout, e.contentType(), null, secret, at, 0, null, kept));
   }
 
   /**

@@ -7,6 +7,7 @@ import io.ackcoord.time.Clock;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.function.Function;
 
 /** The JSON shape of one message for the API: state, timing, every attempt, and what operators did to it. */
 final class MessageJson {
@@ -14,7 +15,11 @@ final class MessageJson {
   private MessageJson() {
   }
 
-  static JsonObject of(TrackedMessage m, List<OperatorNotes.Note> notes, Clock clock) {
+  /**
+   * @param traceLink a trace id's link in the configured trace UI, or {@code null} when none is configured
+   */
+  static JsonObject of(TrackedMessage m, List<OperatorNotes.Note> notes, Clock clock,
+      Function<String, String> traceLink) {
     JsonArray attempts = new JsonArray();
     for (Attempt a : m.attempts()) {
       JsonObject json = new JsonObject().put("attempt", a.number()).put("sentAt", a.sentAt())
@@ -41,6 +46,14 @@ final class MessageJson {
     }
     if (m.reason() != null) {
       json.put("reason", m.reason());
+    }
+    if (m.trace() != null) {
+      String traceId = m.trace().traceId();
+      json.put("traceId", traceId);
+      String link = traceLink.apply(traceId);
+      if (link != null) {
+        json.put("traceUrl", link);
+      }
     }
     if (!notes.isEmpty()) {
       JsonArray list = new JsonArray();

@@ -128,7 +128,7 @@ public final class StatusPage {
   private void message(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     tracker.find(id).ifPresentOrElse(
-        m -> json(ctx, 200, MessageJson.of(m, tracker.notes(id), clock)),
+        m -> json(ctx, 200, MessageJson.of(m, tracker.notes(id), clock, status::traceLink)),
         () -> json(ctx, 404, new JsonObject().put("error", "no message with id '" + id + "' (unknown, or "
             + "finished long enough ago to be forgotten; see history.max)")));
   }

@@ -76,6 +76,11 @@ public final class StatusService {
         .put("needRestart", new JsonArray(List.copyOf(needRestart)));
   }
 
+  /** Trace {@code traceId}'s link in the trace UI {@code tracing.ui.url} names, or {@code null} when it is unset. */
+  public String traceLink(String traceId) {
+    return options.get().tracing().uiLink(traceId);
+  }
+
   /** The {@code GET /api/status} document. */
   public JsonObject status() {
     MessageTracker tracker = coordinator.tracker();

@@ -7,6 +7,7 @@ import io.ackcoord.producer.timer.RetryPolicy;
 import io.ackcoord.producer.timer.TimerLateness;
 import io.ackcoord.protocol.Reply;
 import io.ackcoord.time.Clock;
+import io.ackcoord.tracing.TraceRoot;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -186,6 +187,15 @@ public final class MessageTracker {
    * @throws IllegalStateException if a message with this id is pending
    */
   public TrackedMessage accept(String id, byte[] payload, String contentType, long timeoutMillis) {
+    return accept(id, payload, contentType, timeoutMillis, null);
+  }
+
+  /**
+   * A1 Accept, with the trace the message's spans join ({@code null}: none).
+   *
+   * @throws IllegalStateException if a message with this id is pending
+   */
+  public TrackedMessage accept(String id, byte[] payload, String contentType, long timeoutMillis, TraceRoot trace) {
     if (pending.containsKey(id)) {
       throw new IllegalStateException("message " + id + " is already pending");
     }
@@ -197,6 +207,7 @@ public final class MessageTracker {
     long now = clock.wallMillis();
     TrackedMessage m = new TrackedMessage(id, payload, canonical(contentType), base, now,
         clock.monotonicMillis(), receipts.secretFor(id, now));
+    m.trace(trace);
     m.startAttempt(1, now);
     register(m);
     return m;
@@ -222,6 +233,7 @@ public final class MessageTracker {
       m.recordAt(e.position());
     }
     m.restored();
+    m.trace(e.trace());
     m.startAttempt(Math.max(1, e.attempt()), e.sentAtMillis());
     m.attemptRecovered();
     m.await(nowMono + Math.max(0, e.deadlineMillis() - nowWall));
@@ -263,7 +275,8 @@ public final class MessageTracker {
     byte[] payload = at != null ? null : m.payload() == null ? new byte[0] : m.payload();
     String reason = m.state() == MessageState.DEAD_LETTERED || m.state() == MessageState.CANCELLED ? m.reason() : null;
     return new LedgerEntry(m.id(), producerId, m.attempt(), m.acceptedAt(), sentAt, m.baseTimeoutMillis(),
-        deadline, m.contentType(), payload, m.secret(), at, reason == null ? m.extendedMillis() : 0, reason);
+        deadline, m.contentType(), payload, m.secret(), at, reason == null ? m.extendedMillis() : 0, reason,
+        m.trace());
   }
 
   /** Dead-lettered messages whose dead-letter record is not durable yet, oldest first. */
@@ -561,6 +574,7 @@ public final class MessageTracker {
   private void startResend(TrackedMessage m, int attempt) {
     boolean retry = attempt > m.attempt();
     String reason = m.attemptOutcome();
+    attemptEnded(m);
     m.startAttempt(attempt, clock.wallMillis());
     if (retry) {
       stats.retries++;
@@ -576,11 +590,19 @@ public final class MessageTracker {
   }
 
   private void finish(TrackedMessage m, MessageState state, String reason) {
+    attemptEnded(m);
     deadlines.cancel(m);
     m.finish(state, clock.wallMillis(), clock.monotonicMillis(), reason, ++finishSeq);
     pending.remove(m);
     pendingOrder.removed();
     remember(m);
+  }
+
+  // A plain loop: no lambda to allocate per attempt.
+  private void attemptEnded(TrackedMessage m) {
+    for (int i = 0; i < listeners.size(); i++) {
+      listeners.get(i).attemptEnded(m);
+    }
   }
 
   private String canonical(String contentType) {

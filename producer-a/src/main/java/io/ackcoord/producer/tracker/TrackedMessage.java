@@ -4,6 +4,7 @@ import io.ackcoord.producer.ids.Receipts;
 import io.ackcoord.producer.ledger.Position;
 import io.ackcoord.protocol.Envelope;
 import io.ackcoord.protocol.Reply;
+import io.ackcoord.tracing.TraceRoot;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -94,6 +95,8 @@ public final class TrackedMessage {
   private int timeoutMillis;
   private byte outcome = SENDING;
   private Rare rare;
+  // The trace every span of this message joins; null with tracing off (one reference, no object).
+  private TraceRoot trace;
 
   TrackedMessage(String id, byte[] payload, String contentType, long baseTimeoutMillis, long acceptedAtWall,
       long acceptedAtMonotonic, long secret) {
@@ -224,6 +227,18 @@ public final class TrackedMessage {
     return (flags & DEAD_LETTER_DURABLE) != 0;
   }
 
+  /**
+   * The trace this message's spans join (its submission span), or {@code null} when tracing was off when it was
+   * accepted. Kept in A's checkpoints and written as {@code traceparent} on each of its records in topic 1.
+   */
+  public TraceRoot trace() {
+    return trace;
+  }
+
+  void trace(TraceRoot root) {
+    this.trace = root;
+  }
+
   /** The secret receipts derive from, for the ledger; 0 for a message from a ledger older than receipts. */
   public long secret() {
     return secret;
@@ -269,7 +284,7 @@ public final class TrackedMessage {
   }
 
   /** When the current attempt was handed to the producer (wall millis). */
-  long attemptSentAt() {
+  public long attemptSentAt() {
     return sentAt;
   }
 
@@ -279,7 +294,7 @@ public final class TrackedMessage {
   }
 
   /** What became of the current attempt so far, as the status API words it. */
-  String attemptOutcome() {
+  public String attemptOutcome() {
     return outcomeText(outcome, timeoutMillis, rare == null ? null : rare.outcomeText);
   }
 

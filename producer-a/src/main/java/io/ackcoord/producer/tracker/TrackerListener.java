@@ -22,6 +22,14 @@ public interface TrackerListener {
   default void resent(TrackedMessage message, String reason) {
   }
 
+  /**
+   * The current attempt ended: a re-send (or a send again after a failed one) is about to start, or the message
+   * became final. {@link TrackedMessage#attempt()}, {@link TrackedMessage#attemptSentAt()} and
+   * {@link TrackedMessage#attemptOutcome()} still describe the attempt that ended.
+   */
+  default void attemptEnded(TrackedMessage message) {
+  }
+
   /** The message was ACKed; {@link TrackedMessage#latencyMillis()} is set. */
   default void acked(TrackedMessage message) {
   }

@@ -6,11 +6,14 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.ackcoord.logging.MessageFields;
 import io.ackcoord.producer.timer.FakeScheduler;
 import io.ackcoord.producer.timer.RetryPolicy;
+import io.ackcoord.producer.tracing.MessageTracing;
 import io.ackcoord.producer.tracker.MessageTracker;
 import io.ackcoord.protocol.Reply;
 import io.ackcoord.time.ManualClock;
+import io.ackcoord.tracing.TraceRoot;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,5 +70,30 @@ class CoordinatorLogTest {
     assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("Dead-lettering").contains("FAKE LOG LINE"));
     assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("Ignored a reply").contains("FAKE LOG LINE"));
     assertThat(lines).allSatisfy(line -> assertThat(line).doesNotContain("\n").doesNotContain("\r"));
+  }
+
+  @Test
+  @DisplayName("with tracing on, a line about a message carries its trace id as a field")
+  void traceIdField() {
+    TraceRoot root = TraceRoot.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    MessageTracing tracing = (id, traceparent) -> () -> root;
+    ManualClock clock = new ManualClock();
+    FakeScheduler scheduler = new FakeScheduler(clock);
+    MessageTracker tracker =
+        new MessageTracker(clock, new RetryPolicy(1000, 1, 2.0, 60_000, 0.0, 100, 10_000), () -> 0.5, 100);
+    Coordinator coordinator = new Coordinator(tracker, new CoordinatorTest.FakeOutbound(),
+        new io.ackcoord.producer.ledger.WriteBarrier(), scheduler, clock, "a1", 0, 500, 1000, tracing);
+    coordinator.start(List.of());
+    coordinator.open();
+
+    assertThat(coordinator.submit("m1", new byte[0], null, 0).succeeded()).isTrue();
+    scheduler.advance(1000);
+
+    ILoggingEvent line = log.list.stream().filter(e -> e.getFormattedMessage().startsWith("Dead-lettering"))
+        .findFirst().orElseThrow();
+    assertThat(line.getKeyValuePairs()).anySatisfy(kv -> {
+      assertThat(kv.key).isEqualTo(MessageFields.TRACE_ID);
+      assertThat(kv.value).isEqualTo(root.traceId());
+    });
   }
 }

@@ -9,6 +9,7 @@ import io.ackcoord.producer.ledger.WriteBarrier;
 import io.ackcoord.producer.timer.FakeScheduler;
 import io.ackcoord.producer.timer.RetryPolicy;
 import io.ackcoord.producer.timer.TimerLateness;
+import io.ackcoord.producer.tracing.MessageTracing;
 import io.ackcoord.producer.tracker.MessageState;
 import io.ackcoord.producer.tracker.MessageTracker;
 import io.ackcoord.producer.tracker.TestReplies;
@@ -16,6 +17,7 @@ import io.ackcoord.producer.tracker.TrackedMessage;
 import io.ackcoord.protocol.Envelope;
 import io.ackcoord.protocol.Reply;
 import io.ackcoord.time.ManualClock;
+import io.ackcoord.tracing.TraceRoot;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
@@ -488,6 +490,23 @@ class CoordinatorTest {
     restarted.open();
     assertThat(restarted.ready()).isTrue();
     assertThat(tracker2.pendingCount()).isEqualTo(count);
+  }
+
+  @Test
+  @DisplayName("a restart keeps a message's trace with tracing on, and drops it with tracing off (checkpoints stay "
+      + "readable by a build without tracing)")
+  void restoredTraces() {
+    TraceRoot trace = TraceRoot.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    long now = clock.wallMillis();
+    LedgerEntry entry = new LedgerEntry("t1", "a1", 1, now, now, 60_000, now + 60_000, null, null, 7,
+        new Position(0, 3), 0, null, trace);
+    for (boolean on : new boolean[] {true, false}) {
+      MessageTracker fresh =
+          new MessageTracker(clock, new RetryPolicy(1000, 3, 2.0, 60_000, 0.0, 100, 10_000), () -> 0.5, 100);
+      new Coordinator(fresh, new FakeOutbound(), new WriteBarrier(), scheduler, clock, "a1", 2, 500, 10,
+          on ? (id, traceparent) -> () -> null : MessageTracing.NONE).start(List.of(entry));
+      assertThat(fresh.find("t1").orElseThrow().trace()).isEqualTo(on ? trace : null);
+    }
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ackcoord.protocol.InvalidRecordException;
+import io.ackcoord.tracing.TraceRoot;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,24 @@ class CheckpointCodecTest {
   private static ProducerRecord<String, byte[]> head(int set, long seq, int chunks) {
     return CheckpointCodec.head("ledger", 1, CheckpointCodec.headKey("a1", set),
         new CheckpointHead(seq, chunks, 2, 1, 2, 77, Map.of(0, 5L, 3, 9L), Map.of(0, 1L), 1_700_000_000_000L));
+  }
+
+  @Test
+  @DisplayName("an entry's trace is kept in a version-2 chunk; a chunk without traces stays version 1 (tracing off)")
+  void traces() throws Exception {
+    TraceRoot trace = TraceRoot.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    LedgerEntry traced = new LedgerEntry("m-3", "a1", 2, 1_700_000_000_000L, 1_700_000_001_000L, 2_000,
+        1_700_000_009_000L, null, null, 5, new Position(1, 7), 0, null, trace);
+    ProducerRecord<String, byte[]> record = chunk(0, 0, 8, traced, AT);
+    assertThat(record.value()[0]).isEqualTo((byte) 2);
+    assertThat(record.headers().lastHeader(CheckpointCodec.HEADER).value()).containsExactly(2);
+    assertThat(record.value().length).as("sized exactly, with the untraced entry's marker")
+        .isEqualTo(3 + CheckpointCodec.entrySize(traced) + CheckpointCodec.entrySize(AT) + 1);
+    CheckpointCodec.Chunk c = CheckpointCodec.fromChunk(consumed(record));
+    assertThat(c.entries().get(0)).usingRecursiveComparison().isEqualTo(traced);
+    assertThat(c.entries().get(0).trace()).isEqualTo(trace);
+    assertThat(c.entries().get(1).trace()).isNull();
+    assertThat(chunk(0, 0, 8, AT).value()[0]).isEqualTo((byte) 1);
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ackcoord.producer.ids.Receipts;
 import io.ackcoord.protocol.Envelope;
+import io.ackcoord.tracing.TraceRoot;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -63,6 +64,17 @@ class RecoveryMergeTest {
     assertThat(e.position()).isEqualTo(new Position(0, 9));
     assertThat(e.deadlineMillis()).isEqualTo(1_300 + 4000);
     assertThat(e.extendedMillis()).as("a new attempt starts without extension").isZero();
+  }
+
+  @Test
+  @DisplayName("a message keeps its trace: from its record's traceparent, else from the checkpoint")
+  void traces() {
+    TraceRoot trace = TraceRoot.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    RecoveryMerge merge = new RecoveryMerge("a1", KEY.copy(), TIMEOUTS, List.of());
+    merge.sent(sent("m1", "a1", 5_000, 1, secret("m1", 5_000)), new Position(2, 40), trace);
+    merge.sent(sent("m1", "a1", 5_000, 2, secret("m1", 5_000)), new Position(2, 41), null);
+    assertThat(merge.result().get(0).attempt()).isEqualTo(2);
+    assertThat(merge.result().get(0).trace()).as("a record without a header keeps the known trace").isEqualTo(trace);
   }
 
   @Test
