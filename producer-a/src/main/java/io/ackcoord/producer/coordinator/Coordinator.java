@@ -521,7 +521,8 @@ public final class Coordinator {
   }
 
   private void notifyWaiters(TrackedMessage m) {
-    List<Promise<TrackedMessage>> list = waiters.remove(m.id());
+    // Most callers (HTTP) wait for nobody: no id made for the lookup then.
+    List<Promise<TrackedMessage>> list = waiters.isEmpty() ? null : waiters.remove(m.id());
     if (list != null) {
       list.forEach(p -> p.tryComplete(m));
     }

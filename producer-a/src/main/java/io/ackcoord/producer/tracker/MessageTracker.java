@@ -107,7 +107,8 @@ public final class MessageTracker {
   private final TrackerStats stats = new TrackerStats();
   private final TimerLateness lateness;
   // Accept order of the pending messages, and finish order of the remembered ones, for paging (SeqIndex).
-  private final SeqIndex pendingOrder = new SeqIndex(TrackedMessage::acceptSeq, m -> pending.get(m.id()) == m);
+  // Liveness from the message's own flags, not an id lookup: a lookup would make a String of the id each time.
+  private final SeqIndex pendingOrder = new SeqIndex(TrackedMessage::acceptSeq, TrackedMessage::pendingHere);
   // Content types repeat: one shared string per distinct value instead of one per message.
   private final Map<String, String> contentTypes = new HashMap<>();
   private final SeqIndex ackedOrder;
@@ -154,8 +155,8 @@ public final class MessageTracker {
         return size() > seriesKept;
       }
     };
-    this.ackedOrder = new SeqIndex(TrackedMessage::finishSeq, m -> history.get(m.id()) == m);
-    this.deadOrder = new SeqIndex(TrackedMessage::finishSeq, m -> history.get(m.id()) == m);
+    this.ackedOrder = new SeqIndex(TrackedMessage::finishSeq, TrackedMessage::remembered);
+    this.deadOrder = new SeqIndex(TrackedMessage::finishSeq, TrackedMessage::remembered);
   }
 
   /**
@@ -209,7 +210,7 @@ public final class MessageTracker {
         clock.monotonicMillis(), receipts.secretFor(id, now));
     m.trace(trace);
     m.startAttempt(1, now);
-    register(m);
+    register(m, id);
     return m;
   }
 
@@ -238,7 +239,7 @@ public final class MessageTracker {
     m.attemptRecovered();
     m.await(nowMono + Math.max(0, e.deadlineMillis() - nowWall));
     m.extendedBefore(e.extendedMillis());
-    register(m);
+    register(m, e.id());
     stats.recovered++;
     if (e.deadLetterReason() != null) {
       deadLetter(m, e.deadLetterReason());
@@ -249,8 +250,7 @@ public final class MessageTracker {
   }
 
   // Pending from now on: looked up by id, listed in accept order, and no longer in the history of finished ones.
-  private void register(TrackedMessage m) {
-    String id = m.id();
+  private void register(TrackedMessage m, String id) {
     m.acceptSeq = ++acceptSeq;
     pending.put(id, m);
     pendingOrder.add(m);
@@ -347,6 +347,7 @@ public final class MessageTracker {
   /** The first send failed before the caller was told it was accepted: forget the message entirely. */
   public void reject(TrackedMessage m) {
     if (pending.remove(m)) {
+      m.rejected();
       pendingOrder.removed();
       deadlines.cancel(m);
       stats.rejected++;
@@ -625,6 +626,7 @@ public final class MessageTracker {
       return;
     }
     history.put(m.id(), m);
+    m.remembered(true);
     (m.state() == MessageState.ACKED ? ackedOrder : deadOrder).add(m);
     TrackedMessage gone = evicted;
     evicted = null;
@@ -634,6 +636,7 @@ public final class MessageTracker {
   // A remembered message left the history (evicted, or its id accepted again): its index no longer lists it.
   private void forget(TrackedMessage m) {
     if (m != null) {
+      m.remembered(false);
       (m.state() == MessageState.ACKED ? ackedOrder : deadOrder).removed();
     }
   }

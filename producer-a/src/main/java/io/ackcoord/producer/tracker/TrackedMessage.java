@@ -45,6 +45,8 @@ public final class TrackedMessage {
   private static final MessageState[] STATES = MessageState.values();
   private static final byte RESTORED = 1;
   private static final byte DEAD_LETTER_DURABLE = 2;
+  private static final byte REJECTED = 4;
+  private static final byte REMEMBERED = 8;
 
   /** What few messages need: made when first needed. */
   private static final class Rare {
@@ -79,7 +81,8 @@ public final class TrackedMessage {
   private int recordPartition = -1;
   private long recordOffset = -1;
   // RESTORED: taken back from the ledger at start-up (a payload it holds is durable there, not only on its way to
-  // topic 1); DEAD_LETTER_DURABLE.
+  // topic 1); DEAD_LETTER_DURABLE; REJECTED: forgotten, its first send failed; REMEMBERED: in the tracker's history
+  // of finished messages. The last two answer the tracker's indexes without an id lookup.
   private byte flags;
   private byte state = (byte) MessageState.SENDING.ordinal();
   private int attempt;
@@ -274,6 +277,24 @@ public final class TrackedMessage {
 
   boolean wasRestored() {
     return (flags & RESTORED) != 0;
+  }
+
+  void rejected() {
+    flags |= REJECTED;
+  }
+
+  /** Whether the tracker holds this message as pending: not final, and not forgotten after a failed first send. */
+  boolean pendingHere() {
+    return state().isPending() && (flags & REJECTED) == 0;
+  }
+
+  void remembered(boolean inHistory) {
+    flags = (byte) (inHistory ? flags | REMEMBERED : flags & ~REMEMBERED);
+  }
+
+  /** Whether this message is in the tracker's history of finished messages. */
+  boolean remembered() {
+    return (flags & REMEMBERED) != 0;
   }
 
   private Rare rare() {
