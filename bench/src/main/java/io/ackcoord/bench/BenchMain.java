@@ -2,6 +2,7 @@ package io.ackcoord.bench;
 
 import static io.ackcoord.bench.BenchReport.AT_LEAST_ONCE;
 import static io.ackcoord.bench.BenchReport.AT_LEAST_ONCE_SHARE;
+import static io.ackcoord.bench.BenchReport.AT_LEAST_ONCE_TRACED;
 import static io.ackcoord.bench.BenchReport.BASELINE;
 import static io.ackcoord.bench.BenchReport.EXACTLY_ONCE;
 import static io.ackcoord.bench.BenchReport.SHARE_GROUP;
@@ -177,7 +178,15 @@ public final class BenchMain {
       ManagedProcess bAloShare = add(started, launcher.consumerB("b-at-least-once-share", prefix("alos"),
           "at-least-once", "share"));
       AckcoordPipeline aloShare = add(started, ackcoord(AT_LEAST_ONCE_SHARE, "alos", "bench-at-least-once-share"));
+      // Tracing's cost: at saturation only, beside the same pipeline untraced.
+      TraceSink traceSink = add(started, new TraceSink(vertx));
+      String sink = "http://127.0.0.1:" + traceSink.port();
+      ManagedProcess bTraced = add(started, launcher.consumerB("b-at-least-once-traced", prefix("alot"),
+          "at-least-once", "group", Map.of("TRACING_OTLP_ENDPOINT", sink)));
+      AckcoordPipeline traced = add(started, ackcoord(AT_LEAST_ONCE_TRACED, "alot", "bench-at-least-once-traced",
+          new JsonObject().put("tracing.otlp.endpoint", sink)));
       List<Pipeline> systems = List.of(base, share, alo, eo, aloShare);
+      List<Pipeline> saturated = List.of(base, share, alo, eo, aloShare, traced);
       CpuMeter cpuMeter = new CpuMeter();
       cpuMeter.add(JVM, ProcessHandle.current().pid());
       if (brokerPid > 0) {
@@ -188,16 +197,23 @@ public final class BenchMain {
       cpuMeter.add(B_HTTP, bAlo.pid());
       cpuMeter.add("B exactly-once", bEo.pid());
       cpuMeter.add("B at-least-once, share mode", bAloShare.pid());
+      cpuMeter.add("B at-least-once, traced", bTraced.pid());
 
-      for (Pipeline p : systems) {
+      for (Pipeline p : saturated) {
         load.closedLoop(p, ids(p) + "warm-", settings.window(), settings.warmup(), Duration.ofSeconds(1),
             settings.drain());
+        warmUntilCompiled(p.name(), round -> {
+          CpuMeter.Span span = cpuMeter.span();
+          SaturationResult r = load.closedLoop(p, ids(p) + "jit" + round + "-", settings.window(), Duration.ZERO,
+              BenchSettings.JIT_ROUND, settings.drain(), span);
+          return span.of(r);
+        });
       }
       log("warmed up; saturation in " + settings.rounds() + " rounds");
       Map<String, List<SaturationResult>> rounds = new LinkedHashMap<>();
       Map<String, List<CpuUse>> cpuRounds = new LinkedHashMap<>();
       for (int round = 1; round <= settings.rounds(); round++) {
-        for (Pipeline p : systems) {
+        for (Pipeline p : saturated) {
           CpuMeter.Span span = cpuMeter.span();
           SaturationResult r = load.closedLoop(p, ids(p) + "sat" + round + "-", settings.window(),
               Duration.ofSeconds(1), settings.saturation(), settings.drain(), span);
@@ -217,6 +233,8 @@ public final class BenchMain {
           c.system(), Format.micros(c.totalMicrosPerMessage()), String.join(", ", c.cpuSeconds().keySet().stream()
               .map(process -> process + " " + Format.micros(c.microsPerMessage(process))).toList()),
           Format.micros(c.jitMicrosPerMessage()), c.cores())));
+      log("trace sink received " + traceSink.received());
+      tracingCost(cpu).ifPresent(BenchMain::log);
 
       Map<String, Double> capacity = new LinkedHashMap<>();
       saturation.forEach(r -> capacity.put(r.system(), r.perSecond()));
@@ -270,6 +288,9 @@ public final class BenchMain {
           String ids = "http-" + runId + "-" + endpoint.mode() + "-" + (port == aPort ? "a" : "bridge");
           wrk.run(server, endpoint, port, connections, settings.batchItems(), settings.payloadBytes(),
               settings.httpWarmup(), ids + "-warm", cpu);
+          warmUntilCompiled("HTTP " + endpoint.request() + ", " + server, round -> wrk.run(server, endpoint, port,
+              connections, settings.batchItems(), settings.payloadBytes(), BenchSettings.JIT_ROUND,
+              ids + "-jit" + round, cpu).cpu());
           HttpResult h = wrk.run(server, endpoint, port, connections, settings.batchItems(),
               settings.payloadBytes(), settings.http(), ids, cpu);
           log(String.format(Locale.ROOT, "HTTP %s, %s: %s msg/s, p50 %s, p99 %s; %d refused, %d errors",
@@ -285,7 +306,11 @@ public final class BenchMain {
   }
 
   private AckcoordPipeline ackcoord(String system, String shortName, String producerId) {
-    return new AckcoordPipeline(vertx, system, new JsonObject()
+    return ackcoord(system, shortName, producerId, new JsonObject());
+  }
+
+  private AckcoordPipeline ackcoord(String system, String shortName, String producerId, JsonObject extra) {
+    return new AckcoordPipeline(vertx, system, extra.copy()
         .put("kafka.bootstrap.servers", bootstrap)
         .put("topic.prefix", prefix(shortName))
         .put("topic.partitions", settings.partitions())
@@ -295,6 +320,44 @@ public final class BenchMain {
         .put("config.scan.period.ms", 0)
         // Long enough that the overloaded rates measure queueing, not re-sends of queued messages.
         .put("ack.timeout.ms", 60_000));
+  }
+
+  /**
+   * Runs {@code round} (a warm-up round of {@link BenchSettings#JIT_ROUND}, its CPU measured) until the JIT compiler
+   * threads take less than {@link BenchSettings#JIT_SETTLED} of the CPU in one, or for at most
+   * {@link BenchSettings#jitWarmup}.
+   */
+  private void warmUntilCompiled(String what, java.util.function.IntFunction<CpuUse> round) {
+    int most = (int) (settings.jitWarmup().toSeconds() / BenchSettings.JIT_ROUND.toSeconds());
+    double share = Double.NaN;
+    for (int i = 1; i <= most; i++) {
+      CpuUse use = round.apply(i);
+      double all = use.cpuSeconds().values().stream().mapToDouble(Double::doubleValue).sum();
+      share = all <= 0 ? 0 : use.jitSeconds().values().stream().mapToDouble(Double::doubleValue).sum() / all;
+      if (share < BenchSettings.JIT_SETTLED) {
+        log(String.format(Locale.ROOT, "%s: JIT compiling %.1f %% of the CPU after %d more warm-up round(s)", what,
+            share * 100, i));
+        return;
+      }
+    }
+    log(String.format(Locale.ROOT, "%s: JIT compiling still %.1f %% of the CPU after %d more warm-up rounds; "
+        + "measuring anyway", what, share * 100, most));
+  }
+
+  /** What tracing costs at saturation: the traced at-least-once pipeline against the untraced one, same run. */
+  static java.util.Optional<String> tracingCost(List<CpuUse> cpu) {
+    var plain = cpu.stream().filter(c -> c.system().equals(AT_LEAST_ONCE)).findFirst();
+    var traced = cpu.stream().filter(c -> c.system().equals(AT_LEAST_ONCE_TRACED)).findFirst();
+    if (plain.isEmpty() || traced.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    double a = plain.get().totalMicrosPerMessage();
+    double b = traced.get().totalMicrosPerMessage();
+    double aNoJit = a - plain.get().jitMicrosPerMessage();
+    double bNoJit = b - traced.get().jitMicrosPerMessage();
+    return java.util.Optional.of(String.format(Locale.ROOT, "tracing on: %s against %s CPU per message at saturation "
+        + "(%+.0f %%; without JIT compiling %s against %s, %+.0f %%)", Format.micros(b), Format.micros(a),
+        (b / a - 1) * 100, Format.micros(bNoJit), Format.micros(aNoJit), (bNoJit / aNoJit - 1) * 100));
   }
 
   private static <T extends AutoCloseable> T add(List<AutoCloseable> started, T resource) {
@@ -343,7 +406,9 @@ public final class BenchMain {
         new BenchReport.Setting("payload", s.payloadBytes() + " random bytes"),
         new BenchReport.Setting("partitions per topic", Integer.toString(s.partitions())),
         new BenchReport.Setting("closed loop", s.window() + " in flight; " + s.warmup().toSeconds() + " s warm-up, "
-            + "then " + s.rounds() + " rounds of 1 s + " + s.saturation().toSeconds() + " s measured per system, the "
+            + "then up to " + s.jitWarmup().toSeconds() + " s more in rounds of " + BenchSettings.JIT_ROUND.toSeconds()
+            + " s until the JIT compiler threads take under " + Math.round(BenchSettings.JIT_SETTLED * 100)
+            + " % of the CPU (the same after each HTTP phase's warm-up), then " + s.rounds() + " rounds of 1 s + " + s.saturation().toSeconds() + " s measured per system, the "
             + "systems in turn; the median round counts"),
         new BenchReport.Setting("open loop", "rates " + s.rateFractions().stream()
             .map(f -> Math.round(f * 100) + " %").toList() + " of the baseline's saturation, "

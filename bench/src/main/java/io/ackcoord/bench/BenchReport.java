@@ -30,6 +30,11 @@ public record BenchReport(String command, String startedAt, Machine machine, Lis
   public static final String EXACTLY_ONCE = "ackcoord exactly-once";
   /** At-least-once with B reading topic 1 through a share group ({@code consumer.mode = share}). */
   public static final String AT_LEAST_ONCE_SHARE = "ackcoord at-least-once, share mode";
+  /**
+   * At-least-once with tracing on in A and B (OTLP/HTTP to a sink in the benchmark JVM that takes every export and
+   * keeps nothing): measured at saturation only, to state what tracing costs.
+   */
+  public static final String AT_LEAST_ONCE_TRACED = "ackcoord at-least-once, traced";
   /** A's HTTP submit path in the HTTP phases: the at-least-once A, B running. */
   public static final String HTTP_A = "A (at-least-once)";
   /** The minimal HTTP→Kafka bridge ({@link HttpBridge}) in the HTTP phases. */

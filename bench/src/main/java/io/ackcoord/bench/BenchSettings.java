@@ -5,10 +5,14 @@ import java.util.List;
 
 /**
  * How long and how hard one run measures. {@link #full()} is the reference run; {@link #quick()} the same phases,
- * shorter, in about 6 minutes on a 2-core machine.
+ * shorter, in about 8 minutes on a 2-core machine.
  *
  * @param warmup          closed-loop warm-up of each system before anything is counted: A's code needs tens of
  *                        thousands of messages before the JIT has compiled it, far more than the baseline's
+ * @param jitWarmup       longest further warm-up of each system (saturation, and each HTTP phase), in rounds of
+ *                        {@link #JIT_ROUND}, while the JIT compiler threads of the run's processes still take more than
+ *                        {@link #JIT_SETTLED} of their CPU: a short measured round of a system whose code is still being
+ *                        compiled measures warm-up (in quick runs JIT compiling was up to half of all CPU)
  * @param saturation      closed-loop measured interval of one round
  * @param rounds          closed-loop rounds per system, the systems in turn
  * @param profile         extra closed-loop interval recorded with JFR (not counted); zero: no profile
@@ -39,7 +43,7 @@ import java.util.List;
  * @param payloadBytes    payload size; the pending-capacity scenario runs with it and with {@link #LARGE_PAYLOAD}
  * @param partitions      partitions of every topic
  */
-record BenchSettings(Duration warmup, Duration saturation, int rounds, Duration profile, Duration rateWarmup,
+record BenchSettings(Duration warmup, Duration jitWarmup, Duration saturation, int rounds, Duration profile, Duration rateWarmup,
     Duration rateMeasure, Duration drain, Duration settle, List<Double> rateFractions, int window,
     Duration httpWarmup, Duration http, int httpConnections, int batchConnections, int batchItems,
     long pendingCount, String pendingHeap, Duration pendingAckTimeout,
@@ -47,6 +51,8 @@ record BenchSettings(Duration warmup, Duration saturation, int rounds, Duration 
     int partitions) {
 
   static final double REFERENCE_FRACTION = 0.25;
+  static final Duration JIT_ROUND = Duration.ofSeconds(5);
+  static final double JIT_SETTLED = 0.05;
   static final double SHORT_FRACTION = 0.05;
   /** The payload of the pending-capacity target, measured besides the run's own payload size. */
   static final int LARGE_PAYLOAD = 1024;
@@ -59,7 +65,7 @@ record BenchSettings(Duration warmup, Duration saturation, int rounds, Duration 
   }
 
   static BenchSettings full() {
-    return new BenchSettings(Duration.ofSeconds(45), Duration.ofSeconds(10), 3, Duration.ofSeconds(30),
+    return new BenchSettings(Duration.ofSeconds(45), Duration.ofSeconds(60), Duration.ofSeconds(10), 3, Duration.ofSeconds(30),
         Duration.ofSeconds(3), Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofMinutes(5),
         List.of(0.05, 0.1, 0.25, 0.5, 0.75),
         4000, Duration.ofSeconds(10), Duration.ofSeconds(15), 512, 16, 100, 1_000_000, "512m",
@@ -67,7 +73,7 @@ record BenchSettings(Duration warmup, Duration saturation, int rounds, Duration 
   }
 
   static BenchSettings quick() {
-    return new BenchSettings(Duration.ofSeconds(8), Duration.ofSeconds(3), 3, Duration.ZERO,
+    return new BenchSettings(Duration.ofSeconds(8), Duration.ofSeconds(15), Duration.ofSeconds(3), 3, Duration.ZERO,
         Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofMinutes(1),
         List.of(0.05, 0.25, 0.5), 4000,
         Duration.ofSeconds(3), Duration.ofSeconds(5), 512, 16, 100, 100_000, "512m", Duration.ofMinutes(3),
@@ -75,19 +81,19 @@ record BenchSettings(Duration warmup, Duration saturation, int rounds, Duration 
   }
 
   BenchSettings withPayloadBytes(int bytes) {
-    return new BenchSettings(warmup, saturation, rounds, profile, rateWarmup, rateMeasure, drain, settle,
+    return new BenchSettings(warmup, jitWarmup, saturation, rounds, profile, rateWarmup, rateMeasure, drain, settle,
         rateFractions, window, httpWarmup, http, httpConnections, batchConnections, batchItems, pendingCount,
         pendingHeap, pendingAckTimeout, pendingShortTimeout, pendingDrain, bytes, partitions);
   }
 
   BenchSettings withPendingCount(long count) {
-    return new BenchSettings(warmup, saturation, rounds, profile, rateWarmup, rateMeasure, drain, settle,
+    return new BenchSettings(warmup, jitWarmup, saturation, rounds, profile, rateWarmup, rateMeasure, drain, settle,
         rateFractions, window, httpWarmup, http, httpConnections, batchConnections, batchItems, count, pendingHeap,
         pendingAckTimeout, pendingShortTimeout, pendingDrain, payloadBytes, partitions);
   }
 
   BenchSettings withWindow(int messages) {
-    return new BenchSettings(warmup, saturation, rounds, profile, rateWarmup, rateMeasure, drain, settle,
+    return new BenchSettings(warmup, jitWarmup, saturation, rounds, profile, rateWarmup, rateMeasure, drain, settle,
         rateFractions, messages, httpWarmup, http, httpConnections, batchConnections, batchItems, pendingCount,
         pendingHeap, pendingAckTimeout, pendingShortTimeout, pendingDrain, payloadBytes, partitions);
   }

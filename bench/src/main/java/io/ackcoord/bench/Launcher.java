@@ -51,12 +51,20 @@ final class Launcher {
    * {@code consumerMode} ({@code group} or {@code share}).
    */
   ManagedProcess consumerB(String name, String prefix, String guarantee, String consumerMode) {
-    return vertx(name, "io.ackcoord.consumer.ConsumerVerticle", prefix, BASELINE_HEAP, Map.of(
+    return consumerB(name, prefix, guarantee, consumerMode, Map.of());
+  }
+
+  /** {@link #consumerB(String, String, String, String)} with {@code extra} added to its environment config. */
+  ManagedProcess consumerB(String name, String prefix, String guarantee, String consumerMode,
+      Map<String, String> extra) {
+    Map<String, String> env = new java.util.HashMap<>(Map.of(
         "CONSUMER_GROUP_ID", prefix + "b",
         "CONSUMER_INSTANCE_ID", name,
         "PROCESSING_GUARANTEE", guarantee,
         "CONSUMER_MODE", consumerMode,
-        "HTTP_PORT", "-1"), B_READY);
+        "HTTP_PORT", "-1"));
+    env.putAll(extra);
+    return vertx(name, "io.ackcoord.consumer.ConsumerVerticle", prefix, BASELINE_HEAP, env, B_READY);
   }
 
   /** Producer A in a JVM of its own with {@code javaOpts}; {@code env} overrides its config. */

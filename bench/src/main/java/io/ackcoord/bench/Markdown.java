@@ -150,6 +150,11 @@ final class Markdown {
           .append(Double.isFinite(c.cores()) ? String.format(Locale.ROOT, "%.2f", c.cores()) : "n/a")
           .append(" |\n");
     }
+    BenchMain.tracingCost(r.cpu()).ifPresent(line -> md.append('\n').append(Character.toUpperCase(line.charAt(0)))
+        .append(line.substring(1)).append(". *").append(BenchReport.AT_LEAST_ONCE_TRACED).append("* is the "
+            + "at-least-once pipeline with tracing on in A and B, every message sampled, spans exported over "
+            + "OTLP/HTTP to a sink in the benchmark JVM that takes every export and keeps nothing (its CPU counts in "
+            + "the benchmark JVM's); with tracing off A and B make no span at all.\n"));
     md.append('\n');
   }
 
@@ -322,7 +327,7 @@ final class Markdown {
     md.append("""
         ```bash
         bin/bench                 # the full run: writes docs/BENCHMARKS.md and docs/bench/*.png
-        bin/bench --quick         # a short run (about 6 minutes): writes bench/target/bench-report/ instead
+        bin/bench --quick         # a short run (about 8 minutes): writes bench/target/bench-report/ instead
         bin/bench --quick --write-docs   # a short run that does write docs/
         ```
 

@@ -1,5 +1,6 @@
 package io.ackcoord.producer.coordinator;
 
+import com.sun.net.httpserver.HttpServer;
 import io.ackcoord.kafka.TopicNames;
 import io.ackcoord.producer.api.HttpApi;
 import io.ackcoord.producer.ledger.Position;
@@ -10,18 +11,29 @@ import io.ackcoord.producer.status.RateWindow;
 import io.ackcoord.producer.status.RecentEvents;
 import io.ackcoord.producer.timer.RetryPolicy;
 import io.ackcoord.producer.timer.Scheduler;
+import io.ackcoord.producer.tracing.MessageTracing;
+import io.ackcoord.producer.tracing.SpanTracing;
 import io.ackcoord.producer.tracker.MessageTracker;
 import io.ackcoord.protocol.Envelope;
 import io.ackcoord.protocol.EnvelopeCodec;
 import io.ackcoord.protocol.Reply;
 import io.ackcoord.protocol.ReplyCodec;
 import io.ackcoord.time.Clock;
+import io.ackcoord.tracing.Tracing;
+import io.ackcoord.tracing.TracingSettings;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -30,7 +42,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * serialized as the Kafka producer does it ({@link WireFormat}), the
  * ACK decoded as {@code ReplyListener} does, and {@link Coordinator#onReply}, with the status page's
  * listeners attached. Prints CPU time and bytes allocated per message on this thread: figures that a loaded machine
- * changes far less than wall-clock throughput (issue 5). Not a test; README's Development section has the command.
+ * changes far less than wall-clock throughput (issue 5). Not a test; development.md has the command.
+ *
+ * <p>With {@code traced} as second argument, A traces every message ({@link SpanTracing}, the OpenTelemetry SDK as
+ * A configures it, exporting OTLP/HTTP to a sink on loopback that answers 200), and it also prints the CPU of the
+ * whole process per message, the SDK's batching and exporting threads included.
  */
 public final class SubmitCost {
 
@@ -40,13 +56,40 @@ public final class SubmitCost {
   @SuppressWarnings("unchecked")
   public static void main(String[] args) {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-    for (int round = 0; round < 3; round++) {
-      run(n, round == 2);
+    boolean traced = args.length > 1 && args[1].equals("traced");
+    HttpServer sink = traced ? sink() : null;
+    Tracing tracing = traced ? Tracing.open(new TracingSettings("http://127.0.0.1:" + sink.getAddress().getPort(),
+        ""), "ackcoord-a", Map.of()) : Tracing.OFF;
+    try {
+      for (int round = 0; round < 3; round++) {
+        run(n, round == 2, tracing);
+      }
+    } finally {
+      if (sink != null) {
+        ((OpenTelemetrySdk) tracing.openTelemetry()).close();
+        sink.stop(0);
+      }
+    }
+  }
+
+  // A collector that takes every export and keeps nothing.
+  private static HttpServer sink() {
+    try {
+      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      server.createContext("/", exchange -> {
+        exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+        exchange.sendResponseHeaders(200, -1);
+        exchange.close();
+      });
+      server.start();
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
   @SuppressWarnings("unchecked")
-  private static void run(int n, boolean print) {
+  private static void run(int n, boolean print, Tracing tracing) {
     Clock clock = Clock.SYSTEM;
     TopicNames topics = new TopicNames("ackcoord.");
     MessageTracker tracker = new MessageTracker(clock, new RetryPolicy(30_000, 5, 2.0, 300_000, 0.1, 1000, 900_000),
@@ -56,8 +99,9 @@ public final class SubmitCost {
     tracker.addListener(new AckMetrics(tracker, "cost", () -> 0));
     LatencyStats latency = new LatencyStats();
     EncodingOutbound outbound = new EncodingOutbound(topics);
-    Coordinator coordinator = new Coordinator(tracker, outbound, new io.ackcoord.producer.ledger.WriteBarrier(), new NoScheduler(),
-        clock, "cost", 0, 500, Integer.MAX_VALUE);
+    Coordinator coordinator = new Coordinator(tracker, outbound, new io.ackcoord.producer.ledger.WriteBarrier(),
+        new NoScheduler(), clock, "cost", 0, 500, Integer.MAX_VALUE,
+        tracing.enabled() ? new SpanTracing(tracing, topics, "cost") : MessageTracing.NONE);
     coordinator.onReplyResult(r -> latency.record(r.message().latencyMillis()));
     coordinator.start(List.of());
     coordinator.open();
@@ -72,6 +116,8 @@ public final class SubmitCost {
     long tid = Thread.currentThread().getId();
     long cpu = 0;
     long alloc = 0;
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long processCpu0 = os.getProcessCpuTime();
     // In chunks: B's ACK records carry the receipt of the attempt A sent, so they can only be encoded (B's work, not
     // measured) after A sent it.
     int chunk = 1000;
@@ -103,9 +149,14 @@ public final class SubmitCost {
       cpu += threads.getCurrentThreadCpuTime() - cpu0;
       alloc += threads.getThreadAllocatedBytes(tid) - alloc0;
     }
+    if (tracing.enabled()) {
+      ((OpenTelemetrySdk) tracing.openTelemetry()).getSdkTracerProvider().forceFlush().join(30, TimeUnit.SECONDS);
+    }
+    long processCpu = os.getProcessCpuTime() - processCpu0;
     if (print) {
-      System.out.printf("%,d messages: %.2f us CPU and %,d bytes allocated per message (acked %d)%n", n,
-          cpu / 1000.0 / n, alloc / n, tracker.stats().acked());
+      System.out.printf("%,d messages%s: %.2f us CPU and %,d bytes allocated per message on this thread, %.2f us CPU "
+          + "per message in the process (acked %d)%n", n, tracing.enabled() ? ", traced" : "", cpu / 1000.0 / n,
+          alloc / n, processCpu / 1000.0 / n, tracker.stats().acked());
     }
   }
 
