@@ -58,15 +58,20 @@ public final class SubmitCost {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
     boolean traced = args.length > 1 && args[1].equals("traced");
     HttpServer sink = traced ? sink() : null;
-    Tracing tracing = traced ? Tracing.open(new TracingSettings("http://127.0.0.1:" + sink.getAddress().getPort(),
-        ""), "ackcoord-a", Map.of()) : Tracing.OFF;
+    Tracing tracing = Tracing.OFF;
     try {
+      if (traced) {
+        tracing = Tracing.open(new TracingSettings("http://127.0.0.1:" + sink.getAddress().getPort(), ""),
+            "ackcoord-a", Map.of());
+      }
       for (int round = 0; round < 3; round++) {
         run(n, round == 2, tracing);
       }
     } finally {
-      if (sink != null) {
+      if (tracing.enabled()) {
         ((OpenTelemetrySdk) tracing.openTelemetry()).close();
+      }
+      if (sink != null) {
         sink.stop(0);
       }
     }
