@@ -143,8 +143,7 @@ public final class BrowserGuard implements Handler<RoutingContext> {
 
   /** Whether a Content-Type's media type (before any {@code ;}) is empty or CORS-safelisted. */
   static boolean isSimpleType(String contentType) {
-    int end = contentType.indexOf(';');
-    String media = (end < 0 ? contentType : contentType.substring(0, end)).trim();
+    String media = ContentTypes.mediaType(contentType);
     if (media.isEmpty()) {
       return true;
     }

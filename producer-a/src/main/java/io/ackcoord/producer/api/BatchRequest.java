@@ -1,5 +1,6 @@
 package io.ackcoord.producer.api;
 
+import io.ackcoord.http.ContentTypes;
 import io.ackcoord.producer.ids.MessageIds;
 import io.ackcoord.protocol.SafeText;
 import io.vertx.core.buffer.Buffer;
@@ -146,7 +147,7 @@ final class BatchRequest {
     if (contentType == null) {
       return false;
     }
-    String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    String type = ContentTypes.mediaType(contentType).toLowerCase(Locale.ROOT);
     return type.equals("application/x-ndjson") || type.equals("application/jsonl");
   }
 }

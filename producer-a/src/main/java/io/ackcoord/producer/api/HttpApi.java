@@ -2,6 +2,7 @@ package io.ackcoord.producer.api;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import io.ackcoord.http.ContentTypes;
 import io.ackcoord.producer.coordinator.Coordinator;
 import io.ackcoord.producer.coordinator.Coordinator.RejectedException;
 import io.ackcoord.producer.ids.MessageIds;
@@ -210,8 +211,7 @@ public final class HttpApi {
     if (contentType == null) {
       return false;
     }
-    int end = contentType.indexOf(';');
-    String type = (end < 0 ? contentType : contentType.substring(0, end)).trim();
+    String type = ContentTypes.mediaType(contentType);
     return type.equalsIgnoreCase("application/json")
         || type.regionMatches(true, type.length() - 5, "+json", 0, 5);
   }
