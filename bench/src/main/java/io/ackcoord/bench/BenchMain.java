@@ -234,7 +234,7 @@ public final class BenchMain {
               .map(process -> process + " " + Format.micros(c.microsPerMessage(process))).toList()),
           Format.micros(c.jitMicrosPerMessage()), c.cores())));
       log("trace sink received " + traceSink.received());
-      tracingCost(cpu).ifPresent(BenchMain::log);
+      BenchReport.tracingCost(cpu).ifPresent(BenchMain::log);
 
       Map<String, Double> capacity = new LinkedHashMap<>();
       saturation.forEach(r -> capacity.put(r.system(), r.perSecond()));
@@ -331,9 +331,7 @@ public final class BenchMain {
     int most = (int) (settings.jitWarmup().toSeconds() / BenchSettings.JIT_ROUND.toSeconds());
     double share = Double.NaN;
     for (int i = 1; i <= most; i++) {
-      CpuUse use = round.apply(i);
-      double all = use.cpuSeconds().values().stream().mapToDouble(Double::doubleValue).sum();
-      share = all <= 0 ? 0 : use.jitSeconds().values().stream().mapToDouble(Double::doubleValue).sum() / all;
+      share = round.apply(i).jitShare();
       if (share < BenchSettings.JIT_SETTLED) {
         log(String.format(Locale.ROOT, "%s: JIT compiling %.1f %% of the CPU after %d more warm-up round(s)", what,
             share * 100, i));
@@ -342,22 +340,6 @@ public final class BenchMain {
     }
     log(String.format(Locale.ROOT, "%s: JIT compiling still %.1f %% of the CPU after %d more warm-up rounds; "
         + "measuring anyway", what, share * 100, most));
-  }
-
-  /** What tracing costs at saturation: the traced at-least-once pipeline against the untraced one, same run. */
-  static java.util.Optional<String> tracingCost(List<CpuUse> cpu) {
-    var plain = cpu.stream().filter(c -> c.system().equals(AT_LEAST_ONCE)).findFirst();
-    var traced = cpu.stream().filter(c -> c.system().equals(AT_LEAST_ONCE_TRACED)).findFirst();
-    if (plain.isEmpty() || traced.isEmpty()) {
-      return java.util.Optional.empty();
-    }
-    double a = plain.get().totalMicrosPerMessage();
-    double b = traced.get().totalMicrosPerMessage();
-    double aNoJit = a - plain.get().jitMicrosPerMessage();
-    double bNoJit = b - traced.get().jitMicrosPerMessage();
-    return java.util.Optional.of(String.format(Locale.ROOT, "tracing on: %s against %s CPU per message at saturation "
-        + "(%+.0f %%; without JIT compiling %s against %s, %+.0f %%)", Format.micros(b), Format.micros(a),
-        (b / a - 1) * 100, Format.micros(bNoJit), Format.micros(aNoJit), (bNoJit / aNoJit - 1) * 100));
   }
 
   private static <T extends AutoCloseable> T add(List<AutoCloseable> started, T resource) {

@@ -1,6 +1,7 @@
 package io.ackcoord.bench;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -88,6 +89,22 @@ public record BenchReport(String command, String startedAt, Machine machine, Lis
   /** The pending-capacity scenario with {@code payloadBytes} payloads, if it ran. */
   public Optional<PendingResult> pending(int payloadBytes) {
     return pending.stream().filter(p -> p.payloadBytes() == payloadBytes).findFirst();
+  }
+
+  /** What tracing costs at saturation: the traced at-least-once pipeline against the untraced one, same run. */
+  public static Optional<String> tracingCost(List<CpuUse> cpu) {
+    var plain = cpu.stream().filter(c -> c.system().equals(AT_LEAST_ONCE)).findFirst();
+    var traced = cpu.stream().filter(c -> c.system().equals(AT_LEAST_ONCE_TRACED)).findFirst();
+    if (plain.isEmpty() || traced.isEmpty()) {
+      return Optional.empty();
+    }
+    double a = plain.get().totalMicrosPerMessage();
+    double b = traced.get().totalMicrosPerMessage();
+    double aNoJit = plain.get().microsPerMessageWithoutJit();
+    double bNoJit = traced.get().microsPerMessageWithoutJit();
+    return Optional.of(String.format(Locale.ROOT, "tracing on: %s against %s CPU per message at saturation "
+        + "(%+.0f %%; without JIT compiling %s against %s, %+.0f %%)", Format.micros(b), Format.micros(a),
+        (b / a - 1) * 100, Format.micros(bNoJit), Format.micros(aNoJit), (bNoJit / aNoJit - 1) * 100));
   }
 
   /** The CPU per message of {@code system}'s saturation rounds, if measured. */

@@ -56,6 +56,17 @@ public record CpuUse(String system, long messages, double seconds, Map<String, D
         : jitSeconds.values().stream().mapToDouble(Double::doubleValue).sum() * 1e6 / messages;
   }
 
+  /** {@link #totalMicrosPerMessage} less what the JIT compiler threads used. */
+  public double microsPerMessageWithoutJit() {
+    return totalMicrosPerMessage() - jitMicrosPerMessage();
+  }
+
+  /** The part of all processes' CPU the JIT compiler threads used, 0 to 1; 0 without CPU. */
+  public double jitShare() {
+    double all = totalCpuSeconds();
+    return all <= 0 ? 0 : jitSeconds.values().stream().mapToDouble(Double::doubleValue).sum() / all;
+  }
+
   /** Cores the processes kept busy on average: their CPU seconds over the wall-clock seconds. */
   public double cores() {
     return seconds <= 0 ? Double.NaN : totalCpuSeconds() / seconds;

@@ -150,7 +150,7 @@ final class Markdown {
           .append(Double.isFinite(c.cores()) ? String.format(Locale.ROOT, "%.2f", c.cores()) : "n/a")
           .append(" |\n");
     }
-    BenchMain.tracingCost(r.cpu()).ifPresent(line -> md.append('\n').append(Character.toUpperCase(line.charAt(0)))
+    BenchReport.tracingCost(r.cpu()).ifPresent(line -> md.append('\n').append(Character.toUpperCase(line.charAt(0)))
         .append(line.substring(1)).append(". *").append(BenchReport.AT_LEAST_ONCE_TRACED).append("* is the "
             + "at-least-once pipeline with tracing on in A and B, every message sampled, spans exported over "
             + "OTLP/HTTP to a sink in the benchmark JVM that takes every export and keeps nothing (its CPU counts in "

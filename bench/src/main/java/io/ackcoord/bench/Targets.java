@@ -88,10 +88,9 @@ final class Targets {
     CpuUse p = r.cpuOf(BASELINE).get();
     // The target counts all CPU; the figure without JIT compiling says how much of a miss is warm-up.
     String jit = a.jitSeconds().isEmpty() || p.jitSeconds().isEmpty() ? ""
-        : " (without JIT compiling " + Format.micros(a.totalMicrosPerMessage() - a.jitMicrosPerMessage()) + " / "
-            + Format.micros(p.totalMicrosPerMessage() - p.jitMicrosPerMessage()) + " = "
-            + ratio((a.totalMicrosPerMessage() - a.jitMicrosPerMessage())
-                / (p.totalMicrosPerMessage() - p.jitMicrosPerMessage())) + " ×)";
+        : " (without JIT compiling " + Format.micros(a.microsPerMessageWithoutJit()) + " / "
+            + Format.micros(p.microsPerMessageWithoutJit()) + " = "
+            + ratio(a.microsPerMessageWithoutJit() / p.microsPerMessageWithoutJit()) + " ×)";
     return new Target(name, Optional.of(ratio <= CPU_PER_MESSAGE), Format.micros(alo.get()) + " / "
         + Format.micros(plain.get()) + " = " + ratio(ratio) + " ×" + jit);
   }

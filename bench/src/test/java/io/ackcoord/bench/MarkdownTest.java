@@ -61,9 +61,9 @@ class MarkdownTest {
     List<CpuUse> cpu = List.of(
         new CpuUse(BenchReport.AT_LEAST_ONCE, 100_000, 10, Map.of("broker", 1.0, "B", 1.0), Map.of("B", 0.5)),
         new CpuUse(BenchReport.AT_LEAST_ONCE_TRACED, 100_000, 10, Map.of("broker", 1.0, "B", 1.5), Map.of("B", 0.5)));
-    assertThat(BenchMain.tracingCost(cpu)).contains("tracing on: 25.0 µs against 20.0 µs CPU per message at "
+    assertThat(BenchReport.tracingCost(cpu)).contains("tracing on: 25.0 µs against 20.0 µs CPU per message at "
         + "saturation (+25 %; without JIT compiling 20.0 µs against 15.0 µs, +33 %)");
-    assertThat(BenchMain.tracingCost(cpu.subList(0, 1))).isEmpty();
+    assertThat(BenchReport.tracingCost(cpu.subList(0, 1))).isEmpty();
   }
 
   @Test
